@@ -1,0 +1,46 @@
+# The two commands: `make demo` and `make test`. Both work from a clean clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := learnweek/static/vendor
+
+.PHONY: demo test setup assets lint bench serve-demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+setup: $(STAMP) assets
+
+demo: setup
+	mkdir -p var
+	$(BIN)/learnweek migrate --noinput
+	$(BIN)/learnweek load-divisions
+	$(BIN)/learnweek load-demo
+	DEBUG=1 LEARNWEEK_DEMO=1 $(BIN)/learnweek runserver 127.0.0.1:8000
+
+test: lint
+	$(BIN)/learnweek makemigrations --check --dry-run
+	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
+
+lint: setup
+	$(BIN)/ruff check learnweek tests
+	$(BIN)/ruff format --check learnweek tests
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/learnweek.sqlite3

@@ -1,0 +1,3 @@
+from learnweek.cli import main
+
+main()

@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from learnweek.accounts.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "创建演示账号（每个层级一个）和几个演示机构。需要先运行 load-divisions。"
+
+    def handle(self, *args, **options):
+        for user in demo_load():
+            self.stdout.write(f"{user.username:<10} {user.unit.name}")
+        self.stdout.write(f"演示账号密码：{DEMO_PASSWORD}")

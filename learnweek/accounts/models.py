@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from learnweek.orgs.models import Unit
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "管理员"
+    REPORTER = "reporter", "填报员"
+    REVIEWER = "reviewer", "审核员"
+
+
+ROLE_FIELDS = {Role.ADMIN: "is_unit_admin", Role.REPORTER: "is_reporter", Role.REVIEWER: "is_reviewer"}
+
+
+class User(AbstractUser):
+    """A staff account (belongs to one unit, holds roles) or a resident (no unit, public data only)."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属单位",
+    )
+    is_unit_admin = models.BooleanField("管理员", default=False)
+    is_reporter = models.BooleanField("填报员", default=False)
+    is_reviewer = models.BooleanField("审核员", default=False)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Back-office users: superusers and accounts of a unit."""
+        return self.is_active and (self.is_superuser or self.unit_id is not None)
+
+    @property
+    def roles(self) -> list[Role]:
+        return [role for role in Role if self.has_role(role)]
+
+    def has_role(self, role: Role | str) -> bool:
+        if self.is_superuser:
+            return True
+        return bool(getattr(self, ROLE_FIELDS[Role(role)]))
+
+    def roles_display(self) -> str:
+        if self.is_superuser:
+            return "超级管理员"
+        return "、".join(role.label for role in self.roles) or "（无角色）"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的令牌（{self.created:%Y-%m-%d}）"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from learnweek.accounts.models import ROLE_FIELDS, ApiToken, Role, User
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.orgs.models import Unit
+from learnweek.orgs.selectors import unit_is_visible
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+
+
+def _require_admin_of(actor: User | None, unit: Unit) -> None:
+    if actor is None:  # the command line
+        return
+    if not unit_is_visible(actor, unit):
+        raise NotFound()
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionDenied("只有管理员可以管理账号。")
+
+
+def _clean_roles(roles: Iterable[str]) -> set[Role]:
+    try:
+        cleaned = {Role(role) for role in roles}
+    except ValueError as exc:
+        raise DomainError("角色只能是 管理员、填报员、审核员。", code="role_invalid") from exc
+    if not cleaned:
+        raise DomainError("请至少选择一个角色。", code="role_required")
+    return cleaned
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError("密码不符合要求：" + "；".join(exc.messages), code="password_weak") from exc
+
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    actor: User | None,
+    unit: Unit,
+    username: str,
+    password: str,
+    roles: Iterable[str],
+    full_name: str = "",
+    phone: str = "",
+    email: str = "",
+) -> User:
+    """An account for ``unit`` (the actor's own unit or one below it)."""
+    _require_admin_of(actor, unit)
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        raise DomainError("用户名应为 3 到 150 个字母、数字或 _ . @ + - 符号。", code="username_invalid")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(f"用户名 {username} 已被使用。", code="username_taken")
+    cleaned = _clean_roles(roles)
+    user = User(
+        username=username,
+        unit=unit,
+        full_name=full_name.strip()[:50],
+        phone=phone.strip()[:20],
+        email=email.strip(),
+        **{field: role in cleaned for role, field in ROLE_FIELDS.items()},
+    )
+    _check_password(password, user)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def staff_roles_set(*, actor: User | None, user: User, roles: Iterable[str]) -> User:
+    if user.unit is None:
+        raise NotFound()
+    _require_admin_of(actor, user.unit)
+    cleaned = _clean_roles(roles)
+    if actor is not None and actor.pk == user.pk and Role.ADMIN not in cleaned and not actor.is_superuser:
+        raise DomainError("不能取消自己的管理员角色，请由上级或本单位其他管理员操作。", code="self_demote")
+    for role, field in ROLE_FIELDS.items():
+        setattr(user, field, role in cleaned)
+    user.save(update_fields=list(ROLE_FIELDS.values()))
+    return user
+
+
+@transaction.atomic
+def staff_active_set(*, actor: User | None, user: User, active: bool) -> User:
+    if user.unit is None:
+        raise NotFound()
+    _require_admin_of(actor, user.unit)
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError("不能停用自己的账号。", code="self_deactivate")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def api_token_issue(*, username: str, password: str) -> str:
+    """A new bearer token for a staff account; only its digest is stored."""
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_staff_member:
+        raise DomainError("用户名或密码不正确。", code="bad_credentials")
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
+    return raw

@@ -1,0 +1,23 @@
+"""The API front door: django-ninja at /api/v1/, one router per domain."""
+
+from ninja import NinjaAPI
+
+from learnweek.api.auth import BearerToken
+from learnweek.api.routers import auth, units
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+
+api = NinjaAPI(
+    title="learnweek API",
+    version="1",
+    description="全民终身学习活动周系统接口。除换取令牌外，均需 `Authorization: Bearer <令牌>`。",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+api.add_router("/auth", auth.router)
+api.add_router("/units", units.router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+    return api.create_response(request, {"code": exc.code, "message": exc.message}, status=status)

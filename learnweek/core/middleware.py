@@ -1,0 +1,18 @@
+from django.http import Http404
+
+from learnweek.core.errors import NotFound
+
+
+class NotFoundMiddleware:
+    """A service's ``NotFound`` (missing, or out of scope) becomes the ordinary 404 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None

@@ -1,0 +1,87 @@
+"""Reads of the unit tree, and the scope rule.
+
+``scope_filter`` is the one place that knows who sees what: a staff account sees its unit and
+everything below it, a superuser sees everything, anyone else sees nothing. Every read of
+unit-owned data in every front door goes through it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Model, QuerySet
+
+from learnweek.core.errors import NotFound
+from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+def scope_filter(queryset: QuerySet[M], user: User, *, unit_field: str = "") -> QuerySet[M]:
+    """Limit ``queryset`` to rows whose unit (``unit_field``; the row itself when empty) lies in
+    the user's subtree. One indexed ``path LIKE 'prefix%'`` filter."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    unit = user.unit
+    if unit is None:
+        return queryset.none()
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    return queryset.filter(**{lookup: unit.path})
+
+
+def get_in_scope(queryset: QuerySet[M], user: User, *, unit_field: str = "", **lookup: object) -> M:
+    """The object matching ``lookup`` if it is in the user's scope; ``NotFound`` otherwise, with
+    the same message whether it is missing or forbidden."""
+    try:
+        return scope_filter(queryset, user, unit_field=unit_field).get(**lookup)
+    except ObjectDoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def units_visible_to(user: User) -> QuerySet[Unit]:
+    return scope_filter(Unit.objects.all(), user)
+
+
+def unit_get_visible(user: User, code: str) -> Unit:
+    return get_in_scope(Unit.objects.all(), user, code=code)
+
+
+def unit_is_visible(user: User, unit: Unit) -> bool:
+    return units_visible_to(user).filter(pk=unit.pk).exists()
+
+
+def unit_get_by_code(code: str) -> Unit:
+    """Unscoped lookup, for the command line and the loaders only."""
+    try:
+        return Unit.objects.get(code=code)
+    except Unit.DoesNotExist as exc:
+        raise NotFound(f"没有代码为 {code} 的单位。") from exc
+
+
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    return unit.get_children().order_by("code")
+
+
+def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
+    return unit.get_ancestors()
+
+
+def administrative_units() -> QuerySet[Unit]:
+    return Unit.objects.filter(kind__in=ADMINISTRATIVE_KINDS)
+
+
+def unit_counts_by_kind(root: Unit | None = None) -> dict[str, int]:
+    """Number of units of each kind in ``root``'s subtree (the whole tree without a root)."""
+    queryset = Unit.objects.all()
+    if root is not None:
+        queryset = queryset.filter(path__startswith=root.path)
+    counts = {kind.value: 0 for kind in UnitKind}
+    for row in queryset.values("kind").order_by().annotate(n=Count("id")):
+        counts[row["kind"]] = row["n"]
+    return counts
