@@ -1,5 +1,6 @@
 from django.urls import path
 
+from learnweek.backoffice import campaign_views as cv
 from learnweek.backoffice import views
 
 app_name = "backoffice"
@@ -16,4 +17,19 @@ urlpatterns = [
     path("accounts/", views.staff_list, name="staff_list"),
     path("accounts/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("accounts/<int:pk>/toggle-active/", views.staff_toggle_active, name="staff_toggle_active"),
+    path("campaigns/", cv.campaign_list, name="campaigns"),
+    path("campaigns/new/", cv.campaign_new, name="campaign_new"),
+    path("campaigns/<slug:slug>/", cv.campaign_detail, name="campaign"),
+    path("campaigns/<slug:slug>/edit/", cv.campaign_edit, name="campaign_edit"),
+    path("campaigns/<slug:slug>/status/", cv.campaign_status, name="campaign_status"),
+    path("campaigns/<slug:slug>/derive/", cv.campaign_derive, name="campaign_derive"),
+    path("campaigns/<slug:slug>/contacts/new/", cv.contact_new, name="contact_new"),
+    path("campaigns/<slug:slug>/requirements/new/", cv.requirement_new, name="requirement_new"),
+    path("tasks/", cv.my_tasks, name="tasks"),
+    path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),
+    path("requirements/<int:pk>/board/", cv.board, name="board"),
+    path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),
+    path("requirements/<int:pk>/remind/", cv.board_remind, name="board_remind"),
+    path("submissions/<int:pk>/", cv.submission_detail, name="submission"),
+    path("submissions/<int:pk>/review/", cv.submission_review, name="submission_review"),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "learnweek.core",
     "learnweek.orgs",
     "learnweek.accounts",
+    "learnweek.campaigns",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",
@@ -161,3 +162,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Celery: a broker only when Redis is configured; eager otherwise.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "learnweek.campaigns.tasks.send_reminders",
+        "schedule": 24 * 60 * 60,
+        "kwargs": {"within_days": int(os.environ.get("REMIND_WITHIN_DAYS", "3"))},
+    },
+}
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnweek <noreply@localhost>")

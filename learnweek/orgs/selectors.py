@@ -21,18 +21,42 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 
-def scope_filter(queryset: QuerySet[M], user: User, *, unit_field: str = "") -> QuerySet[M]:
-    """Limit ``queryset`` to rows whose unit (``unit_field``; the row itself when empty) lies in
-    the user's subtree. One indexed ``path LIKE 'prefix%'`` filter."""
+ALL_UNITS = None  # the scope root of a superuser
+
+
+def scope_root(user: User) -> Unit | None:
+    """The unit whose subtree ``user`` may see. ``None`` means every unit (superusers); users who
+    may see nothing raise ``NotFound``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
+        raise NotFound()
     if user.is_superuser:
+        return ALL_UNITS
+    if user.unit is None:
+        raise NotFound()
+    return user.unit
+
+
+def within(queryset: QuerySet[M], root: Unit | None, *, unit_field: str = "") -> QuerySet[M]:
+    """Rows whose unit (``unit_field``; the row itself when empty) lies in ``root``'s subtree.
+    One indexed ``path LIKE 'prefix%'`` filter."""
+    if root is None:  # ALL_UNITS
         return queryset
-    unit = user.unit
-    if unit is None:
-        return queryset.none()
     lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
-    return queryset.filter(**{lookup: unit.path})
+    return queryset.filter(**{lookup: root.path})
+
+
+def is_within(root: Unit | None, unit: Unit) -> bool:
+    """``unit`` lies in ``root``'s subtree (the same rule as ``within``, on loaded objects)."""
+    return root is None or unit.path.startswith(root.path)
+
+
+def scope_filter(queryset: QuerySet[M], user: User, *, unit_field: str = "") -> QuerySet[M]:
+    """Limit ``queryset`` to rows whose unit lies in the user's subtree."""
+    try:
+        root = scope_root(user)
+    except NotFound:
+        return queryset.none()
+    return within(queryset, root, unit_field=unit_field)
 
 
 def get_in_scope(queryset: QuerySet[M], user: User, *, unit_field: str = "", **lookup: object) -> M:

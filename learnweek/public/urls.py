@@ -6,4 +6,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/<int:year>/", views.calendar, name="calendar_year"),
 ]

@@ -1,0 +1,97 @@
+from django import forms
+
+from learnweek.campaigns.models import SUBMITTER_KINDS, RequirementKind
+from learnweek.orgs.models import UnitKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=DateInput)
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    theme = forms.CharField(
+        label="主题", max_length=200, required=False, help_text="派生的活动可留空，沿用上级主题。"
+    )
+    doc_number = forms.CharField(
+        label="文号", max_length=64, required=False, help_text="如 吉教职成〔2021〕25号"
+    )
+    issued_on = _date("发文日期")
+    reading_start = _date("全民阅读活动开始")
+    reading_end = _date("全民阅读活动结束")
+    week_start = _date("活动周开始")
+    week_end = _date("活动周结束")
+    week_note = forms.CharField(label="活动周时间说明", max_length=100, required=False)
+    ceremony_host = forms.CharField(label="开幕式承办单位", max_length=200, required=False)
+    ceremony_cohosts = forms.CharField(label="开幕式协办单位", max_length=200, required=False)
+    ceremony_venue = forms.CharField(label="开幕式地点", max_length=200, required=False)
+    ceremony_date = _date("开幕式日期")
+    ceremony_note = forms.CharField(label="开幕式说明", max_length=200, required=False)
+    display_start = _date("示范活动展示开始")
+    display_end = _date("示范活动展示结束")
+    summary = forms.CharField(label="活动内容", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+class CampaignCreateForm(CampaignForm):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+    field_order = ["year"]
+
+
+class RequirementForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=RequirementKind.choices)
+    title = forms.CharField(
+        label="名称", max_length=200, required=False, help_text="承接上级事项时可留空，沿用上级名称。"
+    )
+    description = forms.CharField(label="要求", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    applies_to = forms.MultipleChoiceField(
+        label="须报送的下级单位",
+        choices=[(k.value, k.label) for k in UnitKind if k in SUBMITTER_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    deadline = forms.DateField(label="截止日期", widget=DateInput)
+    closed = forms.BooleanField(label="截止后不再接收", required=False)
+    parent_requirement = forms.TypedChoiceField(
+        label="承接的上级报送事项", required=False, coerce=int, empty_value=None
+    )
+    title_max_chars = forms.IntegerField(label="标题最多字数", required=False)
+    body_min_chars = forms.IntegerField(label="正文最少字数", required=False)
+    body_max_chars = forms.IntegerField(label="正文最多字数", required=False)
+    photo_min = forms.IntegerField(label="照片最少张数", required=False)
+    photo_max = forms.IntegerField(label="照片最多张数", required=False)
+    photo_min_long_side = forms.IntegerField(label="照片长边最少像素", required=False)
+    cases_required = forms.IntegerField(label="典型案例个数", required=False)
+    quota_per_unit = forms.IntegerField(label="每单位限报数", required=False)
+    quota_min = forms.IntegerField(label="每单位最少报数", required=False)
+
+    def __init__(self, *args, parent_requirements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_requirements = {r.pk: r for r in parent_requirements}
+        self.fields["parent_requirement"].choices = [("", "（无，本级新增）")] + [
+            (r.pk, f"{r.campaign.issuing_unit.name}：{r.title}（截止 {r.deadline:%m月%d日}）")
+            for r in parent_requirements
+        ]
+
+    def clean_parent_requirement(self):
+        pk = self.cleaned_data.get("parent_requirement")
+        return self.parent_requirements.get(pk) if pk else None
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label="联系人", max_length=50)
+    office = forms.CharField(label="部门", max_length=100, required=False)
+    phone = forms.CharField(label="电话", max_length=100, required=False)
+    email = forms.EmailField(label="邮箱", required=False)
+
+
+class SubmissionForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200, required=False)
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 12}), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)

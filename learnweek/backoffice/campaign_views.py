@@ -1,0 +1,310 @@
+"""Staff pages for campaigns, requirements, tasks, submissions and the completeness board."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from learnweek.accounts.models import Role
+from learnweek.backoffice import campaign_forms as forms
+from learnweek.backoffice.guards import staff_required
+from learnweek.campaigns import services
+from learnweek.campaigns.exporters import BoardExporter
+from learnweek.campaigns.models import CampaignStatus, SubmissionState
+from learnweek.campaigns.selectors import (
+    board_for,
+    campaign_get_visible,
+    campaign_lineage,
+    campaign_scope_root,
+    campaigns_visible_to,
+    requirement_get_visible,
+    submission_get_visible,
+    tasks_for_unit,
+)
+from learnweek.campaigns.tasks import send_reminders
+from learnweek.core.errors import DomainError, NotFound
+from learnweek.orgs.models import UnitKind
+from learnweek.orgs.selectors import is_within, unit_get_visible
+
+
+def _form_page(request, form, title, back_url, *, action_label="保存"):
+    return render(
+        request,
+        "backoffice/campaigns/form.html",
+        {"form": form, "title": title, "back_url": back_url, "action_label": action_label},
+    )
+
+
+@staff_required
+def campaign_list(request):
+    campaigns = campaigns_visible_to(request.user).order_by("-year", "issuing_unit__path")
+    unit = request.user.unit
+    can_create = request.user.has_role(Role.ADMIN) and (
+        request.user.is_superuser
+        or (unit is not None and unit.kind in (UnitKind.MINISTRY, UnitKind.PROVINCE))
+    )
+    return render(
+        request, "backoffice/campaigns/list.html", {"campaigns": campaigns, "can_create": can_create}
+    )
+
+
+@staff_required
+def campaign_new(request):
+    form = forms.CampaignCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            unit = request.user.unit or unit_get_visible(request.user, "000000")
+            campaign = services.campaign_create(
+                actor=request.user, issuing_unit=unit, year=data.pop("year"), **data
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已创建年度活动（草稿）。添加报送事项后再发布。")
+            return redirect("backoffice:campaign", slug=campaign.slug)
+    return _form_page(request, form, "新建年度活动", reverse("backoffice:campaigns"))
+
+
+@staff_required
+def campaign_detail(request, slug):
+    campaign = campaign_get_visible(request.user, slug)
+    root = campaign_scope_root(request.user, campaign)
+    manages = request.user.has_role(Role.ADMIN) and is_within(root, campaign.issuing_unit)
+    unit = request.user.unit
+    can_derive = (
+        request.user.has_role(Role.ADMIN)
+        and unit is not None
+        and unit.is_administrative
+        and unit.kind != UnitKind.MINISTRY
+        and campaign.status != CampaignStatus.DRAFT
+        and unit.path.startswith(campaign.issuing_unit.path)
+        and unit.pk != campaign.issuing_unit_id
+        and not campaign.children.filter(issuing_unit=unit).exists()
+    )
+    context = {
+        "campaign": campaign,
+        "lineage": campaign_lineage(campaign),
+        "requirements": campaign.requirements.select_related("parent_requirement__campaign__issuing_unit"),
+        "children": campaigns_visible_to(request.user).filter(parent=campaign),
+        "manages": manages,
+        "can_derive": can_derive,
+        "statuses": CampaignStatus.choices,
+    }
+    return render(request, "backoffice/campaigns/detail.html", context)
+
+
+@staff_required
+def campaign_edit(request, slug):
+    campaign = campaign_get_visible(request.user, slug)
+    initial = {name: getattr(campaign, name) for name in forms.CampaignForm.base_fields}
+    form = forms.CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("backoffice:campaign", slug=campaign.slug)
+    return _form_page(request, form, f"编辑：{campaign.title}", reverse("backoffice:campaign", args=[slug]))
+
+
+@staff_required
+@require_POST
+def campaign_status(request, slug):
+    campaign = campaign_get_visible(request.user, slug)
+    try:
+        services.campaign_set_status(
+            actor=request.user, campaign=campaign, status=request.POST.get("status", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"状态已改为“{campaign.get_status_display()}”。")
+    return redirect("backoffice:campaign", slug=slug)
+
+
+@staff_required
+@require_POST
+def campaign_derive(request, slug):
+    parent = campaign_get_visible(request.user, slug)
+    if request.user.unit is None:
+        raise NotFound()
+    try:
+        campaign = services.campaign_derive(actor=request.user, parent=parent, unit=request.user.unit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:campaign", slug=slug)
+    messages.success(
+        request, "已派生本级活动（草稿）：主题和上级报送事项已沿用，请补充本级事项与更早的截止日期后发布。"
+    )
+    return redirect("backoffice:campaign", slug=campaign.slug)
+
+
+@staff_required
+def contact_new(request, slug):
+    campaign = campaign_get_visible(request.user, slug)
+    form = forms.ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_add(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("backoffice:campaign", slug=slug)
+    return _form_page(request, form, "添加联系人", reverse("backoffice:campaign", args=[slug]))
+
+
+@staff_required
+def requirement_new(request, slug):
+    campaign = campaign_get_visible(request.user, slug)
+    parents = [
+        r
+        for c in campaign_lineage(campaign)[:-1]
+        for r in c.requirements.select_related("campaign__issuing_unit")
+    ]
+    form = forms.RequirementForm(
+        request.POST or None,
+        parent_requirements=parents,
+        initial={"parent_requirement": request.GET.get("from")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_create(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已添加报送事项。")
+            return redirect("backoffice:campaign", slug=slug)
+    return _form_page(
+        request, form, f"添加报送事项：{campaign.title}", reverse("backoffice:campaign", args=[slug])
+    )
+
+
+# -- tasks and submissions ---------------------------------------------------------------------
+
+
+@staff_required
+def my_tasks(request):
+    unit = request.user.unit
+    tasks = tasks_for_unit(unit) if unit is not None else []
+    return render(request, "backoffice/campaigns/tasks.html", {"unit": unit, "tasks": tasks})
+
+
+@staff_required
+def submission_edit(request, pk):
+    """The unit's own answer to a requirement: edit the draft, then submit."""
+    requirement = requirement_get_visible(request.user, pk)
+    unit = request.user.unit
+    if unit is None:
+        raise NotFound()
+    submission = requirement.submissions.filter(unit=unit).first()
+    form = forms.SubmissionForm(
+        request.POST or None,
+        initial={"title": submission.title, "body": submission.body} if submission else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                submission = services.submission_save(
+                    actor=request.user, requirement=requirement, unit=unit, **form.cleaned_data
+                )
+                if "submit" in request.POST:
+                    services.submission_submit(actor=request.user, submission=submission)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, "已提交，等待上级审核。" if "submit" in request.POST else "草稿已保存。"
+            )
+            return redirect("backoffice:submission", pk=submission.pk)
+    return render(
+        request,
+        "backoffice/campaigns/submission_edit.html",
+        {"requirement": requirement, "submission": submission, "form": form, "unit": unit},
+    )
+
+
+@staff_required
+def submission_detail(request, pk):
+    submission = submission_get_visible(request.user, pk)
+    context = {
+        "submission": submission,
+        "requirement": submission.requirement,
+        "events": submission.events.select_related("actor"),
+        "own": request.user.unit_id == submission.unit_id,
+        "reason_form": forms.ReasonForm(),
+        "State": SubmissionState,
+    }
+    return render(request, "backoffice/campaigns/submission_detail.html", context)
+
+
+@staff_required
+@require_POST
+def submission_review(request, pk):
+    submission = submission_get_visible(request.user, pk)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            services.submission_approve(actor=request.user, submission=submission, comment=reason)
+            messages.success(request, "已审核通过，材料已锁定。")
+        elif action == "return":
+            services.submission_return(actor=request.user, submission=submission, reason=reason)
+            messages.success(request, "已退回，下级会看到退回理由。")
+        elif action == "reopen":
+            services.submission_reopen(actor=request.user, submission=submission, reason=reason)
+            messages.success(request, "已重新打开，下级可以修改后再次提交。")
+        else:
+            messages.error(request, "未知的操作。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("backoffice:submission", pk=pk)
+
+
+# -- the completeness board --------------------------------------------------------------------
+
+
+@staff_required
+def board(request, pk):
+    requirement = requirement_get_visible(request.user, pk)
+    data = board_for(request.user, requirement, request.GET.get("under"))
+    return render(
+        request,
+        "backoffice/campaigns/board.html",
+        {"board": data, "requirement": requirement},
+    )
+
+
+@staff_required
+def board_export(request, pk):
+    requirement = requirement_get_visible(request.user, pk)
+    exporter = BoardExporter(board_for(request.user, requirement, request.GET.get("under")))
+    response = HttpResponse(
+        exporter.to_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename)}.xlsx"
+    return response
+
+
+@staff_required
+@require_POST
+def board_remind(request, pk):
+    requirement = requirement_get_visible(request.user, pk)
+    data = board_for(request.user, requirement, request.GET.get("under"))
+    if not request.user.has_role(Role.REVIEWER) and not request.user.has_role(Role.ADMIN):
+        messages.error(request, "只有审核员或管理员可以发送提醒。")
+    else:
+        transaction.on_commit(
+            lambda: send_reminders.delay(within_days=0, requirement_id=requirement.pk, under_id=data.under.pk)
+        )
+        messages.success(request, f"已向 {len(data.missing_units)} 个未提交的单位发送提醒。")
+    url = reverse("backoffice:board", args=[pk])
+    return redirect(f"{url}?under={data.under.code}")

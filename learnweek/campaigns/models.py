@@ -1,0 +1,297 @@
+"""Campaigns (年度活动), their requirements (报送事项) and the submissions that answer them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from learnweek.orgs.models import Unit, UnitKind
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    CLOSED = "closed", "已结束"
+
+
+class Campaign(models.Model):
+    slug = models.SlugField("标识", max_length=64, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("标题", max_length=200)
+    theme = models.CharField("主题", max_length=200, blank=True, help_text="留空则沿用上级活动的主题。")
+    doc_number = models.CharField("文号", max_length=64, blank=True)
+    issuing_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="campaigns_issued", verbose_name="发文单位"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级活动",
+    )
+    issued_on = models.DateField("发文日期", null=True, blank=True)
+    reading_start = models.DateField("全民阅读活动开始", null=True, blank=True)
+    reading_end = models.DateField("全民阅读活动结束", null=True, blank=True)
+    week_start = models.DateField("活动周开始", null=True, blank=True)
+    week_end = models.DateField("活动周结束", null=True, blank=True)
+    week_note = models.CharField("活动周时间说明", max_length=100, blank=True, help_text="如：拟定于10月下旬")
+    ceremony_host = models.CharField("开幕式承办单位", max_length=200, blank=True)
+    ceremony_cohosts = models.CharField("开幕式协办单位", max_length=200, blank=True)
+    ceremony_venue = models.CharField("开幕式地点", max_length=200, blank=True)
+    ceremony_date = models.DateField("开幕式日期", null=True, blank=True)
+    ceremony_note = models.CharField("开幕式说明", max_length=200, blank=True)
+    display_start = models.DateField("示范活动展示开始", null=True, blank=True)
+    display_end = models.DateField("示范活动展示结束", null=True, blank=True)
+    office = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaign_offices",
+        verbose_name="领导小组办公室",
+        help_text="承担领导小组办公室的机构（如开放大学）：其工作人员在本活动中代行发文单位的范围。",
+    )
+    summary = models.TextField("活动内容", blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度活动"
+        verbose_name_plural = "年度活动"
+        ordering = ["-year", "issuing_unit__path"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def effective_theme(self) -> str:
+        campaign: Campaign | None = self
+        while campaign is not None:
+            if campaign.theme:
+                return campaign.theme
+            campaign = campaign.parent
+        return ""
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == CampaignStatus.PUBLISHED
+
+
+class CampaignContact(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("联系人", max_length=50)
+    office = models.CharField("部门", max_length=100, blank=True)
+    phone = models.CharField("电话", max_length=100, blank=True)
+    email = models.EmailField("邮箱", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.name}".strip()
+
+
+class CampaignAttachment(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField("附件名称", max_length=200)
+    file = models.FileField("文件", upload_to="campaigns/%Y/", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RequirementKind(models.TextChoices):
+    WORK_PLAN = "work_plan", "活动周工作方案"
+    DEMO_TABLE = "demo_table", "示范活动汇总表"
+    EXHIBITION_BOARD = "exhibition_board", "成果展展板素材"
+    ADVANCED_UNIT = "advanced_unit", "先进单位"
+    ADVANCED_INDIVIDUAL = "advanced_individual", "先进个人"
+    LEARNING_STAR = "learning_star", "百姓学习之星"
+    BRAND_PROJECT = "brand_project", "终身学习品牌项目"
+    STATISTICS = "statistics", "活动开展情况统计表"
+    WORK_SUMMARY = "work_summary", "年度工作总结"
+    TYPICAL_CASE = "typical_case", "典型案例"
+    PUBLICITY = "publicity", "宣传材料"
+    OTHER = "other", "其他"
+
+
+SUBMITTER_KINDS = [UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY, UnitKind.INSTITUTION]
+
+# The rules a requirement may set, with their labels; enforced wherever such material is entered.
+RULE_FIELDS = {
+    "title_max_chars": "标题最多字数",
+    "body_min_chars": "正文最少字数",
+    "body_max_chars": "正文最多字数",
+    "photo_min": "照片最少张数",
+    "photo_max": "照片最多张数",
+    "photo_min_long_side": "照片长边最少像素",
+    "cases_required": "典型案例个数",
+    "quota_per_unit": "每单位限报数",
+    "quota_min": "每单位最少报数",
+}
+
+
+class Requirement(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requirements")
+    kind = models.CharField("类别", max_length=32, choices=RequirementKind.choices)
+    title = models.CharField("名称", max_length=200)
+    description = models.TextField("要求", blank=True)
+    applies_to = models.JSONField("报送单位层级", default=list, help_text="下级单位中哪些层级须报送")
+    deadline = models.DateField("截止日期")
+    closed = models.BooleanField("截止后不再接收", default=False)
+    parent_requirement = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived",
+        verbose_name="对应的上级报送事项",
+        help_text="本级为收齐上级要求的材料而提前设定的截止日期。",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title_max_chars = models.PositiveIntegerField("标题最多字数", null=True, blank=True)
+    body_min_chars = models.PositiveIntegerField("正文最少字数", null=True, blank=True)
+    body_max_chars = models.PositiveIntegerField("正文最多字数", null=True, blank=True)
+    photo_min = models.PositiveIntegerField("照片最少张数", null=True, blank=True)
+    photo_max = models.PositiveIntegerField("照片最多张数", null=True, blank=True)
+    photo_min_long_side = models.PositiveIntegerField("照片长边最少像素", null=True, blank=True)
+    cases_required = models.PositiveIntegerField("典型案例个数", null=True, blank=True)
+    quota_per_unit = models.PositiveIntegerField("每单位限报数", null=True, blank=True)
+    quota_min = models.PositiveIntegerField("每单位最少报数", null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报送事项"
+        verbose_name_plural = "报送事项"
+        ordering = ["deadline", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def applies_to_labels(self) -> str:
+        return "、".join(UnitKind(k).label for k in self.applies_to if k in UnitKind.values)
+
+    def rules(self) -> list[tuple[str, int]]:
+        return [
+            (label, getattr(self, name))
+            for name, label in RULE_FIELDS.items()
+            if getattr(self, name) is not None
+        ]
+
+    def is_past(self, today: datetime.date) -> bool:
+        return today > self.deadline
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    RESUBMITTED = "resubmitted", "已重新提交"
+    APPROVED = "approved", "已通过"
+
+
+AWAITING_REVIEW = (SubmissionState.SUBMITTED, SubmissionState.RESUBMITTED)
+HANDED_IN = (*AWAITING_REVIEW, SubmissionState.APPROVED)
+
+
+class Submission(models.Model):
+    """One unit's answer to one requirement."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
+    state = models.CharField(
+        "状态", max_length=16, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    title = models.CharField("标题", max_length=200, blank=True)
+    body = models.TextField("正文", blank=True)
+    first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
+    is_late = models.BooleanField("逾期提交", default=False)
+    approved_at = models.DateTimeField("通过时间", null=True, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报送"
+        verbose_name_plural = "报送"
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "unit"], name="campaigns_submission_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.requirement}"
+
+    def can_edit(self) -> bool:
+        return self.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+    def can_submit(self) -> bool:
+        return self.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+    def can_review(self) -> bool:
+        return self.state in AWAITING_REVIEW
+
+    def can_reopen(self) -> bool:
+        return self.state == SubmissionState.APPROVED
+
+
+class SubmissionEvent(models.Model):
+    """The workflow log of a submission: who moved it, when, from what to what, and why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_state = models.CharField(max_length=16, choices=SubmissionState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=SubmissionState.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class WeekSlot(models.Model):
+    """From 2024 each province applies for its activity-week dates; the ministry arranges them."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "已申请"
+        ARRANGED = "arranged", "已安排"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="week_slots")
+    province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="week_slots")
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPLIED)
+
+    class Meta:
+        ordering = ["start", "province__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "province"], name="campaigns_weekslot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.start:%m-%d}—{self.end:%m-%d}"

@@ -1,0 +1,363 @@
+"""Reads of campaigns, requirements and submissions, all through the scope rule."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from learnweek.campaigns.models import (
+    HANDED_IN,
+    Campaign,
+    CampaignStatus,
+    Requirement,
+    Submission,
+    SubmissionState,
+    WeekSlot,
+)
+from learnweek.core.errors import NotFound
+from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.selectors import is_within, scope_root, within
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# -- scope -------------------------------------------------------------------------------------
+
+
+def campaign_scope_root(user: User, campaign: Campaign) -> Unit | None:
+    """The subtree ``user`` acts on for ``campaign``: its own unit, or the issuing unit's when the
+    user works in the campaign's 领导小组办公室 (an institution such as an open university)."""
+    root = scope_root(user)
+    if root is not None and campaign.office_id is not None and root.pk == campaign.office_id:
+        return campaign.issuing_unit
+    return root
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    """Campaigns issued inside the user's subtree (any status), and the published or closed
+    campaigns of the units above it (the notices it works under)."""
+    try:
+        root = scope_root(user)
+    except NotFound:
+        return Campaign.objects.none()
+    queryset = Campaign.objects.select_related("issuing_unit", "parent")
+    if root is None:
+        return queryset
+    above = root.get_ancestors().values("pk")
+    office = Q(office=root)
+    return queryset.filter(
+        Q(issuing_unit__path__startswith=root.path)
+        | Q(issuing_unit__in=above, status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED])
+        | office
+    )
+
+
+def campaign_get_visible(user: User, slug: str) -> Campaign:
+    try:
+        return campaigns_visible_to(user).get(slug=slug)
+    except Campaign.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def campaigns_public() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(
+        status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]
+    ).select_related("issuing_unit")
+
+
+def campaign_get_public(slug: str) -> Campaign:
+    try:
+        return campaigns_public().get(slug=slug)
+    except Campaign.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def campaign_lineage(campaign: Campaign) -> list[Campaign]:
+    """The campaign and its parents, the ministry's first."""
+    chain = []
+    current: Campaign | None = campaign
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def requirement_get_visible(user: User, pk: int) -> Requirement:
+    try:
+        return (
+            Requirement.objects.select_related("campaign", "campaign__issuing_unit")
+            .filter(campaign__in=campaigns_visible_to(user))
+            .get(pk=pk)
+        )
+    except Requirement.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def submission_get_visible(user: User, pk: int) -> Submission:
+    """A submission of a unit in the user's subtree (or the campaign office's)."""
+    try:
+        submission = Submission.objects.select_related(
+            "unit", "requirement", "requirement__campaign", "requirement__campaign__issuing_unit"
+        ).get(pk=pk)
+    except Submission.DoesNotExist as exc:
+        raise NotFound() from exc
+    if not is_within(campaign_scope_root(user, submission.requirement.campaign), submission.unit):
+        raise NotFound()
+    return submission
+
+
+# -- who must submit ---------------------------------------------------------------------------
+
+
+def _overriding(requirement: Requirement) -> list[Requirement]:
+    return list(
+        requirement.derived.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
+            "campaign__issuing_unit"
+        )
+    )
+
+
+def applicable_units(requirement: Requirement) -> QuerySet[Unit]:
+    """Every unit that must answer ``requirement`` directly: units of the listed kinds below the
+    issuing unit, except where a lower level passes the requirement down with its own earlier
+    deadline (those units answer the lower level's requirement instead)."""
+    issuer = requirement.campaign.issuing_unit
+    units = within(Unit.objects.filter(kind__in=requirement.applies_to, is_active=True), issuer).exclude(
+        pk=issuer.pk
+    )
+    for derived in _overriding(requirement):
+        below = derived.campaign.issuing_unit
+        units = units.exclude(
+            Q(path__startswith=below.path) & Q(kind__in=derived.applies_to) & ~Q(pk=below.pk)
+        )
+    return units
+
+
+def requirement_applies_to(requirement: Requirement, unit: Unit) -> bool:
+    return applicable_units(requirement).filter(pk=unit.pk).exists()
+
+
+@dataclass
+class Task:
+    requirement: Requirement
+    submission: Submission | None
+    today: datetime.date
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.requirement.campaign
+
+    @property
+    def days_left(self) -> int:
+        return (self.requirement.deadline - self.today).days
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def state_label(self) -> str:
+        return board_state_label(self.requirement, self.submission, self.today)
+
+    @property
+    def is_done(self) -> bool:
+        return self.submission is not None and self.submission.state in HANDED_IN
+
+
+def tasks_for_unit(unit: Unit, *, on: datetime.date | None = None) -> list[Task]:
+    """Every requirement that ``unit`` must answer, from every level above it, soonest first."""
+    on = on or today()
+    ancestors = unit.get_ancestors()
+    # The kinds are filtered in Python: SQLite has no JSON containment, and a unit has few
+    # ancestors, each with a handful of requirements.
+    candidates = (
+        Requirement.objects.filter(
+            campaign__issuing_unit__in=ancestors, campaign__status=CampaignStatus.PUBLISHED
+        )
+        .select_related("campaign", "campaign__issuing_unit")
+        .order_by("deadline", "pk")
+    )
+    candidates = [r for r in candidates if unit.kind in r.applies_to]
+    # A requirement that a level between its issuer and this unit passes down (with its own,
+    # earlier deadline) is replaced by that level's requirement.
+    replaced = {r.parent_requirement_id for r in candidates if r.parent_requirement_id is not None}
+    wanted = [r for r in candidates if r.pk not in replaced]
+    submissions = {s.requirement_id: s for s in Submission.objects.filter(unit=unit, requirement__in=wanted)}
+    return [Task(requirement=r, submission=submissions.get(r.pk), today=on) for r in wanted]
+
+
+# -- the completeness board --------------------------------------------------------------------
+
+BOARD_STATES = {
+    "not_started": "未开始",
+    "draft": "草稿",
+    "submitted": "已提交",
+    "returned": "已退回",
+    "approved": "已通过",
+    "overdue": "逾期未交",
+}
+
+
+def board_state(requirement: Requirement, submission: Submission | None, on: datetime.date) -> str:
+    if submission is None or submission.state in (SubmissionState.DRAFT, SubmissionState.RETURNED):
+        if requirement.is_past(on):
+            return "overdue"
+        return "not_started" if submission is None else submission.state
+    if submission.state == SubmissionState.APPROVED:
+        return "approved"
+    return "submitted"
+
+
+def board_state_label(requirement: Requirement, submission: Submission | None, on: datetime.date) -> str:
+    label = BOARD_STATES[board_state(requirement, submission, on)]
+    if submission is not None and submission.state == SubmissionState.RETURNED and requirement.is_past(on):
+        label += "（已退回）"
+    if submission is not None and submission.is_late and submission.state in HANDED_IN:
+        label += "（逾期提交）"
+    return label
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    submission: Submission | None
+    state: str
+    label: str
+
+
+@dataclass
+class BoardGroup:
+    unit: Unit
+    counts: Counter[str] = field(default_factory=Counter)
+    total: int = 0
+
+    @property
+    def handed_in(self) -> int:
+        return self.counts["submitted"] + self.counts["approved"]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.handed_in / self.total) if self.total else 0
+
+
+@dataclass
+class Board:
+    requirement: Requirement
+    under: Unit
+    rows: list[BoardRow]
+    groups: list[BoardGroup]
+    counts: Counter[str]
+    late_count: int
+    on: datetime.date
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def handed_in(self) -> int:
+        return self.counts["submitted"] + self.counts["approved"]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.handed_in / self.total) if self.total else 0
+
+    def state_table(self) -> list[tuple[str, int]]:
+        return [(label, self.counts[key]) for key, label in BOARD_STATES.items()]
+
+    @property
+    def missing_units(self) -> list[Unit]:
+        return [row.unit for row in self.rows if row.state in ("not_started", "draft", "returned", "overdue")]
+
+
+def board_for(user: User, requirement: Requirement, under_code: str | None = None, *, on=None) -> Board:
+    """The completeness board of ``requirement`` for the part of the tree the user may see,
+    rooted at ``under_code`` (default: the issuing unit, or the user's own unit below it)."""
+    on = on or today()
+    root = campaign_scope_root(user, requirement.campaign)
+    issuer = requirement.campaign.issuing_unit
+    if under_code:
+        try:
+            under = within(Unit.objects.all(), root).get(code=under_code)
+        except Unit.DoesNotExist as exc:
+            raise NotFound() from exc
+    else:
+        under = issuer if is_within(root, issuer) else root
+    if under is None:  # a superuser: start at the issuer
+        under = issuer
+    units = list(within(applicable_units(requirement), under).order_by("path"))
+    submissions = {s.unit_id: s for s in Submission.objects.filter(requirement=requirement, unit__in=units)}
+    rows = []
+    for unit in units:
+        submission = submissions.get(unit.pk)
+        state = board_state(requirement, submission, on)
+        rows.append(BoardRow(unit, submission, state, board_state_label(requirement, submission, on)))
+    counts = Counter(row.state for row in rows)
+    groups: dict[str, BoardGroup] = {}
+    children = {c.path: c for c in under.get_children()}
+    step = under.steplen
+    for row in rows:
+        if row.unit.pk == under.pk:
+            continue
+        child_path = row.unit.path[: len(under.path) + step]
+        child = children.get(child_path)
+        if child is None:
+            continue
+        group = groups.setdefault(child_path, BoardGroup(child))
+        group.counts[row.state] += 1
+        group.total += 1
+    late = sum(1 for row in rows if row.submission is not None and row.submission.is_late)
+    return Board(
+        requirement=requirement,
+        under=under,
+        rows=rows,
+        groups=sorted(groups.values(), key=lambda g: g.unit.path),
+        counts=counts,
+        late_count=late,
+        on=on,
+    )
+
+
+# -- the national calendar of activity weeks ---------------------------------------------------
+
+
+def week_calendar(year: int) -> dict:
+    """Every province's activity week in ``year``: the ministry's arranged slots, else the
+    dates a published provincial campaign of that year gives. One row per province."""
+    provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code"))
+    weeks: dict[int, tuple[datetime.date | None, datetime.date | None, str, str]] = {}
+    for campaign in campaigns_public().filter(year=year, issuing_unit__kind=UnitKind.PROVINCE):
+        weeks[campaign.issuing_unit_id] = (
+            campaign.week_start,
+            campaign.week_end,
+            campaign.week_note,
+            "本省通知",
+        )
+    for slot in WeekSlot.objects.filter(campaign__year=year).select_related("province"):
+        weeks[slot.province_id] = (slot.start, slot.end, "", slot.get_status_display())
+    national = campaigns_public().filter(year=year, issuing_unit__kind=UnitKind.MINISTRY).first()
+    days = (datetime.date(year, 12, 31) - datetime.date(year, 1, 1)).days + 1
+    rows = []
+    for province in provinces:
+        start, end, note, source = weeks.get(province.pk, (None, None, "", ""))
+        bar = None
+        if start and end:
+            offset = (start - datetime.date(year, 1, 1)).days
+            bar = {
+                "left": round(100 * offset / days, 2),
+                "width": max(round(100 * ((end - start).days + 1) / days, 2), 0.6),
+            }
+        rows.append(
+            {"province": province, "start": start, "end": end, "note": note, "source": source, "bar": bar}
+        )
+    return {"year": year, "rows": rows, "national": national, "months": range(1, 13)}

@@ -1,0 +1,511 @@
+"""Writes to campaigns, requirements and submissions. One transaction per user action."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from learnweek.accounts.models import Role
+from learnweek.campaigns.models import (
+    HANDED_IN,
+    RULE_FIELDS,
+    SUBMITTER_KINDS,
+    Campaign,
+    CampaignContact,
+    CampaignStatus,
+    Requirement,
+    RequirementKind,
+    Submission,
+    SubmissionEvent,
+    SubmissionState,
+)
+from learnweek.campaigns.rules import text_problems
+from learnweek.campaigns.selectors import (
+    applicable_units,
+    campaign_scope_root,
+    requirement_applies_to,
+    today,
+)
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.selectors import is_within, scope_root
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+
+CAMPAIGN_FIELDS = (
+    "title",
+    "theme",
+    "doc_number",
+    "issued_on",
+    "reading_start",
+    "reading_end",
+    "week_start",
+    "week_end",
+    "week_note",
+    "ceremony_host",
+    "ceremony_cohosts",
+    "ceremony_venue",
+    "ceremony_date",
+    "ceremony_note",
+    "display_start",
+    "display_end",
+    "summary",
+)
+DATE_PAIRS = [
+    ("reading_start", "reading_end", "全民阅读活动"),
+    ("week_start", "week_end", "活动周"),
+    ("display_start", "display_end", "示范活动展示"),
+]
+
+
+def _require_role(
+    actor: User | None, root_for_campaign: Campaign | None, unit: Unit, role: Role, what: str
+) -> None:
+    """``actor`` acts on ``unit`` (in its subtree, or the campaign office's) and holds ``role``.
+    ``None`` is the command line."""
+    if actor is None:
+        return
+    root = campaign_scope_root(actor, root_for_campaign) if root_for_campaign else scope_root(actor)
+    if not is_within(root, unit):
+        raise NotFound()
+    if not actor.has_role(role):
+        raise PermissionDenied(f"只有{role.label}可以{what}。")
+
+
+def _check_campaign_fields(values: dict[str, Any]) -> None:
+    problems = []
+    if not str(values.get("title", "")).strip():
+        problems.append("请填写标题")
+    for start, end, label in DATE_PAIRS:
+        if values.get(start) and values.get(end) and values[start] > values[end]:
+            problems.append(f"{label}的开始日期不能晚于结束日期")
+    if problems:
+        raise DomainError("；".join(problems) + "。", code="campaign_invalid")
+
+
+@transaction.atomic
+def campaign_create(
+    *, actor: User | None, issuing_unit: Unit, year: int, slug: str = "", **values: Any
+) -> Campaign:
+    """A ministry or provincial campaign. Lower levels derive theirs with ``campaign_derive``."""
+    _require_role(actor, None, issuing_unit, Role.ADMIN, "创建年度活动")
+    if issuing_unit.kind not in (UnitKind.MINISTRY, UnitKind.PROVINCE):
+        raise DomainError("地市和县级请从上级活动“派生”本级活动。", code="campaign_level")
+    _check_campaign_fields(values)
+    slug = slug or _free_slug(f"{year}-{issuing_unit.code}")
+    if Campaign.objects.filter(slug=slug).exists():
+        raise DomainError(f"标识 {slug} 已被使用。", code="slug_taken")
+    fields = {name: values[name] for name in CAMPAIGN_FIELDS if name in values}
+    return Campaign.objects.create(slug=slug, year=year, issuing_unit=issuing_unit, **fields)
+
+
+def _free_slug(base: str) -> str:
+    base = slugify(base) or "campaign"
+    slug, n = base, 2
+    while Campaign.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def campaign_derive(
+    *, actor: User | None, parent: Campaign, unit: Unit, slug: str = "", **values: Any
+) -> Campaign:
+    """The lower level's own campaign: theme and requirements come from ``parent``; the new
+    campaign starts as a draft that the unit completes and publishes."""
+    _require_role(actor, None, unit, Role.ADMIN, "派生本级活动")
+    if not unit.is_administrative or unit.kind == UnitKind.MINISTRY:
+        raise DomainError("只有省、地市、县级行政单位可以派生本级活动。", code="campaign_level")
+    if not unit.path.startswith(parent.issuing_unit.path) or unit.pk == parent.issuing_unit_id:
+        raise DomainError(
+            f"{unit.name} 不在 {parent.issuing_unit.name} 之下，不能派生该活动。", code="derive_scope"
+        )
+    if parent.status == CampaignStatus.DRAFT:
+        raise DomainError("上级活动尚未发布，不能派生。", code="parent_draft")
+    existing = Campaign.objects.filter(parent=parent, issuing_unit=unit).first()
+    if existing is not None:
+        raise DomainError(f"{unit.name} 已从该活动派生了“{existing.title}”。", code="already_derived")
+    values = {
+        "title": f"{parent.year}年{unit.name}全民终身学习活动",
+        "theme": "",
+    } | values
+    _check_campaign_fields(values)
+    fields = {name: values[name] for name in CAMPAIGN_FIELDS if name in values}
+    return Campaign.objects.create(
+        slug=slug or _free_slug(f"{parent.year}-{unit.code}"),
+        year=parent.year,
+        issuing_unit=unit,
+        parent=parent,
+        **fields,
+    )
+
+
+@transaction.atomic
+def campaign_update(*, actor: User | None, campaign: Campaign, **values: Any) -> Campaign:
+    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "修改年度活动")
+    merged = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS} | values
+    _check_campaign_fields(merged)
+    early = [
+        r for r in campaign.requirements.all() if merged["issued_on"] and r.deadline < merged["issued_on"]
+    ]
+    if early:
+        raise DomainError(f"“{early[0].title}”的截止日期早于新的发文日期。", code="deadline_before_start")
+    for name in CAMPAIGN_FIELDS:
+        if name in values:
+            setattr(campaign, name, values[name])
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(*, actor: User | None, campaign: Campaign, status: str) -> Campaign:
+    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "发布或结束年度活动")
+    if status not in CampaignStatus.values:
+        raise DomainError("未知的状态。", code="status_invalid")
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_office_set(*, actor: User | None, campaign: Campaign, office: Unit | None) -> Campaign:
+    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "指定领导小组办公室")
+    if office is not None and (
+        office.kind != UnitKind.INSTITUTION or not is_within(campaign.issuing_unit, office)
+    ):
+        raise DomainError("领导小组办公室应设在发文单位下属的机构（如开放大学）。", code="office_invalid")
+    campaign.office = office
+    campaign.save(update_fields=["office"])
+    return campaign
+
+
+@transaction.atomic
+def contact_add(
+    *, actor: User | None, campaign: Campaign, name: str, office: str = "", phone: str = "", email: str = ""
+) -> CampaignContact:
+    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "维护联系人")
+    if not name.strip() or not (phone.strip() or email.strip()):
+        raise DomainError("联系人需要姓名，以及电话或邮箱。", code="contact_invalid")
+    return CampaignContact.objects.create(
+        campaign=campaign,
+        name=name.strip(),
+        office=office.strip(),
+        phone=phone.strip(),
+        email=email.strip(),
+        position=campaign.contacts.count(),
+    )
+
+
+# -- requirements ------------------------------------------------------------------------------
+
+
+def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
+    problems = []
+    if values.get("kind") not in RequirementKind.values:
+        problems.append("请选择报送事项类别")
+    if not str(values.get("title", "")).strip():
+        problems.append("请填写报送事项名称")
+    applies_to = values.get("applies_to") or []
+    if not applies_to or any(k not in SUBMITTER_KINDS for k in applies_to):
+        problems.append("请选择须报送的下级单位层级")
+    deadline: datetime.date | None = values.get("deadline")
+    if deadline is None:
+        problems.append("请填写截止日期")
+    elif campaign.issued_on is not None and deadline < campaign.issued_on:
+        problems.append(
+            f"截止日期 {deadline:%Y年%m月%d日} 早于活动发文日期 {campaign.issued_on:%Y年%m月%d日}"
+        )
+    for name, label in RULE_FIELDS.items():
+        value = values.get(name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            problems.append(f"{label}不能小于 0")
+    for low, high, label in [
+        ("body_min_chars", "body_max_chars", "正文字数"),
+        ("photo_min", "photo_max", "照片张数"),
+    ]:
+        lo, hi = values.get(low), values.get(high)
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            problems.append(f"{label}的下限不能大于上限")
+    parent_requirement: Requirement | None = values.get("parent_requirement")
+    if parent_requirement is not None:
+        lineage_ids = []
+        current = campaign.parent
+        while current is not None:
+            lineage_ids.append(current.pk)
+            current = current.parent
+        if parent_requirement.campaign_id not in lineage_ids:
+            problems.append("对应的上级报送事项不属于上级活动")
+        elif deadline is not None and deadline > parent_requirement.deadline:
+            problems.append(
+                f"本级截止日期 {deadline:%Y年%m月%d日} 不能晚于上级的 "
+                f"{parent_requirement.deadline:%Y年%m月%d日}（{parent_requirement.campaign.issuing_unit.name}）"
+            )
+    if problems:
+        raise DomainError("；".join(problems) + "。", code="requirement_invalid")
+
+
+REQUIREMENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "applies_to",
+    "deadline",
+    "closed",
+    "parent_requirement",
+    *RULE_FIELDS,
+)
+
+
+@transaction.atomic
+def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any) -> Requirement:
+    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
+    parent_requirement = values.get("parent_requirement")
+    if parent_requirement is not None:
+        # A level that passes a requirement down inherits its kind and rules unless it sets its own.
+        values = {
+            "kind": parent_requirement.kind,
+            "title": parent_requirement.title,
+            "description": parent_requirement.description,
+            **{name: getattr(parent_requirement, name) for name in RULE_FIELDS},
+        } | {k: v for k, v in values.items() if v not in (None, "")}
+    _check_requirement(campaign, values)
+    fields = {name: values[name] for name in REQUIREMENT_FIELDS if name in values}
+    fields["title"] = fields["title"].strip()
+    return Requirement.objects.create(campaign=campaign, position=campaign.requirements.count(), **fields)
+
+
+@transaction.atomic
+def requirement_update(*, actor: User | None, requirement: Requirement, **values: Any) -> Requirement:
+    campaign = requirement.campaign
+    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
+    merged = {name: getattr(requirement, name) for name in REQUIREMENT_FIELDS} | values
+    _check_requirement(campaign, merged)
+    late_children = requirement.derived.filter(deadline__gt=merged["deadline"]).select_related(
+        "campaign__issuing_unit"
+    )
+    if late_children.exists():
+        child = late_children.first()
+        raise DomainError(
+            f"{child.campaign.issuing_unit.name}的同一事项截止于 {child.deadline:%Y年%m月%d日}，"
+            "本级截止日期不能早于它。",
+            code="requirement_invalid",
+        )
+    for name in REQUIREMENT_FIELDS:
+        if name in values:
+            setattr(requirement, name, values[name])
+    requirement.save()
+    return requirement
+
+
+# -- submissions -------------------------------------------------------------------------------
+
+
+def _log(submission: Submission, actor: User | None, from_state: str, comment: str = "") -> None:
+    SubmissionEvent.objects.create(
+        submission=submission,
+        at=timezone.now(),
+        actor=actor,
+        from_state=from_state,
+        to_state=submission.state,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def submission_save(
+    *, actor: User | None, requirement: Requirement, unit: Unit, title: str = "", body: str = ""
+) -> Submission:
+    """Create or update the unit's draft. Refused once approved, until the reviewer reopens it."""
+    _require_role(actor, requirement.campaign, unit, Role.REPORTER, "填报")
+    if requirement.campaign.status != CampaignStatus.PUBLISHED:
+        raise DomainError("该活动未发布或已结束，不能填报。", code="campaign_not_open")
+    if not requirement_applies_to(requirement, unit):
+        raise DomainError(f"“{requirement.title}”不要求 {unit.name} 报送。", code="not_applicable")
+    submission = Submission.objects.select_for_update().filter(requirement=requirement, unit=unit).first()
+    if submission is None:
+        submission = Submission.objects.create(requirement=requirement, unit=unit, created_by=actor)
+        _log(submission, actor, "")
+    elif not submission.can_edit():
+        raise DomainError(
+            f"该材料{submission.get_state_display()}，不能修改"
+            + (
+                "；如需修改，请上级审核员退回或重新打开。"
+                if submission.state == SubmissionState.APPROVED
+                else "。"
+            ),
+            code="locked",
+        )
+    submission.title, submission.body = title.strip(), body.strip()
+    submission.save(update_fields=["title", "body", "updated_at"])
+    return submission
+
+
+@transaction.atomic
+def submission_submit(
+    *, actor: User | None, submission: Submission, now: datetime.datetime | None = None
+) -> Submission:
+    submission = (
+        Submission.objects.select_for_update().select_related("requirement__campaign").get(pk=submission.pk)
+    )
+    requirement = submission.requirement
+    _require_role(actor, requirement.campaign, submission.unit, Role.REPORTER, "提交")
+    if not submission.can_submit():
+        raise DomainError(f"该材料{submission.get_state_display()}，不能再次提交。", code="bad_state")
+    now = now or timezone.now()
+    late = timezone.localtime(now).date() > requirement.deadline
+    if late and requirement.closed:
+        raise DomainError(
+            f"“{requirement.title}”已于 {requirement.deadline:%Y年%m月%d日} 截止，不再接收。", code="closed"
+        )
+    problems = text_problems(requirement, title=submission.title, body=submission.body)
+    if problems:
+        raise DomainError("不符合报送要求：" + "；".join(problems) + "。", code="rules")
+    before = submission.state
+    submission.state = (
+        SubmissionState.RESUBMITTED if before == SubmissionState.RETURNED else SubmissionState.SUBMITTED
+    )
+    if submission.first_submitted_at is None:
+        submission.first_submitted_at = now
+        # Timeliness is that of the first hand-in; a later correction does not make it late.
+        submission.is_late = late
+    submission.submitted_at = now
+    submission.save()
+    _log(submission, actor, before)
+    return submission
+
+
+def _require_reviewer(actor: User | None, submission: Submission) -> None:
+    """The reviewer is above the submitting unit, inside the issuing unit's subtree."""
+    if actor is None:
+        return
+    campaign = submission.requirement.campaign
+    root = campaign_scope_root(actor, campaign)
+    if not is_within(root, submission.unit):
+        raise NotFound()
+    if root is not None and (root.pk == submission.unit_id or not is_within(campaign.issuing_unit, root)):
+        raise PermissionDenied("只能由上级单位审核。")
+    if not actor.has_role(Role.REVIEWER):
+        raise PermissionDenied("只有审核员可以审核。")
+
+
+@transaction.atomic
+def submission_return(*, actor: User | None, submission: Submission, reason: str) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require_reviewer(actor, submission)
+    if not submission.can_review():
+        raise DomainError(f"该材料{submission.get_state_display()}，不能退回。", code="bad_state")
+    if not reason.strip():
+        raise DomainError("退回时请写明理由，下级会看到。", code="reason_required")
+    before = submission.state
+    submission.state = SubmissionState.RETURNED
+    submission.return_reason = reason.strip()
+    submission.save(update_fields=["state", "return_reason", "updated_at"])
+    _log(submission, actor, before, reason.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, actor: User | None, submission: Submission, comment: str = "") -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require_reviewer(actor, submission)
+    if not submission.can_review():
+        raise DomainError(f"该材料{submission.get_state_display()}，不能审核通过。", code="bad_state")
+    before = submission.state
+    submission.state = SubmissionState.APPROVED
+    submission.approved_at = timezone.now()
+    submission.save(update_fields=["state", "approved_at", "updated_at"])
+    _log(submission, actor, before, comment.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, actor: User | None, submission: Submission, reason: str) -> Submission:
+    """Unlock an approved submission for changes; it goes back to the unit as returned."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require_reviewer(actor, submission)
+    if not submission.can_reopen():
+        raise DomainError("只有已通过的材料可以重新打开。", code="bad_state")
+    if not reason.strip():
+        raise DomainError("重新打开时请写明理由。", code="reason_required")
+    before = submission.state
+    submission.state = SubmissionState.RETURNED
+    submission.return_reason = reason.strip()
+    submission.approved_at = None
+    submission.save(update_fields=["state", "return_reason", "approved_at", "updated_at"])
+    _log(submission, actor, before, reason.strip())
+    return submission
+
+
+# -- reminders ---------------------------------------------------------------------------------
+
+
+def _recipients(unit: Unit) -> list[str]:
+    """The unit's reporters; its admins when no reporter has an e-mail address."""
+    staff = unit.staff.filter(is_active=True).exclude(email="")
+    emails = set(staff.filter(is_reporter=True).values_list("email", flat=True))
+    return sorted(emails or set(staff.filter(is_unit_admin=True).values_list("email", flat=True)))
+
+
+def reminders_send(
+    *,
+    within_days: int = 3,
+    on: datetime.date | None = None,
+    requirement: Requirement | None = None,
+    under: Unit | None = None,
+) -> dict[str, int]:
+    """E-mail every unit that has not handed in a requirement due within ``within_days`` days or
+    already overdue: one message per unit listing all of them. Returns the counts."""
+    on = on or today()
+    horizon = on + datetime.timedelta(days=within_days)
+    if requirement is not None:
+        due = [requirement]
+    else:
+        due = list(
+            Requirement.objects.filter(
+                campaign__status=CampaignStatus.PUBLISHED, deadline__lte=horizon
+            ).select_related("campaign", "campaign__issuing_unit")
+        )
+    pending: dict[int, tuple[Unit, list[Requirement]]] = {}
+    for item in due:
+        if item.closed and item.deadline < on:
+            continue
+        units = applicable_units(item)
+        if under is not None:
+            units = units.filter(path__startswith=under.path)
+        done = set(
+            Submission.objects.filter(requirement=item, state__in=HANDED_IN).values_list("unit_id", flat=True)
+        )
+        for unit in units.exclude(pk__in=done):
+            pending.setdefault(unit.pk, (unit, []))[1].append(item)
+    sent = unreachable = 0
+    for unit, items in pending.values():
+        recipients = _recipients(unit)
+        if not recipients:
+            unreachable += 1
+            continue
+        lines = [f"{unit.name}：以下报送事项尚未提交：", ""]
+        for item in sorted(items, key=lambda r: r.deadline):
+            days = (item.deadline - on).days
+            when = f"还剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+            lines.append(
+                f"· {item.title}（{item.campaign.title}），截止 {item.deadline:%Y年%m月%d日}，{when}"
+            )
+            for contact in item.campaign.contacts.all():
+                lines.append(
+                    f"  联系人：{contact.office} {contact.name} {contact.phone} {contact.email}".rstrip()
+                )
+        lines += ["", "请登录全民终身学习活动周系统填报。"]
+        send_mail(
+            subject=f"【报送提醒】{unit.name}有 {len(items)} 项材料待报送",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=recipients,
+        )
+        sent += 1
+    return {"units": len(pending), "sent": sent, "unreachable": unreachable}
