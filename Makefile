@@ -27,6 +27,7 @@ demo: setup
 	mkdir -p var
 	$(BIN)/learnweek migrate --noinput
 	$(BIN)/learnweek load-divisions
+	$(BIN)/learnweek seed-campaigns
 	$(BIN)/learnweek load-demo
 	DEBUG=1 LEARNWEEK_DEMO=1 $(BIN)/learnweek runserver 127.0.0.1:8000
 

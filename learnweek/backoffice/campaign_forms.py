@@ -95,3 +95,8 @@ class SubmissionForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class WeekForm(forms.Form):
+    start = forms.DateField(label="开始日期", widget=DateInput)
+    end = forms.DateField(label="结束日期", widget=DateInput)

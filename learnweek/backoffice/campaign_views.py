@@ -30,7 +30,7 @@ from learnweek.campaigns.selectors import (
 from learnweek.campaigns.tasks import send_reminders
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import UnitKind
-from learnweek.orgs.selectors import is_within, unit_get_visible
+from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
 
 
 def _form_page(request, form, title, back_url, *, action_label="保存"):
@@ -308,3 +308,43 @@ def board_remind(request, pk):
         messages.success(request, f"已向 {len(data.missing_units)} 个未提交的单位发送提醒。")
     url = reverse("backoffice:board", args=[pk])
     return redirect(f"{url}?under={data.under.code}")
+
+
+@staff_required
+def week_slots(request, slug):
+    """Provinces apply for their week; the ministry arranges. Each sees what its scope allows."""
+    campaign = campaign_get_visible(request.user, slug)
+    if campaign.issuing_unit.kind != UnitKind.MINISTRY:
+        raise NotFound()
+    unit = request.user.unit
+    form = forms.WeekForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("slot"):
+                slot = scope_filter(campaign.week_slots.all(), request.user, unit_field="province").get(
+                    pk=request.POST["slot"]
+                )
+                services.week_slot_arrange(actor=request.user, slot=slot, **form.cleaned_data)
+            else:
+                services.week_slot_apply(
+                    actor=request.user, campaign=campaign, province=unit, **form.cleaned_data
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except campaign.week_slots.model.DoesNotExist as exc:
+            raise NotFound() from exc
+        else:
+            messages.success(request, "已保存。")
+            return redirect("backoffice:week_slots", slug=slug)
+    slots = scope_filter(campaign.week_slots.select_related("province"), request.user, unit_field="province")
+    context = {
+        "campaign": campaign,
+        "slots": slots,
+        "form": form,
+        "can_apply": unit is not None
+        and unit.kind == UnitKind.PROVINCE
+        and request.user.has_role(Role.ADMIN),
+        "can_arrange": request.user.has_role(Role.ADMIN)
+        and is_within(scope_root(request.user), campaign.issuing_unit),
+    }
+    return render(request, "backoffice/campaigns/weeks.html", context)

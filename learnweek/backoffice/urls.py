@@ -25,6 +25,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/derive/", cv.campaign_derive, name="campaign_derive"),
     path("campaigns/<slug:slug>/contacts/new/", cv.contact_new, name="contact_new"),
     path("campaigns/<slug:slug>/requirements/new/", cv.requirement_new, name="requirement_new"),
+    path("campaigns/<slug:slug>/weeks/", cv.week_slots, name="week_slots"),
     path("tasks/", cv.my_tasks, name="tasks"),
     path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),
     path("requirements/<int:pk>/board/", cv.board, name="board"),

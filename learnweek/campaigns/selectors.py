@@ -180,14 +180,14 @@ def tasks_for_unit(unit: Unit, *, on: datetime.date | None = None) -> list[Task]
     ancestors = unit.get_ancestors()
     # The kinds are filtered in Python: SQLite has no JSON containment, and a unit has few
     # ancestors, each with a handful of requirements.
-    candidates = (
+    published = (
         Requirement.objects.filter(
             campaign__issuing_unit__in=ancestors, campaign__status=CampaignStatus.PUBLISHED
         )
         .select_related("campaign", "campaign__issuing_unit")
         .order_by("deadline", "pk")
     )
-    candidates = [r for r in candidates if unit.kind in r.applies_to]
+    candidates = [r for r in published if unit.kind in r.applies_to]
     # A requirement that a level between its issuer and this unit passes down (with its own,
     # earlier deadline) is replaced by that level's requirement.
     replaced = {r.parent_requirement_id for r in candidates if r.parent_requirement_id is not None}

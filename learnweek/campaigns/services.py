@@ -23,6 +23,7 @@ from learnweek.campaigns.models import (
     Submission,
     SubmissionEvent,
     SubmissionState,
+    WeekSlot,
 )
 from learnweek.campaigns.rules import text_problems
 from learnweek.campaigns.selectors import (
@@ -286,11 +287,12 @@ def requirement_update(*, actor: User | None, requirement: Requirement, **values
     _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
     merged = {name: getattr(requirement, name) for name in REQUIREMENT_FIELDS} | values
     _check_requirement(campaign, merged)
-    late_children = requirement.derived.filter(deadline__gt=merged["deadline"]).select_related(
-        "campaign__issuing_unit"
+    child = (
+        requirement.derived.filter(deadline__gt=merged["deadline"])
+        .select_related("campaign__issuing_unit")
+        .first()
     )
-    if late_children.exists():
-        child = late_children.first()
+    if child is not None:
         raise DomainError(
             f"{child.campaign.issuing_unit.name}的同一事项截止于 {child.deadline:%Y年%m月%d日}，"
             "本级截止日期不能早于它。",
@@ -509,3 +511,46 @@ def reminders_send(
         )
         sent += 1
     return {"units": len(pending), "sent": sent, "unreachable": unreachable}
+
+
+# -- activity-week dates (from 2024: provinces apply, the ministry arranges) -------------------
+
+
+@transaction.atomic
+def week_slot_apply(
+    *, actor: User | None, campaign: Campaign, province: Unit, start: datetime.date, end: datetime.date
+) -> WeekSlot:
+    """A province asks for its activity-week dates in the ministry's campaign."""
+    _require_role(actor, None, province, Role.ADMIN, "申请活动周时间")
+    if campaign.issuing_unit.kind != UnitKind.MINISTRY or province.kind != UnitKind.PROVINCE:
+        raise DomainError("活动周时间由省级单位向教育部的年度活动申请。", code="week_invalid")
+    _check_week(campaign, start, end)
+    slot = WeekSlot.objects.select_for_update().filter(campaign=campaign, province=province).first()
+    if slot is not None and slot.status == WeekSlot.Status.ARRANGED:
+        raise DomainError("教育部已安排本省的活动周时间，如需调整请联系教育部。", code="week_arranged")
+    if slot is None:
+        return WeekSlot.objects.create(campaign=campaign, province=province, start=start, end=end)
+    slot.start, slot.end = start, end
+    slot.save(update_fields=["start", "end"])
+    return slot
+
+
+@transaction.atomic
+def week_slot_arrange(
+    *, actor: User | None, slot: WeekSlot, start: datetime.date, end: datetime.date
+) -> WeekSlot:
+    """The ministry fixes a province's week (keeping or moving the dates it asked for)."""
+    _require_role(actor, slot.campaign, slot.campaign.issuing_unit, Role.ADMIN, "安排活动周时间")
+    _check_week(slot.campaign, start, end)
+    slot.start, slot.end, slot.status = start, end, WeekSlot.Status.ARRANGED
+    slot.save(update_fields=["start", "end", "status"])
+    return slot
+
+
+def _check_week(campaign: Campaign, start: datetime.date, end: datetime.date) -> None:
+    if start > end:
+        raise DomainError("活动周的开始日期不能晚于结束日期。", code="week_invalid")
+    if start.year != campaign.year or end.year != campaign.year:
+        raise DomainError(f"活动周应在 {campaign.year} 年之内。", code="week_invalid")
+    if (end - start).days > 13:
+        raise DomainError("活动周最长两周。", code="week_invalid")

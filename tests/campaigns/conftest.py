@@ -80,7 +80,9 @@ def cascade(tree):
         name="朝阳区社区学院",
         institution_type=InstitutionType.COMMUNITY_SCHOOL,
     )
-    chaoyang = campaign_derive(actor=None, parent=changchun, unit=unit("220104"), slug="cy", issued_on=days(-5))
+    chaoyang = campaign_derive(
+        actor=None, parent=changchun, unit=unit("220104"), slug="cy", issued_on=days(-5)
+    )
     cy_plan = requirement_create(
         actor=None,
         campaign=chaoyang,

@@ -52,13 +52,17 @@ def test_applicable_units_leave_out_those_a_lower_level_collects(cascade):
 def test_the_full_workflow_with_history(cascade, county_reporter, city_admin):
     requirement = cascade["cc_stats"]
     county = unit("220104")
-    draft = submission_save(actor=county_reporter, requirement=requirement, unit=county, title="统计表", body="数据")
+    draft = submission_save(
+        actor=county_reporter, requirement=requirement, unit=county, title="统计表", body="数据"
+    )
     assert draft.state == SubmissionState.DRAFT
     submitted = submission_submit(actor=county_reporter, submission=draft)
     assert submitted.state == SubmissionState.SUBMITTED and not submitted.is_late
     returned = submission_return(actor=city_admin, submission=submitted, reason="参加人次与活动数不一致")
     assert tasks_for_unit(county)[1].submission.return_reason == "参加人次与活动数不一致"
-    submission_save(actor=county_reporter, requirement=requirement, unit=county, title="统计表", body="修正后")
+    submission_save(
+        actor=county_reporter, requirement=requirement, unit=county, title="统计表", body="修正后"
+    )
     resubmitted = submission_submit(actor=county_reporter, submission=returned)
     assert resubmitted.state == SubmissionState.RESUBMITTED
     approved = submission_approve(actor=city_admin, submission=resubmitted)
@@ -87,14 +91,22 @@ def test_the_full_workflow_with_history(cascade, county_reporter, city_admin):
 def test_late_submissions_are_accepted_and_marked_unless_closed(cascade, county_reporter):
     requirement = cascade["board"]
     county = unit("220104")
-    draft = submission_save(actor=county_reporter, requirement=requirement, unit=county, title="题目", body="正文内容已经足够长了。")
+    draft = submission_save(
+        actor=county_reporter,
+        requirement=requirement,
+        unit=county,
+        title="题目",
+        body="正文内容已经足够长了。",
+    )
     after = timezone.now() + datetime.timedelta(days=11)
     late = submission_submit(actor=county_reporter, submission=draft, now=after)
     assert late.is_late and late.first_submitted_at == after
 
     requirement.closed = True
     requirement.save()
-    other = submission_save(actor=None, requirement=requirement, unit=unit("220105"), title="题目", body="正文内容已经足够长了。")
+    other = submission_save(
+        actor=None, requirement=requirement, unit=unit("220105"), title="题目", body="正文内容已经足够长了。"
+    )
     with pytest.raises(DomainError, match="已于 .* 截止，不再接收"):
         submission_submit(actor=None, submission=other, now=after)
     other.refresh_from_db()
@@ -121,10 +133,14 @@ def test_a_unit_the_requirement_does_not_apply_to_is_refused(cascade, county_rep
         submission_save(actor=county_reporter, requirement=cascade["stats"], unit=unit("220104"))
 
 
-def test_only_the_level_above_reviews(cascade, county_reporter, county_admin, sibling_county_admin, city_admin):
+def test_only_the_level_above_reviews(
+    cascade, county_reporter, county_admin, sibling_county_admin, city_admin
+):
     submission = submission_submit(
         actor=county_reporter,
-        submission=submission_save(actor=county_reporter, requirement=cascade["cc_stats"], unit=unit("220104")),
+        submission=submission_save(
+            actor=county_reporter, requirement=cascade["cc_stats"], unit=unit("220104")
+        ),
     )
     with pytest.raises(NotFound):
         submission_approve(actor=sibling_county_admin, submission=submission)
@@ -166,3 +182,16 @@ def test_a_derived_deadline_may_not_be_later_than_the_parents(cascade):
             applies_to=["county"],
             deadline=days(11),
         )
+
+
+def test_a_parent_deadline_cannot_move_before_a_childs(cascade):
+    from learnweek.campaigns.services import requirement_update
+
+    stats = cascade["stats"]
+    with pytest.raises(DomainError, match="长春市的同一事项截止于"):
+        requirement_update(actor=None, requirement=stats, deadline=days(15))
+    stats.refresh_from_db()
+    assert stats.deadline == days(30)
+    requirement_update(actor=None, requirement=stats, deadline=days(25))
+    stats.refresh_from_db()
+    assert stats.deadline == days(25)
