@@ -36,8 +36,8 @@ test: lint
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
 
 lint: setup
-	$(BIN)/ruff check learnweek tests
-	$(BIN)/ruff format --check learnweek tests
+	$(BIN)/ruff check learnweek tests bench
+	$(BIN)/ruff format --check learnweek tests bench
 	$(BIN)/mypy
 
 bench: setup

@@ -295,8 +295,25 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
         under = issuer if is_within(root, issuer) else root
     if under is None:  # a superuser: start at the issuer
         under = issuer
-    units = list(within(applicable_units(requirement), under).order_by("path"))
-    submissions = {s.unit_id: s for s in Submission.objects.filter(requirement=requirement, unit__in=units)}
+    # Only what the board shows: a national board loads thousands of rows.
+    units = list(
+        within(applicable_units(requirement), under)
+        .only("code", "name", "kind", "path", "depth", "is_municipality", "institution_type")
+        .order_by("path")
+    )
+    # By path, not by a list of ids: a national board has thousands of units.
+    submissions = {
+        s.unit_id: s
+        for s in within(Submission.objects.filter(requirement=requirement), under, unit_field="unit").only(
+            "unit_id",
+            "requirement_id",
+            "state",
+            "is_late",
+            "first_submitted_at",
+            "submitted_at",
+            "approved_at",
+        )
+    }
     rows = []
     for unit in units:
         submission = submissions.get(unit.pk)

@@ -9,6 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = divisions_load()
+        if options["verbosity"] == 0:
+            return
         for kind in ADMINISTRATIVE_KINDS:
             self.stdout.write(
                 f"{Unit(kind=kind).get_kind_display()}：{report.total(kind)} 个"
