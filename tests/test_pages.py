@@ -85,7 +85,7 @@ def test_import_page_shows_every_bad_row(client, county_admin):
     page = client.post(
         reverse("backoffice:institution_import", args=[COUNTY]), {"file": upload}
     ).content.decode()
-    assert "第 2 行「机构类型」" in page and "第 3 行「机构名称」：不能为空" in page
+    assert "第2行 机构类型: " in page and "第3行 机构名称: 不能为空" in page
     assert not Unit.objects.filter(code__in=["A", "B"]).exists()
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "learnweek.orgs",
     "learnweek.accounts",
     "learnweek.campaigns",
+    "learnweek.activities",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",

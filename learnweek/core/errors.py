@@ -31,3 +31,18 @@ class PermissionDenied(DomainError):
     """The object is in scope but the actor lacks the role for this action."""
 
     code = "permission_denied"
+
+
+class RowErrors(DomainError):
+    """A table refused as a whole; ``errors`` names every bad row and column."""
+
+    code = "import_invalid"
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("导入失败，未写入任何数据：\n" + "\n".join(errors))
+        self.errors = errors
+
+
+def row_error(number: int, column: str, reason: str) -> str:
+    """One line of an import report, in the form officials read back to the spreadsheet."""
+    return f"第{number}行 {column}: {reason}"

@@ -36,13 +36,16 @@ def scope_root(user: User) -> Unit | None:
     return user.unit
 
 
-def within(queryset: QuerySet[M], root: Unit | None, *, unit_field: str = "") -> QuerySet[M]:
+def within(
+    queryset: QuerySet[M], root: Unit | None, *, unit_field: str = "", path_field: str = "path"
+) -> QuerySet[M]:
     """Rows whose unit (``unit_field``; the row itself when empty) lies in ``root``'s subtree.
-    One indexed ``path LIKE 'prefix%'`` filter."""
+    One indexed ``path LIKE 'prefix%'`` filter; ``path_field`` names a copy of the unit's path
+    kept on the row itself (activities), which spares the join."""
     if root is None:  # ALL_UNITS
         return queryset
-    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
-    return queryset.filter(**{lookup: root.path})
+    lookup = f"{unit_field}__{path_field}" if unit_field else path_field
+    return queryset.filter(**{f"{lookup}__startswith": root.path})
 
 
 def is_within(root: Unit | None, unit: Unit) -> bool:
@@ -50,13 +53,15 @@ def is_within(root: Unit | None, unit: Unit) -> bool:
     return root is None or unit.path.startswith(root.path)
 
 
-def scope_filter(queryset: QuerySet[M], user: User, *, unit_field: str = "") -> QuerySet[M]:
+def scope_filter(
+    queryset: QuerySet[M], user: User, *, unit_field: str = "", path_field: str = "path"
+) -> QuerySet[M]:
     """Limit ``queryset`` to rows whose unit lies in the user's subtree."""
     try:
         root = scope_root(user)
     except NotFound:
         return queryset.none()
-    return within(queryset, root, unit_field=unit_field)
+    return within(queryset, root, unit_field=unit_field, path_field=path_field)
 
 
 def get_in_scope(queryset: QuerySet[M], user: User, *, unit_field: str = "", **lookup: object) -> M:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied, RowErrors, row_error
 from learnweek.core.tabular import Table
 from learnweek.orgs.divisions import DivisionRecord, national_divisions
 from learnweek.orgs.models import (
@@ -27,16 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from learnweek.accounts.models import User
-
-
-class ImportError_(DomainError):
-    """A table refused as a whole; ``errors`` names every bad row and column."""
-
-    code = "import_invalid"
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("导入失败，未写入任何数据：\n" + "\n".join(errors))
-        self.errors = errors
 
 
 # -- divisions --------------------------------------------------------------------------------
@@ -164,9 +154,9 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
     _require_admin_over(actor, under)
     missing = [label for label in INSTITUTION_COLUMNS.values() if label not in table.headers]
     if missing:
-        raise ImportError_([f"缺少必需的列：{'、'.join(missing)}（第 1 行应为表头）"])
+        raise RowErrors([f"缺少必需的列：{'、'.join(missing)}（第 1 行应为表头）"])
     if not table.rows:
-        raise ImportError_(["表中没有数据行"])
+        raise RowErrors(["表中没有数据行"])
 
     cols = INSTITUTION_COLUMNS | INSTITUTION_OPTIONAL_COLUMNS
     errors: list[str] = []
@@ -183,7 +173,7 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
     for number, row in table.rows:
 
         def fail(column: str, message: str, number: int = number) -> None:
-            errors.append(f"第 {number} 行「{column}」：{message}")
+            errors.append(row_error(number, column, message))
 
         code = row.get(cols["code"], "")
         name = row.get(cols["name"], "")
@@ -227,7 +217,7 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
                 )
             )
     if errors:
-        raise ImportError_(errors)
+        raise RowErrors(errors)
     created = []
     for parent, values in planned:
         parent.refresh_from_db(fields=["numchild"])

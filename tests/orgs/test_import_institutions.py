@@ -4,9 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from learnweek.core.errors import RowErrors
 from learnweek.core.tabular import read_table
 from learnweek.orgs.models import InstitutionType, Unit, UnitKind
-from learnweek.orgs.services import ImportError_, institutions_import
+from learnweek.orgs.services import institutions_import
 
 pytestmark = pytest.mark.usefixtures("tree")
 
@@ -49,28 +50,28 @@ def test_import_from_xlsx(tmp_path):
 
 
 def test_a_missing_column_is_named():
-    with pytest.raises(ImportError_, match="缺少必需的列：机构类型"):
+    with pytest.raises(RowErrors, match="缺少必需的列：机构类型"):
         import_csv("机构代码,机构名称\nA,甲\n")
 
 
 @pytest.mark.parametrize(
     ("bad_rows", "message"),
     [
-        ("OK-1,乙学校,社区教育院校,,\n", "第 3 行「机构代码」：代码 OK-1 与第 2 行重复"),
-        ("220104,甲学校,社区教育院校,,\n", "第 3 行「机构代码」：代码 220104 已被系统中的其他单位使用"),
-        (f"A-1,{'长' * 101},社区教育院校,,\n", "第 3 行「机构名称」：不能超过 100 个字（现有 101 个）"),
-        ("A-1,甲学校,大学,,\n", "第 3 行「机构类型」：“大学”不是机构类型"),
+        ("OK-1,乙学校,社区教育院校,,\n", "第3行 机构代码: 代码 OK-1 与第 2 行重复"),
+        ("220104,甲学校,社区教育院校,,\n", "第3行 机构代码: 代码 220104 已被系统中的其他单位使用"),
+        (f"A-1,{'长' * 101},社区教育院校,,\n", "第3行 机构名称: 不能超过 100 个字（现有 101 个）"),
+        ("A-1,甲学校,大学,,\n", "第3行 机构类型: “大学”不是机构类型"),
         (
             "A-1,甲学校,社区教育院校,110105,\n",
-            "第 3 行「所属区划代码」：110105 不是 长春市（220100）下的行政区划代码",
+            "第3行 所属区划代码: 110105 不是 长春市（220100）下的行政区划代码",
         ),
-        ("A-1,,社区教育院校,,\n", "第 3 行「机构名称」：不能为空"),
+        ("A-1,,社区教育院校,,\n", "第3行 机构名称: 不能为空"),
     ],
 )
 def test_bad_rows_are_named_and_nothing_is_written(bad_rows, message):
     """Row 2 is good; the bad row 3 refuses the whole file, row 2 included."""
     before = Unit.objects.count()
-    with pytest.raises(ImportError_) as excinfo:
+    with pytest.raises(RowErrors) as excinfo:
         import_csv(HEADER + "OK-1,好学校,社区教育院校,,\n" + bad_rows)
     assert message in excinfo.value.message
     assert Unit.objects.count() == before
@@ -80,7 +81,7 @@ def test_bad_rows_are_named_and_nothing_is_written(bad_rows, message):
 def test_command_reports_errors_and_exits_nonzero(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + "A-1,甲学校,大学,,\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="第 2 行「机构类型」"):
+    with pytest.raises(CommandError, match="第2行 机构类型: "):
         call_command("import_institutions", str(path), "--under", "220100")
     assert not Unit.objects.filter(code="A-1").exists()
 

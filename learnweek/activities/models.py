@@ -1,0 +1,116 @@
+"""Activities: what every level organises, registers, imports from 附表1 and counts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from learnweek.campaigns.models import Campaign
+from learnweek.orgs.models import Unit
+
+
+class Category(models.TextChoices):
+    """The primary category; the first four are the reading columns of the statistics table."""
+
+    THEMED_READING = "themed_reading", "主题阅读活动"
+    PUBLISHER_PICKS = "publisher_picks", "社长（总编）荐书"
+    ONLINE_LECTURE = "online_lecture", "线上社会大讲堂"
+    DIGITAL_READING = "digital_reading", "数字阅读分享"
+    SMART_ELDERLY = "smart_elderly", "智慧助老"
+    SKILLED_TEACHERS = "skilled_teachers", "能者为师"
+    OPENING = "opening", "开幕式"
+    SHOWCASE = "showcase", "成果展示"
+    LIGHT_UP = "light_up", "亮灯活动"
+    SEMINAR = "seminar", "终身教育研讨"
+    OPEN_DAY = "open_day", "开放参观"
+    OTHER = "other", "其他"
+
+
+class Mode(models.TextChoices):
+    OFFLINE = "offline", "线下"
+    ONLINE = "online", "线上"
+    BOTH = "both", "线上线下"
+
+
+class Audience(models.TextChoices):
+    WORKERS = "workers", "企业职工"
+    SERVICE = "service", "现代服务业员工"
+    MIGRANTS = "migrants", "进城务工人员"
+    VETERANS = "veterans", "退役军人"
+    FARMERS = "farmers", "高素质农民"
+    RESIDENTS = "residents", "城乡社区居民"
+    ELDERLY = "elderly", "老年人群"
+    EDUCATORS = "educators", "成人继续教育工作者"
+    STUDENTS = "students", "青少年学生"
+    FAMILIES = "families", "家庭"
+
+
+class Activity(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="activities", verbose_name="年度活动")
+    organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="activities", verbose_name="主办单位")
+    # The organiser's tree path, copied when the activity is written: the subtree filter of a
+    # million-row list is then one index range on this table, without a join.
+    unit_path = models.CharField(max_length=255)
+    organiser_name = models.CharField("主办单位（原文）", max_length=200, blank=True)
+    co_organisers = models.CharField("协办单位", max_length=300, blank=True)
+    name = models.CharField("活动名称", max_length=200)
+    category = models.CharField("活动类别", max_length=24, choices=Category.choices)
+    forms = models.CharField("活动形式", max_length=200, blank=True, help_text="如 读书节、读书沙龙、公开课")
+    is_week = models.BooleanField("活动周活动", default=False)
+    is_demonstration = models.BooleanField("示范活动", default=False)
+    start = models.DateTimeField("开始时间")
+    end = models.DateTimeField("结束时间")
+    time_known = models.BooleanField("含具体时刻", default=True)
+    mode = models.CharField("活动方式", max_length=8, choices=Mode.choices, default=Mode.OFFLINE)
+    address = models.CharField("活动地点", max_length=300, blank=True)
+    division = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所在区划"
+    )
+    online_link = models.URLField("线上链接", max_length=500, blank=True)
+    audiences = models.JSONField("面向人群", default=list, blank=True)
+    headcount = models.PositiveIntegerField("人数", null=True, blank=True)
+    capacity = models.PositiveIntegerField("名额", null=True, blank=True)
+    registration_phone = models.CharField("报名电话", max_length=40, blank=True)
+    content = models.TextField("活动内容", blank=True)
+    person_times = models.PositiveIntegerField("参加人次", null=True, blank=True)
+    is_internal = models.BooleanField("内部活动（不公开）", default=False)
+    import_key = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["unit_path", "import_key"])
+
+    class Meta:
+        verbose_name = "活动"
+        verbose_name_plural = "活动"
+        # The back-office list: one campaign, a subtree (a LIKE 'prefix%' on unit_path: the
+        # pattern operator class lets PostgreSQL use the index under any collation), newest first.
+        indexes = [
+            models.Index(
+                fields=["campaign", "unit_path", "start"],
+                name="act_campaign_path_start",
+                opclasses=["int8_ops", "varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["campaign", "category", "unit_path", "start"],
+                name="act_campaign_cat_path_start",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            models.Index(fields=["start"], name="act_start"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="act_import_key_unique",
+            ),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="act_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audience_labels(self) -> str:
+        return "、".join(Audience(a).label for a in self.audiences if a in Audience.values)
