@@ -47,8 +47,12 @@ class Audience(models.TextChoices):
 
 
 class Activity(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="activities", verbose_name="年度活动")
-    organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="activities", verbose_name="主办单位")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="activities", verbose_name="年度活动"
+    )
+    organiser = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="activities", verbose_name="主办单位"
+    )
     # The organiser's tree path, copied when the activity is written: the subtree filter of a
     # million-row list is then one index range on this table, without a join.
     unit_path = models.CharField(max_length=255)
@@ -76,7 +80,9 @@ class Activity(models.Model):
     person_times = models.PositiveIntegerField("参加人次", null=True, blank=True)
     is_internal = models.BooleanField("内部活动（不公开）", default=False)
     import_key = models.CharField(max_length=40, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,7 +112,9 @@ class Activity(models.Model):
                 condition=~models.Q(import_key=""),
                 name="act_import_key_unique",
             ),
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="act_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="act_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

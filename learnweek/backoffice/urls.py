@@ -1,5 +1,6 @@
 from django.urls import path
 
+from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
 from learnweek.backoffice import views
 
@@ -27,6 +28,12 @@ urlpatterns = [
     path("campaigns/<slug:slug>/requirements/new/", cv.requirement_new, name="requirement_new"),
     path("campaigns/<slug:slug>/weeks/", cv.week_slots, name="week_slots"),
     path("tasks/", cv.my_tasks, name="tasks"),
+    path("activities/", av.activity_list, name="activities"),
+    path("activities/new/", av.activity_new, name="activity_new"),
+    path("activities/import/", av.activity_import, name="activity_import"),
+    path("activities/export.xlsx", av.activity_export, name="activity_export"),
+    path("activities/<int:pk>/", av.activity_detail, name="activity"),
+    path("activities/<int:pk>/edit/", av.activity_edit, name="activity_edit"),
     path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),
     path("requirements/<int:pk>/board/", cv.board, name="board"),
     path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),

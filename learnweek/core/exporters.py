@@ -25,6 +25,10 @@ class ListExporter:
     def rows(self) -> Iterable[Sequence[Any]]:
         raise NotImplementedError
 
+    def preamble(self) -> list[list[Any]]:
+        """Rows between the title and the header (the region row of an official form)."""
+        return []
+
     def footer(self) -> Sequence[str]:
         return []
 
@@ -37,8 +41,11 @@ class ListExporter:
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(header), 1))
         sheet["A1"].font = Font(bold=True, size=14)
         sheet["A1"].alignment = Alignment(horizontal="center")
+        for row in self.preamble():
+            sheet.append(row)
         sheet.append(header)
-        for cell in sheet[2]:
+        header_row = sheet.max_row
+        for cell in sheet[header_row]:
             cell.font = Font(bold=True)
         widths = [len(h) * 2 + 2 for h in header]
         for row in self.rows():
@@ -50,7 +57,7 @@ class ListExporter:
             sheet.append([line])
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = "A3"
+        sheet.freeze_panes = f"A{header_row + 1}"
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from learnweek.activities.fubiao1 import HEADER
+from learnweek.activities.models import Activity
+from learnweek.campaigns.models import Campaign
+from learnweek.core.exporters import ListExporter
+from learnweek.orgs.models import Unit, UnitKind
+
+
+def span_text(activity: Activity) -> str:
+    """活动时间 as officials write it: 2023年10月15日, 2023年10月15日—10月20日, 2023年10月15日 14:00—16:30."""
+    start, end = timezone.localtime(activity.start), timezone.localtime(activity.end)
+    text = f"{start.year}年{start.month}月{start.day}日"
+    if end.date() != start.date():
+        text += (
+            f"—{end.year}年{end.month}月{end.day}日"
+            if end.year != start.year
+            else f"—{end.month}月{end.day}日"
+        )
+    if activity.time_known:
+        text += f" {start:%H:%M}" + (f"—{end:%H:%M}" if end != start else "")
+    return text
+
+
+class Fubiao1Exporter(ListExporter):
+    """附表1 示范活动汇总表: title, region row, header, one row per activity, note, contact line."""
+
+    def __init__(
+        self, campaign: Campaign, unit: Unit, activities: QuerySet[Activity], *, demonstration: bool
+    ):
+        self.campaign, self.unit, self.activities = campaign, unit, activities
+        self.demonstration = demonstration
+        self.filename = f"附表1-{campaign.slug}-{unit.code}"
+
+    def _levels(self) -> dict[str, str]:
+        chain = [*self.unit.get_ancestors(), self.unit]
+        names = {u.kind: u.name for u in chain}
+        return {
+            "province": names.get(UnitKind.PROVINCE, ""),
+            "city": names.get(UnitKind.PREFECTURE, ""),
+            "county": names.get(UnitKind.COUNTY, ""),
+        }
+
+    def title(self) -> str:
+        region = self._levels()["province"] or self.unit.name
+        kind = "全民终身学习示范活动" if self.demonstration else "全民终身学习活动"
+        return f"{self.campaign.year}年“{region.removesuffix('省').removesuffix('市')}{kind}”汇总表"
+
+    def preamble(self) -> list[list[str]]:
+        levels = self._levels()
+        return [
+            [
+                f"{levels['province'] or '　　'}　{levels['city'] or '　　'}市（县）　{levels['county'] or '　　'}区"
+            ]
+        ]
+
+    def header(self) -> list[str]:
+        return HEADER
+
+    def rows(self) -> Iterable[list]:
+        for number, a in enumerate(
+            self.activities.order_by("start", "pk").iterator(chunk_size=2000), start=1
+        ):
+            yield [
+                number,
+                a.name,
+                span_text(a),
+                a.address,
+                a.organiser_name,
+                a.headcount,
+                a.registration_phone,
+                a.content,
+            ]
+
+    def footer(self) -> list[str]:
+        return ["注：活动不限10项，请根据实际情况填报。", "填表联系人：　　　　　　　　联系电话："]

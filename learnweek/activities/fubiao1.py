@@ -1,0 +1,210 @@
+"""The official 附表1 (示范活动汇总表) layout, read as officials fill it.
+
+A title row, a region row (吉林省 市（县） 区), the header row (序号, 活动名称, 活动时间, 活动地点,
+主办单位, 人数, 报名电话, 活动内容), data rows, then the footer (注：…, 填表联系人：…). The header is
+found by its names, the footer stops the data, empty rows (and template rows with only a 序号)
+are skipped. Optional columns, by name, in any order: 活动类别, 活动周, 参加人次, 单位代码, 活动方式,
+面向人群.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from learnweek.activities.models import Audience, Category, Mode
+from learnweek.activities.timeparse import TimeParseError, parse_span
+from learnweek.core.errors import DomainError, row_error
+
+HEADER = ["序号", "活动名称", "活动时间", "活动地点", "主办单位", "人数", "报名电话", "活动内容"]
+OPTIONAL = ["活动类别", "活动周", "参加人次", "单位代码", "活动方式", "面向人群"]
+REQUIRED = ["活动名称", "活动时间"]
+COLUMN_OF = {
+    "name": "活动名称",
+    "start": "活动时间",
+    "end": "活动时间",
+    "address": "活动地点",
+    "organiser_name": "主办单位",
+    "headcount": "人数",
+    "registration_phone": "报名电话",
+    "content": "活动内容",
+    "category": "活动类别",
+    "is_week": "活动周",
+    "person_times": "参加人次",
+    "mode": "活动方式",
+    "audiences": "面向人群",
+}
+FOOTER_PREFIXES = ("注", "填表", "联系人", "联系电话")
+CATEGORY_BY_LABEL = {label: value for value, label in Category.choices} | {
+    "社长荐书": Category.PUBLISHER_PICKS,
+    "总编荐书": Category.PUBLISHER_PICKS,
+    "数字阅读分享活动": Category.DIGITAL_READING,
+    "“社长（总编）荐书”活动": Category.PUBLISHER_PICKS,
+}
+MODE_BY_LABEL = {label: value for value, label in Mode.choices} | {
+    "线上+线下": Mode.BOTH,
+    "线下+线上": Mode.BOTH,
+}
+AUDIENCE_BY_LABEL = {label: value for value, label in Audience.choices} | {"进城农民工": Audience.MIGRANTS}
+YES, NO = {"是", "√", "Y", "y", "yes", "1"}, {"否", "×", "N", "n", "no", "0", ""}
+
+
+def _norm(value: Any) -> str:
+    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    unit_code: str = ""
+    organiser_name: str = ""
+
+
+@dataclass
+class Table:
+    header_row: int
+    columns: dict[str, int]
+    rows: list[Row]
+
+
+def _header_columns(cells: tuple) -> dict[str, int]:
+    columns = {}
+    for index, cell in enumerate(cells):
+        name = _norm(cell)
+        for known in HEADER + OPTIONAL:
+            if known not in columns and (
+                name == known or name.startswith(known + "（") or name.startswith(known + "(")
+            ):
+                columns[known] = index
+    return columns
+
+
+def _count(number: int, column: str, raw: Any, errors: list[str]) -> int | None:
+    text = _text(raw).removesuffix("人次").removesuffix("人").replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        value = int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
+    except ValueError:
+        errors.append(row_error(number, column, f"“{_text(raw)}”不是数字"))
+        return None
+    if value < 0:
+        errors.append(row_error(number, column, f"不能为负数（{value}）"))
+        return None
+    return value
+
+
+def read(data: bytes, *, year: int) -> Table:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise DomainError(
+            "无法读取该文件：请上传 Excel 的 .xlsx 文件（旧版 .xls 请先另存为 .xlsx）。", code="bad_file"
+        ) from exc
+    try:
+        return _read_sheet(workbook.worksheets[0].iter_rows(values_only=True), year=year)
+    finally:
+        workbook.close()
+
+
+def _read_sheet(rows_iter, *, year: int) -> Table:
+    tz = timezone.get_current_timezone()
+    columns: dict[str, int] = {}
+    header_row = 0
+    rows: list[Row] = []
+    for number, cells in enumerate(rows_iter, start=1):
+        if not header_row:
+            found = _header_columns(cells)
+            if "活动名称" in found:
+                columns, header_row = found, number
+                missing = [c for c in REQUIRED if c not in columns]
+                if missing:
+                    raise DomainError(f"第{number}行 表头: 缺少“{'、'.join(missing)}”列", code="bad_header")
+            continue
+        texts = [_text(c) for c in cells]
+        first = next((t for t in texts if t), "")
+        if first.startswith(FOOTER_PREFIXES):
+            break
+        filled = [t for i, t in enumerate(texts) if t and i != columns.get("序号")]
+        if not filled:
+            continue
+        rows.append(_row(number, cells, columns, year=year, tz=tz))
+    if not header_row:
+        raise DomainError("找不到表头：表中没有“活动名称”列。请使用附表1的格式。", code="bad_header")
+    return Table(header_row=header_row, columns=columns, rows=rows)
+
+
+def _row(number: int, cells: tuple, columns: dict[str, int], *, year: int, tz) -> Row:
+    def get(column: str) -> Any:
+        index = columns.get(column)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    row = Row(number)
+    errors = row.errors
+    values: dict[str, Any] = {
+        "name": _text(get("活动名称")),
+        "address": _text(get("活动地点")),
+        "organiser_name": _text(get("主办单位")),
+        "registration_phone": _text(get("报名电话")),
+        "content": _text(get("活动内容")),
+        "audiences": [],
+        "mode": Mode.OFFLINE,
+        "category": Category.OTHER,
+    }
+    row.organiser_name = values["organiser_name"]
+    row.unit_code = _text(get("单位代码"))
+    try:
+        span = parse_span(get("活动时间"), year=year, tz=tz)
+        values |= {"start": span.start, "end": span.end, "time_known": span.time_known}
+    except TimeParseError as exc:
+        errors.append(row_error(number, "活动时间", str(exc)))
+        values |= {"start": None, "end": None}
+    values["headcount"] = _count(number, "人数", get("人数"), errors)
+    person_times = _count(number, "参加人次", get("参加人次"), errors)
+    values["person_times"] = person_times if person_times is not None else values["headcount"]
+    category = _norm(get("活动类别"))
+    if category:
+        if category in CATEGORY_BY_LABEL:
+            values["category"] = CATEGORY_BY_LABEL[category]
+        else:
+            errors.append(
+                row_error(number, "活动类别", f"“{category}”不是活动类别，可填：{'、'.join(Category.labels)}")
+            )
+    week = _norm(get("活动周"))
+    if week in YES:
+        values["is_week"] = True
+    elif week in NO:
+        values["is_week"] = False
+    else:
+        errors.append(row_error(number, "活动周", f"只能填“是”或“否”（现为“{week}”）"))
+    mode = _norm(get("活动方式"))
+    if mode:
+        if mode in MODE_BY_LABEL:
+            values["mode"] = MODE_BY_LABEL[mode]
+        else:
+            errors.append(row_error(number, "活动方式", "只能是 线下、线上 或 线上线下"))
+    for item in filter(None, re.split(r"[、,，/；;\s]+", _text(get("面向人群")))):
+        if item in AUDIENCE_BY_LABEL:
+            values["audiences"].append(AUDIENCE_BY_LABEL[item])
+        else:
+            errors.append(
+                row_error(number, "面向人群", f"“{item}”不是面向人群，可填：{'、'.join(Audience.labels)}")
+            )
+    row.values = values
+    return row

@@ -1,0 +1,98 @@
+"""Reads of activities: the scoped registry for staff, and the public list."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from learnweek.activities.models import Activity
+from learnweek.campaigns.models import CampaignStatus
+from learnweek.core.errors import NotFound
+from learnweek.orgs.selectors import scope_filter, within
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+    from learnweek.campaigns.models import Campaign
+    from learnweek.orgs.models import Unit
+
+STATES = {"upcoming": "未开始", "ongoing": "进行中", "ended": "已结束"}
+
+
+def activities_visible_to(user: User) -> QuerySet[Activity]:
+    """Activities organised by units in the user's subtree (internal ones included)."""
+    return scope_filter(Activity.objects.all(), user, path_field="unit_path")
+
+
+def activity_get_visible(user: User, pk: int) -> Activity:
+    try:
+        return activities_visible_to(user).select_related("campaign", "organiser", "division").get(pk=pk)
+    except Activity.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def activities_public() -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        is_internal=False, campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]
+    )
+
+
+@dataclass
+class ActivityFilters:
+    campaign: Campaign | None = None
+    under: Unit | None = None
+    category: str = ""
+    audience: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    week: bool | None = None
+    demonstration: bool | None = None
+    state: str = ""
+    q: str = ""
+
+
+def activities_filtered(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activity]:
+    if f.campaign is not None:
+        queryset = queryset.filter(campaign=f.campaign)
+    if f.under is not None:
+        queryset = within(queryset, f.under, path_field="unit_path")
+    if f.category:
+        queryset = queryset.filter(category=f.category)
+    if f.audience:
+        # JSON containment is not available on SQLite; the audiences are short codes in a list,
+        # so a quoted substring match is exact.
+        queryset = queryset.filter(audiences__icontains=f'"{f.audience}"')
+    tz = timezone.get_current_timezone()
+    if f.date_from:
+        queryset = queryset.filter(
+            end__gte=datetime.datetime.combine(f.date_from, datetime.time(), tzinfo=tz)
+        )
+    if f.date_to:
+        day_after = datetime.datetime.combine(
+            f.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+        )
+        queryset = queryset.filter(start__lt=day_after)
+    if f.week is not None:
+        queryset = queryset.filter(is_week=f.week)
+    if f.demonstration is not None:
+        queryset = queryset.filter(is_demonstration=f.demonstration)
+    now = timezone.now()
+    if f.state == "upcoming":
+        queryset = queryset.filter(start__gt=now)
+    elif f.state == "ongoing":
+        queryset = queryset.filter(start__lte=now, end__gte=now)
+    elif f.state == "ended":
+        queryset = queryset.filter(end__lt=now)
+    if f.q:
+        queryset = queryset.filter(Q(name__contains=f.q) | Q(organiser_name__contains=f.q))
+    return queryset.order_by("-start", "-id")
+
+
+def activity_state(activity: Activity, now: datetime.datetime | None = None) -> str:
+    now = now or timezone.now()
+    if activity.start > now:
+        return "upcoming"
+    return "ongoing" if activity.end >= now else "ended"

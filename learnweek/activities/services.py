@@ -1,0 +1,242 @@
+"""Writes to the activity registry. One transaction per user action."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from django.db import transaction
+
+from learnweek.accounts.models import Role
+from learnweek.activities import fubiao1
+from learnweek.activities.models import Activity, Audience, Category, Mode
+from learnweek.campaigns.models import Campaign
+from learnweek.campaigns.selectors import campaign_scope_root
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied, RowErrors, row_error
+from learnweek.orgs.models import Unit
+from learnweek.orgs.selectors import is_within
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+
+EDITABLE = (
+    "name",
+    "category",
+    "forms",
+    "is_week",
+    "is_demonstration",
+    "start",
+    "end",
+    "time_known",
+    "mode",
+    "address",
+    "division",
+    "online_link",
+    "audiences",
+    "headcount",
+    "capacity",
+    "registration_phone",
+    "content",
+    "person_times",
+    "is_internal",
+    "co_organisers",
+    "organiser_name",
+)
+
+
+def label(name: str) -> str:
+    return str(Activity._meta.get_field(name).verbose_name)
+
+
+def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, reason) for every rule the values break. Shared by the forms, the API and the import."""
+    found = []
+    name = str(values.get("name") or "").strip()
+    if not name:
+        found.append(("name", "不能为空"))
+    elif len(name) > 200:
+        found.append(("name", f"不能超过 200 个字（现有 {len(name)} 个）"))
+    if values.get("category") not in Category.values:
+        found.append(("category", "请选择活动类别：" + "、".join(Category.labels)))
+    if values.get("mode", Mode.OFFLINE) not in Mode.values:
+        found.append(("mode", "只能是 线下、线上 或 线上线下"))
+    start, end = values.get("start"), values.get("end")
+    if start is None:
+        found.append(("start", "不能为空"))
+    if end is None:
+        found.append(("end", "不能为空"))
+    if start is not None and end is not None and end < start:
+        found.append(("end", "结束时间早于开始时间"))
+    for number_field in ("headcount", "capacity", "person_times"):
+        value = values.get(number_field)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            found.append((number_field, "应为不小于 0 的整数"))
+    bad_audiences = [a for a in values.get("audiences") or [] if a not in Audience.values]
+    if bad_audiences:
+        found.append(("audiences", "未知的人群：" + "、".join(map(str, bad_audiences))))
+    for text_field, limit in (
+        ("address", 300),
+        ("registration_phone", 40),
+        ("co_organisers", 300),
+        ("forms", 200),
+    ):
+        if len(str(values.get(text_field) or "")) > limit:
+            found.append((text_field, f"不能超过 {limit} 个字"))
+    return found
+
+
+def _raise_if(found: list[tuple[str, str]]) -> None:
+    if found:
+        raise DomainError(
+            "；".join(f"{label(f)}{reason}" for f, reason in found) + "。", code="activity_invalid"
+        )
+
+
+def _require_reporter(actor: User | None, campaign: Campaign, organiser: Unit) -> None:
+    """The organiser is in the actor's subtree and under the campaign's issuing unit; the actor
+    enters data (填报员) for it."""
+    if not is_within(campaign.issuing_unit, organiser):
+        raise DomainError(
+            f"{organiser.name} 不在 {campaign.issuing_unit.name} 之下，不能登记到该年度活动。",
+            code="campaign_scope",
+        )
+    if actor is None:
+        return
+    if not is_within(campaign_scope_root(actor, campaign), organiser):
+        raise NotFound()
+    if not actor.has_role(Role.REPORTER):
+        raise PermissionDenied("只有填报员可以登记活动。")
+
+
+@transaction.atomic
+def activity_create(*, actor: User | None, campaign: Campaign, organiser: Unit, **values: Any) -> Activity:
+    _require_reporter(actor, campaign, organiser)
+    values = {"mode": Mode.OFFLINE, "audiences": []} | values
+    _raise_if(problems_of(values))
+    fields = {k: v for k, v in values.items() if k in EDITABLE}
+    fields.setdefault("organiser_name", organiser.name)
+    return Activity.objects.create(
+        campaign=campaign, organiser=organiser, unit_path=organiser.path, created_by=actor, **fields
+    )
+
+
+@transaction.atomic
+def activity_update(*, actor: User | None, activity: Activity, **values: Any) -> Activity:
+    activity = (
+        Activity.objects.select_for_update().select_related("campaign", "organiser").get(pk=activity.pk)
+    )
+    _require_reporter(actor, activity.campaign, activity.organiser)
+    merged = {name: getattr(activity, name) for name in EDITABLE} | values
+    _raise_if(problems_of(merged))
+    for name, value in values.items():
+        if name in EDITABLE:
+            setattr(activity, name, value)
+    activity.save()
+    return activity
+
+
+# -- the official 附表1 table ------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+BATCH = 2000
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    skipped: int = 0
+    by_category: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        if self.created == 0 and self.skipped:
+            return f"该文件此前已导入（{self.skipped} 行），未重复写入。"
+        parts = "，".join(f"{Category(c).label} {n}" for c, n in self.by_category.most_common())
+        text = f"已导入 {self.created} 项活动（{parts}）。" if self.created else "没有可导入的活动。"
+        if self.skipped:
+            text += f"另有 {self.skipped} 行此前已导入，未重复写入。"
+        return text
+
+
+def _key(organiser: Unit, name: str, start: Any, address: str) -> str:
+    raw = f"{organiser.pk}|{name}|{start.isoformat()}|{address}"
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+@transaction.atomic
+def activities_import(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    unit: Unit,
+    source: BinaryIO,
+    demonstration: bool = False,
+) -> ImportReport:
+    """Import a filled 附表1. Every row is checked first; one bad row refuses the file."""
+    data = source.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise DomainError("文件超过 20 MB，请拆分后分批导入。", code="file_too_large")
+    _require_reporter(actor, campaign, unit)
+    table = fubiao1.read(data, year=campaign.year)
+    subtree = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path)}
+    by_code = {u.code: u for u in subtree.values()}
+    by_name: dict[str, Unit | None] = {}
+    for u in subtree.values():
+        by_name[u.name] = None if u.name in by_name else u  # an ambiguous name matches nothing
+    errors: list[str] = []
+    planned: list[Activity] = []
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        errors.extend(row.errors)
+        organiser = unit
+        if row.unit_code:
+            organiser = by_code.get(row.unit_code)
+            if organiser is None:
+                errors.append(
+                    row_error(row.number, "单位代码", f"{row.unit_code} 不是 {unit.name} 或其下级单位的代码")
+                )
+                continue
+        elif row.organiser_name and by_name.get(row.organiser_name):
+            organiser = by_name[row.organiser_name]  # type: ignore[assignment]
+        values = row.values | {"is_demonstration": demonstration or row.values.get("is_demonstration", False)}
+        for field_name, reason in problems_of(values):
+            if values.get("start") is None and field_name in ("start", "end"):
+                continue  # the unreadable 活动时间 is reported once, by the reader
+            errors.append(row_error(row.number, fubiao1.COLUMN_OF.get(field_name, label(field_name)), reason))
+        if row.errors or values.get("start") is None:
+            continue
+        key = _key(organiser, values["name"], values["start"], values.get("address", ""))
+        if key in seen:
+            errors.append(
+                row_error(
+                    row.number, "活动名称", f"与第{seen[key]}行是同一项活动（主办单位、名称、时间、地点相同）"
+                )
+            )
+            continue
+        seen[key] = row.number
+        planned.append(
+            Activity(
+                campaign=campaign,
+                organiser=organiser,
+                unit_path=organiser.path,
+                import_key=key,
+                created_by=actor,
+                **{k: v for k, v in values.items() if k in EDITABLE},
+            )
+        )
+    if errors:
+        raise RowErrors(errors)
+    existing: set[str] = set()
+    keys = list(seen)
+    for i in range(0, len(keys), BATCH):
+        existing.update(
+            Activity.objects.filter(campaign=campaign, import_key__in=keys[i : i + BATCH]).values_list(
+                "import_key", flat=True
+            )
+        )
+    fresh = [a for a in planned if a.import_key not in existing]
+    Activity.objects.bulk_create(fresh, batch_size=BATCH)
+    return ImportReport(
+        created=len(fresh), skipped=len(planned) - len(fresh), by_category=Counter(a.category for a in fresh)
+    )

@@ -1,0 +1,202 @@
+"""Staff pages for the activity registry: list with filters, register, edit, 附表1 in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from learnweek.activities.exporters import Fubiao1Exporter, span_text
+from learnweek.activities.selectors import (
+    STATES,
+    ActivityFilters,
+    activities_filtered,
+    activities_visible_to,
+    activity_get_visible,
+    activity_state,
+)
+from learnweek.activities.services import activities_import, activity_create, activity_update
+from learnweek.backoffice import activity_forms as forms
+from learnweek.backoffice.guards import staff_required
+from learnweek.campaigns.models import Campaign, CampaignStatus
+from learnweek.campaigns.selectors import campaigns_visible_to
+from learnweek.core.errors import DomainError, NotFound, RowErrors
+from learnweek.orgs.selectors import scope_root, unit_get_visible
+
+PAGE_SIZE = 50
+
+
+def _campaigns(user) -> list[Campaign]:
+    """Published campaigns the user's unit works under (its own and those above it)."""
+    root = scope_root(user)
+    campaigns = campaigns_visible_to(user).filter(status=CampaignStatus.PUBLISHED).order_by("-year")
+    return [c for c in campaigns if root is None or root.path.startswith(c.issuing_unit.path)]
+
+
+def _filters(user, data, campaigns) -> tuple[forms.ActivityFilterForm, ActivityFilters]:
+    form = forms.ActivityFilterForm(data, campaigns=campaigns_visible_to(user).order_by("-year"))
+    filters = ActivityFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = ActivityFilters(
+            campaign=next((c for c in campaigns if c.slug == d["campaign"]), None) if d["campaign"] else None,
+            under=unit_get_visible(user, d["under"]) if d["under"] else None,
+            category=d["category"],
+            audience=d["audience"],
+            date_from=d["date_from"],
+            date_to=d["date_to"],
+            week={"1": True, "0": False}.get(d["week"]),
+            state=d["state"],
+            q=d["q"].strip(),
+        )
+    return form, filters
+
+
+@staff_required
+def activity_list(request):
+    campaigns = list(campaigns_visible_to(request.user))
+    form, filters = _filters(request.user, request.GET, campaigns)
+    activities = activities_filtered(
+        activities_visible_to(request.user).select_related("campaign"), filters
+    ).only(
+        "id",
+        "name",
+        "category",
+        "start",
+        "end",
+        "time_known",
+        "organiser_name",
+        "is_week",
+        "is_internal",
+        "is_demonstration",
+        "person_times",
+        "headcount",
+        "campaign__title",
+        "campaign__year",
+    )
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"a": a, "when": span_text(a), "state": STATES[activity_state(a)]} for a in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "backoffice/activities/list.html",
+        {"form": form, "page": page, "rows": rows, "query": query.urlencode()},
+    )
+
+
+def _organiser(user, code: str):
+    if code:
+        return unit_get_visible(user, code.strip())
+    if user.unit is None:
+        raise DomainError("请填写主办单位代码。", code="organiser_required")
+    return user.unit
+
+
+@staff_required
+def activity_new(request):
+    campaigns = _campaigns(request.user)
+    form = forms.ActivityForm(request.POST or None, campaigns=campaigns)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = next(c for c in campaigns if c.slug == form.cleaned_data["campaign"])
+            activity = activity_create(
+                actor=request.user,
+                campaign=campaign,
+                organiser=_organiser(request.user, form.cleaned_data["organiser_code"]),
+                **form.values(),
+            )
+        except (DomainError, NotFound) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记活动“{activity.name}”。")
+            return redirect("backoffice:activity", pk=activity.pk)
+    return render(request, "backoffice/activities/form.html", {"form": form, "title": "登记活动"})
+
+
+@staff_required
+def activity_edit(request, pk):
+    activity = activity_get_visible(request.user, pk)
+    initial = {
+        name: getattr(activity, name) for name in forms.ActivityForm.base_fields if hasattr(activity, name)
+    }
+    initial |= {
+        "campaign": activity.campaign.slug,
+        "organiser_code": activity.organiser.code,
+        "forms_": activity.forms,
+    }
+    form = forms.ActivityForm(request.POST or None, initial=initial, campaigns=[activity.campaign])
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity_update(actor=request.user, activity=activity, **form.values())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("backoffice:activity", pk=activity.pk)
+    return render(
+        request,
+        "backoffice/activities/form.html",
+        {"form": form, "title": f"编辑：{activity.name}", "activity": activity},
+    )
+
+
+@staff_required
+def activity_import(request):
+    campaigns = _campaigns(request.user)
+    form = forms.ActivityImportForm(request.POST or None, request.FILES or None, campaigns=campaigns)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        campaign = next(c for c in campaigns if c.slug == form.cleaned_data["campaign"])
+        try:
+            if request.user.unit is None:
+                raise DomainError(
+                    "超级管理员请使用命令行导入（learnweek import-activities）。", code="no_unit"
+                )
+            report = activities_import(
+                actor=request.user,
+                campaign=campaign,
+                unit=request.user.unit,
+                source=form.cleaned_data["file"],
+                demonstration=form.cleaned_data["demonstration"],
+            )
+        except RowErrors as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = [exc.message]
+        else:
+            messages.success(request, report.summary())
+            return redirect(f"/office/activities/?campaign={campaign.slug}")
+    return render(request, "backoffice/activities/import.html", {"form": form, "errors": errors})
+
+
+@staff_required
+def activity_export(request):
+    campaigns = list(campaigns_visible_to(request.user))
+    form, filters = _filters(request.user, request.GET, campaigns)
+    if filters.campaign is None:
+        messages.error(request, "导出附表1请先选择年度活动。")
+        return redirect("backoffice:activities")
+    unit = filters.under or request.user.unit or filters.campaign.issuing_unit
+    demonstration = request.GET.get("demonstration") == "1"
+    filters.demonstration = True if demonstration else None
+    activities = activities_filtered(activities_visible_to(request.user), filters)
+    exporter = Fubiao1Exporter(filters.campaign, unit, activities, demonstration=demonstration)
+    response = HttpResponse(
+        exporter.to_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename)}.xlsx"
+    return response
+
+
+@staff_required
+def activity_detail(request, pk):
+    activity = activity_get_visible(request.user, pk)
+    return render(
+        request,
+        "backoffice/activities/detail.html",
+        {"a": activity, "when": span_text(activity), "state": STATES[activity_state(activity)]},
+    )
