@@ -25,7 +25,7 @@ class ActivityForm(forms.Form):
     end = forms.DateTimeField(label="结束时间", widget=DateTimeInput)
     mode = forms.ChoiceField(label="活动方式", choices=Mode.choices)
     address = forms.CharField(label="活动地点", max_length=300, required=False)
-    online_link = forms.URLField(label="线上链接", required=False)
+    online_link = forms.URLField(label="线上链接", required=False, assume_scheme="https")
     audiences = forms.MultipleChoiceField(
         label="面向人群", choices=Audience.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

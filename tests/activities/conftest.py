@@ -12,7 +12,9 @@ from tests.conftest import unit
 HEADER = ["序号", "活动名称", "活动时间", "活动地点", "主办单位", "人数", "报名电话", "活动内容"]
 
 
-def fubiao1(rows, *, header=HEADER, extra_header=(), title="2023年“吉林省全民终身学习示范活动”汇总表") -> io.BytesIO:
+def fubiao1(
+    rows, *, header=HEADER, extra_header=(), title="2023年“吉林省全民终身学习示范活动”汇总表"
+) -> io.BytesIO:
     """A 附表1 as officials fill it: title, region row, header, rows, blank template rows, footer."""
     workbook = Workbook()
     sheet = workbook.active

@@ -14,7 +14,15 @@ from tests.conftest import unit
 
 GOOD = [
     ["全民读书节", "2023年10月15日", "朝阳区图书馆", "朝阳区社区学院", 200, "0431-85551234", "读书分享"],
-    ["智慧助老手机课堂", "10月16日 14:00-16:30", "南湖社区", "朝阳区", "60人", "13800001111", "教老年人用手机"],
+    [
+        "智慧助老手机课堂",
+        "10月16日 14:00-16:30",
+        "南湖社区",
+        "朝阳区",
+        "60人",
+        "13800001111",
+        "教老年人用手机",
+    ],
     ["读书沙龙", "2023.10.17—10.20", "湖西路街道", "某某书店", 30, "", "好书共读"],
 ]
 
@@ -23,8 +31,11 @@ def run_import(campaign, rows, code="220104", **kwargs):
     return activities_import(actor=None, campaign=campaign, unit=unit(code), source=fubiao1(rows, **kwargs))
 
 
+TZ = timezone.get_current_timezone()
+
+
 def local(dt):
-    return timezone.localtime(dt).replace(tzinfo=None)
+    return timezone.localtime(dt)
 
 
 def test_a_filled_table_imports_whole(jilin_campaign, school):
@@ -32,11 +43,11 @@ def test_a_filled_table_imports_whole(jilin_campaign, school):
     assert report.created == 3 and report.skipped == 0
     reading, elderly, salon = Activity.objects.order_by("start")
     assert (reading.organiser, reading.headcount, reading.person_times) == (school, 200, 200)
-    assert local(reading.start) == datetime.datetime(2023, 10, 15) and not reading.time_known
+    assert local(reading.start) == datetime.datetime(2023, 10, 15, tzinfo=TZ) and not reading.time_known
     assert elderly.organiser.code == "220104" and elderly.headcount == 60
     assert (local(elderly.start), local(elderly.end)) == (
-        datetime.datetime(2023, 10, 16, 14, 0),
-        datetime.datetime(2023, 10, 16, 16, 30),
+        datetime.datetime(2023, 10, 16, 14, 0, tzinfo=TZ),
+        datetime.datetime(2023, 10, 16, 16, 30, tzinfo=TZ),
     )
     # An organiser not in the tree is kept as written, registered under the importing unit.
     assert salon.organiser.code == "220104" and salon.organiser_name == "某某书店"
@@ -77,9 +88,22 @@ def test_every_bad_row_is_named_and_nothing_is_written(jilin_campaign, school):
     assert excinfo.value.errors == [
         "第5行 人数: 不能为负数（-5）",
         "第6行 人数: “很多”不是数字",
-        "第7行 活动类别: “读书会”不是活动类别，可填：" + "、".join(
-            ["主题阅读活动", "社长（总编）荐书", "线上社会大讲堂", "数字阅读分享", "智慧助老", "能者为师",
-             "开幕式", "成果展示", "亮灯活动", "终身教育研讨", "开放参观", "其他"]
+        "第7行 活动类别: “读书会”不是活动类别，可填："
+        + "、".join(
+            [
+                "主题阅读活动",
+                "社长（总编）荐书",
+                "线上社会大讲堂",
+                "数字阅读分享",
+                "智慧助老",
+                "能者为师",
+                "开幕式",
+                "成果展示",
+                "亮灯活动",
+                "终身教育研讨",
+                "开放参观",
+                "其他",
+            ]
         ),
         "第8行 活动时间: 结束时间早于开始时间",
         "第9行 单位代码: 220105 不是 朝阳区 或其下级单位的代码",
@@ -127,7 +151,16 @@ def test_export_has_the_official_layout_and_imports_back(jilin_campaign, school,
     assert rows[0][0] == "2023年“吉林全民终身学习活动”汇总表"
     assert rows[1][0].startswith("吉林省") and "长春市市（县）" in rows[1][0] and "朝阳区区" in rows[1][0]
     assert list(rows[2][:8]) == HEADER
-    assert rows[3][:8] == (1, "全民读书节", "2023年10月15日", "朝阳区图书馆", "朝阳区社区学院", 200, "0431-85551234", "读书分享")
+    assert rows[3][:8] == (
+        1,
+        "全民读书节",
+        "2023年10月15日",
+        "朝阳区图书馆",
+        "朝阳区社区学院",
+        200,
+        "0431-85551234",
+        "读书分享",
+    )
     assert rows[4][2] == "2023年10月16日 14:00—16:30" and rows[5][2] == "2023年10月17日—10月20日"
     assert rows[-2][0].startswith("注：") and rows[-1][0].startswith("填表联系人")
     # The export is itself a valid 附表1: importing it finds every activity already there.

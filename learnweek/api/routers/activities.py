@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from learnweek.activities.selectors import (
@@ -104,7 +104,7 @@ def activity_new(request, payload: ActivityIn):
     values = payload.dict(exclude_none=True)
     campaign = campaign_get_visible(user, values.pop("campaign"))
     organiser = unit_get_visible(user, values.pop("organiser"))
-    return 201, activity_create(actor=user, campaign=campaign, organiser=organiser, **values)
+    return Status(201, activity_create(actor=user, campaign=campaign, organiser=organiser, **values))
 
 
 @router.get("/activities/{pk}", response={200: ActivityOut, 404: ErrorOut}, summary="活动详情")
