@@ -40,8 +40,12 @@ lint: setup
 	$(BIN)/ruff format --check learnweek tests bench
 	$(BIN)/mypy
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learnweek_bench
+
 bench: setup
-	$(BIN)/python -m bench
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='learnweek_bench'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres learnweek_bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/learnweek.sqlite3

@@ -1,24 +1,25 @@
 """`make bench`: each benchmark against the fastest hand-written baseline in the same run.
 
-Runs on a throw-away SQLite database under var/bench/ (or DATABASE_URL if set) with the national
-unit tree. Prints medians of repeated runs and the ratio to the baseline; the machines are small
-and noisy, so only ratios are worth comparing between runs.
+Runs on the database DATABASE_URL names (`make bench` points it at a PostgreSQL database
+`learnweek_bench`, created on first use) with the national unit tree and, for the activity
+benchmarks, 1,000,000 generated activities (made once and kept; BENCH_ACTIVITIES changes the
+number). Prints medians of repeated runs and the ratio to the baseline; these machines are small
+and noisy, so compare ratios, not milliseconds. Every benchmark rolls back what it writes.
 """
 
 import os
 import statistics
-import tempfile
+import sys
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learnweek.config.settings")
-if "DATABASE_URL" not in os.environ:
-    os.environ["LEARNWEEK_VAR_DIR"] = tempfile.mkdtemp(prefix="learnweek-bench-")
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 
 def median_ms(fn, repeat: int = 15) -> float:
@@ -31,17 +32,28 @@ def median_ms(fn, repeat: int = 15) -> float:
     return statistics.median(times)
 
 
-def report(name: str, ours: float, baseline: float) -> None:
-    print(f"{name:<48} {ours:9.2f} ms  baseline {baseline:9.2f} ms  ratio {ours / baseline:5.2f}x")
+def report(name: str, ours: float, baseline: float, unit: str = "ms") -> None:
+    print(f"{name:<58} {ours:10.2f} {unit}  baseline {baseline:10.2f} {unit}  ratio {ours / baseline:5.2f}x")
+    sys.stdout.flush()
 
 
 def main() -> None:
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import board, scope
+    from bench import activities, board, scope
 
-    for module in (scope, board):
-        module.run(median_ms, report)
+    wanted = sys.argv[1:] or ["scope", "board", "activities"]
+    for name, module in (("scope", scope), ("board", board), ("activities", activities)):
+        if name not in wanted:
+            continue
+        state = module.prepare() if hasattr(module, "prepare") else None  # kept between runs
+        with transaction.atomic():
+            if state is None:
+                module.run(median_ms, report)
+            else:
+                module.run(median_ms, report, state)
+            transaction.set_rollback(True)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.timeparse import TimeParseError, parse_span
@@ -112,15 +111,14 @@ def _count(number: int, column: str, raw: Any, errors: list[str]) -> int | None:
 
 def read(data: bytes, *, year: int) -> Table:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)  # keep row numbers as the spreadsheet shows them
+    except (CalamineError, IndexError, ValueError) as exc:
         raise DomainError(
-            "无法读取该文件：请上传 Excel 的 .xlsx 文件（旧版 .xls 请先另存为 .xlsx）。", code="bad_file"
+            "无法读取该文件：请上传 Excel 表格（.xlsx 或 .xls）或 WPS/LibreOffice 的 .ods 表格。",
+            code="bad_file",
         ) from exc
-    try:
-        return _read_sheet(workbook.worksheets[0].iter_rows(values_only=True), year=year)
-    finally:
-        workbook.close()
+    return _read_sheet(rows, year=year)
 
 
 def _read_sheet(rows_iter, *, year: int) -> Table:

@@ -7,13 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from learnweek.accounts.models import Role
 from learnweek.activities import fubiao1
 from learnweek.activities.models import Activity, Audience, Category, Mode
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.selectors import campaign_scope_root
+from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied, RowErrors, row_error
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within
@@ -50,6 +51,9 @@ def label(name: str) -> str:
     return str(Activity._meta.get_field(name).verbose_name)
 
 
+CATEGORIES, MODES, AUDIENCES = frozenset(Category.values), frozenset(Mode.values), frozenset(Audience.values)
+
+
 def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
     """(field, reason) for every rule the values break. Shared by the forms, the API and the import."""
     found = []
@@ -58,9 +62,9 @@ def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
         found.append(("name", "不能为空"))
     elif len(name) > 200:
         found.append(("name", f"不能超过 200 个字（现有 {len(name)} 个）"))
-    if values.get("category") not in Category.values:
+    if values.get("category") not in CATEGORIES:
         found.append(("category", "请选择活动类别：" + "、".join(Category.labels)))
-    if values.get("mode", Mode.OFFLINE) not in Mode.values:
+    if values.get("mode", Mode.OFFLINE) not in MODES:
         found.append(("mode", "只能是 线下、线上 或 线上线下"))
     start, end = values.get("start"), values.get("end")
     if start is None:
@@ -73,7 +77,7 @@ def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
         value = values.get(number_field)
         if value is not None and (not isinstance(value, int) or value < 0):
             found.append((number_field, "应为不小于 0 的整数"))
-    bad_audiences = [a for a in values.get("audiences") or [] if a not in Audience.values]
+    bad_audiences = [a for a in values.get("audiences") or [] if a not in AUDIENCES]
     if bad_audiences:
         found.append(("audiences", "未知的人群：" + "、".join(map(str, bad_audiences))))
     for text_field, limit in (
@@ -236,7 +240,12 @@ def activities_import(
             )
         )
     fresh = [a for a in planned if a.import_key not in existing]
-    Activity.objects.bulk_create(fresh, batch_size=BATCH)
+    try:
+        with transaction.atomic():
+            bulk_insert(Activity, fresh, batch_size=BATCH)
+    except IntegrityError as exc:
+        # Only a simultaneous import of the same rows can get here: every other rule was checked.
+        raise DomainError("这些活动正被同时导入，未写入任何数据；请稍后刷新查看。", code="import_conflict") from exc
     return ImportReport(
         created=len(fresh), skipped=len(planned) - len(fresh), by_category=Counter(a.category for a in fresh)
     )
