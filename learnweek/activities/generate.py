@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from learnweek.activities.models import Activity, Audience, Category, Mode
 from learnweek.campaigns.models import Campaign
+from learnweek.core.db import bulk_insert
 from learnweek.orgs.models import Unit, UnitKind
 
 TITLES = {
@@ -97,6 +98,6 @@ def generate(campaign: Campaign, count: int, *, seed: int = 2023, batch: int = 5
                         registration_phone="0431-8" + str(rng.randrange(1000000, 9999999)),
                     )
                 )
-            Activity.objects.bulk_create(rows, batch_size=batch)
+            bulk_insert(Activity, rows, batch_size=batch)
             made += size
     return made
