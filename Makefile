@@ -28,6 +28,7 @@ demo: setup
 	$(BIN)/learnweek migrate --noinput
 	$(BIN)/learnweek load-divisions
 	$(BIN)/learnweek seed-campaigns
+	$(BIN)/learnweek generate --campaign 2023-jilin --activities 3000 --if-empty
 	$(BIN)/learnweek load-demo
 	DEBUG=1 LEARNWEEK_DEMO=1 $(BIN)/learnweek runserver 127.0.0.1:8000
 

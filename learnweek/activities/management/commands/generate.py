@@ -11,11 +11,15 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", required=True)
         parser.add_argument("--activities", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument("--if-empty", action="store_true", help="该年度活动已有活动时不再生成")
 
-    def handle(self, *args, campaign: str, activities: int, seed: int, **options):
+    def handle(self, *args, campaign: str, activities: int, seed: int, if_empty: bool, **options):
         try:
             target = Campaign.objects.get(slug=campaign)
         except Campaign.DoesNotExist as exc:
             raise CommandError(f"没有标识为 {campaign} 的年度活动。") from exc
+        if if_empty and target.activities.exists():
+            self.stdout.write(f"{target.title} 已有活动，未再生成。")
+            return
         made = generate(target, activities, seed=seed)
         self.stdout.write(f"已生成 {made} 项活动（{target.title}）。")
