@@ -22,7 +22,12 @@ from python_calamine import CalamineWorkbook
 from learnweek.accounts.models import User
 from learnweek.activities.generate import generate
 from learnweek.activities.models import Activity
-from learnweek.activities.selectors import ActivityFilters, activities_filtered, activities_visible_to
+from learnweek.activities.selectors import (
+    LIST_FIELDS,
+    ActivityFilters,
+    activities_filtered,
+    activities_visible_to,
+)
 from learnweek.activities.services import activities_import
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.services import campaign_create, campaign_set_status
@@ -82,17 +87,7 @@ def run_list(median_ms, report, campaign: Campaign) -> None:
 
     def ours(page_number):
         def go():
-            queryset = activities_filtered(activities_visible_to(user), filters).only(
-                "id",
-                "name",
-                "category",
-                "start",
-                "end",
-                "time_known",
-                "organiser_name",
-                "is_week",
-                "person_times",
-            )
+            queryset = activities_filtered(activities_visible_to(user), filters).only(*LIST_FIELDS)
             page = Paginator(queryset, PAGE).get_page(page_number)
             return [a.pk for a in page], page.paginator.count
 

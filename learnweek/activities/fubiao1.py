@@ -20,6 +20,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.timeparse import TimeParseError, parse_span
 from learnweek.core.errors import DomainError, row_error
+from learnweek.core.tabular import cell_text
 
 HEADER = ["序号", "活动名称", "活动时间", "活动地点", "主办单位", "人数", "报名电话", "活动内容"]
 OPTIONAL = ["活动类别", "活动周", "参加人次", "单位代码", "活动方式", "面向人群"]
@@ -58,14 +59,6 @@ def _norm(value: Any) -> str:
     return re.sub(r"\s+", "", str(value)) if value is not None else ""
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 @dataclass
 class Row:
     number: int
@@ -95,13 +88,13 @@ def _header_columns(cells: tuple) -> dict[str, int]:
 
 
 def _count(number: int, column: str, raw: Any, errors: list[str]) -> int | None:
-    text = _text(raw).removesuffix("人次").removesuffix("人").replace(",", "").replace("，", "")
+    text = cell_text(raw).removesuffix("人次").removesuffix("人").replace(",", "").replace("，", "")
     if not text:
         return None
     try:
         value = int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
     except ValueError:
-        errors.append(row_error(number, column, f"“{_text(raw)}”不是数字"))
+        errors.append(row_error(number, column, f"“{cell_text(raw)}”不是数字"))
         return None
     if value < 0:
         errors.append(row_error(number, column, f"不能为负数（{value}）"))
@@ -135,7 +128,7 @@ def _read_sheet(rows_iter, *, year: int) -> Table:
                 if missing:
                     raise DomainError(f"第{number}行 表头: 缺少“{'、'.join(missing)}”列", code="bad_header")
             continue
-        texts = [_text(c) for c in cells]
+        texts = [cell_text(c) for c in cells]
         first = next((t for t in texts if t), "")
         if first.startswith(FOOTER_PREFIXES):
             break
@@ -156,17 +149,17 @@ def _row(number: int, cells: tuple, columns: dict[str, int], *, year: int, tz) -
     row = Row(number)
     errors = row.errors
     values: dict[str, Any] = {
-        "name": _text(get("活动名称")),
-        "address": _text(get("活动地点")),
-        "organiser_name": _text(get("主办单位")),
-        "registration_phone": _text(get("报名电话")),
-        "content": _text(get("活动内容")),
+        "name": cell_text(get("活动名称")),
+        "address": cell_text(get("活动地点")),
+        "organiser_name": cell_text(get("主办单位")),
+        "registration_phone": cell_text(get("报名电话")),
+        "content": cell_text(get("活动内容")),
         "audiences": [],
         "mode": Mode.OFFLINE,
         "category": Category.OTHER,
     }
     row.organiser_name = values["organiser_name"]
-    row.unit_code = _text(get("单位代码"))
+    row.unit_code = cell_text(get("单位代码"))
     try:
         span = parse_span(get("活动时间"), year=year, tz=tz)
         values |= {"start": span.start, "end": span.end, "time_known": span.time_known}
@@ -197,7 +190,7 @@ def _row(number: int, cells: tuple, columns: dict[str, int], *, year: int, tz) -
             values["mode"] = MODE_BY_LABEL[mode]
         else:
             errors.append(row_error(number, "活动方式", "只能是 线下、线上 或 线上线下"))
-    for item in filter(None, re.split(r"[、,，/；;\s]+", _text(get("面向人群")))):
+    for item in filter(None, re.split(r"[、,，/；;\s]+", cell_text(get("面向人群")))):
         if item in AUDIENCE_BY_LABEL:
             values["audiences"].append(AUDIENCE_BY_LABEL[item])
         else:

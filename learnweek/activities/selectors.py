@@ -20,6 +20,21 @@ if TYPE_CHECKING:
     from learnweek.orgs.models import Unit
 
 STATES = {"upcoming": "未开始", "ongoing": "进行中", "ended": "已结束"}
+# What a list row shows; lists load only these.
+LIST_FIELDS = (
+    "id",
+    "name",
+    "category",
+    "start",
+    "end",
+    "time_known",
+    "organiser_name",
+    "is_week",
+    "is_internal",
+    "is_demonstration",
+    "person_times",
+    "headcount",
+)
 
 
 def activities_visible_to(user: User) -> QuerySet[Activity]:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from learnweek.activities.exporters import Fubiao1Exporter, span_text
 from learnweek.activities.selectors import (
+    LIST_FIELDS,
     STATES,
     ActivityFilters,
     activities_filtered,
@@ -59,24 +60,7 @@ def _filters(user, data, campaigns) -> tuple[forms.ActivityFilterForm, ActivityF
 def activity_list(request):
     campaigns = list(campaigns_visible_to(request.user))
     form, filters = _filters(request.user, request.GET, campaigns)
-    activities = activities_filtered(
-        activities_visible_to(request.user).select_related("campaign"), filters
-    ).only(
-        "id",
-        "name",
-        "category",
-        "start",
-        "end",
-        "time_known",
-        "organiser_name",
-        "is_week",
-        "is_internal",
-        "is_demonstration",
-        "person_times",
-        "headcount",
-        "campaign__title",
-        "campaign__year",
-    )
+    activities = activities_filtered(activities_visible_to(request.user), filters).only(*LIST_FIELDS)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"a": a, "when": span_text(a), "state": STATES[activity_state(a)]} for a in page]
     query = request.GET.copy()

@@ -235,11 +235,11 @@ class BoardRow:
     label: str
 
 
-@dataclass
-class BoardGroup:
-    unit: Unit
-    counts: Counter[str] = field(default_factory=Counter)
-    total: int = 0
+class _Progress:
+    """Handed in and percentage, from ``counts`` (by board state) and ``total``."""
+
+    counts: Counter[str]
+    total: int
 
     @property
     def handed_in(self) -> int:
@@ -251,7 +251,14 @@ class BoardGroup:
 
 
 @dataclass
-class Board:
+class BoardGroup(_Progress):
+    unit: Unit
+    counts: Counter[str] = field(default_factory=Counter)
+    total: int = 0
+
+
+@dataclass
+class Board(_Progress):
     requirement: Requirement
     under: Unit
     rows: list[BoardRow]
@@ -261,16 +268,8 @@ class Board:
     on: datetime.date
 
     @property
-    def total(self) -> int:
+    def total(self) -> int:  # type: ignore[override]
         return len(self.rows)
-
-    @property
-    def handed_in(self) -> int:
-        return self.counts["submitted"] + self.counts["approved"]
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.handed_in / self.total) if self.total else 0
 
     def state_table(self) -> list[tuple[str, int]]:
         return [(label, self.counts[key]) for key, label in BOARD_STATES.items()]

@@ -21,7 +21,8 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, {header: cell text})
 
 
-def _cell(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person sees (1.0 shows as 1)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -66,7 +67,7 @@ def read_table(source: Path | BinaryIO, filename: str | None = None) -> Table:
         except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
             raise DomainError("无法读取该 xlsx 文件，请确认它是 Excel 工作簿。", code="bad_file") from exc
         sheet = workbook.worksheets[0]
-        matrix = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        matrix = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         workbook.close()
         return _from_matrix(matrix)
     if name.endswith(".csv") or name.endswith(".txt"):

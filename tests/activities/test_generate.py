@@ -13,6 +13,8 @@ def test_generated_activities_are_valid_and_spread_over_the_tree(tree, capsys):
     assert "已有活动，未再生成" in capsys.readouterr().out
     activities = Activity.objects.filter(campaign=campaign)
     assert activities.count() == 500
-    assert all(a.unit_path == a.organiser.path and a.end >= a.start for a in activities.select_related("organiser"))
+    assert all(
+        a.unit_path == a.organiser.path and a.end >= a.start for a in activities.select_related("organiser")
+    )
     assert activities.values("organiser").distinct().count() > 20
     assert all(a.unit_path.startswith(unit("220000").path) for a in activities)
