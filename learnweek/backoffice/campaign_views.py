@@ -305,7 +305,10 @@ def board_remind(request, pk):
         transaction.on_commit(
             lambda: send_reminders.delay(within_days=0, requirement_id=requirement.pk, under_id=data.under.pk)
         )
-        messages.success(request, f"已向 {len(data.missing_units)} 个未提交的单位发送提醒。")
+        messages.success(
+            request,
+            f"已提醒 {len(data.missing_units)} 个未提交的单位（邮件发给其留有邮箱的填报员，没有填报员邮箱时发给管理员）。",
+        )
     url = reverse("backoffice:board", args=[pk])
     return redirect(f"{url}?under={data.under.code}")
 
