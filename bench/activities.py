@@ -12,7 +12,6 @@ import io
 import os
 import time
 
-from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -31,6 +30,7 @@ from learnweek.activities.selectors import (
 from learnweek.activities.services import activities_import
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.services import campaign_create, campaign_set_status
+from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.models import Unit
 
 TARGET = int(os.environ.get("BENCH_ACTIVITIES", "1000000"))
@@ -88,7 +88,7 @@ def run_list(median_ms, report, campaign: Campaign) -> None:
     def ours(page_number):
         def go():
             queryset = activities_filtered(activities_visible_to(user), filters).only(*LIST_FIELDS)
-            page = Paginator(queryset, PAGE).get_page(page_number)
+            page = DeferredJoinPaginator(queryset, PAGE).get_page(page_number)
             return [a.pk for a in page], page.paginator.count
 
         return go
@@ -99,11 +99,13 @@ def run_list(median_ms, report, campaign: Campaign) -> None:
         "SELECT count(*) FROM activities_activity WHERE campaign_id = %s AND unit_path LIKE %s"
         ' AND category = %s AND "end" >= %s AND start < %s'
     )
+    # The best hand-written page: the ids of the page from the covering index, then their rows.
     page_sql = (
-        'SELECT id, name, category, start, "end", time_known, organiser_name, is_week, person_times'
-        " FROM activities_activity WHERE campaign_id = %s AND unit_path LIKE %s"
+        'SELECT id, name, category, start, "end", time_known, organiser_name, is_week, is_internal,'
+        " is_demonstration, person_times, headcount FROM activities_activity WHERE id IN ("
+        " SELECT id FROM activities_activity WHERE campaign_id = %s AND unit_path LIKE %s"
         ' AND category = %s AND "end" >= %s AND start < %s'
-        " ORDER BY start DESC, id DESC LIMIT %s OFFSET %s"
+        " ORDER BY start DESC, id DESC LIMIT %s OFFSET %s) ORDER BY start DESC, id DESC"
     )
     params = [campaign.pk, city.path + "%", "themed_reading", lo, hi]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -25,6 +24,7 @@ from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.models import Campaign, CampaignStatus
 from learnweek.campaigns.selectors import campaigns_visible_to
 from learnweek.core.errors import DomainError, NotFound, RowErrors
+from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import scope_root, unit_get_visible
 
 PAGE_SIZE = 50
@@ -61,7 +61,7 @@ def activity_list(request):
     campaigns = list(campaigns_visible_to(request.user))
     form, filters = _filters(request.user, request.GET, campaigns)
     activities = activities_filtered(activities_visible_to(request.user), filters).only(*LIST_FIELDS)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"a": a, "when": span_text(a), "state": STATES[activity_state(a)]} for a in page]
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,0 +1,22 @@
+"""Paging through large filtered lists."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+
+class DeferredJoinPaginator(Paginator):
+    """Counts and pages through the ids only — with a covering index an index-only scan, however
+    deep the page — then loads the full rows of the one page it shows."""
+
+    def __init__(self, queryset: QuerySet, per_page: int) -> None:
+        super().__init__(queryset.values_list("pk", flat=True), per_page)
+        self.rows = queryset
+
+    def page(self, number: int | str) -> Page:
+        page = super().page(number)
+        ids = list(page.object_list)
+        by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return page
