@@ -10,20 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from learnweek.accounts.models import ROLE_FIELDS, ApiToken, Role, User
-from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import Unit
-from learnweek.orgs.selectors import unit_is_visible
+from learnweek.orgs.selectors import require_role
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 
 
 def _require_admin_of(actor: User | None, unit: Unit) -> None:
-    if actor is None:  # the command line
-        return
-    if not unit_is_visible(actor, unit):
-        raise NotFound()
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("只有管理员可以管理账号。")
+    require_role(actor, unit, Role.ADMIN, "管理账号")
 
 
 def _clean_roles(roles: Iterable[str]) -> set[Role]:

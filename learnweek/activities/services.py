@@ -13,9 +13,9 @@ from learnweek.accounts.models import Role
 from learnweek.activities import fubiao1
 from learnweek.activities.models import Activity, Audience, Category, Mode
 from learnweek.campaigns.models import Campaign
-from learnweek.campaigns.selectors import campaign_scope_root
+from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.core.db import bulk_insert
-from learnweek.core.errors import DomainError, NotFound, PermissionDenied, RowErrors, row_error
+from learnweek.core.errors import DomainError, RowErrors, row_error
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within
 
@@ -106,12 +106,7 @@ def _require_reporter(actor: User | None, campaign: Campaign, organiser: Unit) -
             f"{organiser.name} 不在 {campaign.issuing_unit.name} 之下，不能登记到该年度活动。",
             code="campaign_scope",
         )
-    if actor is None:
-        return
-    if not is_within(campaign_scope_root(actor, campaign), organiser):
-        raise NotFound()
-    if not actor.has_role(Role.REPORTER):
-        raise PermissionDenied("只有填报员可以登记活动。")
+    require_campaign_role(actor, campaign, organiser, Role.REPORTER, "登记活动")
 
 
 @transaction.atomic

@@ -24,6 +24,10 @@ class UnitBrief(Schema):
     kind: str
 
 
+def unit_brief(unit) -> dict:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+
+
 class UnitOut(UnitBrief):
     kind_label: str
     division_type: str

@@ -37,8 +37,9 @@ def _campaigns(user) -> list[Campaign]:
     return [c for c in campaigns if root is None or root.path.startswith(c.issuing_unit.path)]
 
 
-def _filters(user, data, campaigns) -> tuple[forms.ActivityFilterForm, ActivityFilters]:
-    form = forms.ActivityFilterForm(data, campaigns=campaigns_visible_to(user).order_by("-year"))
+def _filters(user, data) -> tuple[forms.ActivityFilterForm, ActivityFilters]:
+    campaigns = list(campaigns_visible_to(user).order_by("-year"))
+    form = forms.ActivityFilterForm(data, campaigns=campaigns)
     filters = ActivityFilters()
     if form.is_valid():
         d = form.cleaned_data
@@ -58,8 +59,7 @@ def _filters(user, data, campaigns) -> tuple[forms.ActivityFilterForm, ActivityF
 
 @staff_required
 def activity_list(request):
-    campaigns = list(campaigns_visible_to(request.user))
-    form, filters = _filters(request.user, request.GET, campaigns)
+    form, filters = _filters(request.user, request.GET)
     activities = activities_filtered(activities_visible_to(request.user), filters).only(*LIST_FIELDS)
     page = DeferredJoinPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"a": a, "when": span_text(a), "state": STATES[activity_state(a)]} for a in page]
@@ -159,8 +159,7 @@ def activity_import(request):
 
 @staff_required
 def activity_export(request):
-    campaigns = list(campaigns_visible_to(request.user))
-    form, filters = _filters(request.user, request.GET, campaigns)
+    form, filters = _filters(request.user, request.GET)
     if filters.campaign is None:
         messages.error(request, "导出附表1请先选择年度活动。")
         return redirect("backoffice:activities")

@@ -23,6 +23,7 @@ from learnweek.campaigns.selectors import (
     campaign_lineage,
     campaign_scope_root,
     campaigns_visible_to,
+    derive_refusal,
     requirement_get_visible,
     submission_get_visible,
     tasks_for_unit,
@@ -79,14 +80,7 @@ def campaign_detail(request, slug):
     manages = request.user.has_role(Role.ADMIN) and is_within(root, campaign.issuing_unit)
     unit = request.user.unit
     can_derive = (
-        request.user.has_role(Role.ADMIN)
-        and unit is not None
-        and unit.is_administrative
-        and unit.kind != UnitKind.MINISTRY
-        and campaign.status != CampaignStatus.DRAFT
-        and unit.path.startswith(campaign.issuing_unit.path)
-        and unit.pk != campaign.issuing_unit_id
-        and not campaign.children.filter(issuing_unit=unit).exists()
+        request.user.has_role(Role.ADMIN) and unit is not None and derive_refusal(campaign, unit) is None
     )
     context = {
         "campaign": campaign,

@@ -21,10 +21,10 @@ from learnweek.campaigns.models import (
 )
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import is_within, scope_root, within
+from learnweek.orgs.selectors import is_within, require_role, scope_root, within
 
 if TYPE_CHECKING:
-    from learnweek.accounts.models import User
+    from learnweek.accounts.models import Role, User
 
 
 def today() -> datetime.date:
@@ -41,6 +41,11 @@ def campaign_scope_root(user: User, campaign: Campaign) -> Unit | None:
     if root is not None and campaign.office_id is not None and root.pk == campaign.office_id:
         return campaign.issuing_unit
     return root
+
+
+def require_campaign_role(actor: User | None, campaign: Campaign, unit: Unit, role: Role, what: str) -> None:
+    """``require_role`` acting for ``campaign``: its office's staff act with the issuer's scope."""
+    require_role(actor, unit, role, what, acting_root=lambda user: campaign_scope_root(user, campaign))
 
 
 def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
@@ -90,6 +95,20 @@ def campaign_lineage(campaign: Campaign) -> list[Campaign]:
         chain.append(current)
         current = current.parent
     return list(reversed(chain))
+
+
+def derive_refusal(parent: Campaign, unit: Unit) -> tuple[str, str] | None:
+    """Why ``unit`` may not derive its own campaign from ``parent`` (code, message), or None."""
+    if not unit.is_administrative or unit.kind == UnitKind.MINISTRY:
+        return "campaign_level", "只有省、地市、县级行政单位可以派生本级活动。"
+    if not unit.path.startswith(parent.issuing_unit.path) or unit.pk == parent.issuing_unit_id:
+        return "derive_scope", f"{unit.name} 不在 {parent.issuing_unit.name} 之下，不能派生该活动。"
+    if parent.status == CampaignStatus.DRAFT:
+        return "parent_draft", "上级活动尚未发布，不能派生。"
+    existing = Campaign.objects.filter(parent=parent, issuing_unit=unit).first()
+    if existing is not None:
+        return "already_derived", f"{unit.name} 已从该活动派生了“{existing.title}”。"
+    return None
 
 
 def requirement_get_visible(user: User, pk: int) -> Requirement:

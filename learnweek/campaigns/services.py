@@ -28,13 +28,16 @@ from learnweek.campaigns.models import (
 from learnweek.campaigns.rules import text_problems
 from learnweek.campaigns.selectors import (
     applicable_units,
+    campaign_lineage,
     campaign_scope_root,
+    derive_refusal,
+    require_campaign_role,
     requirement_applies_to,
     today,
 )
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import is_within, scope_root
+from learnweek.orgs.selectors import is_within, require_role, within
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -65,18 +68,11 @@ DATE_PAIRS = [
 ]
 
 
-def _require_role(
-    actor: User | None, root_for_campaign: Campaign | None, unit: Unit, role: Role, what: str
-) -> None:
-    """``actor`` acts on ``unit`` (in its subtree, or the campaign office's) and holds ``role``.
-    ``None`` is the command line."""
-    if actor is None:
-        return
-    root = campaign_scope_root(actor, root_for_campaign) if root_for_campaign else scope_root(actor)
-    if not is_within(root, unit):
-        raise NotFound()
-    if not actor.has_role(role):
-        raise PermissionDenied(f"只有{role.label}可以{what}。")
+def _require_role(actor: User | None, campaign: Campaign | None, unit: Unit, role: Role, what: str) -> None:
+    if campaign is None:
+        require_role(actor, unit, role, what)
+    else:
+        require_campaign_role(actor, campaign, unit, role, what)
 
 
 def _check_campaign_fields(values: dict[str, Any]) -> None:
@@ -121,17 +117,10 @@ def campaign_derive(
     """The lower level's own campaign: theme and requirements come from ``parent``; the new
     campaign starts as a draft that the unit completes and publishes."""
     _require_role(actor, None, unit, Role.ADMIN, "派生本级活动")
-    if not unit.is_administrative or unit.kind == UnitKind.MINISTRY:
-        raise DomainError("只有省、地市、县级行政单位可以派生本级活动。", code="campaign_level")
-    if not unit.path.startswith(parent.issuing_unit.path) or unit.pk == parent.issuing_unit_id:
-        raise DomainError(
-            f"{unit.name} 不在 {parent.issuing_unit.name} 之下，不能派生该活动。", code="derive_scope"
-        )
-    if parent.status == CampaignStatus.DRAFT:
-        raise DomainError("上级活动尚未发布，不能派生。", code="parent_draft")
-    existing = Campaign.objects.filter(parent=parent, issuing_unit=unit).first()
-    if existing is not None:
-        raise DomainError(f"{unit.name} 已从该活动派生了“{existing.title}”。", code="already_derived")
+    refusal = derive_refusal(parent, unit)
+    if refusal is not None:
+        code, message = refusal
+        raise DomainError(message, code=code)
     values = {
         "title": f"{parent.year}年{unit.name}全民终身学习活动",
         "theme": "",
@@ -235,12 +224,8 @@ def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
             problems.append(f"{label}的下限不能大于上限")
     parent_requirement: Requirement | None = values.get("parent_requirement")
     if parent_requirement is not None:
-        lineage_ids = []
-        current = campaign.parent
-        while current is not None:
-            lineage_ids.append(current.pk)
-            current = current.parent
-        if parent_requirement.campaign_id not in lineage_ids:
+        above = [c.pk for c in campaign_lineage(campaign)[:-1]]
+        if parent_requirement.campaign_id not in above:
             problems.append("对应的上级报送事项不属于上级活动")
         elif deadline is not None and deadline > parent_requirement.deadline:
             problems.append(
@@ -479,7 +464,7 @@ def reminders_send(
             continue
         units = applicable_units(item)
         if under is not None:
-            units = units.filter(path__startswith=under.path)
+            units = within(units, under)
         done = set(
             Submission.objects.filter(requirement=item, state__in=HANDED_IN).values_list("unit_id", flat=True)
         )

@@ -7,16 +7,17 @@ unit-owned data in every front door goes through it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Model, QuerySet
 
-from learnweek.core.errors import NotFound
+from learnweek.core.errors import NotFound, PermissionDenied
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
 
 if TYPE_CHECKING:
-    from learnweek.accounts.models import User
+    from learnweek.accounts.models import Role, User
 
 M = TypeVar("M", bound=Model)
 
@@ -53,6 +54,26 @@ def is_within(root: Unit | None, unit: Unit) -> bool:
     return root is None or unit.path.startswith(root.path)
 
 
+def require_role(
+    actor: User | None,
+    unit: Unit,
+    role: Role,
+    what: str,
+    *,
+    acting_root: Callable[[User], Unit | None] = scope_root,
+) -> None:
+    """The guard of every write: ``unit`` lies in the subtree the actor acts on (``acting_root``:
+    its own by default; a campaign office acts with the issuer's) — else ``NotFound`` — and the
+    actor holds ``role`` — else ``PermissionDenied``. ``None`` is the command line, run by the
+    operator of the installation."""
+    if actor is None:
+        return
+    if not is_within(acting_root(actor), unit):
+        raise NotFound()
+    if not actor.has_role(role):
+        raise PermissionDenied(f"只有{role.label}可以{what}。")
+
+
 def scope_filter(
     queryset: QuerySet[M], user: User, *, unit_field: str = "", path_field: str = "path"
 ) -> QuerySet[M]:
@@ -79,10 +100,6 @@ def units_visible_to(user: User) -> QuerySet[Unit]:
 
 def unit_get_visible(user: User, code: str) -> Unit:
     return get_in_scope(Unit.objects.all(), user, code=code)
-
-
-def unit_is_visible(user: User, unit: Unit) -> bool:
-    return units_visible_to(user).filter(pk=unit.pk).exists()
 
 
 def unit_get_by_code(code: str) -> Unit:

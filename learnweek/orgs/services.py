@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from learnweek.core.errors import DomainError, NotFound, PermissionDenied, RowErrors, row_error
+from learnweek.core.errors import DomainError, RowErrors, row_error
 from learnweek.core.tabular import Table
 from learnweek.orgs.divisions import DivisionRecord, national_divisions
 from learnweek.orgs.models import (
@@ -21,7 +21,7 @@ from learnweek.orgs.models import (
     Unit,
     UnitKind,
 )
-from learnweek.orgs.selectors import unit_is_visible
+from learnweek.orgs.selectors import require_role
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -85,16 +85,9 @@ INSTITUTION_TYPES_BY_LABEL = {label: value for value, label in InstitutionType.c
 
 
 def _require_admin_over(actor: User | None, unit: Unit) -> None:
-    """``actor`` may manage ``unit``: it is in the actor's subtree and the actor is an admin.
-    ``None`` is the command line, run by the operator of the installation."""
-    if actor is None:
-        return
-    if not unit_is_visible(actor, unit):
-        raise NotFound()
-    from learnweek.accounts.models import Role
+    from learnweek.accounts.models import Role  # accounts builds on orgs
 
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("只有管理员可以管理单位。")
+    require_role(actor, unit, Role.ADMIN, "管理单位")
 
 
 def _check_code_and_name(code: str, name: str) -> list[str]:

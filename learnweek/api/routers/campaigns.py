@@ -1,6 +1,13 @@
 from ninja import Router
 
-from learnweek.api.schemas import CampaignBrief, CampaignOut, CompletenessOut, ErrorOut, RequirementOut
+from learnweek.api.schemas import (
+    CampaignBrief,
+    CampaignOut,
+    CompletenessOut,
+    ErrorOut,
+    RequirementOut,
+    unit_brief,
+)
 from learnweek.campaigns.models import RULE_FIELDS, Campaign, Requirement
 from learnweek.campaigns.selectors import (
     board_for,
@@ -8,13 +15,8 @@ from learnweek.campaigns.selectors import (
     campaigns_visible_to,
     requirement_get_visible,
 )
-from learnweek.orgs.models import Unit
 
 router = Router(tags=["campaigns"])
-
-
-def _unit(unit: Unit) -> dict:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
 
 def _campaign(c: Campaign, *, full: bool = False) -> dict:
@@ -24,7 +26,7 @@ def _campaign(c: Campaign, *, full: bool = False) -> dict:
         "title": c.title,
         "theme": c.effective_theme,
         "doc_number": c.doc_number,
-        "issuing_unit": _unit(c.issuing_unit),
+        "issuing_unit": unit_brief(c.issuing_unit),
         "parent": c.parent.slug if c.parent else None,
         "status": c.status,
     }
@@ -85,7 +87,7 @@ def requirement_completeness(request, pk: int, under: str | None = None):
     board = board_for(request.auth, requirement, under)
     return {
         "requirement": requirement.pk,
-        "under": _unit(board.under),
+        "under": unit_brief(board.under),
         "total": board.total,
         "handed_in": board.handed_in,
         "percent": board.percent,
@@ -93,7 +95,7 @@ def requirement_completeness(request, pk: int, under: str | None = None):
         "late": board.late_count,
         "units": [
             {
-                "unit": _unit(row.unit),
+                "unit": unit_brief(row.unit),
                 "state": row.state,
                 "state_label": row.label,
                 "first_submitted_at": row.submission.first_submitted_at if row.submission else None,
