@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from learnweek.api.auth import BearerToken
-from learnweek.api.routers import activities, auth, campaigns, units
+from learnweek.api.routers import activities, auth, campaigns, stats, units
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 
 api = NinjaAPI(
@@ -17,6 +17,7 @@ api.add_router("/auth", auth.router)
 api.add_router("/units", units.router)
 api.add_router("", campaigns.router)
 api.add_router("", activities.router)
+api.add_router("", stats.router)
 
 
 @api.exception_handler(DomainError)

@@ -102,3 +102,25 @@ class CompletenessOut(Schema):
     counts: dict[str, int]
     late: int
     units: list[CompletenessRow]
+
+
+class StatsCell(Schema):
+    units: int
+    activities: int
+    person_times: int
+
+
+class StatsOut(Schema):
+    """活动开展情况统计表, live. Columns: theme_reading=主题阅读活动, book_recommendation=“社长（总编）
+    荐书”活动, online_lecture=线上社会大讲堂, digital_reading=数字阅读分享活动, activity_week=全民终身
+    学习活动周 (activities with the week flag)."""
+
+    campaign: str
+    unit: UnitBrief
+    prefecture_units: int
+    county_units: int
+    columns: list[str]
+    own_level_held: dict[str, bool]
+    prefecture: dict[str, StatsCell]
+    county: dict[str, StatsCell]
+    children: list["StatsOut"] | None = None

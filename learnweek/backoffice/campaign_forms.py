@@ -67,6 +67,7 @@ class RequirementForm(forms.Form):
     cases_required = forms.IntegerField(label="典型案例个数", required=False)
     quota_per_unit = forms.IntegerField(label="每单位限报数", required=False)
     quota_min = forms.IntegerField(label="每单位最少报数", required=False)
+    asks_platform = forms.BooleanField(label="统计表须填活动周平台名称及网址", required=False)
 
     def __init__(self, *args, parent_requirements=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from learnweek.accounts.models import Role
 from learnweek.backoffice import campaign_forms as forms
 from learnweek.backoffice.guards import staff_required
+from learnweek.backoffice.stats_views import stats_submission_context
 from learnweek.campaigns import services
 from learnweek.campaigns.exporters import BoardExporter
-from learnweek.campaigns.models import CampaignStatus, SubmissionState
+from learnweek.campaigns.models import CampaignStatus, RequirementKind, SubmissionState
 from learnweek.campaigns.selectors import (
     board_for,
     campaign_get_visible,
@@ -199,6 +200,8 @@ def submission_edit(request, pk):
     unit = request.user.unit
     if unit is None:
         raise NotFound()
+    if requirement.kind == RequirementKind.STATISTICS:  # filled from the live table, not as text
+        return redirect(reverse("backoffice:stats", args=[requirement.campaign.slug]) + f"?unit={unit.code}")
     submission = requirement.submissions.filter(unit=unit).first()
     form = forms.SubmissionForm(
         request.POST or None,
@@ -237,6 +240,8 @@ def submission_detail(request, pk):
         "reason_form": forms.ReasonForm(),
         "State": SubmissionState,
     }
+    if submission.requirement.kind == RequirementKind.STATISTICS:
+        context |= stats_submission_context(submission)
     return render(request, "backoffice/campaigns/submission_detail.html", context)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
+from learnweek.backoffice import stats_views as sv
 from learnweek.backoffice import views
 
 app_name = "backoffice"
@@ -28,6 +29,14 @@ urlpatterns = [
     path("campaigns/<slug:slug>/requirements/new/", cv.requirement_new, name="requirement_new"),
     path("campaigns/<slug:slug>/weeks/", cv.week_slots, name="week_slots"),
     path("tasks/", cv.my_tasks, name="tasks"),
+    path("stats/<slug:slug>/", sv.stats_page, name="stats"),
+    path("stats/<slug:slug>/header/", sv.stats_header, name="stats_header"),
+    path("stats/<slug:slug>/submit/<int:pk>/", sv.stats_submit, name="stats_submit"),
+    path("stats/<slug:slug>/export.<str:fmt>", sv.stats_export, name="stats_export"),
+    path("stats/<slug:slug>/activities/", sv.stats_drill, name="stats_drill"),
+    path("stats/<slug:slug>/cities/", sv.stats_cities, name="stats_cities"),
+    path("stats/<slug:slug>/totals/", sv.stats_totals, name="stats_totals"),
+    path("stats/<slug:slug>/totals/<int:pk>/delete/", sv.stats_total_delete, name="stats_total_delete"),
     path("activities/", av.activity_list, name="activities"),
     path("activities/new/", av.activity_new, name="activity_new"),
     path("activities/import/", av.activity_import, name="activity_import"),

@@ -172,6 +172,9 @@ class Requirement(models.Model):
     cases_required = models.PositiveIntegerField("典型案例个数", null=True, blank=True)
     quota_per_unit = models.PositiveIntegerField("每单位限报数", null=True, blank=True)
     quota_min = models.PositiveIntegerField("每单位最少报数", null=True, blank=True)
+    asks_platform = models.BooleanField(
+        "须填活动周平台名称及网址", default=False, help_text="统计表表头加“活动周平台名称及网址”（如山西）。"
+    )
 
     history = HistoricalRecords()
 

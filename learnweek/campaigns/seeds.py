@@ -383,6 +383,7 @@ SEEDS = [
                 "kind": RequirementKind.STATISTICS,
                 "title": "山西省2023年全民终身学习活动开展情况统计表",
                 "deadline": D(2023, 11, 15),
+                "asks_platform": True,
                 "applies_to": [C],
                 "parent": "2023年全民终身学习活动开展情况统计表",
             },

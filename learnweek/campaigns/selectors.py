@@ -97,6 +97,24 @@ def campaign_lineage(campaign: Campaign) -> list[Campaign]:
     return list(reversed(chain))
 
 
+def campaign_family(campaign: Campaign) -> list[Campaign]:
+    """The year's whole cascade the campaign belongs to: the root of its lineage and every
+    campaign derived below it, the root first. A unit's activities of that year may have been
+    registered under any of them (a county under its province's campaign, say)."""
+    root = campaign_lineage(campaign)[0]
+    children: dict[int | None, list[Campaign]] = {}
+    for candidate in (
+        Campaign.objects.filter(year=root.year).exclude(pk=root.pk).select_related("issuing_unit")
+    ):
+        children.setdefault(candidate.parent_id, []).append(candidate)
+    family, queue = [], [root]
+    while queue:
+        current = queue.pop(0)
+        family.append(current)
+        queue.extend(children.get(current.pk, []))
+    return family
+
+
 def derive_refusal(parent: Campaign, unit: Unit) -> tuple[str, str] | None:
     """Why ``unit`` may not derive its own campaign from ``parent`` (code, message), or None."""
     if not unit.is_administrative or unit.kind == UnitKind.MINISTRY:

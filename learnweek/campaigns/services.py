@@ -244,6 +244,7 @@ REQUIREMENT_FIELDS = (
     "deadline",
     "closed",
     "parent_requirement",
+    "asks_platform",
     *RULE_FIELDS,
 )
 
@@ -258,8 +259,9 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
             "kind": parent_requirement.kind,
             "title": parent_requirement.title,
             "description": parent_requirement.description,
+            "asks_platform": parent_requirement.asks_platform,
             **{name: getattr(parent_requirement, name) for name in RULE_FIELDS},
-        } | {k: v for k, v in values.items() if v not in (None, "")}
+        } | {k: v for k, v in values.items() if v not in (None, "", False)}
     _check_requirement(campaign, values)
     fields = {name: values[name] for name in REQUIREMENT_FIELDS if name in values}
     fields["title"] = fields["title"].strip()

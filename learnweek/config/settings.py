@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "learnweek.accounts",
     "learnweek.campaigns",
     "learnweek.activities",
+    "learnweek.stats",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",

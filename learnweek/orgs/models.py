@@ -81,8 +81,14 @@ class Unit(MP_Node):
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("联系电话", max_length=40, blank=True)
     is_active = models.BooleanField("启用", default=True)
+    # The administrative unit whose level the unit's activities count at (SPEC §2): an
+    # administrative unit itself, an institution the division it hangs under. Set when the unit
+    # is created (orgs.services) and never changes, as a unit's place in the tree never does.
+    admin_unit = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所属行政区划"
+    )
 
-    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "admin_unit"])
 
     class Meta:
         verbose_name = "单位"

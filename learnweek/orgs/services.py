@@ -74,6 +74,8 @@ def divisions_load(records: Iterable[DivisionRecord] | None = None) -> LoadRepor
             unit = parent.add_child(code=record.code, **values)
         else:
             unit = Unit.add_root(code=record.code, **values)
+        Unit.objects.filter(pk=unit.pk).update(admin_unit=unit.pk)
+        unit.admin_unit_id = unit.pk
         existing[record.code] = unit
         report.created[record.kind] += 1
     return report
@@ -130,6 +132,7 @@ def institution_create(
         code=code,
         name=name,
         kind=UnitKind.INSTITUTION,
+        admin_unit=parent,
         institution_type=institution_type,
         address=address.strip(),
         phone=phone.strip(),
@@ -214,7 +217,7 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
     created = []
     for parent, values in planned:
         parent.refresh_from_db(fields=["numchild"])
-        created.append(parent.add_child(kind=UnitKind.INSTITUTION, **values))
+        created.append(parent.add_child(kind=UnitKind.INSTITUTION, admin_unit=parent, **values))
     return created
 
 

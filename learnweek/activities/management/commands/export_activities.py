@@ -1,12 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from learnweek.activities.exporters import Fubiao1Exporter
 from learnweek.activities.models import Activity
-from learnweek.campaigns.models import Campaign
-from learnweek.core.errors import NotFound
-from learnweek.orgs.selectors import unit_get_by_code, within
+from learnweek.campaigns.cli import campaign_and_unit
+from learnweek.orgs.selectors import within
 
 
 class Command(BaseCommand):
@@ -19,13 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--demonstration", action="store_true", help="只导出示范活动")
 
     def handle(self, *args, campaign: str, unit: str, output: Path, demonstration: bool, **options):
-        try:
-            target = Campaign.objects.get(slug=campaign)
-            root = unit_get_by_code(unit)
-        except Campaign.DoesNotExist as exc:
-            raise CommandError(f"没有标识为 {campaign} 的年度活动。") from exc
-        except NotFound as exc:
-            raise CommandError(exc.message) from exc
+        target, root = campaign_and_unit(campaign, unit)
         activities = within(Activity.objects.filter(campaign=target), root, path_field="unit_path")
         if demonstration:
             activities = activities.filter(is_demonstration=True)

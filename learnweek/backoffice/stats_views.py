@@ -1,0 +1,347 @@
+"""Staff pages for the statistics table: the live table with drill-down, the header, reported
+totals, the table by child unit with its chart, exports, and submitting upward."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from learnweek.accounts.models import Role
+from learnweek.activities.exporters import span_text
+from learnweek.backoffice import stats_forms as forms
+from learnweek.backoffice.guards import staff_required
+from learnweek.campaigns.models import RequirementKind
+from learnweek.campaigns.selectors import (
+    campaign_family,
+    campaign_get_visible,
+    requirement_applies_to,
+    requirement_get_visible,
+)
+from learnweek.core.errors import DomainError, NotFound
+from learnweek.core.paging import DeferredJoinPaginator
+from learnweek.orgs.selectors import unit_get_by_code, unit_get_visible
+from learnweek.stats import services
+from learnweek.stats.exporters import StatsExporter, body_rows
+from learnweek.stats.models import Column
+from learnweek.stats.selectors import (
+    COLUMNS,
+    approved_snapshot,
+    approved_snapshots,
+    asks_platform,
+    drill_activities,
+    drill_cities,
+    drill_totals,
+    header_for,
+    reported_totals_entered_by,
+    statistics_submissions,
+    stats_table,
+    stats_unit_for,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _context(request, slug):
+    campaign = campaign_get_visible(request.user, slug)
+    unit = stats_unit_for(request.user, campaign, request.GET.get("unit") or request.POST.get("unit"))
+    return campaign, unit
+
+
+def _page_url(campaign, unit) -> str:
+    return reverse("backoffice:stats", args=[campaign.slug]) + "?" + urlencode({"unit": unit.code})
+
+
+def _form_rows(data, level, own_label, compare=None):
+    """The body rows with, per figure, the live value beside a frozen one when they differ."""
+    rows = body_rows(data, level, own_label)
+    if compare is None:
+        return [
+            {"r": r, "cells": [{"text": t, "column": c} for t, c in zip(r.texts(), COLUMNS, strict=True)]}
+            for r in rows
+        ]
+    live = body_rows(compare, level, own_label)
+    return [
+        {
+            "r": r,
+            "cells": [
+                {"text": t, "column": c, "live": lt if lt != t else None}
+                for t, lt, c in zip(r.texts(), other.texts(), COLUMNS, strict=True)
+            ],
+        }
+        for r, other in zip(rows, live, strict=True)
+    ]
+
+
+def _figures(data) -> tuple:
+    return data["own_level_held"], data["prefecture"], data["county"]
+
+
+def _sums(data) -> list[tuple[int, int]]:
+    """Per column: activities and person-times of the prefecture and county rows together."""
+    return [
+        (
+            data["prefecture"][c]["activities"] + data["county"][c]["activities"],
+            data["prefecture"][c]["person_times"] + data["county"][c]["person_times"],
+        )
+        for c in COLUMNS
+    ]
+
+
+@staff_required
+def stats_page(request, slug):
+    campaign, unit = _context(request, slug)
+    table = stats_table(campaign, unit, by_child=True)
+    data = table.as_json()
+    own = request.user.unit_id == unit.pk
+    with_platform = asks_platform(campaign, unit)
+    header = header_for(campaign, unit)
+    submissions = list(statistics_submissions(campaign, unit))
+    snapshot = approved_snapshot(campaign, unit)
+    children = table.children or []
+    reported = approved_snapshots(campaign, [child.unit for child in children])
+    child_rows = []
+    for child in children:
+        live = child.as_json()
+        frozen = reported.get(child.unit.pk)
+        child_rows.append(
+            {
+                "table": child,
+                "cells": _sums(live),
+                "reported": frozen is not None,
+                "reported_cells": _sums(frozen.data) if frozen else None,
+                "differs": frozen is not None and _figures(frozen.data) != _figures(live),
+            }
+        )
+    total_cells = _sums(data)
+    own_cells = [
+        (
+            total[0] - sum(c["cells"][i][0] for c in child_rows),
+            total[1] - sum(c["cells"][i][1] for c in child_rows),
+        )
+        for i, total in enumerate(total_cells)
+    ]
+    chart = {
+        "columns": [Column(c).label for c in COLUMNS],
+        "units": [child.unit.name for child in children],
+        "series": [[row["cells"][i][1] for row in child_rows] for i in range(len(COLUMNS))],
+    }
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "table": table,
+        "rows": _form_rows(data, table.level, table.own_level_label),
+        "columns": [(c, Column(c).label) for c in COLUMNS],
+        "header": header,
+        "with_platform": with_platform,
+        "header_form": forms.HeaderForm(
+            initial={name: getattr(header, name) for name in services.HEADER_FIELDS},
+            with_platform=with_platform,
+        ),
+        "own": own,
+        "can_report": own and request.user.has_role(Role.REPORTER),
+        "submissions": submissions,
+        "requirements": _open_requirements(campaign, unit, submissions),
+        "snapshot": snapshot,
+        "snapshot_rows": _form_rows(snapshot.data, table.level, table.own_level_label, data)
+        if snapshot
+        else None,
+        "child_rows": child_rows,
+        "total_cells": total_cells,
+        "own_cells": own_cells if any(a or p for a, p in own_cells) else None,
+        "chart": chart,
+        "query": urlencode({"unit": unit.code}),
+    }
+    return render(request, "backoffice/stats/table.html", context)
+
+
+def _open_requirements(campaign, unit, submissions):
+    """Statistics requirements of the year that ask this unit and it has not answered yet."""
+    answered = {s.requirement_id for s in submissions}
+    found = []
+    for c in campaign_family(campaign):
+        for requirement in c.requirements.filter(kind=RequirementKind.STATISTICS):
+            if requirement.pk not in answered and requirement_applies_to(requirement, unit):
+                found.append(requirement)
+    return found
+
+
+@staff_required
+@require_POST
+def stats_header(request, slug):
+    campaign, unit = _context(request, slug)
+    form = forms.HeaderForm(request.POST, with_platform=asks_platform(campaign, unit))
+    if form.is_valid():
+        try:
+            services.header_save(actor=request.user, campaign=campaign, unit=unit, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "表头已保存。")
+    else:
+        messages.error(
+            request, "表头有误：" + "；".join(e for errors in form.errors.values() for e in errors)
+        )
+    return redirect(_page_url(campaign, unit))
+
+
+@staff_required
+@require_POST
+def stats_submit(request, slug, pk):
+    campaign, unit = _context(request, slug)
+    requirement = requirement_get_visible(request.user, pk)
+    try:
+        submission = services.statistics_submit(actor=request.user, requirement=requirement, unit=unit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_page_url(campaign, unit))
+    messages.success(request, "统计表已提交，数据已冻结，等待上级审核。")
+    return redirect("backoffice:submission", pk=submission.pk)
+
+
+@staff_required
+def stats_export(request, slug, fmt):
+    campaign, unit = _context(request, slug)
+    exporter = StatsExporter(
+        stats_table(campaign, unit), header_for(campaign, unit), with_platform=asks_platform(campaign, unit)
+    )
+    body, content_type = (exporter.to_xlsx(), XLSX) if fmt == "xlsx" else (exporter.to_docx(), DOCX)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename)}.{fmt}"
+    return response
+
+
+def _drill_args(request, campaign, unit):
+    row, column = request.GET.get("row", ""), request.GET.get("column", "")
+    if column not in COLUMNS:
+        raise NotFound()
+    city = unit_get_by_code(request.GET["city"]) if request.GET.get("city") else None
+    return row, column, city
+
+
+@staff_required
+def stats_drill(request, slug):
+    """The activities and reported totals behind one figure."""
+    campaign, unit = _context(request, slug)
+    row, column, city = _drill_args(request, campaign, unit)
+    activities = drill_activities(campaign, unit, row, column, city).select_related("campaign")
+    page = DeferredJoinPaginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = drill_totals(campaign, unit, row, column, city)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "city": city,
+        "row_label": {"own": "本级", "prefecture": "地市级", "county": "县级"}[row],
+        "column_label": Column(column).label,
+        "page": page,
+        "rows": [{"a": a, "when": span_text(a)} for a in page],
+        "totals": totals,
+        "query": query.urlencode(),
+        "back": _page_url(campaign, unit),
+    }
+    return render(request, "backoffice/stats/drill.html", context)
+
+
+@staff_required
+def stats_cities(request, slug):
+    """The cities (or counties) behind 城市数."""
+    campaign, unit = _context(request, slug)
+    row, column, _ = _drill_args(request, campaign, unit)
+    table = stats_table(campaign, unit)
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "row": row,
+        "column": column,
+        "row_label": {"prefecture": "地市级及以上城市", "county": "县级城市"}.get(row, ""),
+        "column_label": Column(column).label,
+        "cities": drill_cities(table, row, column),
+        "back": _page_url(campaign, unit),
+    }
+    return render(request, "backoffice/stats/cities.html", context)
+
+
+@staff_required
+def stats_totals(request, slug):
+    """Totals the user's unit reports instead of listing activities."""
+    campaign = campaign_get_visible(request.user, slug)
+    unit = request.user.unit
+    if unit is None:
+        raise NotFound()
+    form = forms.ReportedTotalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = unit_get_visible(request.user, data["unit"].strip())
+        except NotFound:
+            form.add_error("unit", f"在{unit.name}范围内没有代码为 {data['unit'].strip()} 的单位。")
+        else:
+            try:
+                services.reported_total_add(
+                    actor=request.user,
+                    campaign=campaign,
+                    entered_by=unit,
+                    unit=target,
+                    column=data["column"],
+                    activities=data["activities"],
+                    person_times=data["person_times"],
+                    note=data["note"],
+                )
+            except NotFound:
+                form.add_error("unit", f"在{unit.name}范围内没有代码为 {data['unit'].strip()} 的单位。")
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "已添加汇总数，统计表已随之更新。")
+                return redirect("backoffice:stats_totals", slug=campaign.slug)
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "form": form,
+        "totals": reported_totals_entered_by(campaign, unit),
+        "back": _page_url(campaign, unit),
+    }
+    return render(request, "backoffice/stats/totals.html", context)
+
+
+@staff_required
+@require_POST
+def stats_total_delete(request, slug, pk):
+    campaign = campaign_get_visible(request.user, slug)
+    unit = request.user.unit
+    if unit is None:
+        raise NotFound()
+    total = reported_totals_entered_by(campaign, unit).filter(pk=pk).first()
+    if total is None:
+        raise NotFound()
+    try:
+        services.reported_total_delete(actor=request.user, total=total)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除该汇总数。")
+    return redirect("backoffice:stats_totals", slug=campaign.slug)
+
+
+def stats_submission_context(submission) -> dict:
+    """What the submission page shows of a statistics table: the frozen copy, with the live figure
+    beside each one that has changed since."""
+    campaign, unit = submission.requirement.campaign, submission.unit
+    snapshot = submission.stats_snapshots.first()
+    table = stats_table(campaign, unit)
+    live = table.as_json()
+    frozen = snapshot.data if snapshot else live
+    return {
+        "stats_snapshot": snapshot,
+        "stats_rows": _form_rows(frozen, table.level, table.own_level_label, live if snapshot else None),
+        "stats_columns": [(c, Column(c).label) for c in COLUMNS],
+        "stats_url": _page_url(campaign, unit),
+    }

@@ -1,0 +1,397 @@
+"""The statistics table, computed live from the activities and reported totals of a subtree.
+
+The rules are those of SPEC §6, in one place:
+
+- the activities counted are those in the unit's subtree registered under any campaign of the
+  year's cascade (``campaign_family``), plus the totals units reported instead of listing them;
+- a reading column counts activities by primary category, the week column by the week flag;
+- an activity's level is the kind of its organiser's ``admin_unit`` (an institution counts at the
+  level of the division it hangs under);
+- the prefecture row counts prefecture-level activities with their prefecture as the city, and a
+  municipality's own activities with the municipality as the city; the county row counts
+  county-level activities with their county;
+- "是否开展" is whether any activity sits at the level of the unit itself.
+
+One grouped query reads the activities (by admin unit, category and week flag), one the reported
+totals, one the administrative units of the subtree; the rest is folding a few thousand groups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from learnweek.activities.models import Activity
+from learnweek.campaigns.models import Campaign, RequirementKind, Submission, SubmissionState
+from learnweek.campaigns.selectors import campaign_family, campaign_get_visible, campaign_scope_root
+from learnweek.core.errors import NotFound
+from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
+from learnweek.orgs.selectors import is_within, unit_get_by_code
+from learnweek.stats.models import READING_COLUMNS, Column, ReportedTotal, StatsHeader, StatsSnapshot
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+
+COLUMNS = list(Column.values)
+ROWS = ("own", "prefecture", "county")
+OWN_LEVEL_LABELS = {
+    UnitKind.MINISTRY: "部级层面是否开展",
+    UnitKind.PROVINCE: "省级层面是否开展",
+    UnitKind.PREFECTURE: "地市级层面是否开展",
+    UnitKind.COUNTY: "县级层面是否开展",
+}
+
+
+# -- which row an administrative unit's activities count in ------------------------------------
+
+
+def counts_in_row(kind: str, is_municipality: bool) -> str | None:
+    """The row (``prefecture`` or ``county``) where activities at this administrative unit's
+    level are counted, with the unit as the city; None for the ministry and the provinces, whose
+    own activities only answer "是否开展"."""
+    if kind == UnitKind.COUNTY:
+        return "county"
+    if kind == UnitKind.PREFECTURE or (kind == UnitKind.PROVINCE and is_municipality):
+        return "prefecture"
+    return None
+
+
+def row_filter(row: str, unit: Unit) -> Q:
+    """The activities of ``row`` in ``unit``'s table, as a filter on Activity."""
+    if row == "own":
+        return Q(organiser__admin_unit_id=unit.admin_unit_id)
+    if row == "prefecture":
+        return Q(organiser__admin_unit__kind=UnitKind.PREFECTURE) | Q(
+            organiser__admin_unit__kind=UnitKind.PROVINCE, organiser__admin_unit__is_municipality=True
+        )
+    if row == "county":
+        return Q(organiser__admin_unit__kind=UnitKind.COUNTY)
+    raise NotFound()
+
+
+def column_filter(column: str) -> Q:
+    if column == Column.ACTIVITY_WEEK:
+        return Q(is_week=True)
+    categories = [category for category, col in READING_COLUMNS.items() if col == column]
+    if not categories:
+        raise NotFound()
+    return Q(category__in=categories)
+
+
+COUNTED = Q(category__in=list(READING_COLUMNS)) | Q(is_week=True)
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    units: int = 0
+    activities: int = 0
+    person_times: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        return {"units": self.units, "activities": self.activities, "person_times": self.person_times}
+
+
+@dataclass
+class Table:
+    campaign: Campaign
+    unit: Unit
+    prefecture_units: int
+    county_units: int
+    own_level_held: dict[str, bool]
+    prefecture: dict[str, Cell]
+    county: dict[str, Cell]
+    # The cities behind 城市数: row → column → {admin unit id: (activities, person-times)}.
+    cities: dict[str, dict[str, dict[int, list[int]]]] = field(default_factory=dict)
+    children: list[Table] | None = None
+
+    @property
+    def level(self) -> str:
+        """The unit's administrative level, which picks the layout of the official form."""
+        admin = self.unit.admin_unit
+        return admin.kind if admin is not None else self.unit.kind
+
+    @property
+    def own_level_label(self) -> str:
+        return OWN_LEVEL_LABELS.get(UnitKind(self.level), "本级层面是否开展")
+
+    def cell(self, row: str, column: str) -> Cell:
+        return getattr(self, row)[column]
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "campaign": self.campaign.slug,
+            "unit": {"code": self.unit.code, "name": self.unit.name, "kind": self.unit.kind},
+            "prefecture_units": self.prefecture_units,
+            "county_units": self.county_units,
+            "columns": COLUMNS,
+            "own_level_held": dict(self.own_level_held),
+            "prefecture": {c: cell.as_json() for c, cell in self.prefecture.items()},
+            "county": {c: cell.as_json() for c, cell in self.county.items()},
+        }
+        if self.children is not None:
+            data["children"] = [child.as_json() for child in self.children]
+        return data
+
+
+@dataclass(frozen=True)
+class _Admin:
+    pk: int
+    path: str
+    row: str | None
+
+
+@dataclass(frozen=True)
+class _Group:
+    admin_id: int
+    column: str
+    activities: int
+    person_times: int
+
+
+def _groups(family_ids: list[int], root: Unit) -> list[_Group]:
+    groups = []
+    activity_rows = (
+        Activity.objects.filter(COUNTED, campaign_id__in=family_ids, unit_path__startswith=root.path)
+        .values_list("organiser__admin_unit_id", "category", "is_week")
+        .annotate(n=Count("id"), p=Sum("person_times"))
+        .order_by()
+    )
+    for admin_id, category, is_week, n, p in activity_rows:
+        column = READING_COLUMNS.get(category)
+        if column is not None:
+            groups.append(_Group(admin_id, column, n, p or 0))
+        if is_week:
+            groups.append(_Group(admin_id, Column.ACTIVITY_WEEK, n, p or 0))
+    totals = (
+        ReportedTotal.objects.filter(campaign_id__in=family_ids, unit__path__startswith=root.path)
+        .values_list("unit__admin_unit_id", "column")
+        .annotate(n=Sum("activities"), p=Sum("person_times"))
+        .order_by()
+    )
+    groups.extend(_Group(admin_id, column, n, p) for admin_id, column, n, p in totals)
+    return groups
+
+
+def _admins(root: Unit) -> dict[int, _Admin]:
+    """The administrative units of the subtree, and the root's own division if it is an
+    institution (its activities count there)."""
+    rows = Unit.objects.filter(path__startswith=root.path, kind__in=ADMINISTRATIVE_KINDS)
+    if root.admin_unit_id not in (None, root.pk):
+        rows = rows | Unit.objects.filter(pk=root.admin_unit_id)
+    return {
+        pk: _Admin(pk, path, counts_in_row(kind, is_municipality))
+        for pk, path, kind, is_municipality in rows.values_list("pk", "path", "kind", "is_municipality")
+    }
+
+
+def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Admin]) -> Table:
+    held = dict.fromkeys(COLUMNS, False)
+    cities: dict[str, dict[str, dict[int, list[int]]]] = {
+        row: {c: defaultdict(lambda: [0, 0]) for c in COLUMNS} for row in ("prefecture", "county")
+    }
+    by_pk = {admin.pk: admin for admin in admins}
+    for group in groups:
+        if group.admin_id == unit.admin_unit_id:
+            held[group.column] = True
+        admin = by_pk.get(group.admin_id)
+        if admin is not None and admin.row is not None:
+            figures = cities[admin.row][group.column][admin.pk]
+            figures[0] += group.activities
+            figures[1] += group.person_times
+    rows = {
+        row: {
+            c: Cell(
+                units=len(per_unit),
+                activities=sum(f[0] for f in per_unit.values()),
+                person_times=sum(f[1] for f in per_unit.values()),
+            )
+            for c, per_unit in cities[row].items()
+        }
+        for row in cities
+    }
+    in_subtree = [a for a in admins if a.path.startswith(unit.path)]
+    return Table(
+        campaign=campaign,
+        unit=unit,
+        prefecture_units=sum(1 for a in in_subtree if a.row == "prefecture"),
+        county_units=sum(1 for a in in_subtree if a.row == "county"),
+        own_level_held=held,
+        prefecture=rows["prefecture"],
+        county=rows["county"],
+        cities={row: {c: dict(v) for c, v in per_col.items()} for row, per_col in cities.items()},
+    )
+
+
+def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> Table:
+    """``unit``'s table for the year of ``campaign``, computed now; with ``by_child`` also one
+    table per administrative child unit (provinces for the ministry, cities for a province)."""
+    if unit.admin_unit_id is not None and unit.admin_unit_id != unit.pk:
+        unit.admin_unit = Unit.objects.get(pk=unit.admin_unit_id)
+    else:
+        unit.admin_unit = unit
+    family_ids = [c.pk for c in campaign_family(campaign)]
+    groups = _groups(family_ids, unit)
+    admins = _admins(unit)
+    table = _fold(campaign, unit, groups, list(admins.values()))
+    if by_child:
+        step = len(unit.path) + Unit.steplen
+        admins_under: dict[str, list[_Admin]] = defaultdict(list)
+        for admin in admins.values():
+            if len(admin.path) >= step:
+                admins_under[admin.path[:step]].append(admin)
+        groups_under: dict[str, list[_Group]] = defaultdict(list)
+        for group in groups:
+            owner = admins.get(group.admin_id)
+            if owner is not None and len(owner.path) >= step:
+                groups_under[owner.path[:step]].append(group)
+        table.children = []
+        for child in Unit.objects.filter(
+            path__startswith=unit.path, depth=unit.depth + 1, kind__in=ADMINISTRATIVE_KINDS
+        ).order_by("path"):
+            child.admin_unit = child
+            table.children.append(_fold(campaign, child, groups_under[child.path], admins_under[child.path]))
+    return table
+
+
+# -- scope and drill-down ------------------------------------------------------------------------
+
+
+def stats_unit_for(user: User, campaign: Campaign, code: str | None) -> Unit:
+    """The unit whose table ``user`` may read for ``campaign``: its own by default, or any unit of
+    its subtree; anything else is missing."""
+    root = campaign_scope_root(user, campaign)
+    if not code:
+        if root is None:
+            return campaign.issuing_unit
+        return root
+    unit = unit_get_by_code(code)
+    if not is_within(root, unit):
+        raise NotFound()
+    return unit
+
+
+def stats_table_for(user: User, slug: str, code: str | None, *, by_child: bool = False) -> Table:
+    campaign = campaign_get_visible(user, slug)
+    return stats_table(campaign, stats_unit_for(user, campaign, code), by_child=by_child)
+
+
+def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
+    """The activities behind one figure of ``unit``'s table (of one city, when given)."""
+    if row not in ROWS:
+        raise NotFound()
+    where = city if city is not None else unit
+    if city is not None and not is_within(unit, city):
+        raise NotFound()
+    family_ids = [c.pk for c in campaign_family(campaign)]
+    return Activity.objects.filter(
+        row_filter(row, unit),
+        column_filter(column),
+        campaign_id__in=family_ids,
+        unit_path__startswith=where.path,
+    ).order_by("-start", "-pk")
+
+
+def drill_totals(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
+    """The reported totals behind the same figure."""
+    if row not in ROWS:
+        raise NotFound()
+    where = city if city is not None else unit
+    family_ids = [c.pk for c in campaign_family(campaign)]
+    rows = {
+        "own": Q(unit__admin_unit_id=unit.admin_unit_id),
+        "prefecture": Q(unit__admin_unit__kind=UnitKind.PREFECTURE)
+        | Q(unit__admin_unit__kind=UnitKind.PROVINCE, unit__admin_unit__is_municipality=True),
+        "county": Q(unit__admin_unit__kind=UnitKind.COUNTY),
+    }
+    return (
+        ReportedTotal.objects.filter(
+            rows[row], campaign_id__in=family_ids, column=column, unit__path__startswith=where.path
+        )
+        .select_related("unit", "entered_by_unit")
+        .order_by("unit__path", "pk")
+    )
+
+
+def drill_cities(table: Table, row: str, column: str) -> list[tuple[Unit, int, int]]:
+    """The cities (or counties) behind 城市数, with their activities and person-times."""
+    if row not in ("prefecture", "county") or column not in COLUMNS:
+        raise NotFound()
+    figures = table.cities[row][column]
+    units = Unit.objects.in_bulk(list(figures))
+    return [(units[pk], *figures[pk]) for pk in sorted(figures, key=lambda pk: units[pk].path)]
+
+
+# -- header, reported totals, submissions ---------------------------------------------------------
+
+
+def family_root(campaign: Campaign) -> Campaign:
+    """Headers and reported totals are kept once per unit for the year's whole cascade."""
+    return campaign_family(campaign)[0]
+
+
+def header_for(campaign: Campaign, unit: Unit) -> StatsHeader:
+    root = family_root(campaign)
+    return StatsHeader.objects.filter(campaign=root, unit=unit).first() or StatsHeader(
+        campaign=root, unit=unit
+    )
+
+
+def asks_platform(campaign: Campaign, unit: Unit) -> bool:
+    """Whether a statistics requirement that ``unit`` answers (one set by a level above it in the
+    year's cascade) asks for 活动周平台名称及网址, as Shanxi's does."""
+    return any(
+        requirement.asks_platform
+        for c in campaign_family(campaign)
+        if unit.path.startswith(c.issuing_unit.path) and c.issuing_unit_id != unit.pk
+        for requirement in c.requirements.filter(kind=RequirementKind.STATISTICS)
+    )
+
+
+def reported_totals_entered_by(campaign: Campaign, unit: Unit) -> QuerySet[ReportedTotal]:
+    family_ids = [c.pk for c in campaign_family(campaign)]
+    return ReportedTotal.objects.filter(campaign_id__in=family_ids, entered_by_unit=unit).select_related(
+        "unit"
+    )
+
+
+def statistics_submissions(campaign: Campaign, unit: Unit) -> QuerySet[Submission]:
+    """The unit's answers to the statistics requirements of the year's cascade."""
+    family_ids = [c.pk for c in campaign_family(campaign)]
+    return Submission.objects.filter(
+        requirement__campaign_id__in=family_ids, requirement__kind=RequirementKind.STATISTICS, unit=unit
+    ).select_related("requirement")
+
+
+def approved_snapshot(campaign: Campaign, unit: Unit) -> StatsSnapshot | None:
+    """The table the level above has approved, as it was submitted."""
+    return (
+        StatsSnapshot.objects.filter(
+            submission__in=statistics_submissions(campaign, unit).filter(state=SubmissionState.APPROVED)
+        )
+        .order_by("-taken_at", "-pk")
+        .first()
+    )
+
+
+def approved_snapshots(campaign: Campaign, units: list[Unit]) -> dict[int, StatsSnapshot]:
+    """The approved snapshot of each of ``units`` that has one (for the by-child table)."""
+    family_ids = [c.pk for c in campaign_family(campaign)]
+    found: dict[int, StatsSnapshot] = {}
+    for snapshot in (
+        StatsSnapshot.objects.filter(
+            submission__requirement__campaign_id__in=family_ids,
+            submission__requirement__kind=RequirementKind.STATISTICS,
+            submission__state=SubmissionState.APPROVED,
+            submission__unit__in=units,
+        )
+        .select_related("submission")
+        .order_by("-taken_at", "-pk")
+    ):
+        found.setdefault(snapshot.submission.unit_id, snapshot)
+    return found
