@@ -41,10 +41,10 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import activities, board, scope
+    from bench import activities, board, scope, stats
 
-    wanted = sys.argv[1:] or ["scope", "board", "activities"]
-    for name, module in (("scope", scope), ("board", board), ("activities", activities)):
+    wanted = sys.argv[1:] or ["scope", "board", "activities", "stats"]
+    for name, module in (("scope", scope), ("board", board), ("activities", activities), ("stats", stats)):
         if name not in wanted:
             continue
         state = module.prepare() if hasattr(module, "prepare") else None  # kept between runs
