@@ -29,14 +29,13 @@ from learnweek.campaigns.models import Campaign, RequirementKind, Submission, Su
 from learnweek.campaigns.selectors import campaign_family, campaign_get_visible, campaign_scope_root
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
-from learnweek.orgs.selectors import is_within, unit_get_by_code
+from learnweek.orgs.selectors import is_within, unit_get_by_code, within
 from learnweek.stats.models import READING_COLUMNS, Column, ReportedTotal, StatsHeader, StatsSnapshot
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
 
 COLUMNS = list(Column.values)
-ROWS = ("own", "prefecture", "county")
 OWN_LEVEL_LABELS = {
     UnitKind.MINISTRY: "部级层面是否开展",
     UnitKind.PROVINCE: "省级层面是否开展",
@@ -59,16 +58,18 @@ def counts_in_row(kind: str, is_municipality: bool) -> str | None:
     return None
 
 
-def row_filter(row: str, unit: Unit) -> Q:
-    """The activities of ``row`` in ``unit``'s table, as a filter on Activity."""
+def row_filter(row: str, unit: Unit, through: str = "organiser") -> Q:
+    """The rows of ``row`` in ``unit``'s table, as a filter on Activity (``through`` its
+    organiser) or on ReportedTotal (``through`` its unit)."""
+    admin = f"{through}__admin_unit"
     if row == "own":
-        return Q(organiser__admin_unit_id=unit.admin_unit_id)
+        return Q(**{f"{admin}_id": unit.admin_unit_id})
     if row == "prefecture":
-        return Q(organiser__admin_unit__kind=UnitKind.PREFECTURE) | Q(
-            organiser__admin_unit__kind=UnitKind.PROVINCE, organiser__admin_unit__is_municipality=True
+        return Q(**{f"{admin}__kind": UnitKind.PREFECTURE}) | Q(
+            **{f"{admin}__kind": UnitKind.PROVINCE, f"{admin}__is_municipality": True}
         )
     if row == "county":
-        return Q(organiser__admin_unit__kind=UnitKind.COUNTY)
+        return Q(**{f"{admin}__kind": UnitKind.COUNTY})
     raise NotFound()
 
 
@@ -157,7 +158,7 @@ class _Group:
 def _groups(family_ids: list[int], root: Unit) -> list[_Group]:
     groups = []
     activity_rows = (
-        Activity.objects.filter(COUNTED, campaign_id__in=family_ids, unit_path__startswith=root.path)
+        within(Activity.objects.filter(COUNTED, campaign_id__in=family_ids), root, path_field="unit_path")
         .values_list("organiser__admin_unit_id", "category", "is_week")
         .annotate(n=Count("id"), p=Sum("person_times"))
         .order_by()
@@ -169,7 +170,7 @@ def _groups(family_ids: list[int], root: Unit) -> list[_Group]:
         if is_week:
             groups.append(_Group(admin_id, Column.ACTIVITY_WEEK, n, p or 0))
     totals = (
-        ReportedTotal.objects.filter(campaign_id__in=family_ids, unit__path__startswith=root.path)
+        within(ReportedTotal.objects.filter(campaign_id__in=family_ids), root, unit_field="unit")
         .values_list("unit__admin_unit_id", "column")
         .annotate(n=Sum("activities"), p=Sum("person_times"))
         .order_by()
@@ -181,7 +182,7 @@ def _groups(family_ids: list[int], root: Unit) -> list[_Group]:
 def _admins(root: Unit) -> dict[int, _Admin]:
     """The administrative units of the subtree, and the root's own division if it is an
     institution (its activities count there)."""
-    rows = Unit.objects.filter(path__startswith=root.path, kind__in=ADMINISTRATIVE_KINDS)
+    rows = within(Unit.objects.filter(kind__in=ADMINISTRATIVE_KINDS), root)
     if root.admin_unit_id not in (None, root.pk):
         rows = rows | Unit.objects.filter(pk=root.admin_unit_id)
     return {
@@ -281,37 +282,35 @@ def stats_table_for(user: User, slug: str, code: str | None, *, by_child: bool =
     return stats_table(campaign, stats_unit_for(user, campaign, code), by_child=by_child)
 
 
-def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
-    """The activities behind one figure of ``unit``'s table (of one city, when given)."""
-    if row not in ROWS:
-        raise NotFound()
-    where = city if city is not None else unit
+def _drill_root(unit: Unit, city: Unit | None) -> Unit:
     if city is not None and not is_within(unit, city):
         raise NotFound()
+    return city if city is not None else unit
+
+
+def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
+    """The activities behind one figure of ``unit``'s table (of one city, when given)."""
+    where = _drill_root(unit, city)
     family_ids = [c.pk for c in campaign_family(campaign)]
-    return Activity.objects.filter(
-        row_filter(row, unit),
-        column_filter(column),
-        campaign_id__in=family_ids,
-        unit_path__startswith=where.path,
+    return within(
+        Activity.objects.filter(row_filter(row, unit), column_filter(column), campaign_id__in=family_ids),
+        where,
+        path_field="unit_path",
     ).order_by("-start", "-pk")
 
 
 def drill_totals(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
     """The reported totals behind the same figure."""
-    if row not in ROWS:
-        raise NotFound()
-    where = city if city is not None else unit
+    where = _drill_root(unit, city)
     family_ids = [c.pk for c in campaign_family(campaign)]
-    rows = {
-        "own": Q(unit__admin_unit_id=unit.admin_unit_id),
-        "prefecture": Q(unit__admin_unit__kind=UnitKind.PREFECTURE)
-        | Q(unit__admin_unit__kind=UnitKind.PROVINCE, unit__admin_unit__is_municipality=True),
-        "county": Q(unit__admin_unit__kind=UnitKind.COUNTY),
-    }
+    column_filter(column)  # refuses an unknown column
     return (
-        ReportedTotal.objects.filter(
-            rows[row], campaign_id__in=family_ids, column=column, unit__path__startswith=where.path
+        within(
+            ReportedTotal.objects.filter(
+                row_filter(row, unit, through="unit"), campaign_id__in=family_ids, column=column
+            ),
+            where,
+            unit_field="unit",
         )
         .select_related("unit", "entered_by_unit")
         .order_by("unit__path", "pk")
