@@ -15,13 +15,7 @@ from learnweek.accounts.models import Role
 from learnweek.activities.exporters import span_text
 from learnweek.backoffice import stats_forms as forms
 from learnweek.backoffice.guards import staff_required
-from learnweek.campaigns.models import RequirementKind
-from learnweek.campaigns.selectors import (
-    campaign_family,
-    campaign_get_visible,
-    requirement_applies_to,
-    requirement_get_visible,
-)
+from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import unit_get_by_code, unit_get_visible
@@ -38,6 +32,7 @@ from learnweek.stats.selectors import (
     drill_totals,
     header_for,
     reported_totals_entered_by,
+    statistics_requirements_unanswered,
     statistics_submissions,
     stats_table,
     stats_unit_for,
@@ -99,7 +94,8 @@ def stats_page(request, slug):
     campaign, unit = _context(request, slug)
     table = stats_table(campaign, unit, by_child=True)
     data = table.as_json()
-    own = request.user.unit_id == unit.pk
+    # The unit the user answers for: its own, or the issuer's for the campaign office's staff.
+    own = stats_unit_for(request.user, campaign, None).pk == unit.pk
     with_platform = asks_platform(campaign, unit)
     header = header_for(campaign, unit)
     submissions = list(statistics_submissions(campaign, unit))
@@ -147,7 +143,7 @@ def stats_page(request, slug):
         "own": own,
         "can_report": own and request.user.has_role(Role.REPORTER),
         "submissions": submissions,
-        "requirements": _open_requirements(campaign, unit, submissions),
+        "requirements": statistics_requirements_unanswered(campaign, unit, submissions),
         "snapshot": snapshot,
         "snapshot_rows": _form_rows(snapshot.data, table.level, table.own_level_label, data)
         if snapshot
@@ -159,17 +155,6 @@ def stats_page(request, slug):
         "query": urlencode({"unit": unit.code}),
     }
     return render(request, "backoffice/stats/table.html", context)
-
-
-def _open_requirements(campaign, unit, submissions):
-    """Statistics requirements of the year that ask this unit and it has not answered yet."""
-    answered = {s.requirement_id for s in submissions}
-    found = []
-    for c in campaign_family(campaign):
-        for requirement in c.requirements.filter(kind=RequirementKind.STATISTICS):
-            if requirement.pk not in answered and requirement_applies_to(requirement, unit):
-                found.append(requirement)
-    return found
 
 
 @staff_required
@@ -273,9 +258,7 @@ def stats_cities(request, slug):
 def stats_totals(request, slug):
     """Totals the user's unit reports instead of listing activities."""
     campaign = campaign_get_visible(request.user, slug)
-    unit = request.user.unit
-    if unit is None:
-        raise NotFound()
+    unit = stats_unit_for(request.user, campaign, None)
     form = forms.ReportedTotalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -316,9 +299,7 @@ def stats_totals(request, slug):
 @require_POST
 def stats_total_delete(request, slug, pk):
     campaign = campaign_get_visible(request.user, slug)
-    unit = request.user.unit
-    if unit is None:
-        raise NotFound()
+    unit = stats_unit_for(request.user, campaign, None)
     total = reported_totals_entered_by(campaign, unit).filter(pk=pk).first()
     if total is None:
         raise NotFound()

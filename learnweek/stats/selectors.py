@@ -25,8 +25,13 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from learnweek.activities.models import Activity
-from learnweek.campaigns.models import Campaign, RequirementKind, Submission, SubmissionState
-from learnweek.campaigns.selectors import campaign_family, campaign_get_visible, campaign_scope_root
+from learnweek.campaigns.models import Campaign, Requirement, RequirementKind, Submission, SubmissionState
+from learnweek.campaigns.selectors import (
+    campaign_family,
+    campaign_get_visible,
+    campaign_scope_root,
+    requirement_applies_to,
+)
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
 from learnweek.orgs.selectors import is_within, unit_get_by_code, within
@@ -365,6 +370,19 @@ def statistics_submissions(campaign: Campaign, unit: Unit) -> QuerySet[Submissio
     return Submission.objects.filter(
         requirement__campaign_id__in=family_ids, requirement__kind=RequirementKind.STATISTICS, unit=unit
     ).select_related("requirement")
+
+
+def statistics_requirements_unanswered(
+    campaign: Campaign, unit: Unit, submissions: list[Submission]
+) -> list[Requirement]:
+    """Statistics requirements of the year that ask ``unit`` and it has not answered yet."""
+    answered = {s.requirement_id for s in submissions}
+    return [
+        requirement
+        for c in campaign_family(campaign)
+        for requirement in c.requirements.filter(kind=RequirementKind.STATISTICS)
+        if requirement.pk not in answered and requirement_applies_to(requirement, unit)
+    ]
 
 
 def approved_snapshot(campaign: Campaign, unit: Unit) -> StatsSnapshot | None:

@@ -96,3 +96,18 @@ def test_reporter_submits_from_the_page_and_the_reviewer_sees_the_frozen_table(c
     client.force_login(reviewer)
     detail = client.get(response["Location"]).content.decode()
     assert "报送的统计表" in detail and "吴老师" in detail and "地市级层面是否开展" in detail
+
+
+def test_the_campaign_office_fills_the_issuers_table(client, year):
+    from learnweek.campaigns.services import campaign_office_set
+    from learnweek.stats.selectors import header_for
+
+    campaign_office_set(actor=None, campaign=year.jilin, office=year.ou)
+    office_reporter = StaffFactory(unit=year.ou, roles=["reporter"])
+    client.force_login(office_reporter)
+    page = client.get("/office/stats/jl23/").content.decode()
+    assert "省级层面是否开展" in page and "保存表头" in page
+    client.post(
+        "/office/stats/jl23/header/", {"unit": "220000", "contact_name": "吴老师", "mobile": "19990521785"}
+    )
+    assert header_for(year.jilin, unit("220000")).contact_name == "吴老师"
