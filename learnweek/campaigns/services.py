@@ -261,7 +261,7 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
             "description": parent_requirement.description,
             "asks_platform": parent_requirement.asks_platform,
             **{name: getattr(parent_requirement, name) for name in RULE_FIELDS},
-        } | {k: v for k, v in values.items() if v not in (None, "", False)}
+        } | {k: v for k, v in values.items() if v is not None and v != "" and v is not False}
     _check_requirement(campaign, values)
     fields = {name: values[name] for name in REQUIREMENT_FIELDS if name in values}
     fields["title"] = fields["title"].strip()

@@ -188,3 +188,20 @@ def test_only_statistics_requirements_are_submitted_as_tables(year, province_rep
     )
     with pytest.raises(DomainError, match="不是活动开展情况统计表"):
         statistics_submit(actor=province_reporter, requirement=plan, unit=unit("220000"))
+
+
+def test_a_passed_down_requirement_keeps_the_platform_question_and_its_own_zero_rules(year):
+    year.requirement.asks_platform = True
+    year.requirement.quota_min = 3
+    year.requirement.save()
+    derived = requirement_create(
+        actor=None,
+        campaign=year.jilin,
+        parent_requirement=year.requirement,
+        applies_to=[UnitKind.PREFECTURE],
+        deadline=year.requirement.deadline,
+        asks_platform=False,  # an unticked box does not undo the level above's question
+        quota_min=0,  # but a rule set to 0 is the lower level's own
+    )
+    assert derived.asks_platform is True
+    assert derived.quota_min == 0
