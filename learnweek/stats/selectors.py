@@ -241,7 +241,7 @@ def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> Ta
         unit.admin_unit = Unit.objects.get(pk=unit.admin_unit_id)
     else:
         unit.admin_unit = unit
-    family_ids = [c.pk for c in campaign_family(campaign)]
+    family_ids = family_ids_of(campaign)
     groups = _groups(family_ids, unit)
     admins = _admins(unit)
     table = _fold(campaign, unit, groups, list(admins.values()))
@@ -296,7 +296,7 @@ def _drill_root(unit: Unit, city: Unit | None) -> Unit:
 def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
     """The activities behind one figure of ``unit``'s table (of one city, when given)."""
     where = _drill_root(unit, city)
-    family_ids = [c.pk for c in campaign_family(campaign)]
+    family_ids = family_ids_of(campaign)
     return within(
         Activity.objects.filter(row_filter(row, unit), column_filter(column), campaign_id__in=family_ids),
         where,
@@ -307,7 +307,7 @@ def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city
 def drill_totals(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
     """The reported totals behind the same figure."""
     where = _drill_root(unit, city)
-    family_ids = [c.pk for c in campaign_family(campaign)]
+    family_ids = family_ids_of(campaign)
     column_filter(column)  # refuses an unknown column
     return (
         within(
@@ -334,6 +334,11 @@ def drill_cities(table: Table, row: str, column: str) -> list[tuple[Unit, int, i
 # -- header, reported totals, submissions ---------------------------------------------------------
 
 
+def family_ids_of(campaign: Campaign) -> list[int]:
+    """The ids of the campaigns of the year's cascade (``campaign_family``), for filters."""
+    return [c.pk for c in campaign_family(campaign)]
+
+
 def family_root(campaign: Campaign) -> Campaign:
     """Headers and reported totals are kept once per unit for the year's whole cascade."""
     return campaign_family(campaign)[0]
@@ -358,7 +363,7 @@ def asks_platform(campaign: Campaign, unit: Unit) -> bool:
 
 
 def reported_totals_entered_by(campaign: Campaign, unit: Unit) -> QuerySet[ReportedTotal]:
-    family_ids = [c.pk for c in campaign_family(campaign)]
+    family_ids = family_ids_of(campaign)
     return ReportedTotal.objects.filter(campaign_id__in=family_ids, entered_by_unit=unit).select_related(
         "unit"
     )
@@ -366,7 +371,7 @@ def reported_totals_entered_by(campaign: Campaign, unit: Unit) -> QuerySet[Repor
 
 def statistics_submissions(campaign: Campaign, unit: Unit) -> QuerySet[Submission]:
     """The unit's answers to the statistics requirements of the year's cascade."""
-    family_ids = [c.pk for c in campaign_family(campaign)]
+    family_ids = family_ids_of(campaign)
     return Submission.objects.filter(
         requirement__campaign_id__in=family_ids, requirement__kind=RequirementKind.STATISTICS, unit=unit
     ).select_related("requirement")
@@ -387,18 +392,12 @@ def statistics_requirements_unanswered(
 
 def approved_snapshot(campaign: Campaign, unit: Unit) -> StatsSnapshot | None:
     """The table the level above has approved, as it was submitted."""
-    return (
-        StatsSnapshot.objects.filter(
-            submission__in=statistics_submissions(campaign, unit).filter(state=SubmissionState.APPROVED)
-        )
-        .order_by("-taken_at", "-pk")
-        .first()
-    )
+    return approved_snapshots(campaign, [unit]).get(unit.pk)
 
 
 def approved_snapshots(campaign: Campaign, units: list[Unit]) -> dict[int, StatsSnapshot]:
     """The approved snapshot of each of ``units`` that has one (for the by-child table)."""
-    family_ids = [c.pk for c in campaign_family(campaign)]
+    family_ids = family_ids_of(campaign)
     found: dict[int, StatsSnapshot] = {}
     for snapshot in (
         StatsSnapshot.objects.filter(

@@ -182,7 +182,7 @@ def statistics_submit(
         raise DomainError("该报送事项不是活动开展情况统计表。", code="not_statistics")
     campaign = requirement.campaign
     header = header_for(campaign, unit)
-    missing = [label for name, label in (("contact_name", "联系人"),) if not getattr(header, name)]
+    missing = [] if header.contact_name else ["联系人"]
     if not header.office_phone and not header.mobile:
         missing.append("办公电话或手机号码")
     if asks_platform(campaign, unit) and not (header.platform_name and header.platform_url):
