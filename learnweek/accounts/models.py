@@ -82,3 +82,23 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent to a mobile number to sign a resident in. Only a keyed digest of the
+    code is stored; a code lives ten minutes, allows five tries and is used once."""
+
+    phone = models.CharField("手机号码", max_length=20)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "验证码"
+        verbose_name_plural = "验证码"
+        indexes = [models.Index(fields=["phone", "created_at"], name="accounts_otp_phone_created")]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"

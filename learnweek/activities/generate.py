@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learnweek.activities.models import Activity, Audience, Category, Mode
+from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.models import Campaign
 from learnweek.core.db import bulk_insert
 from learnweek.orgs.models import Unit, UnitKind
@@ -42,7 +43,17 @@ TITLES = {
 CATEGORY_WEIGHTS = [30, 4, 10, 8, 14, 6, 2, 6, 1, 3, 4, 12]
 
 
-def generate(campaign: Campaign, count: int, *, seed: int = 2023, batch: int = 5000) -> int:
+def generate(
+    campaign: Campaign,
+    count: int,
+    *,
+    seed: int = 2023,
+    batch: int = 5000,
+    start: datetime.date | None = None,
+    days: int = 183,
+) -> int:
+    """``count`` activities over ``days`` days from ``start`` (default: 1 June of the campaign's
+    year), organised by the provinces, prefectures and counties under the campaign's issuer."""
     rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
     root = campaign.issuing_unit
     units = list(
@@ -64,7 +75,8 @@ def generate(campaign: Campaign, count: int, *, seed: int = 2023, batch: int = 5
         weights.append(city_weight[city_path] * (1.0 if unit.kind == UnitKind.COUNTY else 3.0))
     categories = list(TITLES)
     tz = timezone.get_current_timezone()
-    year_start = datetime.datetime(campaign.year, 6, 1, tzinfo=tz)
+    first_day = start or datetime.date(campaign.year, 6, 1)
+    year_start = datetime.datetime(first_day.year, first_day.month, first_day.day, tzinfo=tz)
     made = 0
     with transaction.atomic():
         while made < count:
@@ -74,28 +86,33 @@ def generate(campaign: Campaign, count: int, *, seed: int = 2023, batch: int = 5
             for organiser in organisers:
                 category = rng.choices(categories, weights=CATEGORY_WEIGHTS)[0]
                 start = year_start + datetime.timedelta(
-                    days=rng.randrange(183), hours=rng.choice([9, 10, 14, 15, 19])
+                    days=rng.randrange(days), hours=rng.choice([9, 10, 14, 15, 19])
                 )
                 headcount = int(rng.lognormvariate(4, 1)) + 5
+                name = f"{organiser.name}{rng.choice(TITLES[category])}"
+                address = f"{organiser.name}社区学校"
                 rows.append(
                     Activity(
                         campaign=campaign,
                         organiser=organiser,
                         unit_path=organiser.path,
                         organiser_name=organiser.name,
-                        name=f"{organiser.name}{rng.choice(TITLES[category])}",
+                        name=name,
                         category=category,
                         is_week=rng.random() < 0.35,
                         is_demonstration=rng.random() < 0.05,
                         start=start,
                         end=start + datetime.timedelta(hours=rng.choice([1, 2, 3])),
                         mode=rng.choices([Mode.OFFLINE, Mode.ONLINE, Mode.BOTH], weights=[70, 20, 10])[0],
-                        address=f"{organiser.name}社区学校",
+                        address=address,
                         audiences=rng.sample(Audience.values, k=rng.randint(1, 3)),
                         headcount=headcount,
                         capacity=headcount + rng.randrange(50),
                         person_times=headcount if start < timezone.now() else None,
                         registration_phone="0431-8" + str(rng.randrange(1000000, 9999999)),
+                        search_text=activity_index_text(
+                            {"name": name, "organiser_name": organiser.name, "address": address}
+                        ),
                     )
                 )
             bulk_insert(Activity, rows, batch_size=batch)

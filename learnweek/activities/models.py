@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from learnweek.activities.search import SearchTextField
 from learnweek.campaigns.models import Campaign
 from learnweek.orgs.models import Unit
 
@@ -79,6 +80,10 @@ class Activity(models.Model):
     content = models.TextField("活动内容", blank=True)
     person_times = models.PositiveIntegerField("参加人次", null=True, blank=True)
     is_internal = models.BooleanField("内部活动（不公开）", default=False)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
+    # The search tokens of the public finder (activities.search), written with the activity.
+    search_text = SearchTextField(blank=True, default="", editable=False)
     import_key = models.CharField(max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -86,7 +91,7 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["unit_path", "import_key"])
+    history = HistoricalRecords(excluded_fields=["unit_path", "import_key", "search_text"])
 
     class Meta:
         verbose_name = "活动"
@@ -109,6 +114,13 @@ class Activity(models.Model):
                 include=["end", "id"],
             ),
             models.Index(fields=["start"], name="act_start"),
+            # The public finder: a region (subtree) across campaigns, by date.
+            models.Index(
+                fields=["unit_path", "start"],
+                name="act_path_start",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
+            # The GIN index of the Chinese search is PostgreSQL-only: migration 0003.
         ]
         constraints = [
             models.UniqueConstraint(
@@ -123,6 +135,10 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def audience_labels(self) -> str:
         return "、".join(Audience(a).label for a in self.audiences if a in Audience.values)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from learnweek.activities.models import Activity
+from learnweek.activities.models import Activity, Mode
+from learnweek.activities.search import query_tokens
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import NotFound
 from learnweek.orgs.selectors import scope_filter, within
@@ -67,9 +68,19 @@ class ActivityFilters:
     demonstration: bool | None = None
     state: str = ""
     q: str = ""
+    include_ended: bool = False  # the finder: also what has ended
+    mode: str = ""  # offline or online: the activities held that way (线上线下 counts for both)
 
 
 def activities_filtered(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activity]:
+    queryset = _filter(queryset, f)
+    if f.q:
+        queryset = queryset.filter(Q(name__contains=f.q) | Q(organiser_name__contains=f.q))
+    return queryset.order_by("-start", "-id")
+
+
+def _filter(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activity]:
+    """The filters the staff registry and the public finder share (all but the text search)."""
     if f.campaign is not None:
         queryset = queryset.filter(campaign=f.campaign)
     if f.under is not None:
@@ -101,9 +112,31 @@ def activities_filtered(queryset: QuerySet[Activity], f: ActivityFilters) -> Que
         queryset = queryset.filter(start__lte=now, end__gte=now)
     elif f.state == "ended":
         queryset = queryset.filter(end__lt=now)
+    if f.mode:
+        queryset = queryset.filter(mode__in=[f.mode, Mode.BOTH])
+    return queryset
+
+
+def activities_found(f: ActivityFilters) -> QuerySet[Activity]:
+    """The public finder: public activities matching ``f``, the soonest first. Without dates or a
+    state it shows what has not ended yet; ``f.q`` is a Chinese free-text search (see
+    ``activities.search``)."""
+    queryset = _filter(activities_public(), f)
+    if not (f.date_from or f.date_to or f.state or f.include_ended):
+        queryset = queryset.filter(end__gte=timezone.now())
     if f.q:
-        queryset = queryset.filter(Q(name__contains=f.q) | Q(organiser_name__contains=f.q))
-    return queryset.order_by("-start", "-id")
+        tokens = query_tokens(f.q)
+        if not tokens:
+            return queryset.none()
+        queryset = queryset.filter(search_text__has_tokens=tokens)
+    return queryset.order_by("start", "id")
+
+
+def activity_get_public(pk: int) -> Activity:
+    try:
+        return activities_public().select_related("campaign", "organiser", "division").get(pk=pk)
+    except Activity.DoesNotExist as exc:
+        raise NotFound("没有这项活动，或它未公开。") from exc
 
 
 def activity_state(activity: Activity, now: datetime.datetime | None = None) -> str:

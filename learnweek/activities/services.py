@@ -8,16 +8,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from learnweek.accounts.models import Role
 from learnweek.activities import fubiao1
 from learnweek.activities.models import Activity, Audience, Category, Mode
+from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, RowErrors, row_error
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within
+from learnweek.registrations.models import Registration, RegistrationStatus
+from learnweek.registrations.services import notify_cancelled, waitlist_fill
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -117,8 +121,30 @@ def activity_create(*, actor: User | None, campaign: Campaign, organiser: Unit, 
     fields = {k: v for k, v in values.items() if k in EDITABLE}
     fields.setdefault("organiser_name", organiser.name)
     return Activity.objects.create(
-        campaign=campaign, organiser=organiser, unit_path=organiser.path, created_by=actor, **fields
+        campaign=campaign,
+        organiser=organiser,
+        unit_path=organiser.path,
+        created_by=actor,
+        search_text=activity_index_text(fields),
+        **fields,
     )
+
+
+def _registration_problems(activity: Activity, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Seats given and people checked in bound what the organiser may enter."""
+    found = []
+    registrations = Registration.objects.filter(activity=activity)
+    capacity = values.get("capacity")
+    if capacity is not None and capacity != activity.capacity:
+        confirmed = registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        if capacity < confirmed:
+            found.append(("capacity", f"不能少于已报名的 {confirmed} 人"))
+    person_times = values.get("person_times")
+    if person_times is not None and person_times != activity.person_times:
+        checked_in = registrations.filter(checked_in_at__isnull=False).count()
+        if person_times < checked_in:
+            found.append(("person_times", f"不能少于已签到的 {checked_in} 人"))
+    return found
 
 
 @transaction.atomic
@@ -128,11 +154,40 @@ def activity_update(*, actor: User | None, activity: Activity, **values: Any) ->
     )
     _require_reporter(actor, activity.campaign, activity.organiser)
     merged = {name: getattr(activity, name) for name in EDITABLE} | values
-    _raise_if(problems_of(merged))
+    _raise_if(problems_of(merged) + _registration_problems(activity, values))
+    more_seats = "capacity" in values and (
+        values["capacity"] is None
+        or (activity.capacity is not None and values["capacity"] > activity.capacity)
+    )
     for name, value in values.items():
         if name in EDITABLE:
             setattr(activity, name, value)
+    activity.search_text = activity_index_text(merged)
     activity.save()
+    if more_seats and not activity.is_cancelled:
+        waitlist_fill(activity)
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> Activity:
+    """Call an activity off: sign-ups stop, the people registered are told by text message, and
+    the public page says so with the reason."""
+    activity = (
+        Activity.objects.select_for_update().select_related("campaign", "organiser").get(pk=activity.pk)
+    )
+    _require_reporter(actor, activity.campaign, activity.organiser)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请填写取消原因，报名的居民会收到它。", code="reason_required")
+    if len(reason) > 200:
+        raise DomainError(f"取消原因不能超过 200 个字（现有 {len(reason)} 个）。", code="reason_too_long")
+    if activity.is_cancelled:
+        raise DomainError("该活动已取消。", code="already_cancelled")
+    activity.cancelled_at = timezone.now()
+    activity.cancel_reason = reason
+    activity.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    notify_cancelled(activity)
     return activity
 
 
@@ -221,6 +276,7 @@ def activities_import(
                 "unit_path": organiser.path,
                 "import_key": key,
                 "created_by_id": actor.pk if actor is not None else None,
+                "search_text": activity_index_text(values),
                 **{k: v for k, v in values.items() if k in EDITABLE},
             }
         )

@@ -3,13 +3,17 @@
 from ninja import NinjaAPI
 
 from learnweek.api.auth import BearerToken
-from learnweek.api.routers import activities, auth, campaigns, stats, units
+from learnweek.api.routers import activities, auth, campaigns, public, stats, units
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 
 api = NinjaAPI(
     title="learnweek API",
     version="1",
-    description="全民终身学习活动周系统接口。除换取令牌外，均需 `Authorization: Bearer <令牌>`。",
+    description=(
+        "全民终身学习活动周系统接口。找活动（/public/activities）与换取令牌无需令牌；"
+        "报名与取消用居民令牌（手机号 + 验证码换取），其余用工作人员令牌："
+        "`Authorization: Bearer <令牌>`。"
+    ),
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -18,6 +22,7 @@ api.add_router("/units", units.router)
 api.add_router("", campaigns.router)
 api.add_router("", activities.router)
 api.add_router("", stats.router)
+api.add_router("", public.router)
 
 
 @api.exception_handler(DomainError)

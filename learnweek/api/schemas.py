@@ -66,6 +66,7 @@ class CampaignOut(CampaignBrief):
     ceremony_cohosts: str
     ceremony_venue: str
     ceremony_date: date | None
+    ceremony_stream_url: str
     display_start: date | None
     display_end: date | None
     contacts: list[ContactOut]

@@ -31,6 +31,9 @@ class CampaignForm(forms.Form):
     ceremony_venue = forms.CharField(label="开幕式地点", max_length=200, required=False)
     ceremony_date = _date("开幕式日期")
     ceremony_note = forms.CharField(label="开幕式说明", max_length=200, required=False)
+    ceremony_stream_url = forms.URLField(
+        label="开幕式直播链接", max_length=500, required=False, assume_scheme="https"
+    )
     display_start = _date("示范活动展示开始")
     display_end = _date("示范活动展示结束")
     summary = forms.CharField(label="活动内容", widget=forms.Textarea(attrs={"rows": 6}), required=False)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
+from learnweek.backoffice import registration_views as rv
 from learnweek.backoffice import stats_views as sv
 from learnweek.backoffice import views
 
@@ -43,6 +44,9 @@ urlpatterns = [
     path("activities/export.xlsx", av.activity_export, name="activity_export"),
     path("activities/<int:pk>/", av.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", av.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/registrations/", rv.registrations, name="activity_registrations"),
+    path("activities/<int:pk>/checkin/", rv.checkin_post, name="activity_checkin"),
+    path("activities/<int:pk>/cancel/", rv.cancel, name="activity_cancel"),
     path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),
     path("requirements/<int:pk>/board/", cv.board, name="board"),
     path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),

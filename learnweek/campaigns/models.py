@@ -45,6 +45,7 @@ class Campaign(models.Model):
     ceremony_venue = models.CharField("开幕式地点", max_length=200, blank=True)
     ceremony_date = models.DateField("开幕式日期", null=True, blank=True)
     ceremony_note = models.CharField("开幕式说明", max_length=200, blank=True)
+    ceremony_stream_url = models.URLField("开幕式直播链接", max_length=500, blank=True)
     display_start = models.DateField("示范活动展示开始", null=True, blank=True)
     display_end = models.DateField("示范活动展示结束", null=True, blank=True)
     office = models.ForeignKey(

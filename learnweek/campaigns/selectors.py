@@ -414,3 +414,57 @@ def week_calendar(year: int) -> dict:
             {"province": province, "start": start, "end": end, "note": note, "source": source, "bar": bar}
         )
     return {"year": year, "rows": rows, "national": national, "months": range(1, 13)}
+
+
+# -- a region's public page --------------------------------------------------------------------
+
+
+@dataclass
+class RegionWeek:
+    """What a region's page says of its activity week: the year, the campaign it works under
+    (its own or the nearest above), the week's dates and where they come from, and the opening
+    ceremony of the nearest level that announced one."""
+
+    year: int | None = None
+    campaign: Campaign | None = None
+    week_start: datetime.date | None = None
+    week_end: datetime.date | None = None
+    week_note: str = ""
+    week_source: Campaign | None = None
+    slot_status: str = ""
+    ceremony: Campaign | None = None
+
+
+def region_week(unit: Unit, *, year: int | None = None) -> RegionWeek:
+    """The activity week of ``unit`` in ``year`` (default: this year, else the latest year any
+    level above it published a campaign)."""
+    chain = [*unit.get_ancestors(), unit]
+    published = campaigns_public().filter(issuing_unit__in=chain)
+    if year is None:
+        year = today().year
+        if not published.filter(year=year).exists():
+            latest = published.order_by("-year").values_list("year", flat=True).first()
+            year = latest or year
+    by_issuer = {c.issuing_unit_id: c for c in published.filter(year=year).order_by("created_at")}
+    nearest_first = [by_issuer[u.pk] for u in reversed(chain) if u.pk in by_issuer]
+    week = RegionWeek(year=year, campaign=nearest_first[0] if nearest_first else None)
+    for campaign in nearest_first:
+        if campaign.week_start or campaign.week_note:
+            week.week_start, week.week_end = campaign.week_start, campaign.week_end
+            week.week_note, week.week_source = campaign.week_note, campaign
+            break
+    province = next((u for u in chain if u.kind == UnitKind.PROVINCE), None)
+    slot = (
+        WeekSlot.objects.filter(campaign__year=year, province=province).first()
+        if province is not None
+        else None
+    )
+    if slot is not None and (
+        week.week_source is None or week.week_source.issuing_unit.depth <= province.depth
+    ):
+        week.week_start, week.week_end, week.week_note = slot.start, slot.end, ""
+        week.week_source, week.slot_status = slot.campaign, slot.get_status_display()
+    week.ceremony = next(
+        (c for c in nearest_first if c.ceremony_date or c.ceremony_venue or c.ceremony_stream_url), None
+    )
+    return week

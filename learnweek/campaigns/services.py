@@ -57,6 +57,7 @@ CAMPAIGN_FIELDS = (
     "ceremony_venue",
     "ceremony_date",
     "ceremony_note",
+    "ceremony_stream_url",
     "display_start",
     "display_end",
     "summary",

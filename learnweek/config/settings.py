@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "learnweek.campaigns",
     "learnweek.activities",
     "learnweek.stats",
+    "learnweek.registrations",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "learnweek.public.context.elder_mode",
             ],
         },
     },
@@ -177,6 +179,13 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"within_days": int(os.environ.get("REMIND_WITHIN_DAYS", "3"))},
     },
 }
+
+# Text messages (sign-in codes, waiting-list news): learnweek.core.sms. Without a gateway the
+# codes go to the console in development and to nowhere (a masked log line) in production.
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "learnweek.core.sms.ConsoleBackend" if DEBUG or LEARNWEEK_DEMO else "learnweek.core.sms.LogBackend",
+)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnweek <noreply@localhost>")

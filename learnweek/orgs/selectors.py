@@ -131,3 +131,22 @@ def unit_counts_by_kind(root: Unit | None = None) -> dict[str, int]:
     for row in queryset.values("kind").order_by().annotate(n=Count("id")):
         counts[row["kind"]] = row["n"]
     return counts
+
+
+# -- public regions ----------------------------------------------------------------------------
+
+
+def regions_below(parent: Unit | None) -> QuerySet[Unit]:
+    """The administrative units one level below ``parent`` (the provinces without one): what a
+    resident picks a region from."""
+    if parent is None:
+        return Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code")
+    return unit_children(parent).filter(kind__in=ADMINISTRATIVE_KINDS)
+
+
+def region_get(code: str) -> Unit:
+    """A province, prefecture or county by its code, for the public pages."""
+    try:
+        return Unit.objects.get(code=code, kind__in=[UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY])
+    except Unit.DoesNotExist as exc:
+        raise NotFound("没有这个地区。") from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learnweek.public import views
+from learnweek.public import activity_views, resident_views, views
 
 app_name = "public"
 
@@ -9,4 +9,14 @@ urlpatterns = [
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:year>/", views.calendar, name="calendar_year"),
+    path("regions/<str:code>/", views.region, name="region"),
+    path("activities/", activity_views.finder, name="finder"),
+    path("activities/feed.ics", activity_views.finder_ics, name="finder_ics"),
+    path("activities/<int:pk>/", activity_views.activity, name="activity"),
+    path("activities/<int:pk>/calendar.ics", activity_views.activity_ics, name="activity_ics"),
+    path("activities/<int:pk>/register/", resident_views.register, name="register"),
+    path("signin/", resident_views.sign_in, name="sign_in"),
+    path("me/", resident_views.me, name="me"),
+    path("me/registrations/<int:pk>/cancel/", resident_views.cancel, name="cancel"),
+    path("elder/", resident_views.elder_toggle, name="elder"),
 ]

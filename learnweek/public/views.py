@@ -1,18 +1,27 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import render
 
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from learnweek.activities.exporters import span_text
+from learnweek.activities.selectors import ActivityFilters, activities_found
 from learnweek.campaigns.selectors import (
     campaign_get_public,
     campaign_lineage,
     campaigns_public,
+    region_week,
     today,
     week_calendar,
 )
+from learnweek.orgs.selectors import region_get, regions_below
 
 
 def home(request):
-    context = {"campaigns": campaigns_public().order_by("-year", "issuing_unit__path")[:12]}
+    context = {
+        "campaigns": campaigns_public().order_by("-year", "issuing_unit__path")[:12],
+        "provinces": regions_below(None),
+    }
     if settings.LEARNWEEK_DEMO:
         context |= {"demo_accounts": DEMO_ACCOUNTS, "demo_password": DEMO_PASSWORD}
     return render(request, "public/home.html", context)
@@ -34,3 +43,32 @@ def campaign(request, slug):
 def calendar(request, year=None):
     year = year or today().year
     return render(request, "public/calendar.html", week_calendar(year))
+
+
+REGION_ACTIVITIES = 12
+
+
+def region(request, code):
+    """A province's, city's or county's 专题 page: its activity week and opening ceremony, its
+    coming activities, and the regions below it."""
+    unit = region_get(code)
+    ancestors = [u for u in unit.get_ancestors() if u.kind != "ministry"]
+    # The finder's region selects, top down: province, then the level below, then the next.
+    finder_query = urlencode(
+        dict(zip(("province", "city", "county"), [u.code for u in [*ancestors, unit]], strict=False))
+    )
+    found = activities_found(ActivityFilters(under=unit))
+    upcoming = list(found.select_related(None)[:REGION_ACTIVITIES])
+    return render(
+        request,
+        "public/region.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "finder_query": finder_query,
+            "week": region_week(unit),
+            "cards": [{"a": a, "when": span_text(a)} for a in upcoming],
+            "total": found.count(),
+            "children": regions_below(unit),
+        },
+    )

@@ -1,5 +1,6 @@
-from ninja import Router
+from ninja import Router, Schema, Status
 
+from learnweek.accounts.residents import otp_send, resident_token_issue
 from learnweek.accounts.services import api_token_issue
 from learnweek.api.schemas import ErrorOut, TokenIn, TokenOut
 
@@ -9,3 +10,38 @@ router = Router(tags=["auth"])
 @router.post("/token", response={200: TokenOut, 400: ErrorOut}, auth=None, summary="用用户名和密码换取令牌")
 def token(request, payload: TokenIn):
     return TokenOut(token=api_token_issue(username=payload.username, password=payload.password))
+
+
+class CodeIn(Schema):
+    phone: str
+
+
+class CodeOut(Schema):
+    sent: bool = True
+    phone: str
+
+
+class ResidentTokenIn(Schema):
+    phone: str
+    code: str
+    name: str = ""
+
+
+@router.post(
+    "/code", response={202: CodeOut, 400: ErrorOut}, auth=None, summary="向手机号发送登录验证码（居民）"
+)
+def code(request, payload: CodeIn):
+    phone = otp_send(phone=payload.phone)
+    return Status(202, CodeOut(phone=f"{phone[:3]}****{phone[-4:]}"))
+
+
+@router.post(
+    "/resident-token",
+    response={200: TokenOut, 400: ErrorOut},
+    auth=None,
+    summary="用手机号和验证码换取居民令牌",
+)
+def resident_token(request, payload: ResidentTokenIn):
+    return TokenOut(
+        token=resident_token_issue(phone=payload.phone, code=payload.code, full_name=payload.name)
+    )

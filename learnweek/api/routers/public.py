@@ -1,0 +1,140 @@
+"""The open side of the API: the activity finder (no token), residents' sign-ups (a resident's
+token) and check-in (a staff token)."""
+
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from learnweek.activities.selectors import ActivityFilters, activities_found
+from learnweek.api.auth import ResidentToken
+from learnweek.api.schemas import ErrorOut
+from learnweek.core.phones import mask_phones
+from learnweek.orgs.selectors import region_get
+from learnweek.registrations.selectors import registration_get_for_resident
+from learnweek.registrations.services import checkin, registration_cancel, registration_create
+
+router = Router(tags=["public"])
+
+
+class PublicActivityOut(Schema):
+    id: int
+    campaign: str = Field(..., alias="campaign.slug")
+    name: str
+    category: str
+    forms: str
+    is_week: bool
+    start: datetime
+    end: datetime
+    mode: str
+    address: str
+    online_link: str
+    audiences: list[str]
+    organiser_name: str
+    co_organisers: str
+    capacity: int | None
+    registration_phone: str
+    content: str
+    cancelled: bool
+
+    @staticmethod
+    def resolve_registration_phone(obj) -> str:
+        return mask_phones(obj.registration_phone)
+
+    @staticmethod
+    def resolve_cancelled(obj) -> bool:
+        return obj.is_cancelled
+
+
+class FinderQuery(Schema):
+    q: str = Field("", max_length=50, description="中文关键词，按词匹配活动名称、形式、主办单位、地点和内容")
+    region: str | None = Field(None, description="省、地市或区县的行政区划代码，含其下级")
+    category: str = ""
+    audience: str = ""
+    mode: str = Field("", pattern="^(|offline|online)$")
+    date_from: date | None = None
+    date_to: date | None = None
+    include_ended: bool = False
+
+
+@router.get(
+    "/public/activities",
+    auth=None,
+    response=list[PublicActivityOut],
+    summary="找活动（公开，无需令牌）：关键词、地区、类别、人群、方式、日期",
+)
+@paginate(PageNumberPagination, page_size=20)
+def finder(request, filters: Query[FinderQuery]):
+    values = filters.dict()
+    code = values.pop("region")
+    region = region_get(code) if code else None
+    return activities_found(ActivityFilters(under=region, **values)).select_related("campaign")
+
+
+class RegistrationIn(Schema):
+    name: str = Field("", description="姓名；不填则用账号的姓名")
+
+
+class RegistrationOut(Schema):
+    id: int
+    activity: int
+    status: str = Field(..., description="confirmed（已报名）、waitlisted（候补）或 cancelled")
+    position: int | None = Field(None, description="候补的位次")
+    code: str | None = Field(None, description="签到码（二维码内容）")
+
+
+@router.post(
+    "/activities/{pk}/registrations",
+    auth=ResidentToken(),
+    response={201: RegistrationOut, 400: ErrorOut, 404: ErrorOut},
+    summary="报名活动（居民令牌）",
+)
+def register(request, pk: int, payload: RegistrationIn):
+    user = request.auth
+    name = payload.name.strip() or user.full_name
+    signup = registration_create(activity_id=pk, phone=user.phone, name=name, resident=user)
+    r = signup.registration
+    return Status(
+        201, RegistrationOut(id=r.pk, activity=pk, status=r.status, position=signup.position, code=r.code)
+    )
+
+
+@router.delete(
+    "/registrations/{pk}",
+    auth=ResidentToken(),
+    response={200: RegistrationOut, 400: ErrorOut, 404: ErrorOut},
+    summary="取消报名（居民令牌，只能取消自己的报名）",
+)
+def unregister(request, pk: int):
+    registration = registration_get_for_resident(request.auth, pk)
+    r = registration_cancel(resident=request.auth, registration=registration)
+    return RegistrationOut(id=r.pk, activity=r.activity_id, status=r.status)
+
+
+class CheckinIn(Schema):
+    code: str = Field(..., max_length=64, description="二维码中的签到码")
+
+
+class CheckinOut(Schema):
+    status: str = Field(..., description="checked_in 或 already_checked_in")
+    message: str
+    registration: int
+    activity: int
+    name: str
+    checked_in_at: datetime
+
+
+@router.post(
+    "/checkins", response={200: CheckinOut, 400: ErrorOut, 404: ErrorOut}, summary="扫码签到（工作人员令牌）"
+)
+def checkin_post(request, payload: CheckinIn):
+    result = checkin(actor=request.auth, code=payload.code)
+    r = result.registration
+    return CheckinOut(
+        status="already_checked_in" if result.already else "checked_in",
+        message=result.message,
+        registration=r.pk,
+        activity=r.activity_id,
+        name=r.name,
+        checked_in_at=r.checked_in_at,
+    )

@@ -1,0 +1,136 @@
+"""Residents' activity pages: the finder (list and calendar), an activity, iCalendar feeds."""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+import datetime
+from itertools import groupby
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from learnweek.activities.exporters import span_text
+from learnweek.activities.ical import FEED_LIMIT, to_ics
+from learnweek.activities.selectors import activities_found, activity_get_public, activity_state
+from learnweek.campaigns.selectors import today
+from learnweek.core.paging import DeferredJoinPaginator
+from learnweek.public.forms import FinderForm
+from learnweek.registrations.selectors import registration_of_resident_for, seats_of
+
+PAGE_SIZE = 20
+MONTH_LIMIT = 300
+CARD_FIELDS = (
+    "id",
+    "name",
+    "category",
+    "start",
+    "end",
+    "time_known",
+    "mode",
+    "address",
+    "organiser_name",
+    "is_week",
+    "cancelled_at",
+)
+
+
+def _finder(request) -> tuple[FinderForm, object]:
+    form = FinderForm(request.GET)  # bound even when empty: no filter is every upcoming activity
+    if not form.is_valid():
+        return form, None
+    return form, activities_found(form.filters())
+
+
+def _cards(activities) -> list[dict]:
+    return [{"a": a, "when": span_text(a)} for a in activities]
+
+
+def _month(request) -> datetime.date:
+    raw = request.GET.get("month", "")
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return today().replace(day=1)
+
+
+def finder(request):
+    form, found = _finder(request)
+    view = "calendar" if request.GET.get("view") == "calendar" else "list"
+    query = request.GET.copy()
+    for name in ("page", "view", "month"):
+        query.pop(name, None)
+    context = {"form": form, "view": view, "query": query.urlencode(), "region": form.region}
+    if found is not None and view == "list":
+        page = DeferredJoinPaginator(found.only(*CARD_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {"page": page, "cards": _cards(page)}
+    elif found is not None:
+        first = _month(request)
+        last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
+        tz = timezone.get_current_timezone()
+        in_month = found.filter(
+            start__lt=datetime.datetime.combine(
+                last + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
+            ),
+            end__gte=datetime.datetime.combine(first, datetime.time(), tzinfo=tz),
+        ).only(*CARD_FIELDS)
+        rows = list(in_month[: MONTH_LIMIT + 1])
+        days = [
+            (day, _cards(items))
+            for day, items in groupby(
+                rows[:MONTH_LIMIT], key=lambda a: max(timezone.localdate(a.start), first)
+            )
+        ]
+        context |= {
+            "month": first,
+            "prev_month": (first - datetime.timedelta(days=1)).replace(day=1),
+            "next_month": last + datetime.timedelta(days=1),
+            "days": days,
+            "more": len(rows) > MONTH_LIMIT,
+        }
+    return render(request, "public/activities/finder.html", context)
+
+
+def _page_url(request, activity) -> str:
+    return request.build_absolute_uri(reverse("public:activity", args=[activity.pk]))
+
+
+def finder_ics(request):
+    form, found = _finder(request)
+    activities = list(found[:FEED_LIMIT]) if found is not None else []
+    title = "全民终身学习活动" + (f" · {form.region.name}" if form.region else "")
+    response = HttpResponse(
+        to_ics(activities, name=title, url_of=lambda a: _page_url(request, a)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="activities.ics"'
+    return response
+
+
+def activity(request, pk):
+    a = activity_get_public(pk)
+    mine = registration_of_resident_for(request.user, a) if request.user.is_authenticated else None
+    return render(
+        request,
+        "public/activities/detail.html",
+        {
+            "a": a,
+            "when": span_text(a),
+            "state": activity_state(a),
+            "seats": seats_of(a),
+            "mine": mine,
+            "region": a.organiser.admin_unit if a.organiser.admin_unit_id else None,
+        },
+    )
+
+
+def activity_ics(request, pk):
+    a = activity_get_public(pk)
+    response = HttpResponse(
+        to_ics([a], name=a.name, url_of=lambda x: _page_url(request, x)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="activity-{a.pk}.ics"'
+    return response

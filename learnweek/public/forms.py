@@ -1,0 +1,111 @@
+"""The resident-facing forms: the activity finder, signing in with a mobile number, signing up."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+
+from learnweek.activities.models import Audience, Category, Mode
+from learnweek.activities.search import QUERY_MAX_CHARS
+from learnweek.activities.selectors import ActivityFilters
+from learnweek.campaigns.selectors import today
+from learnweek.orgs.models import Unit
+from learnweek.orgs.selectors import regions_below
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+WHEN = [("", "近期（未结束）"), ("week", "本周"), ("all", "含已结束")]
+MODES = [("", "不限"), (Mode.OFFLINE.value, "线下"), (Mode.ONLINE.value, "线上")]
+
+
+class FinderForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=QUERY_MAX_CHARS,
+        error_messages={
+            "max_length": f"搜索词最多 {QUERY_MAX_CHARS} 个字（现有 %(show_value)d 个），请缩短后再搜。"
+        },
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：读书、智慧助老、公开课"}),
+    )
+    province = forms.ChoiceField(label="省份", required=False)
+    city = forms.ChoiceField(label="地市", required=False)
+    county = forms.ChoiceField(label="区县", required=False)
+    category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别"), *Category.choices])
+    audience = forms.ChoiceField(
+        label="面向人群", required=False, choices=[("", "全部人群"), *Audience.choices]
+    )
+    mode = forms.ChoiceField(label="方式", required=False, choices=MODES)
+    when = forms.ChoiceField(label="时间", required=False, choices=WHEN)
+    date_from = forms.DateField(label="从", required=False, widget=DateInput)
+    date_to = forms.DateField(label="到", required=False, widget=DateInput)
+
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Each level lists the regions under the one chosen above it.
+        self.chain: list[Unit] = []
+        parent = None
+        for name in ("province", "city", "county"):
+            options = list(regions_below(parent)) if parent is not None or name == "province" else []
+            self.fields[name].choices = [("", "全部")] + [(u.code, u.name) for u in options]
+            code = (data or {}).get(name, "")
+            parent = next((u for u in options if u.code == code), None)
+            if parent is None:
+                break
+            self.chain.append(parent)
+        for name in ("city", "county")[len(self.chain) :]:
+            self.fields[name].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "结束日期早于开始日期。")
+        return data
+
+    @property
+    def region(self) -> Unit | None:
+        return self.chain[-1] if self.chain else None
+
+    def filters(self) -> ActivityFilters:
+        d = self.cleaned_data
+        date_from, date_to = d.get("date_from"), d.get("date_to")
+        if d.get("when") == "week":
+            monday = today() - datetime.timedelta(days=today().weekday())
+            date_from, date_to = monday, monday + datetime.timedelta(days=6)
+        return ActivityFilters(
+            under=self.region,
+            category=d.get("category", ""),
+            audience=d.get("audience", ""),
+            date_from=date_from,
+            date_to=date_to,
+            include_ended=d.get("when") == "all",
+            mode=d.get("mode", ""),
+            q=d.get("q", "").strip(),
+        )
+
+
+class PhoneForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class CodeForm(forms.Form):
+    phone = forms.CharField(widget=forms.HiddenInput)
+    name = forms.CharField(widget=forms.HiddenInput, required=False)
+    code = forms.CharField(
+        label="短信验证码",
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)

@@ -1,0 +1,8 @@
+"""QR codes for check-in, as inline SVG (segno: pure Python, no image library needed)."""
+
+import segno
+
+
+def qr_svg(text: str) -> str:
+    """An SVG element that scales to its box, for the page (no XML declaration)."""
+    return segno.make(text, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff")

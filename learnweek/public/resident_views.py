@@ -1,0 +1,160 @@
+"""Residents' own pages: signing in with a mobile number, signing up, their registrations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from learnweek.accounts.residents import otp_send, resident_sign_in
+from learnweek.activities.exporters import span_text
+from learnweek.activities.selectors import activity_get_public
+from learnweek.core.errors import DomainError
+from learnweek.core.sms import last_message_to
+from learnweek.public.context import ELDER_COOKIE
+from learnweek.public.forms import CodeForm, PhoneForm, SignUpForm
+from learnweek.public.qr import qr_svg
+from learnweek.registrations.selectors import (
+    registration_get_for_resident,
+    registration_of_resident_for,
+    registrations_of_resident,
+)
+from learnweek.registrations.services import registration_cancel, registration_create, waitlist_position
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _is_resident(user) -> bool:
+    return user.is_authenticated and user.unit_id is None and not user.is_superuser and bool(user.phone)
+
+
+def sign_in(request):
+    """Step one: name and mobile number, a code is sent. Step two: the code, and the resident is
+    signed in (the account is made on the first sign-in)."""
+    next_url = _next(request, reverse("public:me"))
+    step, demo_sms = "phone", ""
+    phone_form, code_form = PhoneForm(), None
+    if request.method == "POST" and "code" not in request.POST:
+        phone_form = PhoneForm(request.POST)
+        if phone_form.is_valid():
+            try:
+                phone = otp_send(phone=phone_form.cleaned_data["phone"])
+            except DomainError as exc:
+                phone_form.add_error("phone", exc.message)
+            else:
+                step = "code"
+                code_form = CodeForm(initial={"phone": phone, "name": phone_form.cleaned_data["name"]})
+                if settings.LEARNWEEK_DEMO:
+                    demo_sms = last_message_to(phone)
+    elif request.method == "POST":
+        step, code_form = "code", CodeForm(request.POST)
+        if code_form.is_valid():
+            d = code_form.cleaned_data
+            try:
+                user = resident_sign_in(phone=d["phone"], code=d["code"], full_name=d["name"])
+            except DomainError as exc:
+                code_form.add_error("code", exc.message)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return HttpResponseRedirect(next_url)
+    return render(
+        request,
+        "public/residents/sign_in.html",
+        {
+            "step": step,
+            "phone_form": phone_form,
+            "code_form": code_form,
+            "next": next_url,
+            "demo_sms": demo_sms,
+        },
+    )
+
+
+def register(request, pk):
+    activity = activity_get_public(pk)
+    if not _is_resident(request.user):
+        if request.user.is_authenticated:
+            messages.error(request, "工作人员账号不能报名活动，请退出后用手机号登录报名。")
+            return redirect("public:activity", pk=pk)
+        return redirect(f"{reverse('public:sign_in')}?next={reverse('public:register', args=[pk])}")
+    existing = registration_of_resident_for(request.user, activity)
+    if existing is not None:
+        messages.info(request, f"您已报名该活动（{existing.get_status_display()}）。")
+        return redirect("public:me")
+    form = SignUpForm(request.POST or None, initial={"name": request.user.full_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signup = registration_create(
+                activity_id=activity.pk,
+                phone=request.user.phone,
+                name=form.cleaned_data["name"],
+                resident=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if signup.position is None:
+                messages.success(
+                    request, f"报名成功！请在活动现场出示签到码 {signup.registration.code_display}。"
+                )
+            else:
+                messages.info(
+                    request,
+                    f"名额已满，您在候补第 {signup.position} 位；有人取消时按顺序递补，并短信通知您。",
+                )
+            return redirect("public:me")
+    return render(
+        request, "public/residents/register.html", {"a": activity, "when": span_text(activity), "form": form}
+    )
+
+
+def me(request):
+    if not _is_resident(request.user):
+        return redirect(f"{reverse('public:sign_in')}?next={reverse('public:me')}")
+    rows = [
+        {
+            "r": r,
+            "when": span_text(r.activity),
+            "position": waitlist_position(r),
+            "qr": qr_svg(r.code) if r.is_active else "",
+        }
+        for r in registrations_of_resident(request.user)
+    ]
+    return render(request, "public/residents/me.html", {"rows": rows})
+
+
+@require_POST
+def cancel(request, pk):
+    if not _is_resident(request.user):
+        return redirect("public:sign_in")
+    registration = registration_get_for_resident(request.user, pk)
+    try:
+        registration_cancel(resident=request.user, registration=registration)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已取消报名：{registration.activity.name}。")
+    return redirect("public:me")
+
+
+@require_POST
+def elder_toggle(request):
+    """Switch the elder-friendly mode on or off for this browser, and go back to the page."""
+    response = HttpResponseRedirect(_next(request, reverse("public:home")))
+    if request.COOKIES.get(ELDER_COOKIE) == "1":
+        response.delete_cookie(ELDER_COOKIE)
+    else:
+        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,75 @@
+"""Residents' sign-ups for activities: seats, the waiting list and check-in."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from learnweek.activities.models import Activity
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "已报名"
+    WAITLISTED = "waitlisted", "候补中"
+    CANCELLED = "cancelled", "已取消"
+
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+class Registration(models.Model):
+    """One person's sign-up for one activity. The person is the mobile number: one active
+    registration per number and activity."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="registrations", verbose_name="活动"
+    )
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name="居民账号",
+    )
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("手机号码", max_length=20)
+    status = models.CharField("状态", max_length=12, choices=RegistrationStatus.choices)
+    # The check-in code the QR code carries: ten characters of Crockford's base 32.
+    code = models.CharField("签到码", max_length=16, unique=True)
+    created_at = models.DateTimeField("报名时间")
+    confirmed_at = models.DateTimeField("获得名额时间", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    checked_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["code"])
+
+    class Meta:
+        verbose_name = "报名"
+        verbose_name_plural = "报名"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "phone"],
+                condition=models.Q(status__in=["confirmed", "waitlisted"]),
+                name="registration_one_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["activity", "status", "id"], name="registration_activity_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.activity}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def code_display(self) -> str:
+        return f"{self.code[:4]}-{self.code[4:8]}-{self.code[8:]}"
+
+    def can_cancel(self) -> bool:
+        return self.is_active and self.checked_in_at is None
