@@ -79,3 +79,68 @@ def resident(db) -> User:
 @pytest.fixture
 def superuser(db) -> User:
     return User.objects.create_superuser(username="root", password="root-pass-2026")
+
+
+# -- the public side: a published campaign, activities to come, residents, text messages ----------
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox(settings):
+    """Text messages go to a list the test can read (sign-in codes, waiting-list news)."""
+    from learnweek.core import sms
+
+    settings.SMS_BACKEND = "learnweek.core.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox
+
+
+@pytest.fixture
+def public_campaign(tree):
+    from learnweek.campaigns.models import CampaignStatus
+    from learnweek.campaigns.services import campaign_create, campaign_set_status
+
+    campaign = campaign_create(
+        actor=None,
+        issuing_unit=unit(PROVINCE),
+        year=2026,
+        slug="jl26",
+        title="2026年吉林省全民终身学习活动周",
+        theme="学习成就美好生活",
+    )
+    return campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
+
+
+@pytest.fixture
+def make_activity(public_campaign):
+    """An activity to come (tomorrow, 14:00–16:00) of a unit under Jilin; keywords override."""
+    import datetime
+
+    from django.utils import timezone
+
+    from learnweek.activities.services import activity_create
+
+    def make(name="朝阳区全民读书节", *, organiser=COUNTY, days=1, **values):
+        start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + datetime.timedelta(
+            days=days
+        )
+        values = {
+            "category": "themed_reading",
+            "start": start,
+            "end": start + datetime.timedelta(hours=2),
+        } | values
+        return activity_create(
+            actor=None, campaign=public_campaign, organiser=unit(organiser), name=name, **values
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_resident(db):
+    counter = iter(range(10_000))
+
+    def make(phone=None, name="李阿姨"):
+        phone = phone or f"1380000{next(counter):04d}"
+        return User.objects.create_user(username=f"m{phone}", phone=phone, full_name=name)
+
+    return make

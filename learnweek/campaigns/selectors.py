@@ -459,8 +459,9 @@ def region_week(unit: Unit, *, year: int | None = None) -> RegionWeek:
         if province is not None
         else None
     )
+    # The ministry's arrangement beats the province's own notice, not a city's or county's week.
     if slot is not None and (
-        week.week_source is None or week.week_source.issuing_unit.depth <= province.depth
+        week.week_source is None or week.week_source.issuing_unit.kind in (UnitKind.MINISTRY, UnitKind.PROVINCE)
     ):
         week.week_start, week.week_end, week.week_note = slot.start, slot.end, ""
         week.week_source, week.slot_status = slot.campaign, slot.get_status_display()

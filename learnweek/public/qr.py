@@ -5,4 +5,4 @@ import segno
 
 def qr_svg(text: str) -> str:
     """An SVG element that scales to its box, for the page (no XML declaration)."""
-    return segno.make(text, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff")
+    return segno.make(text, error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True)

@@ -1,0 +1,199 @@
+"""Sign-ups, the waiting list, cancellation and check-in, as a resident and an organiser see them."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from learnweek.accounts.models import Role
+from learnweek.activities.services import activity_cancel, activity_update
+from learnweek.core.errors import DomainError, NotFound
+from learnweek.registrations.models import Registration, RegistrationStatus
+from learnweek.registrations.services import checkin, registration_cancel, registration_create
+from tests.conftest import CITY, COUNTY, SIBLING_COUNTY, unit
+from tests.factories import StaffFactory
+
+
+def sign_up(activity, phone, name="张三", resident=None):
+    return registration_create(activity_id=activity.pk, phone=phone, name=name, resident=resident)
+
+
+def test_seats_then_waiting_list_then_a_freed_seat_goes_to_the_first_waiting(
+    make_activity, make_resident, sms_outbox, django_capture_on_commit_callbacks
+):
+    activity = make_activity(capacity=2)
+    people = [make_resident() for _ in range(4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        results = [sign_up(activity, p.phone, resident=p) for p in people]
+    assert [r.status for r in results] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert [r.position for r in results] == [None, None, 1, 2]
+    assert "名额已满" in sms_outbox[-1][1] and "候补第 2 位" in sms_outbox[-1][1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(resident=people[0], registration=results[0].registration)
+
+    states = dict(Registration.objects.values_list("phone", "status"))
+    assert states[people[0].phone] == "cancelled"
+    assert states[people[2].phone] == "confirmed"  # the first waiting got the seat
+    assert states[people[3].phone] == "waitlisted"
+    assert Registration.objects.filter(activity=activity, status="confirmed").count() == 2
+    assert any(phone == people[2].phone and "候补成功" in text for phone, text in sms_outbox)
+
+
+def test_one_person_registers_once_and_may_sign_up_again_after_cancelling(make_activity, make_resident):
+    activity = make_activity(capacity=10)
+    resident = make_resident()
+    first = sign_up(activity, resident.phone, resident=resident)
+    with pytest.raises(DomainError, match="每人只能报名一次"):
+        sign_up(activity, "138 0000 " + resident.phone[-4:], resident=resident)  # typed with spaces
+    assert Registration.objects.count() == 1
+    registration_cancel(resident=resident, registration=first.registration)
+    assert sign_up(activity, resident.phone, resident=resident).status == "confirmed"
+
+
+@pytest.mark.parametrize("phone", ["1380000123", "23800001234", "138-0000-12345", "电话", ""])
+def test_malformed_mobile_numbers_are_refused_and_nothing_is_written(make_activity, phone):
+    activity = make_activity()
+    with pytest.raises(DomainError, match="手机号码.*格式不正确"):
+        sign_up(activity, phone)
+    assert not Registration.objects.exists()
+
+
+def test_past_and_cancelled_activities_take_no_sign_ups(make_activity, county_reporter):
+    past = make_activity("已结束的讲座", days=-3)
+    with pytest.raises(DomainError, match="已结束"):
+        sign_up(past, "13800001111")
+    called_off = make_activity("取消的讲座")
+    activity_cancel(actor=county_reporter, activity=called_off, reason="场地维修")
+    with pytest.raises(DomainError, match="已取消"):
+        sign_up(called_off, "13800001111")
+    assert not Registration.objects.exists()
+
+
+def test_internal_activities_cannot_be_signed_up_for(make_activity):
+    internal = make_activity("内部培训", is_internal=True)
+    with pytest.raises(NotFound):
+        sign_up(internal, "13800001111")
+
+
+def test_cancelling_an_activity_tells_everyone_registered(
+    make_activity, make_resident, county_reporter, sms_outbox, django_capture_on_commit_callbacks
+):
+    activity = make_activity(capacity=1)
+    a, b = make_resident(), make_resident()
+    sign_up(activity, a.phone, resident=a)
+    sign_up(activity, b.phone, resident=b)
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_cancel(actor=county_reporter, activity=activity, reason="暴雪预警")
+    assert sorted(phone for phone, _ in sms_outbox) == sorted([a.phone, b.phone])
+    assert all("暴雪预警" in text for _, text in sms_outbox)
+
+
+def test_a_larger_capacity_seats_the_waiting_list_and_a_smaller_one_is_refused(
+    make_activity, make_resident, county_reporter
+):
+    activity = make_activity(capacity=1)
+    people = [make_resident() for _ in range(3)]
+    for p in people:
+        sign_up(activity, p.phone, resident=p)
+    with pytest.raises(DomainError, match="名额不能少于已报名的 1 人"):
+        activity_update(actor=county_reporter, activity=activity, capacity=0)
+    activity_update(actor=county_reporter, activity=activity, capacity=2)
+    assert Registration.objects.filter(status="confirmed").count() == 2
+    assert Registration.objects.get(phone=people[1].phone).status == "confirmed"
+    assert Registration.objects.get(phone=people[2].phone).status == "waitlisted"
+
+
+def test_a_resident_cannot_cancel_someone_elses_registration(make_activity, make_resident):
+    activity = make_activity()
+    owner, other = make_resident(), make_resident()
+    signup = sign_up(activity, owner.phone, resident=owner)
+    with pytest.raises(NotFound):
+        registration_cancel(resident=other, registration=signup.registration)
+    signup.registration.refresh_from_db()
+    assert signup.registration.status == "confirmed"
+
+
+# -- check-in ----------------------------------------------------------------------------------
+
+
+def test_check_in_twice_says_already_and_counts_once(make_activity, make_resident, county_reporter):
+    activity = make_activity(capacity=5)
+    resident = make_resident()
+    code = sign_up(activity, resident.phone, resident=resident).registration.code
+    first = checkin(actor=county_reporter, code=code.lower(), activity=activity)  # as typed
+    assert not first.already and "签到成功" in first.message
+    again = checkin(actor=county_reporter, code=f"{code[:4]}-{code[4:8]}-{code[8:]}", activity=activity)
+    assert again.already and "无需重复签到" in again.message
+    activity.refresh_from_db()
+    assert activity.person_times == 1
+
+
+def test_check_ins_raise_person_times_unless_the_organiser_entered_more(
+    make_activity, make_resident, county_reporter
+):
+    activity = make_activity(capacity=5)
+    codes = [
+        sign_up(activity, r.phone, resident=r).registration.code for r in (make_resident(), make_resident())
+    ]
+    activity_update(actor=county_reporter, activity=activity, person_times=40)
+    for code in codes:
+        checkin(actor=county_reporter, code=code)
+    activity.refresh_from_db()
+    assert activity.person_times == 40  # the organiser's larger figure stands
+    with pytest.raises(DomainError, match="参加人次不能少于已签到的 2 人"):
+        activity_update(actor=county_reporter, activity=activity, person_times=1)
+
+
+def test_forged_codes_and_staff_of_another_unit_are_refused_alike(make_activity, make_resident, tree):
+    activity = make_activity()
+    resident = make_resident()
+    code = sign_up(activity, resident.phone, resident=resident).registration.code
+    sibling = StaffFactory(unit=unit(SIBLING_COUNTY), roles=[Role.REPORTER])
+    for actor, attempt in (
+        (sibling, code),
+        (StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER]), "ZZZZZZZZZZ"),
+    ):
+        with pytest.raises(DomainError, match="签到码无效") as info:
+            checkin(actor=actor, code=attempt)
+        assert info.value.code == "checkin_invalid"
+    assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
+    # The city above the organiser may check people in.
+    assert not checkin(actor=StaffFactory(unit=unit(CITY), roles=[Role.REPORTER]), code=code).already
+
+
+def test_check_in_refuses_another_activitys_code_a_waiting_place_and_a_cancelled_one(
+    make_activity, make_resident, county_reporter
+):
+    full = make_activity("讲座甲", capacity=1)
+    other = make_activity("讲座乙")
+    a, b = make_resident(), make_resident()
+    seat = sign_up(full, a.phone, resident=a).registration
+    waiting = sign_up(full, b.phone, resident=b).registration
+    with pytest.raises(DomainError, match="属于另一项活动“讲座甲”"):
+        checkin(actor=county_reporter, code=seat.code, activity=other)
+    with pytest.raises(DomainError, match="仍在候补"):
+        checkin(actor=county_reporter, code=waiting.code, activity=full)
+    registration_cancel(resident=b, registration=waiting)
+    with pytest.raises(DomainError, match="已取消"):
+        checkin(actor=county_reporter, code=waiting.code)
+    assert Registration.objects.filter(checked_in_at__isnull=False).count() == 0
+
+
+def test_a_checked_in_registration_cannot_be_cancelled(make_activity, make_resident, county_reporter):
+    activity = make_activity()
+    resident = make_resident()
+    registration = sign_up(activity, resident.phone, resident=resident).registration
+    checkin(actor=county_reporter, code=registration.code)
+    with pytest.raises(DomainError, match="已签到的报名不能取消"):
+        registration_cancel(resident=resident, registration=registration)
+    assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
+
+
+def test_an_ongoing_activity_still_takes_sign_ups(make_activity):
+    now = timezone.now()
+    ongoing = make_activity(
+        "正在进行的展览", start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=2)
+    )
+    assert sign_up(ongoing, "13800002222").status == "confirmed"
