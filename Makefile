@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := learnweek/static/vendor
 
-.PHONY: demo test setup assets lint bench serve-demo clean
+.PHONY: demo test setup assets browser lint bench serve-demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ assets: $(VENDOR)/.installed
 
 setup: $(STAMP) assets
 
+# The browser tests drive the system Chromium (Debian's package; Playwright downloads no browser).
+# Installed when missing and apt is at hand; elsewhere those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 \
+	  || (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
+	  || echo "Chromium could not be installed: the browser tests will be skipped."
+
 demo: setup
 	mkdir -p var
 	$(BIN)/learnweek migrate --noinput
@@ -32,7 +39,7 @@ demo: setup
 	$(BIN)/learnweek load-demo
 	DEBUG=1 LEARNWEEK_DEMO=1 $(BIN)/learnweek runserver 127.0.0.1:8000
 
-test: lint
+test: lint browser
 	$(BIN)/learnweek makemigrations --check --dry-run
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
 

@@ -41,13 +41,23 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import activities, board, scope, stats
+    from bench import activities, board, public, scope, stats
 
-    wanted = sys.argv[1:] or ["scope", "board", "activities", "stats"]
-    for name, module in (("scope", scope), ("board", board), ("activities", activities), ("stats", stats)):
+    modules = (
+        ("scope", scope),
+        ("board", board),
+        ("activities", activities),
+        ("stats", stats),
+        ("public", public),
+    )
+    wanted = sys.argv[1:] or [name for name, _ in modules]
+    for name, module in modules:
         if name not in wanted:
             continue
         state = module.prepare() if hasattr(module, "prepare") else None  # kept between runs
+        if getattr(module, "COMMITS", False):
+            module.run(median_ms, report, state)
+            continue
         with transaction.atomic():
             if state is None:
                 module.run(median_ms, report)

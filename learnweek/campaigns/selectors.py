@@ -461,7 +461,8 @@ def region_week(unit: Unit, *, year: int | None = None) -> RegionWeek:
     )
     # The ministry's arrangement beats the province's own notice, not a city's or county's week.
     if slot is not None and (
-        week.week_source is None or week.week_source.issuing_unit.kind in (UnitKind.MINISTRY, UnitKind.PROVINCE)
+        week.week_source is None
+        or week.week_source.issuing_unit.kind in (UnitKind.MINISTRY, UnitKind.PROVINCE)
     ):
         week.week_start, week.week_end, week.week_note = slot.start, slot.end, ""
         week.week_source, week.slot_status = slot.campaign, slot.get_status_display()

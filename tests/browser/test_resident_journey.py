@@ -70,6 +70,5 @@ def test_find_register_see_qr_and_switch_elder_mode(
     font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font >= 20
     page.screenshot(path=str(tmp_path / "elder-me.png"), full_page=True)
-    shutil.copy(tmp_path / "elder-me.png", "/tmp/elder-me.png")
     page.get_by_role("button", name="标准模式").click()
     page.wait_for_selector("body:not(.elder)")
