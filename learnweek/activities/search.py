@@ -95,10 +95,7 @@ class SearchTextField(TextField):
 @SearchTextField.register_lookup
 class HasTokens(Lookup):
     lookup_name = "has_tokens"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", [value])
+    prepare_rhs = False  # the right-hand side is a list of tokens, put into the SQL as parameters
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -19,6 +19,7 @@ from learnweek.core.sms import last_message_to
 from learnweek.public.context import ELDER_COOKIE
 from learnweek.public.forms import CodeForm, PhoneForm, SignUpForm
 from learnweek.public.qr import qr_svg
+from learnweek.registrations.models import RegistrationStatus
 from learnweek.registrations.selectors import (
     registration_get_for_resident,
     registration_of_resident_for,
@@ -27,8 +28,10 @@ from learnweek.registrations.selectors import (
 from learnweek.registrations.services import registration_cancel, registration_create, waitlist_position
 
 
-def _next(request, default: str) -> str:
+def _next(request, default: str, *, or_referer: bool = False) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target and or_referer:
+        target = request.headers.get("Referer", "")
     if url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -128,7 +131,7 @@ def me(request):
             "r": r,
             "when": span_text(r.activity),
             "position": waitlist_position(r),
-            "qr": qr_svg(r.code) if r.is_active else "",
+            "qr": qr_svg(r.code) if r.status == RegistrationStatus.CONFIRMED else "",
         }
         for r in registrations_of_resident(request.user)
     ]
@@ -151,8 +154,9 @@ def cancel(request, pk):
 
 @require_POST
 def elder_toggle(request):
-    """Switch the elder-friendly mode on or off for this browser, and go back to the page."""
-    response = HttpResponseRedirect(_next(request, reverse("public:home")))
+    """Switch the elder-friendly mode on or off for this browser, and go back to the page it was
+    switched on (the Referer, when it is this site's)."""
+    response = HttpResponseRedirect(_next(request, reverse("public:home"), or_referer=True))
     if request.COOKIES.get(ELDER_COOKIE) == "1":
         response.delete_cookie(ELDER_COOKIE)
     else:

@@ -58,7 +58,7 @@ def region(request, code):
         dict(zip(("province", "city", "county"), [u.code for u in [*ancestors, unit]], strict=False))
     )
     found = activities_found(ActivityFilters(under=unit))
-    upcoming = list(found.select_related(None)[:REGION_ACTIVITIES])
+    upcoming = list(found[:REGION_ACTIVITIES])
     return render(
         request,
         "public/region.html",
