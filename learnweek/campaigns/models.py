@@ -123,6 +123,12 @@ class RequirementKind(models.TextChoices):
     ADVANCED_INDIVIDUAL = "advanced_individual", "先进个人"
     LEARNING_STAR = "learning_star", "百姓学习之星"
     BRAND_PROJECT = "brand_project", "终身学习品牌项目"
+    SMART_ELDERLY = "smart_elderly", "智慧助老"
+    ABLE_TEACHER = "able_teacher", "能者为师"
+    COMMUNITY_CASE = "community_case", "社区教育工作案例"
+    TEACHING_SHOW = "teaching_show", "社区教育（老年教育）教学成果汇报展演"
+    DEMO_SCHOOL = "demo_school", "示范性社区教育学校"
+    CRAFT_STUDIO = "craft_studio", "百艺雅集工作室"
     STATISTICS = "statistics", "活动开展情况统计表"
     WORK_SUMMARY = "work_summary", "年度工作总结"
     TYPICAL_CASE = "typical_case", "典型案例"
@@ -175,6 +181,15 @@ class Requirement(models.Model):
     quota_min = models.PositiveIntegerField("每单位最少报数", null=True, blank=True)
     asks_platform = models.BooleanField(
         "须填活动周平台名称及网址", default=False, help_text="统计表表头加“活动周平台名称及网址”（如山西）。"
+    )
+    scoring_criteria = models.JSONField(
+        "评分项",
+        default=list,
+        blank=True,
+        help_text="推荐评选的评分项，如 [{\"name\": \"事迹典型\", \"max\": 40}]；留空则不评分。",
+    )
+    publish_winners = models.BooleanField(
+        "在公众网站展示评定结果", default=False, help_text="百姓学习之星、品牌项目等评定后在公众网站展示。"
     )
 
     history = HistoricalRecords()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -238,11 +239,23 @@ def tasks_for_unit(unit: Unit, *, on: datetime.date | None = None) -> list[Task]
 BOARD_STATES = {
     "not_started": "未开始",
     "draft": "草稿",
+    "short": "未达最少数",
     "submitted": "已提交",
     "returned": "已退回",
     "approved": "已通过",
     "overdue": "逾期未交",
 }
+MISSING_STATES = ("not_started", "draft", "short", "returned", "overdue")
+
+# Requirements whose answer is not one text per unit (nominations: several nominees, each
+# reviewed on its own) tell the board each unit's state themselves: kind -> function of
+# (requirement, units, on) giving {unit id: (state, label)}. Registered by the app that owns them.
+BoardSource = Callable[[Requirement, list[Unit], datetime.date], dict[int, tuple[str, str]]]
+_BOARD_SOURCES: dict[str, BoardSource] = {}
+
+
+def register_board_source(kind: str, source: BoardSource) -> None:
+    _BOARD_SOURCES[kind] = source
 
 
 def board_state(requirement: Requirement, submission: Submission | None, on: datetime.date) -> str:
@@ -313,7 +326,7 @@ class Board(_Progress):
 
     @property
     def missing_units(self) -> list[Unit]:
-        return [row.unit for row in self.rows if row.state in ("not_started", "draft", "returned", "overdue")]
+        return [row.unit for row in self.rows if row.state in MISSING_STATES]
 
 
 def board_for(user: User, requirement: Requirement, under_code: str | None = None, *, on=None) -> Board:
@@ -351,10 +364,16 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
         )
     }
     rows = []
+    source = _BOARD_SOURCES.get(requirement.kind)
+    states = source(requirement, units, on) if source is not None else {}
     for unit in units:
         submission = submissions.get(unit.pk)
-        state = board_state(requirement, submission, on)
-        rows.append(BoardRow(unit, submission, state, board_state_label(requirement, submission, on)))
+        if unit.pk in states:
+            state, label = states[unit.pk]
+        else:
+            state = board_state(requirement, submission, on)
+            label = board_state_label(requirement, submission, on)
+        rows.append(BoardRow(unit, submission, state, label))
     counts = Counter(row.state for row in rows)
     groups: dict[str, BoardGroup] = {}
     children = {c.path: c for c in under.get_children()}

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "learnweek.activities",
     "learnweek.stats",
     "learnweek.registrations",
+    "learnweek.nominations",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",

@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -118,6 +119,10 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
 
 def grid_to_docx(grid: FormGrid) -> bytes:
     document = Document()
+    # Chinese text in 宋体 (SimSun in Word, a CJK fallback in LibreOffice), Latin in the default.
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     section = document.sections[0]
     if grid.landscape:
         section.orientation = WD_ORIENT.LANDSCAPE

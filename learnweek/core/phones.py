@@ -32,3 +32,22 @@ def mask_phones(text: str) -> str:
     """Every mobile number in ``text`` as 138****5678; office lines (0431-88888888, 400 numbers)
     stay as they are, since the public needs them to call."""
     return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text or "")
+
+
+# An office line: area code 0xx/0xxx, 7 or 8 digits, an optional extension; or a 400/800 number.
+_LANDLINE = re.compile(r"^(?:0\d{2,3}[- ]?)?[2-9]\d{6,7}(?:[-转]\d{1,6})?$|^[48]00[- ]?\d{3}[- ]?\d{4}$")
+
+
+def is_phone_number(raw: str) -> bool:
+    """A contact phone as forms give it: a mobile or an office line, several separated by 、，,
+    or /."""
+    parts = [p.strip() for p in re.split(r"[、，,/；;]", raw or "") if p.strip()]
+    if not parts:
+        return False
+    for part in parts:
+        digits = re.sub(r"[\s()（）]", "", part)
+        if digits.startswith("+86"):
+            digits = digits[3:]
+        if not (MOBILE.match(digits.replace("-", "")) or _LANDLINE.match(digits)):
+            return False
+    return True

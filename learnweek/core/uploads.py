@@ -1,0 +1,173 @@
+"""Uploaded files, checked by what they contain and never by their names: photos (Pillow) and
+stamped scans (pypdf). Every refusal is a ``DomainError`` that names the file, the rule and what
+was found, raised before anything is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.utils.text import get_valid_filename
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from learnweek.core.errors import DomainError
+
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+# Above this many pixels a photo is refused before it is decoded (a decompression bomb: a small
+# file that would take gigabytes of memory). 60 megapixels is more than any phone camera.
+MAX_PIXELS = 60_000_000
+PUBLIC_LONG_SIDE = 1920
+THUMB_LONG_SIDE = 480
+
+
+def _limit_mb(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def safe_name(name: str, *, fallback: str = "file") -> str:
+    """A file name fit to show and to put in a zip: no folders (``../``), no control characters,
+    Chinese kept, at most 100 characters."""
+    base = os.path.basename(str(name).replace("\\", "/"))
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    try:
+        cleaned = get_valid_filename(base)
+    except Exception:  # noqa: BLE001 - Django refuses names like "." or ".."
+        cleaned = ""
+    cleaned = cleaned.lstrip(".")
+    if not cleaned:
+        return fallback
+    stem, dot, ext = cleaned.rpartition(".")
+    if dot and len(ext) <= 8:
+        return stem[: 100 - len(ext) - 1] + "." + ext
+    return cleaned[:100]
+
+
+def _read(upload: IO[bytes], label: str, limit_mb: int) -> bytes:
+    size = getattr(upload, "size", None)
+    limit = limit_mb * 1024 * 1024
+    if size is not None and size > limit:
+        raise DomainError(f"{label}有 {size / 1024 / 1024:.1f} MB，超过 {limit_mb} MB 的上限。", code="too_large")
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise DomainError(f"{label}超过 {limit_mb} MB 的上限。", code="too_large")
+    if not content:
+        raise DomainError(f"{label}是空文件。", code="empty_file")
+    return content
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    content: bytes
+    name: str  # the uploader's name, made safe
+    format: str  # JPEG or PNG
+    width: int
+    height: int
+    size: int
+    sha256: str
+
+    @property
+    def extension(self) -> str:
+        return PHOTO_FORMATS[self.format]
+
+    @property
+    def long_side(self) -> int:
+        return max(self.width, self.height)
+
+
+def check_photo(upload: IO[bytes], *, min_long_side: int | None = None) -> CheckedPhoto:
+    """A JPEG or PNG photo, whole, not a decompression bomb, within the size limit, and at least
+    ``min_long_side`` pixels on its long side (after EXIF rotation, as people see it)."""
+    name = safe_name(getattr(upload, "name", "") or "", fallback="photo")
+    label = f"照片“{name}”"
+    content = _read(upload, label, _limit_mb("LEARNWEEK_PHOTO_MAX_MB", 20))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(content))
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise DomainError(
+                    f"{label}有 {width}×{height} 像素，超过 {MAX_PIXELS // 1_000_000} 百万像素的上限。",
+                    code="too_many_pixels",
+                )
+            kind = image.format or ""
+            if kind not in PHOTO_FORMATS:
+                raise DomainError(
+                    f"{label}是 {kind or '未知'} 格式，请上传 JPEG 或 PNG 照片。", code="photo_format"
+                )
+            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+    except DomainError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError(f"{label}不是可以打开的图片（按文件内容判断，与扩展名无关）。", code="not_image") from exc
+    except Image.DecompressionBombWarning as exc:
+        raise DomainError(f"{label}的像素数过大，疑似压缩炸弹，已拒绝。", code="too_many_pixels") from exc
+    orientation = image.getexif().get(0x0112, 1)
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    if min_long_side is not None and max(width, height) < min_long_side:
+        raise DomainError(
+            f"{label}长边只有 {max(width, height)} 像素，要求至少 {min_long_side} 像素。",
+            code="photo_resolution",
+        )
+    return CheckedPhoto(
+        content=content,
+        name=name,
+        format=kind,
+        width=width,
+        height=height,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
+def public_copy(content: bytes, *, long_side: int = PUBLIC_LONG_SIDE) -> bytes:
+    """The copy shown to the public: turned upright by its EXIF orientation, scaled down to
+    ``long_side``, saved as JPEG without EXIF, GPS or any other metadata."""
+    with Image.open(io.BytesIO(content)) as image:
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail((long_side, long_side))
+        if upright.mode not in ("RGB", "L"):
+            background = Image.new("RGB", upright.size, "white")
+            rgba = upright.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            upright = background
+        buffer = io.BytesIO()
+        upright.save(buffer, format="JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class CheckedPdf:
+    content: bytes
+    name: str
+    pages: int
+    sha256: str
+
+
+def check_pdf(upload: IO[bytes], *, label: str = "扫描件") -> CheckedPdf:
+    """A PDF that parses and has at least one page, whatever the file is called."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    name = safe_name(getattr(upload, "name", "") or "", fallback="scan.pdf")
+    label = f"{label}“{name}”"
+    content = _read(upload, label, _limit_mb("LEARNWEEK_SCAN_MAX_MB", 20))
+    if not content.lstrip()[:5] == b"%PDF-":
+        raise DomainError(f"{label}不是 PDF 文件（按文件内容判断，与扩展名无关）。", code="not_pdf")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pages = len(PdfReader(io.BytesIO(content)).pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise DomainError(f"{label}已损坏，无法作为 PDF 打开。", code="not_pdf") from exc
+    if pages < 1:
+        raise DomainError(f"{label}没有页面。", code="not_pdf")
+    return CheckedPdf(content=content, name=name, pages=pages, sha256=hashlib.sha256(content).hexdigest())

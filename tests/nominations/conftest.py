@@ -1,0 +1,135 @@
+"""Nomination fixtures: Jilin's 2026 campaign asking each county (and each university or related
+unit) for one advanced unit and one advanced individual (as Jilin did in 2023), and the national
+campaign asking each province for 3 to 5 learning stars."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from learnweek.accounts.models import Role
+from learnweek.campaigns.models import CampaignStatus, RequirementKind
+from learnweek.campaigns.services import campaign_create, campaign_set_status, requirement_create
+from learnweek.nominations import services
+from learnweek.orgs.models import UnitKind
+from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
+from tests.factories import StaffFactory
+
+YEAR = timezone.localdate().year  # a campaign of this year, its deadlines ahead
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def jilin(tree):
+    campaign = campaign_create(
+        actor=None, issuing_unit=unit(PROVINCE), year=YEAR, slug="jl-nom", title=f"{YEAR}年吉林省全民终身学习活动"
+    )
+    campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
+    return campaign
+
+
+def _requirement(campaign, kind, **rules):
+    return requirement_create(
+        actor=None,
+        campaign=campaign,
+        kind=kind,
+        title=f"活动周工作{RequirementKind(kind).label}",
+        applies_to=[UnitKind.COUNTY, UnitKind.INSTITUTION],
+        deadline=datetime.date(YEAR, 12, 31),
+        quota_per_unit=1,
+        **rules,
+    )
+
+
+@pytest.fixture
+def advanced_unit(jilin):
+    return _requirement(jilin, RequirementKind.ADVANCED_UNIT)
+
+
+@pytest.fixture
+def advanced_individual(jilin):
+    return _requirement(jilin, RequirementKind.ADVANCED_INDIVIDUAL)
+
+
+@pytest.fixture
+def county_reporter2(tree):
+    return StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
+
+
+@pytest.fixture
+def county_staff(tree):
+    return StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER, Role.REVIEWER])
+
+
+@pytest.fixture
+def sibling_reporter(tree):
+    return StaffFactory(unit=unit(SIBLING_COUNTY), roles=[Role.REPORTER])
+
+
+@pytest.fixture
+def city_reviewer(tree):
+    return StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def province_reviewer(tree):
+    return StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
+
+
+UNIT_VALUES = {
+    "name": "长春市朝阳区社区教育学院",
+    "supervisor": "长春市朝阳区教育局",
+    "head_name": "王建国",
+    "head_title": "院长",
+    "address": "长春市朝阳区人民大街1号",
+    "phone": "0431-88886666",
+    "deeds": "组织社区读书会、老年智能手机课堂等活动一百二十场，参与居民一万余人次。",
+    "contact_name": "李老师",
+    "contact_phone": "13904310000",
+}
+
+PERSON_VALUES = {
+    "name": "张秀兰",
+    "birth_date": datetime.date(1968, 5, 4),
+    "gender": "女",
+    "ethnicity": "汉族",
+    "workplace": "长春市朝阳区南湖街道社区学校",
+    "position": "校长",
+    "email": "zhangxl@example.cn",
+    "phone": "13804310001",
+    "deeds": "扎根社区教育二十年，开办家长学校和老年大学分校。",
+    "contact_name": "李老师",
+    "contact_phone": "0431-88886666",
+}
+
+
+@pytest.fixture
+def nominate():
+    """A nomination by ``actor``'s unit (the county by default), with complete values."""
+
+    def make(actor, requirement, **values):
+        base = UNIT_VALUES if requirement.kind == RequirementKind.ADVANCED_UNIT else PERSON_VALUES
+        return services.nomination_create(actor=actor, requirement=requirement, unit=actor.unit, **(base | values))
+
+    return make
+
+
+def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def pdf_file(name="申报表盖章.pdf"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(buffer, format="PDF")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

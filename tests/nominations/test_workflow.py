@@ -1,0 +1,165 @@
+"""A nomination climbs from a county through its city to the province, one level at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.nominations import selectors, services
+from learnweek.nominations.models import DecisionAction, Nomination, NominationState
+from tests.conftest import CITY, PROVINCE, unit
+from tests.factories import StaffFactory
+from learnweek.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(queryset):
+    return sorted(n.pk for n in queryset)
+
+
+def test_county_to_province_with_one_return(
+    advanced_unit, county_reporter, city_reviewer, province_reviewer, nominate
+):
+    nomination = nominate(county_reporter, advanced_unit)
+    # A draft is the county's alone.
+    assert ids(selectors.nominations_visible_to(county_reporter)) == [nomination.pk]
+    assert ids(selectors.nominations_visible_to(city_reviewer)) == []
+
+    services.nomination_submit(actor=county_reporter, nomination=nomination, opinion="情况属实，同意推荐")
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.IN_REVIEW and nomination.at_unit.code == CITY
+    # The city sees it now; the province not until the city recommends it.
+    assert ids(selectors.nominations_visible_to(city_reviewer)) == [nomination.pk]
+    assert ids(selectors.nominations_visible_to(province_reviewer)) == []
+    with pytest.raises(NotFound):
+        services.nomination_decide(actor=province_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND)
+    with pytest.raises(DomainError, match="编辑|不能修改"):
+        services.nomination_update(actor=county_reporter, nomination=nomination, head_title="书记")
+
+    services.nomination_decide(
+        actor=city_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND, comment="同意推荐"
+    )
+    nomination.refresh_from_db()
+    assert nomination.at_unit.code == PROVINCE
+    assert ids(selectors.nominations_visible_to(province_reviewer)) == [nomination.pk]
+    # The city is no longer next in line.
+    with pytest.raises(PermissionDenied, match="现在由吉林省审核"):
+        services.nomination_decide(actor=city_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND)
+
+    with pytest.raises(DomainError, match="请写明理由"):
+        services.nomination_decide(actor=province_reviewer, nomination=nomination, action=DecisionAction.RETURN)
+    services.nomination_decide(
+        actor=province_reviewer,
+        nomination=nomination,
+        action=DecisionAction.RETURN,
+        comment="先进事迹请补充具体数据",
+    )
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.RETURNED
+    services.nomination_update(
+        actor=county_reporter, nomination=nomination, deeds=nomination.deeds + "全年培训社区骨干三百人。"
+    )
+    services.nomination_submit(actor=county_reporter, nomination=nomination)
+    nomination.refresh_from_db()
+    # The revised form climbs again from the city; the province waits for it.
+    assert nomination.round == 2 and nomination.at_unit.code == CITY
+    assert ids(selectors.nominations_visible_to(province_reviewer)) == []
+    services.nomination_decide(actor=city_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND)
+    services.nomination_decide(
+        actor=province_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND, comment="同意"
+    )
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.APPROVED and nomination.at_unit is None
+    trail = [(d.unit.code, d.action, d.round) for d in selectors.timeline(nomination)]
+    assert trail == [
+        ("220104", "submit", 1),
+        (CITY, "recommend", 1),
+        (PROVINCE, "return", 1),
+        ("220104", "submit", 2),
+        (CITY, "recommend", 2),
+        (PROVINCE, "recommend", 2),
+    ]
+    # Approved is final: no edit, no second decision.
+    with pytest.raises(DomainError):
+        services.nomination_update(actor=county_reporter, nomination=nomination, name="改名")
+    with pytest.raises(DomainError, match="已评定"):
+        services.nomination_decide(actor=province_reviewer, nomination=nomination, action=DecisionAction.DECLINE, comment="x")
+
+
+def test_the_nominating_unit_cannot_review_its_own(advanced_unit, county_staff, nominate):
+    nomination = nominate(county_staff, advanced_unit)
+    services.nomination_submit(actor=county_staff, nomination=nomination)
+    with pytest.raises(PermissionDenied, match="由上级审核"):
+        services.nomination_decide(actor=county_staff, nomination=nomination, action=DecisionAction.RECOMMEND)
+
+
+def test_a_declined_nomination_stops_and_frees_the_place(advanced_unit, county_reporter, city_reviewer, nominate):
+    first = nominate(county_reporter, advanced_unit)
+    services.nomination_submit(actor=county_reporter, nomination=first)
+    second = nominate(county_reporter, advanced_unit, name="朝阳区老年大学")
+    with pytest.raises(DomainError, match="超出名额.*限推荐 1 个先进单位.*长春市朝阳区社区教育学院"):
+        services.nomination_submit(actor=county_reporter, nomination=second)
+    services.nomination_decide(actor=city_reviewer, nomination=first, action=DecisionAction.DECLINE, comment="材料不实")
+    services.nomination_submit(actor=county_reporter, nomination=second)
+    assert Nomination.objects.get(pk=second.pk).state == NominationState.IN_REVIEW
+
+
+def test_a_city_forwards_only_as_many_as_its_quota(jilin, nominate, tree):
+    """The province asks each city for 2; the city passes the requirement down to its districts,
+    1 each. Three districts nominate; the city recommends two and is refused the third."""
+    import datetime
+
+    from learnweek.campaigns.models import RequirementKind
+    from learnweek.campaigns.services import campaign_derive, campaign_set_status, requirement_create
+    from learnweek.orgs.models import UnitKind
+
+    provincial = requirement_create(
+        actor=None,
+        campaign=jilin,
+        kind=RequirementKind.ADVANCED_UNIT,
+        title="先进单位",
+        applies_to=[UnitKind.PREFECTURE],
+        deadline=datetime.date(jilin.year, 12, 31),
+        quota_per_unit=2,
+    )
+    city_campaign = campaign_derive(actor=None, parent=jilin, unit=unit(CITY))
+    campaign_set_status(actor=None, campaign=city_campaign, status="published")
+    local = requirement_create(
+        actor=None,
+        campaign=city_campaign,
+        parent_requirement=provincial,
+        kind=RequirementKind.ADVANCED_UNIT,
+        title="先进单位（市级收集）",
+        applies_to=[UnitKind.COUNTY],
+        deadline=datetime.date(jilin.year, 12, 1),
+        quota_per_unit=1,
+    )
+    city = StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
+    province = StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
+    nominations = []
+    for code in ("220102", "220103", "220104"):
+        reporter = StaffFactory(unit=unit(code), roles=[Role.REPORTER])
+        nomination = nominate(reporter, local, name=f"{unit(code).name}社区学校")
+        services.nomination_submit(actor=reporter, nomination=nomination)
+        nominations.append(nomination)
+    view = selectors.level_view(local, unit(CITY))
+    assert len(view.queue) == 3 and view.forward_quota == 2
+    services.nomination_decide(actor=city, nomination=nominations[2], action=DecisionAction.RECOMMEND)
+    services.nomination_decide(actor=city, nomination=nominations[0], action=DecisionAction.RECOMMEND)
+    with pytest.raises(DomainError, match="超出名额：长春市.*限推荐 2 个"):
+        services.nomination_decide(actor=city, nomination=nominations[1], action=DecisionAction.RECOMMEND)
+    # The city's list keeps the order it recommended them in, and it may reorder it.
+    listed = selectors.level_list(unit(CITY), provincial)
+    assert [n.pk for n in listed] == [nominations[2].pk, nominations[0].pk]
+    services.level_reorder(
+        actor=city, requirement=provincial, unit=unit(CITY), order=[nominations[0].pk, nominations[2].pk]
+    )
+    assert [n.pk for n in selectors.level_list(unit(CITY), provincial)] == [nominations[0].pk, nominations[2].pk]
+    # The province sees the two, not the third.
+    assert ids(selectors.nominations_visible_to(province)) == sorted([nominations[0].pk, nominations[2].pk])
+    services.nomination_decide(actor=province, nomination=nominations[2], action=DecisionAction.RECOMMEND)
+    with pytest.raises(DomainError, match="上一级已作出决定"):
+        services.level_reorder(
+            actor=city, requirement=provincial, unit=unit(CITY), order=[nominations[2].pk, nominations[0].pk]
+        )
