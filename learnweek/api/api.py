@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from learnweek.api.auth import BearerToken
-from learnweek.api.routers import activities, auth, campaigns, public, stats, units
+from learnweek.api.routers import activities, auth, campaigns, nominations, public, stats, units
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 
 api = NinjaAPI(
@@ -23,6 +23,7 @@ api.add_router("", campaigns.router)
 api.add_router("", activities.router)
 api.add_router("", stats.router)
 api.add_router("", public.router)
+api.add_router("", nominations.router)
 
 
 @api.exception_handler(DomainError)

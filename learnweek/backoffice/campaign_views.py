@@ -31,6 +31,7 @@ from learnweek.campaigns.selectors import (
 )
 from learnweek.campaigns.tasks import send_reminders
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.nominations.kinds import NOMINATION_KINDS, is_nomination
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
 
@@ -91,6 +92,8 @@ def campaign_detail(request, slug):
         "manages": manages,
         "can_derive": can_derive,
         "statuses": CampaignStatus.choices,
+        "nomination_kinds": NOMINATION_KINDS,
+        "has_nominations": unit is not None and any(is_nomination(r) for r in campaign.requirements.all()),
     }
     return render(request, "backoffice/campaigns/detail.html", context)
 
@@ -202,6 +205,8 @@ def submission_edit(request, pk):
         raise NotFound()
     if requirement.kind == RequirementKind.STATISTICS:  # filled from the live table, not as text
         return redirect(reverse("backoffice:stats", args=[requirement.campaign.slug]) + f"?unit={unit.code}")
+    if is_nomination(requirement):  # several nominees, each with its own form and review
+        return redirect("backoffice:nominations", pk=requirement.pk)
     submission = requirement.submissions.filter(unit=unit).first()
     form = forms.SubmissionForm(
         request.POST or None,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
+from learnweek.backoffice import nomination_views as nv
 from learnweek.backoffice import registration_views as rv
 from learnweek.backoffice import stats_views as sv
 from learnweek.backoffice import views
@@ -51,6 +52,30 @@ urlpatterns = [
     path("requirements/<int:pk>/board/", cv.board, name="board"),
     path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),
     path("requirements/<int:pk>/remind/", cv.board_remind, name="board_remind"),
+    path("requirements/<int:pk>/nominations/", nv.level_page, name="nominations"),
+    path("requirements/<int:pk>/nominations/new/", nv.nomination_new, name="nomination_new"),
+    path("requirements/<int:pk>/nominations/summary.<str:fmt>", nv.level_summary, name="nomination_summary"),
+    path("requirements/<int:pk>/nominations/sheet/", nv.level_sheet, name="nomination_sheet"),
+    path("requirements/<int:pk>/nominations/move/", nv.level_move, name="nomination_move"),
+    path("requirements/<int:pk>/nominations/ranking/", nv.ranking_page, name="nomination_ranking"),
+    path("nominations/<int:pk>/", nv.nomination_detail, name="nomination"),
+    path("nominations/<int:pk>/edit/", nv.nomination_edit, name="nomination_edit"),
+    path("nominations/<int:pk>/act/", nv.nomination_act, name="nomination_act"),
+    path("nominations/<int:pk>/form.docx", nv.nomination_docx, name="nomination_docx"),
+    path("nominations/<int:pk>/scan/", nv.nomination_file, {"what": "scan"}, name="nomination_scan"),
+    path(
+        "nominations/<int:pk>/photos/<int:photo>/",
+        nv.nomination_file,
+        {"what": "photo"},
+        name="nomination_photo",
+    ),
+    path(
+        "nominations/<int:pk>/photos/<int:photo>/thumb/",
+        nv.nomination_file,
+        {"what": "thumb"},
+        name="nomination_thumb",
+    ),
+    path("campaigns/<slug:slug>/nominations.zip", nv.unit_package, name="nomination_package"),
     path("submissions/<int:pk>/", cv.submission_detail, name="submission"),
     path("submissions/<int:pk>/review/", cv.submission_review, name="submission_review"),
 ]

@@ -186,7 +186,7 @@ class Requirement(models.Model):
         "评分项",
         default=list,
         blank=True,
-        help_text="推荐评选的评分项，如 [{\"name\": \"事迹典型\", \"max\": 40}]；留空则不评分。",
+        help_text='推荐评选的评分项，如 [{"name": "事迹典型", "max": 40}]；留空则不评分。',
     )
     publish_winners = models.BooleanField(
         "在公众网站展示评定结果", default=False, help_text="百姓学习之星、品牌项目等评定后在公众网站展示。"

@@ -52,7 +52,9 @@ def _read(upload: IO[bytes], label: str, limit_mb: int) -> bytes:
     size = getattr(upload, "size", None)
     limit = limit_mb * 1024 * 1024
     if size is not None and size > limit:
-        raise DomainError(f"{label}有 {size / 1024 / 1024:.1f} MB，超过 {limit_mb} MB 的上限。", code="too_large")
+        raise DomainError(
+            f"{label}有 {size / 1024 / 1024:.1f} MB，超过 {limit_mb} MB 的上限。", code="too_large"
+        )
     upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
@@ -106,7 +108,9 @@ def check_photo(upload: IO[bytes], *, min_long_side: int | None = None) -> Check
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError(f"{label}不是可以打开的图片（按文件内容判断，与扩展名无关）。", code="not_image") from exc
+        raise DomainError(
+            f"{label}不是可以打开的图片（按文件内容判断，与扩展名无关）。", code="not_image"
+        ) from exc
     except Image.DecompressionBombWarning as exc:
         raise DomainError(f"{label}的像素数过大，疑似压缩炸弹，已拒绝。", code="too_many_pixels") from exc
     orientation = image.getexif().get(0x0112, 1)

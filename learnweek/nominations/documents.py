@@ -19,7 +19,13 @@ from learnweek.core.grid import FormGrid, grid_to_docx, grid_to_xlsx
 from learnweek.core.uploads import safe_name
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS, KindSpec
 from learnweek.nominations.models import Decision, DecisionAction, Nomination
-from learnweek.nominations.selectors import current_opinions, level_list, review_chain, sheet_for, upward_requirement
+from learnweek.nominations.selectors import (
+    current_opinions,
+    level_list,
+    review_chain,
+    sheet_for,
+    upward_requirement,
+)
 from learnweek.orgs.models import Unit, UnitKind
 
 PENDING_BOX = "（盖章）\n\n年    月    日"
@@ -130,12 +136,17 @@ def nomination_form(nomination: Nomination) -> FormGrid:
         boxes = [
             ("单位意见", opinions.get(nomination.unit_id)),
             ("市(州)教育行政部门意见", city_decision),
-            (f"{province.name if province else '省'}教育厅意见", opinions.get(province.pk) if province else None),
+            (
+                f"{province.name if province else '省'}教育厅意见",
+                opinions.get(province.pk) if province else None,
+            ),
         ]
         shown = {nomination.unit_id, city.pk if city else None, province.pk if province else None}
         for stage in chain[1:]:
             if stage.unit.pk not in shown and stage.unit.pk in opinions:
-                extra.append(f"{opinion_label(stage.unit)}：{box_text(opinions[stage.unit.pk]).replace(chr(10), ' ')}")
+                extra.append(
+                    f"{opinion_label(stage.unit)}：{box_text(opinions[stage.unit.pk]).replace(chr(10), ' ')}"
+                )
         for i, (label, decision) in enumerate(boxes):
             grid.add(row, i * 2, label, colspan=2, bold=True)
             grid.add(row + 1, i * 2, box_text(decision), colspan=2)
@@ -205,7 +216,9 @@ def _lists_of(campaign: Campaign, unit: Unit) -> list[Requirement]:
     return [r for r in seen.values() if level_list(unit, r, drafts=True)]
 
 
-def package_files(campaign: Campaign, unit: Unit, *, on: datetime.date | None = None) -> Iterator[PackageFile]:
+def package_files(
+    campaign: Campaign, unit: Unit, *, on: datetime.date | None = None
+) -> Iterator[PackageFile]:
     """Every form of ``unit`` in the campaign's year: per list the 汇总表 (docx and xlsx, and its
     stamped scan), per nominee the 申报表 (docx and its stamped scan) and its photos."""
     lists = _lists_of(campaign, unit)
@@ -226,7 +239,9 @@ def package_files(campaign: Campaign, unit: Unit, *, on: datetime.date | None = 
                 yield PackageFile(f"{folder}/{base}（盖章扫描件）.pdf", handle.read())
         for position, nomination in enumerate(level_list(unit, requirement, drafts=True), start=1):
             stem = safe_name(f"{position:02d}-{nomination.name}", fallback=f"{position:02d}")
-            yield PackageFile(f"{folder}/{spec.form_name}/{stem}.docx", grid_to_docx(nomination_form(nomination)))
+            yield PackageFile(
+                f"{folder}/{spec.form_name}/{stem}.docx", grid_to_docx(nomination_form(nomination))
+            )
             if nomination.scan:
                 with nomination.scan.open("rb") as handle:
                     yield PackageFile(f"{folder}/{spec.form_name}/{stem}（盖章扫描件）.pdf", handle.read())

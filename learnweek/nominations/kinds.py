@@ -73,7 +73,13 @@ ADVANCED_INDIVIDUAL = KindSpec(
         Field("deeds", "先进事迹简介", hint="500 字以内"),
         *CONTACT,
     ),
-    summary=(("姓名", "name"), ("性别", "gender"), ("职务", "position"), ("工作单位", "workplace"), ("联系电话", "phone")),
+    summary=(
+        ("姓名", "name"),
+        ("性别", "gender"),
+        ("职务", "position"),
+        ("工作单位", "workplace"),
+        ("联系电话", "phone"),
+    ),
     person=True,
     media=False,
     official_layout="附表4",
@@ -102,7 +108,12 @@ LEARNING_STAR = KindSpec(
         *MEDIA,
         *CONTACT,
     ),
-    summary=(("姓名", "name"), ("性别", "gender"), ("工作单位或所在社区", "workplace"), ("联系电话", "phone")),
+    summary=(
+        ("姓名", "name"),
+        ("性别", "gender"),
+        ("工作单位或所在社区", "workplace"),
+        ("联系电话", "phone"),
+    ),
     person=True,
     media=True,
 )

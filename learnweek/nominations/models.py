@@ -38,7 +38,9 @@ class Nomination(models.Model):
     requirement = models.ForeignKey(
         Requirement, on_delete=models.PROTECT, related_name="nominations", verbose_name="报送事项"
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name="推荐单位")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name="推荐单位"
+    )
     rank = models.PositiveSmallIntegerField("推荐序号", default=1)
     state = models.CharField(
         "状态", max_length=12, choices=NominationState.choices, default=NominationState.DRAFT
@@ -111,7 +113,9 @@ class Decision(models.Model):
     action = models.CharField("决定", max_length=12, choices=DecisionAction.choices)
     comment = models.TextField("意见", blank=True)
     rank = models.PositiveSmallIntegerField("本级推荐序号", null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField("时间")
 
     class Meta:

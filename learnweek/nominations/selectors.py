@@ -18,7 +18,6 @@ from learnweek.nominations.models import (
     HANDED_IN,
     STANDING,
     Decision,
-    DecisionAction,
     Nomination,
     NominationSheet,
     NominationState,
@@ -93,14 +92,18 @@ def next_stage(nomination: Nomination, unit: Unit) -> Stage | None:
 
 
 def stage_of(nomination: Nomination, unit: Unit) -> Stage | None:
-    return next((s for s in review_chain(nomination.requirement, nomination.unit) if s.unit.pk == unit.pk), None)
+    return next(
+        (s for s in review_chain(nomination.requirement, nomination.unit) if s.unit.pk == unit.pk), None
+    )
 
 
 def requirement_family_ids(requirement: Requirement) -> list[int]:
     """``requirement`` and every requirement passed down from it, at any depth."""
     ids, frontier = [requirement.pk], [requirement.pk]
     while frontier:
-        frontier = list(Requirement.objects.filter(parent_requirement__in=frontier).values_list("pk", flat=True))
+        frontier = list(
+            Requirement.objects.filter(parent_requirement__in=frontier).values_list("pk", flat=True)
+        )
         ids.extend(frontier)
     return ids
 
@@ -186,7 +189,9 @@ def own_nominations(requirement: Requirement, unit: Unit) -> QuerySet[Nomination
 
 def passed_upward(requirement: Requirement, unit: Unit) -> Q:
     """Nominations of the family that ``unit`` has put forward and that still stand above it."""
-    return Q(state=NominationState.APPROVED) | Q(state=NominationState.IN_REVIEW, at_unit__depth__lt=unit.depth)
+    return Q(state=NominationState.APPROVED) | Q(
+        state=NominationState.IN_REVIEW, at_unit__depth__lt=unit.depth
+    )
 
 
 def level_count(unit: Unit, requirement: Requirement) -> int:
@@ -223,7 +228,8 @@ def level_list(unit: Unit, requirement: Requirement, *, drafts: bool = False) ->
     family = _family(requirement).filter(unit__path__startswith=unit.path)
     items = list(
         family.filter(
-            Q(unit=unit, state__in=own_states) | (~Q(unit=unit) & Q(state__in=STANDING) & passed_upward(requirement, unit))
+            Q(unit=unit, state__in=own_states)
+            | (~Q(unit=unit) & Q(state__in=STANDING) & passed_upward(requirement, unit))
         ).select_related("unit", "requirement__campaign", "at_unit")
     )
     decisions = _current_decisions([n for n in items if n.unit_id != unit.pk], unit)
@@ -267,7 +273,9 @@ def current_opinions(nomination: Nomination) -> dict[int, Decision]:
     """The standing word of each level in the current round, by unit id."""
     return {
         d.unit_id: d
-        for d in nomination.decisions.filter(round=nomination.round).select_related("unit", "actor").order_by("at", "pk")
+        for d in nomination.decisions.filter(round=nomination.round)
+        .select_related("unit", "actor")
+        .order_by("at", "pk")
     }
 
 
@@ -315,7 +323,9 @@ def level_view(requirement: Requirement, unit: Unit) -> LevelView:
 # -- the completeness board --------------------------------------------------------------------
 
 
-def board_states(requirement: Requirement, units: list[Unit], on: datetime.date) -> dict[int, tuple[str, str]]:
+def board_states(
+    requirement: Requirement, units: list[Unit], on: datetime.date
+) -> dict[int, tuple[str, str]]:
     """Each unit's standing on the board of a nomination requirement: what it has handed in (its
     own nominations, or what it passed on from below) against the requirement's minimum."""
     minimum = max(requirement.quota_min or 1, 1)
@@ -395,7 +405,11 @@ def counts_by_unit(requirement: Requirement, unit: Unit) -> list[tuple[Unit, int
     (maximum) and the requirement's minimum."""
     rows = []
     family_requirements = Requirement.objects.filter(pk__in=requirement_family_ids(requirement))
-    for child in unit.get_children().filter(kind__in=[UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY, UnitKind.INSTITUTION]).order_by("path"):
+    for child in (
+        unit.get_children()
+        .filter(kind__in=[UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY, UnitKind.INSTITUTION])
+        .order_by("path")
+    ):
         upward = next((r for r in family_requirements if child.kind in r.applies_to), None)
         if upward is None:
             continue
@@ -408,7 +422,9 @@ def counts_by_unit(requirement: Requirement, unit: Unit) -> list[tuple[Unit, int
 # -- the public showcase -----------------------------------------------------------------------
 
 
-def showcase(*, year: int | None = None, province: Unit | None = None, kind: str | None = None) -> QuerySet[Nomination]:
+def showcase(
+    *, year: int | None = None, province: Unit | None = None, kind: str | None = None
+) -> QuerySet[Nomination]:
     """Selected nominees of requirements that publish their results, in published campaigns."""
     queryset = Nomination.objects.filter(
         state=NominationState.APPROVED,

@@ -170,7 +170,9 @@ def _open(requirement: Requirement) -> None:
 
 
 @transaction.atomic
-def nomination_create(*, actor: User | None, requirement: Requirement, unit: Unit, **values: Any) -> Nomination:
+def nomination_create(
+    *, actor: User | None, requirement: Requirement, unit: Unit, **values: Any
+) -> Nomination:
     require_campaign_role(actor, requirement.campaign, unit, Role.REPORTER, "填报推荐")
     _open(requirement)
     if not requirement_applies_to(requirement, unit):
@@ -245,7 +247,9 @@ def nomination_submit(
     require_campaign_role(actor, requirement.campaign, nomination.unit, Role.REPORTER, "上报推荐")
     _open(requirement)
     if not nomination.can_edit:
-        raise DomainError(f"“{nomination.name}”{nomination.get_state_display()}，不能再次上报。", code="bad_state")
+        raise DomainError(
+            f"“{nomination.name}”{nomination.get_state_display()}，不能再次上报。", code="bad_state"
+        )
     now = now or timezone.now()
     if requirement.closed and timezone.localtime(now).date() > requirement.deadline:
         raise DomainError(
@@ -266,7 +270,9 @@ def nomination_submit(
         _lock_level(nomination.unit)
         standing = list(
             Nomination.objects.filter(
-                requirement=requirement, unit=nomination.unit, state__in=[NominationState.IN_REVIEW, NominationState.APPROVED]
+                requirement=requirement,
+                unit=nomination.unit,
+                state__in=[NominationState.IN_REVIEW, NominationState.APPROVED],
             ).values_list("name", flat=True)
         )
         if len(standing) >= quota:
@@ -341,8 +347,11 @@ def nomination_decide(
             nomination.reached_depth = after.unit.depth
         else:
             rank = (
-                Decision.objects.filter(unit=level, action=DecisionAction.RECOMMEND, nomination__requirement=nomination.requirement)
-                .count()
+                Decision.objects.filter(
+                    unit=level,
+                    action=DecisionAction.RECOMMEND,
+                    nomination__requirement=nomination.requirement,
+                ).count()
                 + 1
             )
             nomination.state = NominationState.APPROVED
@@ -352,7 +361,9 @@ def nomination_decide(
         if not comment:
             what = "退回修改" if action == DecisionAction.RETURN else "不予推荐"
             raise DomainError(f"{what}时请写明理由，推荐单位会看到。", code="reason_required")
-        nomination.state = NominationState.RETURNED if action == DecisionAction.RETURN else NominationState.DECLINED
+        nomination.state = (
+            NominationState.RETURNED if action == DecisionAction.RETURN else NominationState.DECLINED
+        )
         nomination.at_unit = None
     else:
         raise DomainError("未知的决定：应为同意推荐、退回修改或不予推荐。", code="bad_action")
@@ -371,7 +382,9 @@ def nomination_decide(
 
 
 @transaction.atomic
-def level_reorder(*, actor: User | None, requirement: Requirement, unit: Unit, order: list[int]) -> list[Nomination]:
+def level_reorder(
+    *, actor: User | None, requirement: Requirement, unit: Unit, order: list[int]
+) -> list[Nomination]:
     """The level orders its list (推荐序号). ``order`` holds every nomination of the list, in the
     new order. Only what the next level has not yet decided on may move."""
     _lock_level(unit)
@@ -408,13 +421,17 @@ def level_reorder(*, actor: User | None, requirement: Requirement, unit: Unit, o
 
 
 @transaction.atomic
-def photo_add(*, actor: User | None, nomination: Nomination, upload: IO[bytes], caption: str) -> NominationPhoto:
+def photo_add(
+    *, actor: User | None, nomination: Nomination, upload: IO[bytes], caption: str
+) -> NominationPhoto:
     nomination = _lock(nomination)
     requirement = nomination.requirement
     require_campaign_role(actor, requirement.campaign, nomination.unit, Role.REPORTER, "上传照片")
     _require_editable(nomination)
     if not spec_for(requirement).media:
-        raise DomainError(f"{spec_for(requirement).noun}的{spec_for(requirement).form_name}不附照片。", code="no_photos")
+        raise DomainError(
+            f"{spec_for(requirement).noun}的{spec_for(requirement).form_name}不附照片。", code="no_photos"
+        )
     caption = caption.strip()
     if not caption:
         raise DomainError("请为照片写一句说明（照片名称体现活动场景或内容）。", code="caption_required")
@@ -422,7 +439,9 @@ def photo_add(*, actor: User | None, nomination: Nomination, upload: IO[bytes], 
         raise DomainError(f"照片说明最多 100 字（现有 {len(caption)} 字）。", code="caption_too_long")
     existing = nomination.photos.count()
     if requirement.photo_max is not None and existing >= requirement.photo_max:
-        raise DomainError(f"照片最多 {requirement.photo_max} 张，已有 {existing} 张。", code="too_many_photos")
+        raise DomainError(
+            f"照片最多 {requirement.photo_max} 张，已有 {existing} 张。", code="too_many_photos"
+        )
     photo = check_photo(upload, min_long_side=requirement.photo_min_long_side)
     same = nomination.photos.filter(sha256=photo.sha256).first()
     if same is not None:
@@ -461,9 +480,13 @@ def photo_remove(*, actor: User | None, photo: NominationPhoto) -> None:
 def scan_attach(*, actor: User | None, nomination: Nomination, upload: IO[bytes]) -> Nomination:
     """The stamped scan of the nominee's form, as the notices ask for with the Word file."""
     nomination = _lock(nomination)
-    require_campaign_role(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上传盖章扫描件")
+    require_campaign_role(
+        actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上传盖章扫描件"
+    )
     if nomination.state in (NominationState.APPROVED, NominationState.DECLINED):
-        raise DomainError(f"“{nomination.name}”{nomination.get_state_display()}，不能再更换扫描件。", code="locked")
+        raise DomainError(
+            f"“{nomination.name}”{nomination.get_state_display()}，不能再更换扫描件。", code="locked"
+        )
     pdf = check_pdf(upload, label="申报表扫描件")
     nomination.scan.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf.content), save=False)
     nomination.scan_name = pdf.name
@@ -513,9 +536,7 @@ def criteria_for(nomination: Nomination) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def score_save(
-    *, actor: User, nomination: Nomination, points: dict[str, Any], comment: str = ""
-) -> Score:
+def score_save(*, actor: User, nomination: Nomination, points: dict[str, Any], comment: str = "") -> Score:
     """A reviewer of the selecting level scores a nominee before it, against each criterion."""
     nomination = _lock(nomination)
     chain = review_chain(nomination.requirement, nomination.unit)
@@ -552,4 +573,3 @@ def score_save(
         defaults={"points": scored, "total": total, "comment": comment.strip(), "at": timezone.now()},
     )
     return score
-

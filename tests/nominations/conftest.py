@@ -31,7 +31,11 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def jilin(tree):
     campaign = campaign_create(
-        actor=None, issuing_unit=unit(PROVINCE), year=YEAR, slug="jl-nom", title=f"{YEAR}年吉林省全民终身学习活动"
+        actor=None,
+        issuing_unit=unit(PROVINCE),
+        year=YEAR,
+        slug="jl-nom",
+        title=f"{YEAR}年吉林省全民终身学习活动",
     )
     campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
     return campaign
@@ -118,7 +122,9 @@ def nominate():
 
     def make(actor, requirement, **values):
         base = UNIT_VALUES if requirement.kind == RequirementKind.ADVANCED_UNIT else PERSON_VALUES
-        return services.nomination_create(actor=actor, requirement=requirement, unit=actor.unit, **(base | values))
+        return services.nomination_create(
+            actor=actor, requirement=requirement, unit=actor.unit, **(base | values)
+        )
 
     return make
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from learnweek.accounts.models import Role
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.nominations import selectors, services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
-from learnweek.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,9 @@ def test_county_to_province_with_one_return(
     assert ids(selectors.nominations_visible_to(city_reviewer)) == [nomination.pk]
     assert ids(selectors.nominations_visible_to(province_reviewer)) == []
     with pytest.raises(NotFound):
-        services.nomination_decide(actor=province_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND)
+        services.nomination_decide(
+            actor=province_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND
+        )
     with pytest.raises(DomainError, match="编辑|不能修改"):
         services.nomination_update(actor=county_reporter, nomination=nomination, head_title="书记")
 
@@ -45,10 +47,14 @@ def test_county_to_province_with_one_return(
     assert ids(selectors.nominations_visible_to(province_reviewer)) == [nomination.pk]
     # The city is no longer next in line.
     with pytest.raises(PermissionDenied, match="现在由吉林省审核"):
-        services.nomination_decide(actor=city_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND)
+        services.nomination_decide(
+            actor=city_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND
+        )
 
     with pytest.raises(DomainError, match="请写明理由"):
-        services.nomination_decide(actor=province_reviewer, nomination=nomination, action=DecisionAction.RETURN)
+        services.nomination_decide(
+            actor=province_reviewer, nomination=nomination, action=DecisionAction.RETURN
+        )
     services.nomination_decide(
         actor=province_reviewer,
         nomination=nomination,
@@ -84,7 +90,9 @@ def test_county_to_province_with_one_return(
     with pytest.raises(DomainError):
         services.nomination_update(actor=county_reporter, nomination=nomination, name="改名")
     with pytest.raises(DomainError, match="已评定"):
-        services.nomination_decide(actor=province_reviewer, nomination=nomination, action=DecisionAction.DECLINE, comment="x")
+        services.nomination_decide(
+            actor=province_reviewer, nomination=nomination, action=DecisionAction.DECLINE, comment="x"
+        )
 
 
 def test_the_nominating_unit_cannot_review_its_own(advanced_unit, county_staff, nominate):
@@ -94,13 +102,17 @@ def test_the_nominating_unit_cannot_review_its_own(advanced_unit, county_staff, 
         services.nomination_decide(actor=county_staff, nomination=nomination, action=DecisionAction.RECOMMEND)
 
 
-def test_a_declined_nomination_stops_and_frees_the_place(advanced_unit, county_reporter, city_reviewer, nominate):
+def test_a_declined_nomination_stops_and_frees_the_place(
+    advanced_unit, county_reporter, city_reviewer, nominate
+):
     first = nominate(county_reporter, advanced_unit)
     services.nomination_submit(actor=county_reporter, nomination=first)
     second = nominate(county_reporter, advanced_unit, name="朝阳区老年大学")
     with pytest.raises(DomainError, match="超出名额.*限推荐 1 个先进单位.*长春市朝阳区社区教育学院"):
         services.nomination_submit(actor=county_reporter, nomination=second)
-    services.nomination_decide(actor=city_reviewer, nomination=first, action=DecisionAction.DECLINE, comment="材料不实")
+    services.nomination_decide(
+        actor=city_reviewer, nomination=first, action=DecisionAction.DECLINE, comment="材料不实"
+    )
     services.nomination_submit(actor=county_reporter, nomination=second)
     assert Nomination.objects.get(pk=second.pk).state == NominationState.IN_REVIEW
 
@@ -155,7 +167,10 @@ def test_a_city_forwards_only_as_many_as_its_quota(jilin, nominate, tree):
     services.level_reorder(
         actor=city, requirement=provincial, unit=unit(CITY), order=[nominations[0].pk, nominations[2].pk]
     )
-    assert [n.pk for n in selectors.level_list(unit(CITY), provincial)] == [nominations[0].pk, nominations[2].pk]
+    assert [n.pk for n in selectors.level_list(unit(CITY), provincial)] == [
+        nominations[0].pk,
+        nominations[2].pk,
+    ]
     # The province sees the two, not the third.
     assert ids(selectors.nominations_visible_to(province)) == sorted([nominations[0].pk, nominations[2].pk])
     services.nomination_decide(actor=province, nomination=nominations[2], action=DecisionAction.RECOMMEND)

@@ -4,40 +4,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0003_campaign_ceremony_stream_url_and_more'),
+        ("campaigns", "0003_campaign_ceremony_stream_url_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalrequirement',
-            name='publish_winners',
-            field=models.BooleanField(default=False, help_text='百姓学习之星、品牌项目等评定后在公众网站展示。', verbose_name='在公众网站展示评定结果'),
+            model_name="historicalrequirement",
+            name="publish_winners",
+            field=models.BooleanField(
+                default=False,
+                help_text="百姓学习之星、品牌项目等评定后在公众网站展示。",
+                verbose_name="在公众网站展示评定结果",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrequirement',
-            name='scoring_criteria',
-            field=models.JSONField(blank=True, default=list, help_text='推荐评选的评分项，如 [{"name": "事迹典型", "max": 40}]；留空则不评分。', verbose_name='评分项'),
+            model_name="historicalrequirement",
+            name="scoring_criteria",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='推荐评选的评分项，如 [{"name": "事迹典型", "max": 40}]；留空则不评分。',
+                verbose_name="评分项",
+            ),
         ),
         migrations.AddField(
-            model_name='requirement',
-            name='publish_winners',
-            field=models.BooleanField(default=False, help_text='百姓学习之星、品牌项目等评定后在公众网站展示。', verbose_name='在公众网站展示评定结果'),
+            model_name="requirement",
+            name="publish_winners",
+            field=models.BooleanField(
+                default=False,
+                help_text="百姓学习之星、品牌项目等评定后在公众网站展示。",
+                verbose_name="在公众网站展示评定结果",
+            ),
         ),
         migrations.AddField(
-            model_name='requirement',
-            name='scoring_criteria',
-            field=models.JSONField(blank=True, default=list, help_text='推荐评选的评分项，如 [{"name": "事迹典型", "max": 40}]；留空则不评分。', verbose_name='评分项'),
+            model_name="requirement",
+            name="scoring_criteria",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='推荐评选的评分项，如 [{"name": "事迹典型", "max": 40}]；留空则不评分。',
+                verbose_name="评分项",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrequirement',
-            name='kind',
-            field=models.CharField(choices=[('work_plan', '活动周工作方案'), ('demo_table', '示范活动汇总表'), ('exhibition_board', '成果展展板素材'), ('advanced_unit', '先进单位'), ('advanced_individual', '先进个人'), ('learning_star', '百姓学习之星'), ('brand_project', '终身学习品牌项目'), ('smart_elderly', '智慧助老'), ('able_teacher', '能者为师'), ('community_case', '社区教育工作案例'), ('teaching_show', '社区教育（老年教育）教学成果汇报展演'), ('demo_school', '示范性社区教育学校'), ('craft_studio', '百艺雅集工作室'), ('statistics', '活动开展情况统计表'), ('work_summary', '年度工作总结'), ('typical_case', '典型案例'), ('publicity', '宣传材料'), ('other', '其他')], max_length=32, verbose_name='类别'),
+            model_name="historicalrequirement",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("work_plan", "活动周工作方案"),
+                    ("demo_table", "示范活动汇总表"),
+                    ("exhibition_board", "成果展展板素材"),
+                    ("advanced_unit", "先进单位"),
+                    ("advanced_individual", "先进个人"),
+                    ("learning_star", "百姓学习之星"),
+                    ("brand_project", "终身学习品牌项目"),
+                    ("smart_elderly", "智慧助老"),
+                    ("able_teacher", "能者为师"),
+                    ("community_case", "社区教育工作案例"),
+                    ("teaching_show", "社区教育（老年教育）教学成果汇报展演"),
+                    ("demo_school", "示范性社区教育学校"),
+                    ("craft_studio", "百艺雅集工作室"),
+                    ("statistics", "活动开展情况统计表"),
+                    ("work_summary", "年度工作总结"),
+                    ("typical_case", "典型案例"),
+                    ("publicity", "宣传材料"),
+                    ("other", "其他"),
+                ],
+                max_length=32,
+                verbose_name="类别",
+            ),
         ),
         migrations.AlterField(
-            model_name='requirement',
-            name='kind',
-            field=models.CharField(choices=[('work_plan', '活动周工作方案'), ('demo_table', '示范活动汇总表'), ('exhibition_board', '成果展展板素材'), ('advanced_unit', '先进单位'), ('advanced_individual', '先进个人'), ('learning_star', '百姓学习之星'), ('brand_project', '终身学习品牌项目'), ('smart_elderly', '智慧助老'), ('able_teacher', '能者为师'), ('community_case', '社区教育工作案例'), ('teaching_show', '社区教育（老年教育）教学成果汇报展演'), ('demo_school', '示范性社区教育学校'), ('craft_studio', '百艺雅集工作室'), ('statistics', '活动开展情况统计表'), ('work_summary', '年度工作总结'), ('typical_case', '典型案例'), ('publicity', '宣传材料'), ('other', '其他')], max_length=32, verbose_name='类别'),
+            model_name="requirement",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("work_plan", "活动周工作方案"),
+                    ("demo_table", "示范活动汇总表"),
+                    ("exhibition_board", "成果展展板素材"),
+                    ("advanced_unit", "先进单位"),
+                    ("advanced_individual", "先进个人"),
+                    ("learning_star", "百姓学习之星"),
+                    ("brand_project", "终身学习品牌项目"),
+                    ("smart_elderly", "智慧助老"),
+                    ("able_teacher", "能者为师"),
+                    ("community_case", "社区教育工作案例"),
+                    ("teaching_show", "社区教育（老年教育）教学成果汇报展演"),
+                    ("demo_school", "示范性社区教育学校"),
+                    ("craft_studio", "百艺雅集工作室"),
+                    ("statistics", "活动开展情况统计表"),
+                    ("work_summary", "年度工作总结"),
+                    ("typical_case", "典型案例"),
+                    ("publicity", "宣传材料"),
+                    ("other", "其他"),
+                ],
+                max_length=32,
+                verbose_name="类别",
+            ),
         ),
     ]

@@ -7,186 +7,428 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0004_historicalrequirement_publish_winners_and_more'),
-        ('orgs', '0002_unit_admin_unit'),
+        ("campaigns", "0004_historicalrequirement_publish_winners_and_more"),
+        ("orgs", "0002_unit_admin_unit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalNomination',
+            name="HistoricalNomination",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(default=1, verbose_name='推荐序号')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('returned', '退回修改'), ('declined', '未获推荐'), ('approved', '已评定')], default='draft', max_length=12, verbose_name='状态')),
-                ('reached_depth', models.PositiveSmallIntegerField(default=0)),
-                ('round', models.PositiveSmallIntegerField(default=1, verbose_name='轮次')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('supervisor', models.CharField(blank=True, max_length=200, verbose_name='上级主管部门')),
-                ('head_name', models.CharField(blank=True, max_length=50, verbose_name='负责人')),
-                ('head_title', models.CharField(blank=True, max_length=100, verbose_name='负责人职务')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='通讯地址')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('gender', models.CharField(blank=True, choices=[('男', '男'), ('女', '女')], max_length=2, verbose_name='性别')),
-                ('ethnicity', models.CharField(blank=True, max_length=20, verbose_name='民族')),
-                ('workplace', models.CharField(blank=True, max_length=200, verbose_name='工作单位')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('deeds', models.TextField(blank=True, verbose_name='事迹')),
-                ('story', models.TextField(blank=True, verbose_name='详细材料')),
-                ('video_url', models.URLField(blank=True, max_length=500, verbose_name='视频链接')),
-                ('resources', models.TextField(blank=True, verbose_name='教学资源')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='填表联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('unit_opinion', models.TextField(blank=True, verbose_name='单位意见')),
-                ('scan', models.TextField(blank=True, max_length=100, verbose_name='盖章扫描件')),
-                ('scan_name', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('at_unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.unit', verbose_name='当前审核单位')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requirement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='campaigns.requirement', verbose_name='报送事项')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.unit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("rank", models.PositiveSmallIntegerField(default=1, verbose_name="推荐序号")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("returned", "退回修改"),
+                            ("declined", "未获推荐"),
+                            ("approved", "已评定"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reached_depth", models.PositiveSmallIntegerField(default=0)),
+                ("round", models.PositiveSmallIntegerField(default=1, verbose_name="轮次")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("supervisor", models.CharField(blank=True, max_length=200, verbose_name="上级主管部门")),
+                ("head_name", models.CharField(blank=True, max_length=50, verbose_name="负责人")),
+                ("head_title", models.CharField(blank=True, max_length=100, verbose_name="负责人职务")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="通讯地址")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True, choices=[("男", "男"), ("女", "女")], max_length=2, verbose_name="性别"
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=20, verbose_name="民族")),
+                ("workplace", models.CharField(blank=True, max_length=200, verbose_name="工作单位")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("deeds", models.TextField(blank=True, verbose_name="事迹")),
+                ("story", models.TextField(blank=True, verbose_name="详细材料")),
+                ("video_url", models.URLField(blank=True, max_length=500, verbose_name="视频链接")),
+                ("resources", models.TextField(blank=True, verbose_name="教学资源")),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="填表联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("unit_opinion", models.TextField(blank=True, verbose_name="单位意见")),
+                ("scan", models.TextField(blank=True, max_length=100, verbose_name="盖章扫描件")),
+                ("scan_name", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "at_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="当前审核单位",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="campaigns.requirement",
+                        verbose_name="报送事项",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 推荐对象',
-                'verbose_name_plural': 'historical 推荐对象',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 推荐对象",
+                "verbose_name_plural": "historical 推荐对象",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(default=1, verbose_name='推荐序号')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('in_review', '审核中'), ('returned', '退回修改'), ('declined', '未获推荐'), ('approved', '已评定')], default='draft', max_length=12, verbose_name='状态')),
-                ('reached_depth', models.PositiveSmallIntegerField(default=0)),
-                ('round', models.PositiveSmallIntegerField(default=1, verbose_name='轮次')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('supervisor', models.CharField(blank=True, max_length=200, verbose_name='上级主管部门')),
-                ('head_name', models.CharField(blank=True, max_length=50, verbose_name='负责人')),
-                ('head_title', models.CharField(blank=True, max_length=100, verbose_name='负责人职务')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='通讯地址')),
-                ('phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('gender', models.CharField(blank=True, choices=[('男', '男'), ('女', '女')], max_length=2, verbose_name='性别')),
-                ('ethnicity', models.CharField(blank=True, max_length=20, verbose_name='民族')),
-                ('workplace', models.CharField(blank=True, max_length=200, verbose_name='工作单位')),
-                ('position', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('deeds', models.TextField(blank=True, verbose_name='事迹')),
-                ('story', models.TextField(blank=True, verbose_name='详细材料')),
-                ('video_url', models.URLField(blank=True, max_length=500, verbose_name='视频链接')),
-                ('resources', models.TextField(blank=True, verbose_name='教学资源')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='填表联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('unit_opinion', models.TextField(blank=True, verbose_name='单位意见')),
-                ('scan', models.FileField(blank=True, upload_to='nominations/scans/%Y/', verbose_name='盖章扫描件')),
-                ('scan_name', models.CharField(blank=True, max_length=120)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('at_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='当前审核单位')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='campaigns.requirement', verbose_name='报送事项')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='orgs.unit', verbose_name='推荐单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(default=1, verbose_name="推荐序号")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("in_review", "审核中"),
+                            ("returned", "退回修改"),
+                            ("declined", "未获推荐"),
+                            ("approved", "已评定"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reached_depth", models.PositiveSmallIntegerField(default=0)),
+                ("round", models.PositiveSmallIntegerField(default=1, verbose_name="轮次")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                ("supervisor", models.CharField(blank=True, max_length=200, verbose_name="上级主管部门")),
+                ("head_name", models.CharField(blank=True, max_length=50, verbose_name="负责人")),
+                ("head_title", models.CharField(blank=True, max_length=100, verbose_name="负责人职务")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="通讯地址")),
+                ("phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True, choices=[("男", "男"), ("女", "女")], max_length=2, verbose_name="性别"
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=20, verbose_name="民族")),
+                ("workplace", models.CharField(blank=True, max_length=200, verbose_name="工作单位")),
+                ("position", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("deeds", models.TextField(blank=True, verbose_name="事迹")),
+                ("story", models.TextField(blank=True, verbose_name="详细材料")),
+                ("video_url", models.URLField(blank=True, max_length=500, verbose_name="视频链接")),
+                ("resources", models.TextField(blank=True, verbose_name="教学资源")),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="填表联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("unit_opinion", models.TextField(blank=True, verbose_name="单位意见")),
+                (
+                    "scan",
+                    models.FileField(
+                        blank=True, upload_to="nominations/scans/%Y/", verbose_name="盖章扫描件"
+                    ),
+                ),
+                ("scan_name", models.CharField(blank=True, max_length=120)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "at_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="当前审核单位",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="campaigns.requirement",
+                        verbose_name="报送事项",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="nominations",
+                        to="orgs.unit",
+                        verbose_name="推荐单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '推荐对象',
-                'verbose_name_plural': '推荐对象',
-                'ordering': ['requirement', 'unit__path', 'rank', 'pk'],
+                "verbose_name": "推荐对象",
+                "verbose_name_plural": "推荐对象",
+                "ordering": ["requirement", "unit__path", "rank", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField()),
-                ('action', models.CharField(choices=[('submit', '推荐上报'), ('recommend', '同意推荐'), ('return', '退回修改'), ('decline', '不予推荐')], max_length=12, verbose_name='决定')),
-                ('comment', models.TextField(blank=True, verbose_name='意见')),
-                ('rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='本级推荐序号')),
-                ('at', models.DateTimeField(verbose_name='时间')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit', verbose_name='审核单位')),
-                ('nomination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='nominations.nomination')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submit", "推荐上报"),
+                            ("recommend", "同意推荐"),
+                            ("return", "退回修改"),
+                            ("decline", "不予推荐"),
+                        ],
+                        max_length=12,
+                        verbose_name="决定",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="意见")),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="本级推荐序号"),
+                ),
+                ("at", models.DateTimeField(verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                        verbose_name="审核单位",
+                    ),
+                ),
+                (
+                    "nomination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="nominations.nomination",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NominationPhoto',
+            name="NominationPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('original', models.FileField(upload_to='nominations/photos/%Y/', verbose_name='原图')),
-                ('public', models.FileField(upload_to='nominations/public/%Y/', verbose_name='展示图')),
-                ('thumb', models.FileField(upload_to='nominations/public/%Y/', verbose_name='缩略图')),
-                ('caption', models.CharField(max_length=100, verbose_name='说明')),
-                ('original_name', models.CharField(max_length=120)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('nomination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='nominations.nomination')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("original", models.FileField(upload_to="nominations/photos/%Y/", verbose_name="原图")),
+                ("public", models.FileField(upload_to="nominations/public/%Y/", verbose_name="展示图")),
+                ("thumb", models.FileField(upload_to="nominations/public/%Y/", verbose_name="缩略图")),
+                ("caption", models.CharField(max_length=100, verbose_name="说明")),
+                ("original_name", models.CharField(max_length=120)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "nomination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="nominations.nomination",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NominationSheet',
+            name="NominationSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='填表联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('scan', models.FileField(blank=True, upload_to='nominations/scans/%Y/', verbose_name='盖章扫描件')),
-                ('scan_name', models.CharField(blank=True, max_length=120)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.requirement')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="填表联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                (
+                    "scan",
+                    models.FileField(
+                        blank=True, upload_to="nominations/scans/%Y/", verbose_name="盖章扫描件"
+                    ),
+                ),
+                ("scan_name", models.CharField(blank=True, max_length=120)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.requirement",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.unit"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Score',
+            name="Score",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.JSONField(default=dict, verbose_name='各项得分')),
-                ('total', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='总分')),
-                ('comment', models.TextField(blank=True, verbose_name='评语')),
-                ('at', models.DateTimeField()),
-                ('nomination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='nominations.nomination')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("points", models.JSONField(default=dict, verbose_name="各项得分")),
+                ("total", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="总分")),
+                ("comment", models.TextField(blank=True, verbose_name="评语")),
+                ("at", models.DateTimeField()),
+                (
+                    "nomination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="nominations.nomination",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='nomination',
-            index=models.Index(fields=['requirement', 'unit', 'state'], name='nom_req_unit_state'),
+            model_name="nomination",
+            index=models.Index(fields=["requirement", "unit", "state"], name="nom_req_unit_state"),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['unit', 'action', 'round'], name='nom_decision_unit'),
+            model_name="decision",
+            index=models.Index(fields=["unit", "action", "round"], name="nom_decision_unit"),
         ),
         migrations.AddConstraint(
-            model_name='nominationphoto',
-            constraint=models.UniqueConstraint(fields=('nomination', 'sha256'), name='nominations_photo_once'),
+            model_name="nominationphoto",
+            constraint=models.UniqueConstraint(
+                fields=("nomination", "sha256"), name="nominations_photo_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nominationsheet',
-            constraint=models.UniqueConstraint(fields=('requirement', 'unit'), name='nominations_sheet_unique'),
+            model_name="nominationsheet",
+            constraint=models.UniqueConstraint(
+                fields=("requirement", "unit"), name="nominations_sheet_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='score',
-            constraint=models.UniqueConstraint(fields=('nomination', 'reviewer'), name='nominations_score_once'),
+            model_name="score",
+            constraint=models.UniqueConstraint(
+                fields=("nomination", "reviewer"), name="nominations_score_once"
+            ),
         ),
     ]

@@ -1,0 +1,62 @@
+"""The public showcase (成果展示): selected 百姓学习之星, 终身学习品牌项目 and the other showcases,
+by year and province, with their photos. Personal data never leaves the back office: the pages
+show only the fields in ``PUBLIC_FIELDS`` and the photos' public copies (EXIF and GPS dropped)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.shortcuts import render
+
+from learnweek.core.errors import NotFound
+from learnweek.nominations.kinds import SPECS
+from learnweek.nominations.models import NominationPhoto
+from learnweek.nominations.selectors import showcase, showcase_get, showcase_kinds, showcase_years
+from learnweek.orgs.selectors import region_get, regions_below
+
+PAGE = 60
+
+
+def showcase_list(request):
+    year = request.GET.get("year", "")
+    kind = request.GET.get("kind", "")
+    province = None
+    if request.GET.get("province"):
+        try:
+            province = region_get(request.GET["province"])
+        except NotFound:
+            province = None
+    items = showcase(
+        year=int(year) if year.isdigit() else None,
+        province=province,
+        kind=kind if kind in SPECS else None,
+    ).prefetch_related("photos")[:PAGE]
+    context = {
+        "items": items,
+        "years": showcase_years(),
+        "kinds": showcase_kinds(),
+        "provinces": regions_below(None),
+        "chosen": {"year": year, "kind": kind, "province": province.code if province else ""},
+    }
+    return render(request, "public/showcase/list.html", context)
+
+
+def showcase_detail(request, pk):
+    nomination = showcase_get(pk)
+    spec = SPECS[nomination.requirement.kind]
+    fields = [
+        (f.label, getattr(nomination, f.name))
+        for f in spec.fields
+        if f.name in ("workplace", "position", "head_name", "deeds", "story", "resources")
+        and not (spec.person and f.name == "head_name")
+    ]
+    context = {"nomination": nomination, "spec": spec, "fields": fields, "photos": nomination.photos.all()}
+    return render(request, "public/showcase/detail.html", context)
+
+
+def showcase_photo(request, pk, photo, size="full"):
+    nomination = showcase_get(pk)
+    record = NominationPhoto.objects.filter(nomination=nomination, pk=photo).first()
+    if record is None:
+        raise NotFound()
+    field = record.thumb if size == "thumb" else record.public
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
