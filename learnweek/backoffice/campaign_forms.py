@@ -71,6 +71,13 @@ class RequirementForm(forms.Form):
     quota_per_unit = forms.IntegerField(label="每单位限报数", required=False)
     quota_min = forms.IntegerField(label="每单位最少报数", required=False)
     asks_platform = forms.BooleanField(label="统计表须填活动周平台名称及网址", required=False)
+    publish_winners = forms.BooleanField(label="评定结果在公众网站展示（推荐评选事项）", required=False)
+    scoring_criteria = forms.CharField(
+        label="评分项（推荐评选事项）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一项：名称 空格 满分，如“事迹典型 40”。留空则不评分。",
+    )
 
     def __init__(self, *args, parent_requirements=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +90,17 @@ class RequirementForm(forms.Form):
     def clean_parent_requirement(self):
         pk = self.cleaned_data.get("parent_requirement")
         return self.parent_requirements.get(pk) if pk else None
+
+    def clean_scoring_criteria(self):
+        criteria = []
+        for number, line in enumerate(self.cleaned_data.get("scoring_criteria", "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, _, most = line.strip().rpartition(" ")
+            if not name.strip() or not most.isdigit():
+                raise forms.ValidationError(f"第{number}行应为“名称 满分”，如“事迹典型 40”。")
+            criteria.append({"name": name.strip(), "max": int(most)})
+        return criteria
 
 
 class ContactForm(forms.Form):

@@ -262,6 +262,7 @@ SEEDS = [
                 "applies_to": [P],
                 "quota_min": 3,
                 "quota_per_unit": 5,
+                "publish_winners": True,
             },
             {
                 "kind": RequirementKind.BRAND_PROJECT,
@@ -271,6 +272,7 @@ SEEDS = [
                 "applies_to": [P],
                 "quota_min": 3,
                 "quota_per_unit": 5,
+                "publish_winners": True,
             },
             {
                 "kind": RequirementKind.STATISTICS,

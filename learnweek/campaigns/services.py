@@ -223,6 +223,16 @@ def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
         lo, hi = values.get(low), values.get(high)
         if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
             problems.append(f"{label}的下限不能大于上限")
+    criteria = values.get("scoring_criteria") or []
+    names = [c.get("name") for c in criteria if isinstance(c, dict)]
+    if (
+        not isinstance(criteria, list)
+        or len(names) != len(criteria)
+        or any(not isinstance(n, str) or not n.strip() for n in names)
+        or len(set(names)) != len(names)
+        or any(not isinstance(c.get("max"), int) or not 0 < c["max"] <= 1000 for c in criteria)
+    ):
+        problems.append("评分项应各有不重复的名称和 1—1000 的满分")
     parent_requirement: Requirement | None = values.get("parent_requirement")
     if parent_requirement is not None:
         above = [c.pk for c in campaign_lineage(campaign)[:-1]]
@@ -246,6 +256,8 @@ REQUIREMENT_FIELDS = (
     "closed",
     "parent_requirement",
     "asks_platform",
+    "publish_winners",
+    "scoring_criteria",
     *RULE_FIELDS,
 )
 
@@ -261,6 +273,7 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
             "title": parent_requirement.title,
             "description": parent_requirement.description,
             "asks_platform": parent_requirement.asks_platform,
+            "publish_winners": parent_requirement.publish_winners,
             **{name: getattr(parent_requirement, name) for name in RULE_FIELDS},
         } | {k: v for k, v in values.items() if v is not None and v != "" and v is not False}
     _check_requirement(campaign, values)

@@ -28,6 +28,7 @@ class GridCell:
     colspan: int = 1
     bold: bool = False
     number: bool = False  # a figure: a number in the spreadsheet, so that officials can add up
+    left: bool = False  # running text (先进事迹), read left to right rather than centred
 
 
 @dataclass
@@ -39,6 +40,7 @@ class FormGrid:
     below: list[str] = field(default_factory=list)
     column_widths: list[float] = field(default_factory=list)  # in characters
     landscape: bool = False
+    row_heights: dict[int, float] = field(default_factory=dict)  # at least this many cm, by row
 
     @property
     def rows(self) -> int:
@@ -54,9 +56,10 @@ class FormGrid:
         colspan: int = 1,
         bold=False,
         number=False,
+        left=False,
     ) -> None:
         self.cells.append(
-            GridCell(row, col, "" if text is None else str(text), rowspan, colspan, bold, number)
+            GridCell(row, col, "" if text is None else str(text), rowspan, colspan, bold, number, left)
         )
 
     def text_at(self, row: int, col: int) -> str:
@@ -90,7 +93,9 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
     for cell in grid.cells:
         value: int | str = int(cell.text) if cell.number and cell.text.isdigit() else cell.text
         target = sheet.cell(top + cell.row, cell.col + 1, value)
-        target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        target.alignment = Alignment(
+            horizontal="left" if cell.left else "center", vertical="center", wrap_text=True
+        )
         if cell.bold:
             target.font = Font(bold=True)
         if cell.rowspan > 1 or cell.colspan > 1:
@@ -100,6 +105,8 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
                 end_row=top + cell.row + cell.rowspan - 1,
                 end_column=cell.col + cell.colspan,
             )
+    for row, height in grid.row_heights.items():
+        sheet.row_dimensions[top + row].height = height * 28.35  # points per cm
     bottom = top + grid.rows + 1
     for line in grid.below:
         sheet.cell(bottom, 1, line)
@@ -144,11 +151,14 @@ def grid_to_docx(grid: FormGrid) -> bytes:
         if cell.rowspan > 1 or cell.colspan > 1:
             target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
         target.text = cell.text
+        for paragraph in target.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.left else WD_ALIGN_PARAGRAPH.CENTER
         paragraph = target.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if cell.bold:
             for text_run in paragraph.runs:
                 text_run.bold = True
+    for row, height in grid.row_heights.items():
+        table.rows[row].height = Cm(height)
     for line in grid.below:
         document.add_paragraph(line)
     buffer = io.BytesIO()

@@ -98,8 +98,11 @@ def nomination_form(nomination: Nomination) -> FormGrid:
 
     def wide(name: str, label: str | None = None) -> None:
         nonlocal row
+        long_text = name in ("deeds", "story", "resources")
         grid.add(row, 0, label or labels[name], bold=True)
-        grid.add(row, 1, _value(nomination, name), colspan=5)
+        grid.add(row, 1, _value(nomination, name), colspan=5, left=long_text)
+        if long_text:
+            grid.row_heights[row] = 9.0 if name == "deeds" else 4.0
         row += 1
 
     if spec.official_layout == "附表2":
@@ -150,12 +153,14 @@ def nomination_form(nomination: Nomination) -> FormGrid:
         for i, (label, decision) in enumerate(boxes):
             grid.add(row, i * 2, label, colspan=2, bold=True)
             grid.add(row + 1, i * 2, box_text(decision), colspan=2)
+        grid.row_heights[row + 1] = 4.5
         row += 2
     else:
         for i, stage in enumerate(chain):
             label = "单位意见" if i == 0 else opinion_label(stage.unit)
             grid.add(row, 0, label, colspan=2, bold=True)
             grid.add(row, 2, box_text(opinions.get(stage.unit.pk)), colspan=4)
+            grid.row_heights[row] = 3.5
             row += 1
     grid.below = [*extra, f"填表联系人：{nomination.contact_name}", f"联系电话：{nomination.contact_phone}"]
     return grid
@@ -182,7 +187,7 @@ def summary_form(requirement: Requirement, unit: Unit, *, on: datetime.date | No
             f"填表联系人：{sheet.contact_name if sheet else ''}",
             f"联系电话：{sheet.contact_phone if sheet else ''}",
         ],
-        column_widths=[10] + [30 if len(columns) == 2 else 18] * (len(columns) - 1),
+        column_widths=[10.0] + [30.0 if len(columns) == 2 else 18.0] * (len(columns) - 1),
     )
     for col, (label, _name) in enumerate(columns):
         grid.add(0, col, label, bold=True)

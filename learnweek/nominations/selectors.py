@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from learnweek.nominations.models import (
     Nomination,
     NominationSheet,
     NominationState,
+    Score,
 )
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import scope_root
@@ -394,9 +396,7 @@ def ranking(requirement: Requirement, unit: Unit, reviewer: User | None = None) 
     return rows
 
 
-def reviewer_scores(reviewer: User, nominations: list[Nomination]):
-    from learnweek.nominations.models import Score
-
+def reviewer_scores(reviewer: User, nominations: Sequence[Nomination]) -> QuerySet[Score]:
     return Score.objects.filter(reviewer=reviewer, nomination__in=nominations)
 
 

@@ -65,7 +65,7 @@ VALUE_FIELDS = (
     "contact_name",
     "contact_phone",
 )
-MAX_LENGTHS = {f.name: f.max_length for f in Nomination._meta.get_fields() if getattr(f, "max_length", None)}
+MAX_LENGTHS = {f.name: f.max_length for f in Nomination._meta.concrete_fields if f.max_length}
 
 
 def _today() -> datetime.date:
@@ -402,7 +402,7 @@ def level_reorder(
         moving = order.index(n.pk) != ids.index(n.pk)
         after = next_stage(n, unit)
         decided_above = n.state == NominationState.APPROVED or (
-            after is not None and n.at_unit_id is not None and n.at_unit.depth < after.unit.depth
+            after is not None and n.at_unit is not None and n.at_unit.depth < after.unit.depth
         )
         if moving and decided_above:
             raise DomainError(f"“{n.name}”上一级已作出决定，不能再调整顺序。", code="order_locked")
@@ -471,9 +471,16 @@ def photo_remove(*, actor: User | None, photo: NominationPhoto) -> None:
     nomination = _lock(photo.nomination)
     require_campaign_role(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "删除照片")
     _require_editable(nomination)
-    for field in (photo.original, photo.public, photo.thumb):
-        transaction.on_commit(lambda name=field.name, storage=field.storage: storage.delete(name))
+    files = [
+        (field.storage, field.name) for field in (photo.original, photo.public, photo.thumb) if field.name
+    ]
     photo.delete()
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic

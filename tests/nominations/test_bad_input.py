@@ -33,8 +33,16 @@ def test_deeds_of_500_characters_pass_and_501_do_not(advanced_individual, county
     assert nomination.deeds == text.strip()
 
 
-@given(st.text(alphabet=st.characters(categories=["Lo", "Nd", "Po", "Zs", "Cc"]), max_size=60))
+CHINESE_TEXT = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+    | st.sampled_from(list("，。！？、“”（）—abcXYZ0123456789 \n\t\u3000\r")),
+    max_size=60,
+)
+
+
+@given(CHINESE_TEXT)
 def test_counting_ignores_whitespace_only(text):
+    """What a Chinese form holds: every visible character once, whitespace of any kind never."""
     assert count_chars(text) == count_chars("".join(text.split()))
     assert count_chars(text + "字") == count_chars(text) + 1
 
@@ -52,7 +60,10 @@ def test_counting_ignores_whitespace_only(text):
 def test_bad_fields_are_named(advanced_individual, county_reporter, values, message):
     with pytest.raises(DomainError, match=message):
         services.nomination_create(
-            actor=county_reporter, requirement=advanced_individual, unit=county_reporter.unit, **(PERSON_VALUES | values)
+            actor=county_reporter,
+            requirement=advanced_individual,
+            unit=county_reporter.unit,
+            **(PERSON_VALUES | values),
         )
     assert not Nomination.objects.exists()
 
@@ -81,19 +92,23 @@ def test_a_unit_not_asked_cannot_nominate(advanced_unit, city_reviewer):
 
     city_reporter = StaffFactory(unit=city_reviewer.unit, roles=[Role.REPORTER])
     with pytest.raises(DomainError, match="不要求 长春市 推荐"):
-        services.nomination_create(actor=city_reporter, requirement=advanced_unit, unit=city_reporter.unit, name="x")
+        services.nomination_create(
+            actor=city_reporter, requirement=advanced_unit, unit=city_reporter.unit, name="x"
+        )
 
 
 def test_a_closed_requirement_refuses_late_submissions(advanced_unit, county_reporter, nominate):
     advanced_unit.closed = True
     advanced_unit.save()
     nomination = nominate(county_reporter, advanced_unit)
-    late = timezone.make_aware(datetime.datetime(YEAR + 1, 1, 2, 9))
+    late = datetime.datetime(YEAR + 1, 1, 2, 9, tzinfo=datetime.UTC)
     with pytest.raises(DomainError, match="已于 .* 截止，不再接收"):
         services.nomination_submit(actor=county_reporter, nomination=nomination, now=late)
 
 
-def test_a_sibling_county_cannot_touch_anothers_nomination(advanced_unit, county_reporter, sibling_reporter, nominate):
+def test_a_sibling_county_cannot_touch_anothers_nomination(
+    advanced_unit, county_reporter, sibling_reporter, nominate
+):
     from learnweek.core.errors import NotFound
     from learnweek.nominations.selectors import nomination_get_visible
 
@@ -139,14 +154,19 @@ def star_nomination(star, county_reporter):
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("假照片.jpg", b"%PDF-1.4 not a photo at all", "image/jpeg"), "不是可以打开的图片"),
+        (
+            SimpleUploadedFile("假照片.jpg", b"%PDF-1.4 not a photo at all", "image/jpeg"),
+            "不是可以打开的图片",
+        ),
         (photo_file("small.jpg", size=(1600, 1200)), "长边只有 1600 像素，要求至少 1920 像素"),
         (photo_file("anim.gif", fmt="GIF"), "是 GIF 格式，请上传 JPEG 或 PNG"),
     ],
 )
 def test_photos_are_checked_by_content(star_nomination, county_reporter, upload, message):
     with pytest.raises(DomainError, match=message):
-        services.photo_add(actor=county_reporter, nomination=star_nomination, upload=upload, caption="读书会现场")
+        services.photo_add(
+            actor=county_reporter, nomination=star_nomination, upload=upload, caption="读书会现场"
+        )
     assert not NominationPhoto.objects.exists()
 
 
@@ -195,10 +215,19 @@ def test_a_photo_is_kept_with_its_facts_and_a_public_copy_without_gps(star_nomin
 def test_the_photo_count_rules(star_nomination, county_reporter):
     with pytest.raises(DomainError, match="照片至少 1 张（现有 0 张）"):
         services.nomination_submit(actor=county_reporter, nomination=star_nomination)
-    services.photo_add(actor=county_reporter, nomination=star_nomination, upload=photo_file(size=(2000, 1500)), caption="一")
-    services.photo_add(actor=county_reporter, nomination=star_nomination, upload=photo_file(size=(2100, 1500)), caption="二")
+    services.photo_add(
+        actor=county_reporter, nomination=star_nomination, upload=photo_file(size=(2000, 1500)), caption="一"
+    )
+    services.photo_add(
+        actor=county_reporter, nomination=star_nomination, upload=photo_file(size=(2100, 1500)), caption="二"
+    )
     with pytest.raises(DomainError, match="照片最多 2 张，已有 2 张"):
-        services.photo_add(actor=county_reporter, nomination=star_nomination, upload=photo_file(size=(2200, 1500)), caption="三")
+        services.photo_add(
+            actor=county_reporter,
+            nomination=star_nomination,
+            upload=photo_file(size=(2200, 1500)),
+            caption="三",
+        )
 
 
 def test_a_scan_must_be_a_pdf_whatever_its_name(advanced_unit, county_reporter, nominate):

@@ -43,7 +43,10 @@ def approved_by_city(advanced_unit, county_reporter, city_reviewer, nominate):
     nomination = nominate(county_reporter, advanced_unit)
     services.nomination_submit(actor=county_reporter, nomination=nomination, opinion="情况属实，同意推荐")
     services.nomination_decide(
-        actor=city_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND, comment="经审核，同意推荐"
+        actor=city_reviewer,
+        nomination=nomination,
+        action=DecisionAction.RECOMMEND,
+        comment="经审核，同意推荐",
     )
     nomination.refresh_from_db()
     return nomination
@@ -107,7 +110,13 @@ def test_summary_tables_keep_the_recommendation_order(jilin, nominate, tree):
         people.append(nomination)
     for nomination in (people[2], people[0]):  # the city recommends 孙三 first, then 赵一
         services.nomination_decide(actor=city, nomination=nomination, action=DecisionAction.RECOMMEND)
-    services.sheet_save(actor=city, requirement=requirement, unit=unit(CITY), contact_name="周老师", contact_phone="0431-88880000")
+    services.sheet_save(
+        actor=city,
+        requirement=requirement,
+        unit=unit(CITY),
+        contact_name="周老师",
+        contact_phone="0431-88880000",
+    )
     on = datetime.date(jilin.year, 10, 9)
     grid = documents.summary_form(requirement, unit(CITY), on=on)
     content = grid_to_docx(grid)

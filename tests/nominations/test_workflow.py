@@ -178,3 +178,44 @@ def test_a_city_forwards_only_as_many_as_its_quota(jilin, nominate, tree):
         services.level_reorder(
             actor=city, requirement=provincial, unit=unit(CITY), order=[nominations[2].pk, nominations[0].pk]
         )
+
+
+def test_selecting_reviewers_score_and_the_ranking_follows(jilin, nominate, tree):
+    import datetime
+
+    from learnweek.campaigns.models import RequirementKind
+    from learnweek.campaigns.services import requirement_create
+    from learnweek.orgs.models import UnitKind
+
+    requirement = requirement_create(
+        actor=None,
+        campaign=jilin,
+        kind=RequirementKind.ADVANCED_UNIT,
+        title="先进单位",
+        applies_to=[UnitKind.PREFECTURE],
+        deadline=datetime.date(jilin.year, 12, 31),
+        quota_per_unit=3,
+        scoring_criteria=[{"name": "事迹典型", "max": 60}, {"name": "材料规范", "max": 40}],
+    )
+    reporter = StaffFactory(unit=unit(CITY), roles=[Role.REPORTER])
+    first = nominate(reporter, requirement, name="甲社区学校")
+    second = nominate(reporter, requirement, name="乙老年大学")
+    for nomination in (first, second):
+        services.nomination_submit(actor=reporter, nomination=nomination)
+    judges = [StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER]) for _ in range(2)]
+    city_reviewer = StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
+    with pytest.raises(PermissionDenied, match="评分由吉林省的审核员进行"):
+        services.score_save(actor=city_reviewer, nomination=first, points={"事迹典型": 50, "材料规范": 30})
+    with pytest.raises(DomainError, match="“事迹典型”应在 0—60 分之间（填了 61）"):
+        services.score_save(actor=judges[0], nomination=first, points={"事迹典型": 61, "材料规范": 30})
+    services.score_save(actor=judges[0], nomination=first, points={"事迹典型": 40, "材料规范": 30})
+    services.score_save(actor=judges[1], nomination=first, points={"事迹典型": 44, "材料规范": 30})
+    services.score_save(actor=judges[0], nomination=second, points={"事迹典型": 55, "材料规范": 35})
+    rows = selectors.ranking(requirement, unit(PROVINCE), judges[0])
+    assert [(r.nomination.name, r.average, r.scores) for r in rows] == [
+        ("乙老年大学", 90.0, 1),
+        ("甲社区学校", 72.0, 2),
+    ]
+    assert float(rows[1].mine.total) == 70.0
+    counts = selectors.counts_by_unit(requirement, unit(PROVINCE))
+    assert (unit(CITY), 2, 3, None) in counts
