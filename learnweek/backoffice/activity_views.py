@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from learnweek.activities.exporters import Fubiao1Exporter, span_text
@@ -23,6 +20,7 @@ from learnweek.backoffice import activity_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.models import Campaign, CampaignStatus
 from learnweek.campaigns.selectors import campaigns_visible_to
+from learnweek.core.downloads import XLSX, download
 from learnweek.core.errors import DomainError, NotFound, RowErrors
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import scope_root, unit_get_visible
@@ -168,11 +166,7 @@ def activity_export(request):
     filters.demonstration = True if demonstration else None
     activities = activities_filtered(activities_visible_to(request.user), filters)
     exporter = Fubiao1Exporter(filters.campaign, unit, activities, demonstration=demonstration)
-    response = HttpResponse(
-        exporter.to_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename)}.xlsx"
-    return response
+    return download(exporter.to_xlsx(), f"{exporter.filename}.xlsx", XLSX)
 
 
 @staff_required

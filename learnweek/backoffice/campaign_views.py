@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -30,6 +27,7 @@ from learnweek.campaigns.selectors import (
     tasks_for_unit,
 )
 from learnweek.campaigns.tasks import send_reminders
+from learnweek.core.downloads import XLSX, download
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.nominations.kinds import NOMINATION_KINDS, is_nomination
 from learnweek.orgs.models import UnitKind
@@ -291,11 +289,7 @@ def board(request, pk):
 def board_export(request, pk):
     requirement = requirement_get_visible(request.user, pk)
     exporter = BoardExporter(board_for(request.user, requirement, request.GET.get("under")))
-    response = HttpResponse(
-        exporter.to_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename)}.xlsx"
-    return response
+    return download(exporter.to_xlsx(), f"{exporter.filename}.xlsx", XLSX)
 
 
 @staff_required

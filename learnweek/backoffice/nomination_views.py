@@ -3,30 +3,20 @@ record, decisions, order, photos, stamped scans, the forms to download, and scor
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from learnweek.backoffice import nomination_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
+from learnweek.core.downloads import DOCX, XLSX, ZIP, download
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, selectors, services
 from learnweek.nominations.kinds import is_nomination, spec_for
 from learnweek.nominations.models import DecisionAction, NominationPhoto, NominationState
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _nomination_requirement(user, pk):
@@ -210,7 +200,7 @@ def nomination_act(request, pk):
 def nomination_docx(request, pk):
     nomination = selectors.nomination_get_visible(request.user, pk)
     grid = documents.nomination_form(nomination)
-    return _download(
+    return download(
         grid_to_docx(grid), f"{nomination.name}-{spec_for(nomination.requirement).form_name}.docx", DOCX
     )
 
@@ -237,9 +227,9 @@ def level_summary(request, pk, fmt):
     grid = documents.summary_form(upward, unit)
     name = f"{unit.name}-{spec_for(upward).noun}汇总表"
     if fmt == "xlsx":
-        return _download(grid_to_xlsx(grid, sheet_title=spec_for(upward).noun), f"{name}.xlsx", XLSX)
+        return download(grid_to_xlsx(grid, sheet_title=spec_for(upward).noun), f"{name}.xlsx", XLSX)
     if fmt == "docx":
-        return _download(grid_to_docx(grid), f"{name}.docx", DOCX)
+        return download(grid_to_docx(grid), f"{name}.docx", DOCX)
     raise NotFound()
 
 
@@ -315,4 +305,4 @@ def unit_package(request, slug):
     if unit is None:
         raise NotFound()
     content = documents.package_zip(campaign, unit)
-    return _download(content, documents.package_name(campaign, unit), "application/zip")
+    return download(content, documents.package_name(campaign, unit), ZIP)

@@ -3,10 +3,9 @@ totals, the table by child unit with its chart, exports, and submitting upward."
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from learnweek.activities.exporters import span_text
 from learnweek.backoffice import stats_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
+from learnweek.core.downloads import DOCX, XLSX, download
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import unit_get_by_code, unit_get_visible
@@ -39,8 +39,6 @@ from learnweek.stats.selectors import (
 )
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _context(request, slug):
@@ -197,9 +195,7 @@ def stats_export(request, slug, fmt):
         stats_table(campaign, unit), header_for(campaign, unit), with_platform=asks_platform(campaign, unit)
     )
     body, content_type = (exporter.to_xlsx(), XLSX) if fmt == "xlsx" else (exporter.to_docx(), DOCX)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exporter.filename)}.{fmt}"
-    return response
+    return download(body, f"{exporter.filename}.{fmt}", content_type)
 
 
 def _drill_args(request, campaign, unit):

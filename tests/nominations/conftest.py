@@ -14,7 +14,12 @@ from PIL import Image
 
 from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
-from learnweek.campaigns.services import campaign_create, campaign_set_status, requirement_create
+from learnweek.campaigns.services import (
+    campaign_create,
+    campaign_derive,
+    campaign_set_status,
+    requirement_create,
+)
 from learnweek.nominations import services
 from learnweek.orgs.models import UnitKind
 from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
@@ -41,27 +46,67 @@ def jilin(tree):
     return campaign
 
 
-def _requirement(campaign, kind, **rules):
-    return requirement_create(
-        actor=None,
-        campaign=campaign,
-        kind=kind,
-        title=f"活动周工作{RequirementKind(kind).label}",
-        applies_to=[UnitKind.COUNTY, UnitKind.INSTITUTION],
-        deadline=datetime.date(YEAR, 12, 31),
-        quota_per_unit=1,
-        **rules,
-    )
+def make_requirement(campaign, kind, **values):
+    """A nomination requirement of ``campaign``: by default, as Jilin asked in 2023, one per
+    county, university or related unit, due at the end of the year."""
+    defaults = {
+        "title": f"活动周工作{RequirementKind(kind).label}",
+        "applies_to": [UnitKind.COUNTY, UnitKind.INSTITUTION],
+        "deadline": datetime.date(campaign.year, 12, 31),
+        "quota_per_unit": 1,
+    }
+    return requirement_create(actor=None, campaign=campaign, kind=kind, **(defaults | values))
 
 
 @pytest.fixture
 def advanced_unit(jilin):
-    return _requirement(jilin, RequirementKind.ADVANCED_UNIT)
+    return make_requirement(jilin, RequirementKind.ADVANCED_UNIT)
 
 
 @pytest.fixture
 def advanced_individual(jilin):
-    return _requirement(jilin, RequirementKind.ADVANCED_INDIVIDUAL)
+    return make_requirement(jilin, RequirementKind.ADVANCED_INDIVIDUAL)
+
+
+@pytest.fixture
+def city_cascade(jilin):
+    """The province asks each city for 2 advanced units; Changchun passes the requirement down
+    to its districts, 1 each, with an earlier deadline. Returns (provincial, local)."""
+    provincial = make_requirement(
+        jilin,
+        RequirementKind.ADVANCED_UNIT,
+        title="先进单位",
+        applies_to=[UnitKind.PREFECTURE],
+        quota_per_unit=2,
+    )
+    city_campaign = campaign_derive(actor=None, parent=jilin, unit=unit(CITY))
+    campaign_set_status(actor=None, campaign=city_campaign, status=CampaignStatus.PUBLISHED)
+    local = make_requirement(
+        city_campaign,
+        RequirementKind.ADVANCED_UNIT,
+        parent_requirement=provincial,
+        title="先进单位（市级收集）",
+        applies_to=[UnitKind.COUNTY],
+        deadline=datetime.date(jilin.year, 12, 1),
+    )
+    return provincial, local
+
+
+@pytest.fixture
+def submitted_by_districts(city_cascade, nominate):
+    """One nomination handed in by each of the given districts of Changchun under the city's
+    requirement, in that order."""
+
+    def make(codes):
+        made = []
+        for code in codes:
+            reporter = StaffFactory(unit=unit(code), roles=[Role.REPORTER])
+            nomination = nominate(reporter, city_cascade[1], name=f"{unit(code).name}社区学校")
+            services.nomination_submit(actor=reporter, nomination=nomination)
+            made.append(nomination)
+        return made
+
+    return make
 
 
 @pytest.fixture

@@ -60,41 +60,9 @@ def test_simultaneous_submissions_of_one_unit_take_one_place(advanced_unit, nomi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_recommendations_of_a_city_stay_within_its_quota(jilin, nominate):
+def test_simultaneous_recommendations_of_a_city_stay_within_its_quota(submitted_by_districts):
     """The city may forward 2; six reviewers of the city recommend six nominees at once."""
-    import datetime
-
-    from learnweek.campaigns.models import RequirementKind
-    from learnweek.campaigns.services import campaign_derive, campaign_set_status, requirement_create
-    from learnweek.orgs.models import UnitKind
-
-    provincial = requirement_create(
-        actor=None,
-        campaign=jilin,
-        kind=RequirementKind.ADVANCED_UNIT,
-        title="先进单位",
-        applies_to=[UnitKind.PREFECTURE],
-        deadline=datetime.date(jilin.year, 12, 31),
-        quota_per_unit=2,
-    )
-    city_campaign = campaign_derive(actor=None, parent=jilin, unit=unit(CITY))
-    campaign_set_status(actor=None, campaign=city_campaign, status="published")
-    local = requirement_create(
-        actor=None,
-        campaign=city_campaign,
-        parent_requirement=provincial,
-        kind=RequirementKind.ADVANCED_UNIT,
-        title="先进单位（市级收集）",
-        applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 1),
-        quota_per_unit=1,
-    )
-    nominations = []
-    for code in ("220102", "220103", "220104", "220105", "220106", "220112"):
-        reporter = StaffFactory(unit=unit(code), roles=[Role.REPORTER])
-        nomination = nominate(reporter, local, name=f"{code}社区学校")
-        services.nomination_submit(actor=reporter, nomination=nomination)
-        nominations.append(nomination)
+    nominations = submitted_by_districts(["220102", "220103", "220104", "220105", "220106", "220112"])
     reviewers = [StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER]) for _ in nominations]
     calls = [
         (lambda r=r, n=n: services.nomination_decide(actor=r, nomination=n, action=DecisionAction.RECOMMEND))

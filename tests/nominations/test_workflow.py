@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from learnweek.accounts.models import Role
+from learnweek.campaigns.models import RequirementKind
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.nominations import selectors, services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
+from learnweek.orgs.models import UnitKind
 from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
+from tests.nominations.conftest import make_requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -117,44 +120,13 @@ def test_a_declined_nomination_stops_and_frees_the_place(
     assert Nomination.objects.get(pk=second.pk).state == NominationState.IN_REVIEW
 
 
-def test_a_city_forwards_only_as_many_as_its_quota(jilin, nominate, tree):
+def test_a_city_forwards_only_as_many_as_its_quota(city_cascade, submitted_by_districts):
     """The province asks each city for 2; the city passes the requirement down to its districts,
     1 each. Three districts nominate; the city recommends two and is refused the third."""
-    import datetime
-
-    from learnweek.campaigns.models import RequirementKind
-    from learnweek.campaigns.services import campaign_derive, campaign_set_status, requirement_create
-    from learnweek.orgs.models import UnitKind
-
-    provincial = requirement_create(
-        actor=None,
-        campaign=jilin,
-        kind=RequirementKind.ADVANCED_UNIT,
-        title="先进单位",
-        applies_to=[UnitKind.PREFECTURE],
-        deadline=datetime.date(jilin.year, 12, 31),
-        quota_per_unit=2,
-    )
-    city_campaign = campaign_derive(actor=None, parent=jilin, unit=unit(CITY))
-    campaign_set_status(actor=None, campaign=city_campaign, status="published")
-    local = requirement_create(
-        actor=None,
-        campaign=city_campaign,
-        parent_requirement=provincial,
-        kind=RequirementKind.ADVANCED_UNIT,
-        title="先进单位（市级收集）",
-        applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 1),
-        quota_per_unit=1,
-    )
+    provincial, local = city_cascade
     city = StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
     province = StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
-    nominations = []
-    for code in ("220102", "220103", "220104"):
-        reporter = StaffFactory(unit=unit(code), roles=[Role.REPORTER])
-        nomination = nominate(reporter, local, name=f"{unit(code).name}社区学校")
-        services.nomination_submit(actor=reporter, nomination=nomination)
-        nominations.append(nomination)
+    nominations = submitted_by_districts(["220102", "220103", "220104"])
     view = selectors.level_view(local, unit(CITY))
     assert len(view.queue) == 3 and view.forward_quota == 2
     services.nomination_decide(actor=city, nomination=nominations[2], action=DecisionAction.RECOMMEND)
@@ -181,19 +153,10 @@ def test_a_city_forwards_only_as_many_as_its_quota(jilin, nominate, tree):
 
 
 def test_selecting_reviewers_score_and_the_ranking_follows(jilin, nominate, tree):
-    import datetime
-
-    from learnweek.campaigns.models import RequirementKind
-    from learnweek.campaigns.services import requirement_create
-    from learnweek.orgs.models import UnitKind
-
-    requirement = requirement_create(
-        actor=None,
-        campaign=jilin,
-        kind=RequirementKind.ADVANCED_UNIT,
-        title="先进单位",
+    requirement = make_requirement(
+        jilin,
+        RequirementKind.ADVANCED_UNIT,
         applies_to=[UnitKind.PREFECTURE],
-        deadline=datetime.date(jilin.year, 12, 31),
         quota_per_unit=3,
         scoring_criteria=[{"name": "事迹典型", "max": 60}, {"name": "材料规范", "max": 40}],
     )
