@@ -281,7 +281,7 @@ def board(request, pk):
     return render(
         request,
         "backoffice/campaigns/board.html",
-        {"board": data, "requirement": requirement},
+        {"board": data, "requirement": requirement, "is_nomination": is_nomination(requirement)},
     )
 
 
