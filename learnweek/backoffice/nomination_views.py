@@ -124,7 +124,7 @@ def nomination_detail(request, pk):
         "photo_form": forms.PhotoForm(),
         "scan_form": forms.ScanForm(),
         "Action": DecisionAction,
-        "criteria": requirement.scoring_criteria if chain[-1].unit.pk == nomination.at_unit_id else [],
+        "criteria": services.criteria_for(nomination) if chain[-1].unit.pk == nomination.at_unit_id else [],
     }
     return render(request, "backoffice/nominations/detail.html", context)
 
@@ -180,7 +180,7 @@ def nomination_act(request, pk):
         elif action == "score":
             points = {
                 c["name"]: request.POST.get(f"score-{i}", "")
-                for i, c in enumerate(nomination.requirement.scoring_criteria)
+                for i, c in enumerate(services.criteria_for(nomination))
             }
             services.score_save(
                 actor=request.user,

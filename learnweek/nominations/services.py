@@ -336,24 +336,22 @@ def nomination_decide(
     rank = None
     if action == DecisionAction.RECOMMEND:
         stage = stage_of(nomination, level)
+        if stage is None:
+            raise DomainError(f"{level.name}不在“{nomination.name}”的审核链上。", code="bad_state")
         after = next_stage(nomination, level)
-        if stage is not None and after is not None:
-            _lock_level(level)
-            forwarded = [n for n in level_list(level, stage.requirement) if n.unit_id != level.pk]
-            if stage.quota is not None and level_count(level, stage.requirement) >= stage.quota:
-                raise _quota_refusal(level, stage.requirement, stage.quota, [n.name for n in forwarded])
-            rank = len(forwarded) + 1
+        _lock_level(level)
+        forwarded = [n for n in level_list(level, stage.requirement) if n.unit_id != level.pk]
+        if (
+            after is not None
+            and stage.quota is not None
+            and level_count(level, stage.requirement) >= stage.quota
+        ):
+            raise _quota_refusal(level, stage.requirement, stage.quota, [n.name for n in forwarded])
+        rank = len(forwarded) + 1  # the level's list grows at its end; it may reorder it
+        if after is not None:
             nomination.at_unit = after.unit
             nomination.reached_depth = after.unit.depth
-        else:
-            rank = (
-                Decision.objects.filter(
-                    unit=level,
-                    action=DecisionAction.RECOMMEND,
-                    nomination__requirement=nomination.requirement,
-                ).count()
-                + 1
-            )
+        else:  # the selecting level: selected
             nomination.state = NominationState.APPROVED
             nomination.at_unit = None
         comment = comment or "同意推荐"

@@ -218,3 +218,20 @@ def test_a_requirement_page_of_another_kind_is_not_a_nomination_page(client, jil
     client.force_login(county_reporter)
     assert client.get(reverse("backoffice:nominations", args=[other.pk])).status_code == 404
     assert COUNTY == county_reporter.unit.code
+
+
+def test_the_nominating_unit_orders_its_nominees_on_its_page(client, jilin, county_reporter, nominate):
+    from tests.nominations.conftest import make_requirement
+
+    requirement = make_requirement(jilin, RequirementKind.ADVANCED_UNIT, quota_per_unit=3)
+    first = nominate(county_reporter, requirement, name="甲社区学校")
+    second = nominate(county_reporter, requirement, name="乙老年大学")
+    client.force_login(county_reporter)
+    client.post(
+        reverse("backoffice:nomination_move", args=[requirement.pk]), {"nomination": second.pk, "direction": "up"}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.rank, first.rank) == (1, 2)
+    page = client.get(reverse("backoffice:nominations", args=[requirement.pk])).content.decode()
+    assert page.index("乙老年大学") < page.index("甲社区学校")
