@@ -190,6 +190,7 @@ class Task:
     requirement: Requirement
     submission: Submission | None
     today: datetime.date
+    unit: Unit | None = None
 
     @property
     def campaign(self) -> Campaign:
@@ -203,12 +204,25 @@ class Task:
     def overdue_days(self) -> int:
         return max(0, -self.days_left)
 
+    def _sourced(self) -> tuple[str, str] | None:
+        """The state and label from the requirement's own board source (nominations)."""
+        source = _BOARD_SOURCES.get(self.requirement.kind)
+        if source is None or self.unit is None:
+            return None
+        return source(self.requirement, [self.unit], self.today).get(self.unit.pk)
+
     @property
     def state_label(self) -> str:
+        sourced = self._sourced()
+        if sourced is not None:
+            return sourced[1]
         return board_state_label(self.requirement, self.submission, self.today)
 
     @property
     def is_done(self) -> bool:
+        sourced = self._sourced()
+        if sourced is not None:
+            return sourced[0] in ("submitted", "approved")
         return self.submission is not None and self.submission.state in HANDED_IN
 
 
@@ -231,7 +245,7 @@ def tasks_for_unit(unit: Unit, *, on: datetime.date | None = None) -> list[Task]
     replaced = {r.parent_requirement_id for r in candidates if r.parent_requirement_id is not None}
     wanted = [r for r in candidates if r.pk not in replaced]
     submissions = {s.requirement_id: s for s in Submission.objects.filter(unit=unit, requirement__in=wanted)}
-    return [Task(requirement=r, submission=submissions.get(r.pk), today=on) for r in wanted]
+    return [Task(requirement=r, submission=submissions.get(r.pk), today=on, unit=unit) for r in wanted]
 
 
 # -- the completeness board --------------------------------------------------------------------

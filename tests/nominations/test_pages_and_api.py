@@ -228,10 +228,22 @@ def test_the_nominating_unit_orders_its_nominees_on_its_page(client, jilin, coun
     second = nominate(county_reporter, requirement, name="乙老年大学")
     client.force_login(county_reporter)
     client.post(
-        reverse("backoffice:nomination_move", args=[requirement.pk]), {"nomination": second.pk, "direction": "up"}
+        reverse("backoffice:nomination_move", args=[requirement.pk]),
+        {"nomination": second.pk, "direction": "up"},
     )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (second.rank, first.rank) == (1, 2)
     page = client.get(reverse("backoffice:nominations", args=[requirement.pk])).content.decode()
     assert page.index("乙老年大学") < page.index("甲社区学校")
+
+
+def test_my_tasks_count_the_nominees_handed_in(client, advanced_unit, county_reporter, nominate):
+    client.force_login(county_reporter)
+    nomination = nominate(county_reporter, advanced_unit)
+    assert "草稿" in client.get(reverse("backoffice:tasks")).content.decode()
+    services.nomination_submit(actor=county_reporter, nomination=nomination)
+    page = client.get(reverse("backoffice:tasks")).content.decode()
+    assert "已报 1 项" in page
+    response = client.get(reverse("backoffice:submission_edit", args=[advanced_unit.pk]))
+    assert response["Location"] == reverse("backoffice:nominations", args=[advanced_unit.pk])
