@@ -343,7 +343,7 @@ def board_states(
             else:
                 drafts.add(unit_id)
         # Passed on by a listed unit above it (the level that gathered from below).
-        for length in range(4, len(path), 4):
+        for length in range(Unit.steplen, len(path), Unit.steplen):
             above = wanted.get(path[:length])
             if above is not None and state in HANDED_IN and reached < above.depth:
                 handed[above.pk] += 1
