@@ -8,15 +8,20 @@ import hashlib
 import io
 import os
 import unicodedata
+import uuid
 import warnings
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TypeVar
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from learnweek.core.errors import DomainError
+from learnweek.core.models import StoredPhoto
 
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
 # Above this many pixels a photo is refused before it is decoded (a decompression bomb: a small
@@ -175,3 +180,66 @@ def check_pdf(upload: IO[bytes], *, label: str = "扫描件") -> CheckedPdf:
     if pages < 1:
         raise DomainError(f"{label}没有页面。", code="not_pdf")
     return CheckedPdf(content=content, name=name, pages=pages, sha256=hashlib.sha256(content).hexdigest())
+
+
+P = TypeVar("P", bound=StoredPhoto)
+
+
+def photo_store(
+    model: type[P],
+    existing: QuerySet[P],
+    upload: IO[bytes],
+    *,
+    caption: str,
+    min_long_side: int | None = None,
+    max_count: int | None = None,
+    **owner: object,
+) -> P:
+    """Check and keep one photo of an owner (``owner``: the model's foreign key to it) whose
+    photos so far are ``existing``: a caption that names the scene, the owner's limit, the photo
+    itself (``check_photo``), and no second copy of the same file. Writes the original, the
+    public copy and the thumbnail through Django's storage API."""
+    caption = caption.strip()
+    if not caption:
+        raise DomainError("请为照片写一句说明（照片名称体现活动场景或内容）。", code="caption_required")
+    if len(caption) > 100:
+        raise DomainError(f"照片说明最多 100 字（现有 {len(caption)} 字）。", code="caption_too_long")
+    count = existing.count()
+    if max_count is not None and count >= max_count:
+        raise DomainError(f"照片最多 {max_count} 张，已有 {count} 张。", code="too_many_photos")
+    photo = check_photo(upload, min_long_side=min_long_side)
+    same = existing.filter(sha256=photo.sha256).first()
+    if same is not None:
+        raise DomainError(f"照片“{photo.name}”与已上传的“{same.caption}”是同一张。", code="duplicate_photo")
+    stem = uuid.uuid4().hex
+    record = model(
+        caption=caption,
+        original_name=photo.name,
+        width=photo.width,
+        height=photo.height,
+        size=photo.size,
+        sha256=photo.sha256,
+        position=count,
+        **owner,
+    )
+    record.original.save(f"{stem}.{photo.extension}", ContentFile(photo.content), save=False)
+    record.public.save(f"{stem}.jpg", ContentFile(public_copy(photo.content)), save=False)
+    record.thumb.save(
+        f"{stem}-thumb.jpg", ContentFile(public_copy(photo.content, long_side=THUMB_LONG_SIDE)), save=False
+    )
+    record.save()
+    return record
+
+
+def photo_delete(photo: StoredPhoto) -> None:
+    """Delete the record now and its files once the transaction commits."""
+    files = [
+        (field.storage, field.name) for field in (photo.original, photo.public, photo.thumb) if field.name
+    ]
+    photo.delete()
+
+    def delete_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from learnweek.campaigns.models import Requirement
+from learnweek.core.models import StoredPhoto
 from learnweek.orgs.models import Unit
 
 
@@ -126,27 +127,15 @@ class Decision(models.Model):
         return f"{self.unit} {self.get_action_display()}"
 
 
-class NominationPhoto(models.Model):
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="photos")
-    original = models.FileField("原图", upload_to="nominations/photos/%Y/")
-    public = models.FileField("展示图", upload_to="nominations/public/%Y/")
-    thumb = models.FileField("缩略图", upload_to="nominations/public/%Y/")
-    caption = models.CharField("说明", max_length=100)
-    original_name = models.CharField(max_length=120)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    position = models.PositiveSmallIntegerField(default=0)
+class NominationPhoto(StoredPhoto):
+    FOLDER = "nominations"
 
-    class Meta:
-        ordering = ["position", "pk"]
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(StoredPhoto.Meta):
         constraints = [
             models.UniqueConstraint(fields=["nomination", "sha256"], name="nominations_photo_once")
         ]
-
-    def __str__(self) -> str:
-        return self.caption
 
 
 class NominationSheet(models.Model):

@@ -20,7 +20,7 @@ from learnweek.campaigns.rules import count_chars
 from learnweek.campaigns.selectors import require_campaign_role, requirement_applies_to
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.phones import is_phone_number
-from learnweek.core.uploads import THUMB_LONG_SIDE, check_pdf, check_photo, public_copy
+from learnweek.core.uploads import check_pdf, photo_delete, photo_store
 from learnweek.nominations.kinds import deeds_limit, is_nomination, spec_for
 from learnweek.nominations.models import (
     Decision,
@@ -430,38 +430,15 @@ def photo_add(
         raise DomainError(
             f"{spec_for(requirement).noun}的{spec_for(requirement).form_name}不附照片。", code="no_photos"
         )
-    caption = caption.strip()
-    if not caption:
-        raise DomainError("请为照片写一句说明（照片名称体现活动场景或内容）。", code="caption_required")
-    if len(caption) > 100:
-        raise DomainError(f"照片说明最多 100 字（现有 {len(caption)} 字）。", code="caption_too_long")
-    existing = nomination.photos.count()
-    if requirement.photo_max is not None and existing >= requirement.photo_max:
-        raise DomainError(
-            f"照片最多 {requirement.photo_max} 张，已有 {existing} 张。", code="too_many_photos"
-        )
-    photo = check_photo(upload, min_long_side=requirement.photo_min_long_side)
-    same = nomination.photos.filter(sha256=photo.sha256).first()
-    if same is not None:
-        raise DomainError(f"照片“{photo.name}”与已上传的“{same.caption}”是同一张。", code="duplicate_photo")
-    stem = uuid.uuid4().hex
-    record = NominationPhoto(
-        nomination=nomination,
+    return photo_store(
+        NominationPhoto,
+        nomination.photos.all(),
+        upload,
         caption=caption,
-        original_name=photo.name,
-        width=photo.width,
-        height=photo.height,
-        size=photo.size,
-        sha256=photo.sha256,
-        position=existing,
+        min_long_side=requirement.photo_min_long_side,
+        max_count=requirement.photo_max,
+        nomination=nomination,
     )
-    record.original.save(f"{stem}.{photo.extension}", ContentFile(photo.content), save=False)
-    record.public.save(f"{stem}.jpg", ContentFile(public_copy(photo.content)), save=False)
-    record.thumb.save(
-        f"{stem}-thumb.jpg", ContentFile(public_copy(photo.content, long_side=THUMB_LONG_SIDE)), save=False
-    )
-    record.save()
-    return record
 
 
 @transaction.atomic
@@ -469,16 +446,7 @@ def photo_remove(*, actor: User | None, photo: NominationPhoto) -> None:
     nomination = _lock(photo.nomination)
     require_campaign_role(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "删除照片")
     _require_editable(nomination)
-    files = [
-        (field.storage, field.name) for field in (photo.original, photo.public, photo.thumb) if field.name
-    ]
-    photo.delete()
-
-    def delete_files() -> None:
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(delete_files)
+    photo_delete(photo)
 
 
 @transaction.atomic
