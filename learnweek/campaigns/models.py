@@ -238,6 +238,9 @@ class Submission(models.Model):
     )
     title = models.CharField("标题", max_length=200, blank=True)
     body = models.TextField("正文", blank=True)
+    # The structured parts of a material (a work plan's website and liaison, a case's unit,
+    # publicity items), by the keys materials.rules knows for the requirement's kind.
+    details = models.JSONField("其他信息", default=dict, blank=True)
     first_submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
     is_late = models.BooleanField("逾期提交", default=False)

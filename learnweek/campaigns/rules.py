@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import regex
 
-from learnweek.campaigns.models import Requirement
+from learnweek.campaigns.models import Requirement, Submission
 
 _GRAPHEME = regex.compile(r"\X")
 
@@ -28,3 +30,22 @@ def text_problems(requirement: Requirement, *, title: str, body: str) -> list[st
     if requirement.body_max_chars is not None and body_len > requirement.body_max_chars:
         problems.append(f"正文不超过 {requirement.body_max_chars} 字（现有 {body_len} 字）")
     return problems
+
+
+# Kinds whose material is more than a title and a text (photos, cases, documents) add their own
+# checks at submission: kind -> function of (requirement, submission) giving problems.
+SubmitCheck = Callable[[Requirement, Submission], list[str]]
+_SUBMIT_CHECKS: dict[str, SubmitCheck] = {}
+
+
+def register_submit_check(kind: str, check: SubmitCheck) -> None:
+    _SUBMIT_CHECKS[kind] = check
+
+
+def submission_problems(submission: Submission) -> list[str]:
+    """Everything that keeps ``submission`` from being handed in under its requirement's rules."""
+    requirement = submission.requirement
+    check = _SUBMIT_CHECKS.get(requirement.kind)
+    if check is not None:
+        return check(requirement, submission)
+    return text_problems(requirement, title=submission.title, body=submission.body)

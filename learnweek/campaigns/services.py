@@ -25,7 +25,7 @@ from learnweek.campaigns.models import (
     SubmissionState,
     WeekSlot,
 )
-from learnweek.campaigns.rules import text_problems
+from learnweek.campaigns.rules import submission_problems
 from learnweek.campaigns.selectors import (
     applicable_units,
     campaign_lineage,
@@ -322,7 +322,13 @@ def _log(submission: Submission, actor: User | None, from_state: str, comment: s
 
 @transaction.atomic
 def submission_save(
-    *, actor: User | None, requirement: Requirement, unit: Unit, title: str = "", body: str = ""
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    unit: Unit,
+    title: str = "",
+    body: str = "",
+    details: dict[str, Any] | None = None,
 ) -> Submission:
     """Create or update the unit's draft. Refused once approved, until the reviewer reopens it."""
     _require_role(actor, requirement.campaign, unit, Role.REPORTER, "填报")
@@ -345,7 +351,9 @@ def submission_save(
             code="locked",
         )
     submission.title, submission.body = title.strip(), body.strip()
-    submission.save(update_fields=["title", "body", "updated_at"])
+    if details is not None:
+        submission.details = details
+    submission.save(update_fields=["title", "body", "details", "updated_at"])
     return submission
 
 
@@ -366,7 +374,7 @@ def submission_submit(
         raise DomainError(
             f"“{requirement.title}”已于 {requirement.deadline:%Y年%m月%d日} 截止，不再接收。", code="closed"
         )
-    problems = text_problems(requirement, title=submission.title, body=submission.body)
+    problems = submission_problems(submission)
     if problems:
         raise DomainError("不符合报送要求：" + "；".join(problems) + "。", code="rules")
     before = submission.state

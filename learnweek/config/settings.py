@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "learnweek.stats",
     "learnweek.registrations",
     "learnweek.nominations",
+    "learnweek.materials",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from learnweek.campaigns.models import RequirementKind
+from learnweek.campaigns.services import requirement_create
+from learnweek.orgs.models import UnitKind
+from tests.nominations.conftest import jilin, photo_file  # noqa: F401 - shared fixtures
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_material(jilin):  # noqa: F811
+    def make(kind, **rules):
+        defaults = {
+            "title": RequirementKind(kind).label,
+            "applies_to": [UnitKind.COUNTY],
+            "deadline": datetime.date(jilin.year, 12, 31),
+        }
+        return requirement_create(actor=None, campaign=jilin, kind=kind, **(defaults | rules))
+
+    return make
+
+
+@pytest.fixture
+def board(make_material):
+    """Jilin's exhibition board: title within 20 characters, about 500 characters, 6 photos."""
+    return make_material(
+        RequirementKind.EXHIBITION_BOARD,
+        title_max_chars=20,
+        body_min_chars=450,
+        body_max_chars=550,
+        photo_min=6,
+        photo_max=6,
+    )
+
+
+@pytest.fixture
+def summary(make_material):
+    return make_material(
+        RequirementKind.WORK_SUMMARY, body_min_chars=1500, photo_min=8, photo_max=8, cases_required=2
+    )
+
+
+def photos(count, start=0):
+    """``count`` different photos, 2000×1500 (different in size so their SHA-256 differ)."""
+    return [photo_file(f"现场{i}.jpg", size=(2000 + i, 1500)) for i in range(start, start + count)]
