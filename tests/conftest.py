@@ -3,7 +3,12 @@ level and role."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
 
 from learnweek.accounts.models import Role, User
 from learnweek.orgs.models import Unit
@@ -144,3 +149,37 @@ def make_resident(db):
         return User.objects.create_user(username=f"m{phone}", phone=phone, full_name=name)
 
     return make
+
+
+# -- campaigns with requirements to answer: nominations and materials ----------------------------
+
+YEAR = timezone.localdate().year  # a campaign of this year, its deadlines ahead
+
+
+@pytest.fixture
+def jilin(tree):
+    """Jilin's published campaign of this year, with no requirements yet."""
+    from learnweek.campaigns.models import CampaignStatus
+    from learnweek.campaigns.services import campaign_create, campaign_set_status
+
+    campaign = campaign_create(
+        actor=None,
+        issuing_unit=unit(PROVINCE),
+        year=YEAR,
+        slug="jl-nom",
+        title=f"{YEAR}年吉林省全民终身学习活动",
+    )
+    campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
+    return campaign
+
+
+def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def pdf_file(name="申报表盖章.pdf"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(buffer, format="PDF")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from learnweek.accounts.models import Role
 from learnweek.backoffice import campaign_forms as forms
 from learnweek.backoffice.guards import staff_required
+from learnweek.backoffice.material_forms import MaterialForm
+from learnweek.backoffice.material_views import material_context
 from learnweek.backoffice.stats_views import stats_submission_context
 from learnweek.campaigns import services
 from learnweek.campaigns.exporters import BoardExporter
@@ -27,8 +29,11 @@ from learnweek.campaigns.selectors import (
     tasks_for_unit,
 )
 from learnweek.campaigns.tasks import send_reminders
-from learnweek.core.downloads import XLSX, download
+from learnweek.core.downloads import XLSX, ZIP, download
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.materials.documents import package_zip as materials_zip
+from learnweek.materials.rules import is_material
+from learnweek.materials.services import material_save
 from learnweek.nominations.kinds import NOMINATION_KINDS, is_nomination
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
@@ -206,16 +211,28 @@ def submission_edit(request, pk):
     if is_nomination(requirement):  # several nominees, each with its own form and review
         return redirect("backoffice:nominations", pk=requirement.pk)
     submission = requirement.submissions.filter(unit=unit).first()
-    form = forms.SubmissionForm(
-        request.POST or None,
-        initial={"title": submission.title, "body": submission.body} if submission else None,
-    )
+    material = is_material(requirement)
+    form: forms.SubmissionForm | MaterialForm
+    if material:  # photos, cases and documents are added on the material's page
+        form = MaterialForm(
+            request.POST or None, requirement=requirement, initial=MaterialForm.initial_for(submission)
+        )
+    else:
+        form = forms.SubmissionForm(
+            request.POST or None,
+            initial={"title": submission.title, "body": submission.body} if submission else None,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                submission = services.submission_save(
-                    actor=request.user, requirement=requirement, unit=unit, **form.cleaned_data
-                )
+                if isinstance(form, MaterialForm):
+                    submission = material_save(
+                        actor=request.user, requirement=requirement, unit=unit, **form.values()
+                    )
+                else:
+                    submission = services.submission_save(
+                        actor=request.user, requirement=requirement, unit=unit, **form.cleaned_data
+                    )
                 if "submit" in request.POST:
                     services.submission_submit(actor=request.user, submission=submission)
         except DomainError as exc:
@@ -245,6 +262,8 @@ def submission_detail(request, pk):
     }
     if submission.requirement.kind == RequirementKind.STATISTICS:
         context |= stats_submission_context(submission)
+    elif is_material(submission.requirement):
+        context |= material_context(submission, request.user)
     return render(request, "backoffice/campaigns/submission_detail.html", context)
 
 
@@ -349,3 +368,16 @@ def week_slots(request, slug):
         and is_within(scope_root(request.user), campaign.issuing_unit),
     }
     return render(request, "backoffice/campaigns/weeks.html", context)
+
+
+@staff_required
+def materials_package(request, slug):
+    """The user's unit's materials of the campaign's year in one zip (Word files, photos named
+    序号-说明.jpg, documents), or a unit below it with ``?unit=``."""
+    campaign = campaign_get_visible(request.user, slug)
+    code = request.GET.get("unit")
+    unit = unit_get_visible(request.user, code) if code else request.user.unit
+    if unit is None:
+        raise NotFound()
+    content = materials_zip(campaign, unit.pk)
+    return download(content, f"{unit.name}-{campaign.year}-报送材料.zip", ZIP)

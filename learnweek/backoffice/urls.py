@@ -2,6 +2,7 @@ from django.urls import path
 
 from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
+from learnweek.backoffice import material_views as mv
 from learnweek.backoffice import nomination_views as nv
 from learnweek.backoffice import registration_views as rv
 from learnweek.backoffice import stats_views as sv
@@ -78,4 +79,21 @@ urlpatterns = [
     path("campaigns/<slug:slug>/nominations.zip", nv.unit_package, name="nomination_package"),
     path("submissions/<int:pk>/", cv.submission_detail, name="submission"),
     path("submissions/<int:pk>/review/", cv.submission_review, name="submission_review"),
+    path("submissions/<int:pk>/material/", mv.material_act, name="material_act"),
+    path(
+        "submissions/<int:pk>/photos/<int:item>/", mv.material_file, {"what": "photo"}, name="material_photo"
+    ),
+    path(
+        "submissions/<int:pk>/photos/<int:item>/thumb/",
+        mv.material_file,
+        {"what": "thumb"},
+        name="material_thumb",
+    ),
+    path(
+        "submissions/<int:pk>/documents/<int:item>/",
+        mv.material_file,
+        {"what": "document"},
+        name="material_document",
+    ),
+    path("campaigns/<slug:slug>/materials.zip", cv.materials_package, name="materials_package"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learnweek.public import activity_views, resident_views, showcase_views, views
+from learnweek.public import activity_views, exhibition_views, resident_views, showcase_views, views
 
 app_name = "public"
 
@@ -19,6 +19,19 @@ urlpatterns = [
     path("me/", resident_views.me, name="me"),
     path("me/registrations/<int:pk>/cancel/", resident_views.cancel, name="cancel"),
     path("elder/", resident_views.elder_toggle, name="elder"),
+    path("exhibition/", exhibition_views.exhibition, name="exhibition"),
+    path("exhibition/<int:pk>/", exhibition_views.exhibition_board, name="exhibition_board"),
+    path(
+        "exhibition/<int:pk>/photos/<int:photo>.jpg",
+        exhibition_views.exhibition_photo,
+        name="exhibition_photo",
+    ),
+    path(
+        "exhibition/<int:pk>/photos/<int:photo>/thumb.jpg",
+        exhibition_views.exhibition_photo,
+        {"size": "thumb"},
+        name="exhibition_thumb",
+    ),
     path("showcase/", showcase_views.showcase_list, name="showcase"),
     path("showcase/<int:pk>/", showcase_views.showcase_detail, name="showcase_item"),
     path("showcase/<int:pk>/photos/<int:photo>.jpg", showcase_views.showcase_photo, name="showcase_photo"),

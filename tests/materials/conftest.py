@@ -7,7 +7,7 @@ import pytest
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.services import requirement_create
 from learnweek.orgs.models import UnitKind
-from tests.nominations.conftest import jilin, photo_file  # noqa: F401 - shared fixtures
+from tests.conftest import photo_file
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +16,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def make_material(jilin):  # noqa: F811
+def make_material(jilin):
     def make(kind, **rules):
         defaults = {
             "title": RequirementKind(kind).label,

@@ -5,17 +5,12 @@ campaign asking each province for 3 to 5 learning stars."""
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
 from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
-    campaign_create,
     campaign_derive,
     campaign_set_status,
     requirement_create,
@@ -25,25 +20,10 @@ from learnweek.orgs.models import UnitKind
 from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
 from tests.factories import StaffFactory
 
-YEAR = timezone.localdate().year  # a campaign of this year, its deadlines ahead
-
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def jilin(tree):
-    campaign = campaign_create(
-        actor=None,
-        issuing_unit=unit(PROVINCE),
-        year=YEAR,
-        slug="jl-nom",
-        title=f"{YEAR}年吉林省全民终身学习活动",
-    )
-    campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
-    return campaign
 
 
 def make_requirement(campaign, kind, **values):
@@ -172,15 +152,3 @@ def nominate():
         )
 
     return make
-
-
-def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def pdf_file(name="申报表盖章.pdf"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 800), "white").save(buffer, format="PDF")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

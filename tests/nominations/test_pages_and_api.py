@@ -14,9 +14,9 @@ from learnweek.campaigns.services import campaign_create, campaign_set_status, r
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
-from tests.conftest import COUNTY, PROVINCE, unit
+from tests.conftest import COUNTY, PROVINCE, YEAR, photo_file, unit
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES, YEAR, photo_file
+from tests.nominations.conftest import PERSON_VALUES
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,100 @@
+"""A unit's submission package: every material it handed in for a campaign's year, each as a
+Word document (title, text, details, cases, photo captions) with its photos named
+``序号-说明.jpg`` as the notices ask and its attached documents — one zip a reviewer who still
+works offline can open."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from learnweek.campaigns.models import Campaign, Submission
+from learnweek.campaigns.selectors import campaign_family
+from learnweek.core.uploads import safe_name
+from learnweek.materials.rules import DETAILS, MATERIAL_KINDS
+
+
+def material_docx(submission: Submission) -> bytes:
+    requirement = submission.requirement
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(12)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(submission.title or requirement.title)
+    run.bold = True
+    run.font.size = Pt(16)
+    document.add_paragraph(f"{requirement.title} · {submission.unit.name} · {submission.get_state_display()}")
+    details = submission.details or {}
+    for detail in DETAILS.get(requirement.kind, ()):
+        if details.get(detail.name):
+            document.add_paragraph(f"{detail.label}：{details[detail.name]}")
+    for paragraph in submission.body.splitlines():
+        if paragraph.strip():
+            document.add_paragraph(paragraph.strip()).paragraph_format.first_line_indent = Pt(24)
+    for number, item in enumerate(details.get("items") or [], start=1):
+        line = f"{number}. 【{item.get('type', '')}】{item.get('title', '')}"
+        extras = [item.get("medium"), item.get("date"), item.get("url")]
+        document.add_paragraph(line + "　" + "　".join(str(e) for e in extras if e))
+    for number, case in enumerate(submission.cases.all(), start=1):
+        document.add_paragraph().add_run(f"典型案例{number}：{case.title}").bold = True
+        for paragraph in case.body.splitlines():
+            if paragraph.strip():
+                document.add_paragraph(paragraph.strip()).paragraph_format.first_line_indent = Pt(24)
+    photos = list(submission.photos.all())
+    if photos:
+        document.add_paragraph().add_run("照片").bold = True
+        for number, photo in enumerate(photos, start=1):
+            document.add_paragraph(f"{number}. {photo.caption}（{photo.width}×{photo.height}）")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    path: str
+    content: bytes
+
+
+def unit_materials(campaign: Campaign, unit_id: int) -> list[Submission]:
+    """The unit's materials in the campaign's year, soonest deadline first."""
+    return list(
+        Submission.objects.filter(
+            unit_id=unit_id,
+            requirement__campaign__in=campaign_family(campaign),
+            requirement__kind__in=MATERIAL_KINDS,
+        )
+        .select_related("requirement", "unit")
+        .order_by("requirement__deadline", "requirement__position", "pk")
+    )
+
+
+def package_files(campaign: Campaign, unit_id: int) -> Iterator[PackageFile]:
+    for number, submission in enumerate(unit_materials(campaign, unit_id), start=1):
+        folder = safe_name(f"{number:02d}-{submission.requirement.title}", fallback=f"{number:02d}")
+        title = safe_name(submission.title or submission.requirement.title, fallback="材料")
+        yield PackageFile(f"{folder}/{title}.docx", material_docx(submission))
+        for i, photo in enumerate(submission.photos.all(), start=1):
+            name = safe_name(f"{i}-{photo.caption}.{photo.extension}", fallback=f"{i}.{photo.extension}")
+            with photo.original.open("rb") as handle:
+                yield PackageFile(f"{folder}/{name}", handle.read())
+        for record in submission.files.all():
+            with record.file.open("rb") as handle:
+                yield PackageFile(f"{folder}/附件-{record.name}", handle.read())
+
+
+def package_zip(campaign: Campaign, unit_id: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in package_files(campaign, unit_id):
+            archive.writestr(item.path, item.content)
+    return buffer.getvalue()

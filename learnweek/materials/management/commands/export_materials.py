@@ -1,0 +1,37 @@
+"""learnweek export-materials --campaign SLUG --unit CODE -o FILE.zip"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from learnweek.campaigns.models import Campaign
+from learnweek.materials.documents import package_zip, unit_materials
+from learnweek.orgs.models import Unit
+
+
+class Command(BaseCommand):
+    help = "把一个单位在某年度活动中报送的全部材料（工作方案、展板素材、工作总结、典型案例、宣传材料）打包为 zip：每项材料一个 Word 文档，照片按“序号-说明.jpg”命名。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--campaign", required=True, help="年度活动标识（slug）")
+        parser.add_argument("--unit", required=True, help="单位代码")
+        parser.add_argument("-o", "--output", required=True, help="输出的 zip 文件")
+
+    def handle(self, *args, campaign: str, unit: str, output: str, **options):
+        try:
+            the_campaign = Campaign.objects.get(slug=campaign)
+        except Campaign.DoesNotExist as exc:
+            raise CommandError(f"没有标识为 {campaign} 的年度活动。") from exc
+        try:
+            the_unit = Unit.objects.get(code=unit)
+        except Unit.DoesNotExist as exc:
+            raise CommandError(f"没有代码为 {unit} 的单位。") from exc
+        materials = unit_materials(the_campaign, the_unit.pk)
+        if not materials:
+            raise CommandError(f"{the_unit.name}在“{the_campaign.title}”中没有报送材料。")
+        target = Path(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(package_zip(the_campaign, the_unit.pk))
+        self.stdout.write(f"已打包 {the_unit.name}的 {len(materials)} 项材料：{target}")

@@ -1,0 +1,48 @@
+"""Reads of materials for the public side: the 成果展 (approved exhibition boards)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from learnweek.campaigns.models import CampaignStatus, RequirementKind, Submission, SubmissionState
+from learnweek.core.errors import NotFound
+from learnweek.orgs.models import Unit
+
+
+def exhibition_boards(*, year: int | None = None, province: Unit | None = None) -> QuerySet[Submission]:
+    """Approved exhibition boards of published campaigns, a region's units together."""
+    boards = Submission.objects.filter(
+        requirement__kind=RequirementKind.EXHIBITION_BOARD,
+        state=SubmissionState.APPROVED,
+        requirement__campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED],
+    ).select_related("unit", "requirement__campaign")
+    if year:
+        boards = boards.filter(requirement__campaign__year=year)
+    if province is not None:
+        boards = boards.filter(unit__path__startswith=province.path)
+    return boards.order_by("-requirement__campaign__year", "unit__path", "pk")
+
+
+def exhibition_board_get(pk: int) -> Submission:
+    try:
+        return exhibition_boards().get(pk=pk)
+    except Submission.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def exhibition_years() -> list[int]:
+    return sorted(
+        set(exhibition_boards().values_list("requirement__campaign__year", flat=True)), reverse=True
+    )
+
+
+def materials_visible_to(user) -> QuerySet[Submission]:
+    """Materials of units in the user's subtree."""
+    from learnweek.materials.rules import MATERIAL_KINDS
+    from learnweek.orgs.selectors import scope_filter
+
+    return scope_filter(
+        Submission.objects.filter(requirement__kind__in=MATERIAL_KINDS).select_related("unit", "requirement"),
+        user,
+        unit_field="unit",
+    )

@@ -1,0 +1,45 @@
+"""The 成果展 on the public site: approved exhibition boards by year and province, each on a
+page that prints as one board. Photos are the public copies (upright, no EXIF or GPS)."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+from django.shortcuts import render
+
+from learnweek.core.errors import NotFound
+from learnweek.materials.selectors import exhibition_board_get, exhibition_boards, exhibition_years
+from learnweek.orgs.selectors import region_get, regions_below
+
+PAGE = 60
+
+
+def exhibition(request):
+    year = request.GET.get("year", "")
+    province = None
+    if request.GET.get("province"):
+        try:
+            province = region_get(request.GET["province"])
+        except NotFound:
+            province = None
+    boards = exhibition_boards(year=int(year) if year.isdigit() else None, province=province)
+    context = {
+        "boards": boards.prefetch_related("photos")[:PAGE],
+        "years": exhibition_years(),
+        "provinces": regions_below(None),
+        "chosen": {"year": year, "province": province.code if province else ""},
+    }
+    return render(request, "public/exhibition/list.html", context)
+
+
+def exhibition_board(request, pk):
+    board = exhibition_board_get(pk)
+    return render(request, "public/exhibition/board.html", {"board": board, "photos": board.photos.all()})
+
+
+def exhibition_photo(request, pk, photo, size="full"):
+    board = exhibition_board_get(pk)
+    record = board.photos.filter(pk=photo).first()
+    if record is None:
+        raise NotFound()
+    field = record.thumb if size == "thumb" else record.public
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
