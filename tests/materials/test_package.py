@@ -68,3 +68,23 @@ def test_the_package_holds_each_material_its_photos_and_documents(
         p.text for p in Document(io.BytesIO(archive.read(plan_doc))).paragraphs
     )
     assert archive.read(f"{board_folder}/1-开幕式现场.jpg")[:2] == b"\xff\xd8"
+
+
+def test_files_go_through_the_configured_storage(board, county_reporter, settings):
+    """Whatever storage backend is configured (S3-compatible in production) receives the photos;
+    nothing is written beside it on the local disk."""
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    submission = services.material_save(actor=county_reporter, requirement=board, unit=county_reporter.unit)
+    photo = services.material_photo_add(
+        actor=county_reporter, submission=submission, upload=photos(1)[0], caption="现场"
+    )
+    assert type(default_storage._wrapped).__name__ == "InMemoryStorage"
+    assert default_storage.exists(photo.original.name) and default_storage.exists(photo.thumb.name)
+    assert not (Path(settings.MEDIA_ROOT) / photo.original.name).exists()

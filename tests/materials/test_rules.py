@@ -199,3 +199,29 @@ def test_an_approved_material_is_locked(board, county_reporter, city_admin):
         services.material_photo_add(
             actor=county_reporter, submission=submission, upload=photos(1, start=9)[0], caption="再加一张"
         )
+
+
+@pytest.mark.parametrize(
+    ("length", "message"),
+    [(449, "正文不少于 450 字（现有 449 字）"), (551, "正文不超过 550 字（现有 551 字）")],
+)
+def test_board_text_outside_about_500_is_refused(board, county_reporter, length, message):
+    submission = fill_board(county_reporter, board, body="学" * length)
+    with pytest.raises(DomainError, match=message):
+        submission_submit(actor=county_reporter, submission=submission)
+
+
+def test_a_decompression_bomb_is_refused_for_a_board(board, county_reporter):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (10000, 10000)).save(buffer, format="PNG")
+    submission = services.material_save(actor=county_reporter, requirement=board, unit=county_reporter.unit)
+    with pytest.raises(DomainError, match="百万像素的上限|压缩炸弹"):
+        services.material_photo_add(
+            actor=county_reporter,
+            submission=submission,
+            upload=SimpleUploadedFile("bomb.png", buffer.getvalue(), "image/png"),
+            caption="现场",
+        )
+    assert not SubmissionPhoto.objects.exists()

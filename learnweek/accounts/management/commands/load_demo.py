@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from learnweek.accounts.demo import DEMO_PASSWORD, demo_load
 from learnweek.activities.demo import demo_current_campaign
+from learnweek.materials.demo import demo_materials
 from learnweek.nominations.demo import demo_nominations
 
 
@@ -17,3 +18,5 @@ class Command(BaseCommand):
         made = demo_nominations()
         if made:
             self.stdout.write(f"演示推荐评选：{made} 个推荐对象（先进单位、先进个人、百姓学习之星）")
+        if demo_materials():
+            self.stdout.write("演示成果展：长春市的展板素材（已通过）")
