@@ -8,25 +8,20 @@ from django.shortcuts import render
 
 from learnweek.core.errors import NotFound
 from learnweek.materials.selectors import exhibition_board_get, exhibition_boards, exhibition_years
-from learnweek.orgs.selectors import region_get, regions_below
+from learnweek.orgs.selectors import regions_below
+from learnweek.public.filters import year_and_province
 
 PAGE = 60
 
 
 def exhibition(request):
-    year = request.GET.get("year", "")
-    province = None
-    if request.GET.get("province"):
-        try:
-            province = region_get(request.GET["province"])
-        except NotFound:
-            province = None
-    boards = exhibition_boards(year=int(year) if year.isdigit() else None, province=province)
+    chosen = year_and_province(request.GET)
+    boards = exhibition_boards(year=chosen.year, province=chosen.province)
     context = {
         "boards": boards.prefetch_related("photos")[:PAGE],
         "years": exhibition_years(),
         "provinces": regions_below(None),
-        "chosen": {"year": year, "province": province.code if province else ""},
+        "chosen": chosen.chosen(),
     }
     return render(request, "public/exhibition/list.html", context)
 

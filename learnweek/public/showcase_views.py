@@ -11,31 +11,24 @@ from learnweek.core.errors import NotFound
 from learnweek.nominations.kinds import SPECS
 from learnweek.nominations.models import NominationPhoto
 from learnweek.nominations.selectors import showcase, showcase_get, showcase_kinds, showcase_years
-from learnweek.orgs.selectors import region_get, regions_below
+from learnweek.orgs.selectors import regions_below
+from learnweek.public.filters import year_and_province
 
 PAGE = 60
 
 
 def showcase_list(request):
-    year = request.GET.get("year", "")
+    chosen = year_and_province(request.GET)
     kind = request.GET.get("kind", "")
-    province = None
-    if request.GET.get("province"):
-        try:
-            province = region_get(request.GET["province"])
-        except NotFound:
-            province = None
     items = showcase(
-        year=int(year) if year.isdigit() else None,
-        province=province,
-        kind=kind if kind in SPECS else None,
+        year=chosen.year, province=chosen.province, kind=kind if kind in SPECS else None
     ).prefetch_related("photos")[:PAGE]
     context = {
         "items": items,
         "years": showcase_years(),
         "kinds": showcase_kinds(),
         "provinces": regions_below(None),
-        "chosen": {"year": year, "kind": kind, "province": province.code if province else ""},
+        "chosen": chosen.chosen() | {"kind": kind},
     }
     return render(request, "public/showcase/list.html", context)
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learnweek.campaigns.models import Campaign
+from learnweek.campaigns.cli import campaign_and_unit
 from learnweek.materials.documents import package_zip, unit_materials
-from learnweek.orgs.models import Unit
 
 
 class Command(BaseCommand):
@@ -20,14 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="输出的 zip 文件")
 
     def handle(self, *args, campaign: str, unit: str, output: str, **options):
-        try:
-            the_campaign = Campaign.objects.get(slug=campaign)
-        except Campaign.DoesNotExist as exc:
-            raise CommandError(f"没有标识为 {campaign} 的年度活动。") from exc
-        try:
-            the_unit = Unit.objects.get(code=unit)
-        except Unit.DoesNotExist as exc:
-            raise CommandError(f"没有代码为 {unit} 的单位。") from exc
+        the_campaign, the_unit = campaign_and_unit(campaign, unit)
         materials = unit_materials(the_campaign, the_unit.pk)
         if not materials:
             raise CommandError(f"{the_unit.name}在“{the_campaign.title}”中没有报送材料。")

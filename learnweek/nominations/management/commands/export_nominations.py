@@ -6,9 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learnweek.campaigns.models import Campaign
+from learnweek.campaigns.cli import campaign_and_unit
 from learnweek.nominations.documents import package_files, package_name, package_zip
-from learnweek.orgs.models import Unit
 
 
 class Command(BaseCommand):
@@ -20,14 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="输出目录")
 
     def handle(self, *args, campaign: str, unit: str, output: str, **options):
-        try:
-            the_campaign = Campaign.objects.get(slug=campaign)
-        except Campaign.DoesNotExist as exc:
-            raise CommandError(f"没有标识为 {campaign} 的年度活动。") from exc
-        try:
-            the_unit = Unit.objects.get(code=unit)
-        except Unit.DoesNotExist as exc:
-            raise CommandError(f"没有代码为 {unit} 的单位。") from exc
+        the_campaign, the_unit = campaign_and_unit(campaign, unit)
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         count = 0
