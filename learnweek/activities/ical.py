@@ -7,9 +7,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from learnweek.activities.models import Activity
+from learnweek.core.ical import new_calendar
 from learnweek.core.phones import mask_phones
 
 FEED_LIMIT = 500
@@ -17,12 +18,7 @@ FEED_LIMIT = 500
 
 def to_ics(activities: Iterable[Activity], *, name: str, url_of) -> bytes:
     """``url_of(activity)`` gives the absolute address of the activity's public page."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//learnweek//全民终身学习活动周//ZH")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar = new_calendar(name)
     for activity in activities:
         event = Event()
         event.add("uid", f"activity-{activity.pk}@learnweek")

@@ -3,7 +3,17 @@
 from ninja import NinjaAPI
 
 from learnweek.api.auth import BearerToken
-from learnweek.api.routers import activities, auth, campaigns, materials, nominations, public, stats, units
+from learnweek.api.routers import (
+    activities,
+    auth,
+    campaigns,
+    materials,
+    nominations,
+    public,
+    reading,
+    stats,
+    units,
+)
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 
 api = NinjaAPI(
@@ -25,6 +35,7 @@ api.add_router("", stats.router)
 api.add_router("", public.router)
 api.add_router("", nominations.router)
 api.add_router("", materials.router)
+api.add_router("", reading.router)
 
 
 @api.exception_handler(DomainError)

@@ -4,6 +4,7 @@ from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
 from learnweek.backoffice import material_views as mv
 from learnweek.backoffice import nomination_views as nv
+from learnweek.backoffice import reading_views as readv
 from learnweek.backoffice import registration_views as rv
 from learnweek.backoffice import stats_views as sv
 from learnweek.backoffice import views
@@ -77,6 +78,14 @@ urlpatterns = [
         name="nomination_thumb",
     ),
     path("campaigns/<slug:slug>/nominations.zip", nv.unit_package, name="nomination_package"),
+    path("reading/", readv.reading_home, name="reading"),
+    path("reading/lists/new/", readv.list_new, name="book_list_new"),
+    path("reading/lists/<int:pk>/", readv.list_detail, name="book_list"),
+    path("reading/lists/<int:pk>/edit/", readv.list_edit, name="book_list_edit"),
+    path("reading/lists/<int:pk>/entries/<int:entry>/remove/", readv.entry_remove, name="book_entry_remove"),
+    path("reading/lectures/new/", readv.lecture_new, name="lecture_new"),
+    path("reading/lectures/<int:pk>/edit/", readv.lecture_edit, name="lecture_edit"),
+    path("reading/books/import/", readv.book_import, name="book_import"),
     path("submissions/<int:pk>/", cv.submission_detail, name="submission"),
     path("submissions/<int:pk>/review/", cv.submission_review, name="submission_review"),
     path("submissions/<int:pk>/material/", mv.material_act, name="material_act"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "learnweek.registrations",
     "learnweek.nominations",
     "learnweek.materials",
+    "learnweek.reading",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",

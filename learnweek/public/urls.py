@@ -1,6 +1,13 @@
 from django.urls import path
 
-from learnweek.public import activity_views, exhibition_views, resident_views, showcase_views, views
+from learnweek.public import (
+    activity_views,
+    exhibition_views,
+    reading_views,
+    resident_views,
+    showcase_views,
+    views,
+)
 
 app_name = "public"
 
@@ -19,6 +26,13 @@ urlpatterns = [
     path("me/", resident_views.me, name="me"),
     path("me/registrations/<int:pk>/cancel/", resident_views.cancel, name="cancel"),
     path("elder/", resident_views.elder_toggle, name="elder"),
+    path("reading/", reading_views.reading_home, name="reading"),
+    path("reading/lists/<int:pk>/", reading_views.book_list, name="book_list"),
+    path("reading/catalogue/", reading_views.reading_catalogue, name="catalogue"),
+    path("reading/lectures/", reading_views.lecture_hall, name="lectures"),
+    path("reading/lectures/feed.ics", reading_views.lecture_feed, name="lecture_feed"),
+    path("reading/lectures/<int:pk>/", reading_views.lecture, name="lecture"),
+    path("reading/books/<str:isbn>/", reading_views.book, name="book"),
     path("exhibition/", exhibition_views.exhibition, name="exhibition"),
     path("exhibition/<int:pk>/", exhibition_views.exhibition_board, name="exhibition_board"),
     path(

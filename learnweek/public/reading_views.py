@@ -1,0 +1,79 @@
+"""全民阅读 on the public site: curated book lists, the reading guidance catalogue by audience,
+the online lecture hall (with its iCal feed), and a page per recommended book."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from learnweek.activities.selectors import ActivityFilters, activities_found
+from learnweek.reading.ical import lectures_ics
+from learnweek.reading.models import Audience, ListKind
+from learnweek.reading.selectors import (
+    book_page,
+    catalogue,
+    lecture_get_public,
+    lectures_public,
+    list_entries,
+    list_get_public,
+    lists_public,
+)
+
+LOCAL_ACTIVITIES = 6
+
+
+def reading_home(request):
+    kind = request.GET.get("kind", "")
+    context = {
+        "lists": lists_public(kind=kind if kind in ListKind.values else None)[:60],
+        "kinds": [(v, label) for v, label in ListKind.choices if v != ListKind.GUIDANCE],
+        "kind": kind,
+        "lectures": lectures_public(upcoming=True)[:5],
+    }
+    return render(request, "public/reading/home.html", context)
+
+
+def book_list(request, pk):
+    the_list = list_get_public(pk)
+    return render(request, "public/reading/list.html", {"list": the_list, "entries": list_entries(the_list)})
+
+
+def reading_catalogue(request):
+    audience = request.GET.get("audience", "")
+    context = {
+        "groups": catalogue(audience=audience if audience in Audience.values else None),
+        "audiences": Audience.choices,
+        "audience": audience,
+    }
+    return render(request, "public/reading/catalogue.html", context)
+
+
+def lecture_hall(request):
+    context = {"upcoming": lectures_public(upcoming=True)[:100], "past": lectures_public(upcoming=False)[:30]}
+    return render(request, "public/reading/lectures.html", context)
+
+
+def lecture_feed(request):
+    content = lectures_ics(
+        lectures_public(upcoming=True)[:500],
+        url_of=lambda lecture: request.build_absolute_uri(reverse("public:lecture", args=[lecture.pk])),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lectures.ics"'
+    return response
+
+
+def lecture(request, pk):
+    return render(request, "public/reading/lecture.html", {"lecture": lecture_get_public(pk)})
+
+
+def book(request, isbn):
+    page = book_page(isbn)
+    # Activities to come whose text mentions the book's title (the finder's Chinese search).
+    found = activities_found(ActivityFilters(q=page.book.title[:50]))
+    return render(
+        request,
+        "public/reading/book.html",
+        {"page": page, "book": page.book, "activities": list(found[:LOCAL_ACTIVITIES])},
+    )

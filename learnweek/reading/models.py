@@ -1,0 +1,124 @@
+"""Books, curated book lists (社长（总编）荐书, 名家领读, 书香家庭, a province's list, the 阅读指导目录)
+and the online lecture hall (线上社会大讲堂)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from learnweek.orgs.models import Unit
+
+
+class Audience(models.TextChoices):
+    ELDERLY = "elderly", "老年人"
+    YOUTH = "youth", "青少年"
+    FAMILY = "family", "家庭亲子"
+    WORKERS = "workers", "职工"
+    FARMERS = "farmers", "农民"
+    VETERANS = "veterans", "退役军人"
+    GENERAL = "general", "社会公众"
+
+
+class Book(models.Model):
+    isbn = models.CharField("ISBN", max_length=13, unique=True, help_text="ISBN-13")
+    title = models.CharField("书名", max_length=200)
+    author = models.CharField("作者", max_length=200, blank=True)
+    publisher = models.CharField("出版社", max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField("出版年", null=True, blank=True)
+    category = models.CharField("分类", max_length=50, blank=True)
+    audiences = models.JSONField("适读人群", default=list, blank=True)
+    summary = models.TextField("简介", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "图书"
+        verbose_name_plural = "图书"
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return f"《{self.title}》"
+
+
+class ListKind(models.TextChoices):
+    PRESIDENT = "president", "社长（总编）荐书"
+    MASTER = "master", "名家领读"
+    FAMILY = "family", "书香家庭"
+    REGIONAL = "regional", "地方推荐书单"
+    GUIDANCE = "guidance", "阅读指导目录"
+
+
+class BookList(models.Model):
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="book_lists", verbose_name="发布单位"
+    )
+    kind = models.CharField("类别", max_length=16, choices=ListKind.choices)
+    title = models.CharField("名称", max_length=200)
+    year = models.PositiveSmallIntegerField("年度")
+    publisher = models.CharField(
+        "出版社", max_length=100, blank=True, help_text="社长（总编）荐书：推荐的出版社"
+    )
+    recommender = models.CharField("推荐人", max_length=100, blank=True, help_text="如：社长 王某某")
+    description = models.TextField("说明", blank=True)
+    published = models.BooleanField("公开", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "书单"
+        verbose_name_plural = "书单"
+        ordering = ["-year", "unit__path", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BookListEntry(models.Model):
+    """A book on a list, with its recommendation text (or, in the catalogue, its reading guide),
+    and in the catalogue the audience and topic it is grouped under."""
+
+    book_list = models.ForeignKey(BookList, on_delete=models.CASCADE, related_name="entries")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="entries")
+    note = models.TextField("推荐语或导读", blank=True)
+    audience = models.CharField("适读人群", max_length=16, choices=Audience.choices, blank=True)
+    topic = models.CharField("主题", max_length=50, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["book_list", "book"], name="reading_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.book_list} · {self.book}"
+
+
+class Lecture(models.Model):
+    """A lecture or open course of the online lecture hall."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="lectures", verbose_name="发布单位")
+    title = models.CharField("题目", max_length=200)
+    speaker = models.CharField("主讲人", max_length=100)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间", null=True, blank=True)
+    platform = models.CharField("平台", max_length=100, help_text="如：国家智慧教育公共服务平台，或本省平台")
+    link = models.URLField("观看链接", max_length=500)
+    audiences = models.JSONField("适合人群", default=list, blank=True)
+    topic = models.CharField("主题", max_length=50, blank=True)
+    recording_url = models.URLField("回放链接", max_length=500, blank=True)
+    description = models.TextField("简介", blank=True)
+    published = models.BooleanField("公开", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "讲座"
+        verbose_name_plural = "讲座"
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
