@@ -3,6 +3,7 @@ from django.urls import path
 from learnweek.public import (
     activity_views,
     exhibition_views,
+    my_reading_views,
     reading_views,
     resident_views,
     showcase_views,
@@ -25,6 +26,8 @@ urlpatterns = [
     path("signin/", resident_views.sign_in, name="sign_in"),
     path("me/", resident_views.me, name="me"),
     path("me/registrations/<int:pk>/cancel/", resident_views.cancel, name="cancel"),
+    path("me/reading/", my_reading_views.my_reading, name="my_reading"),
+    path("me/reading/act/", my_reading_views.my_reading_act, name="my_reading_act"),
     path("elder/", resident_views.elder_toggle, name="elder"),
     path("reading/", reading_views.reading_home, name="reading"),
     path("reading/lists/<int:pk>/", reading_views.book_list, name="book_list"),

@@ -122,3 +122,128 @@ class Lecture(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# -- residents' reading ------------------------------------------------------------------------
+
+
+class AgeGroup(models.TextChoices):
+    CHILD = "child", "儿童"
+    YOUTH = "youth", "青少年"
+    ADULT = "adult", "成年人"
+    ELDER = "elder", "老年人"
+
+
+class ReaderProfile(models.Model):
+    """What a resident tells about itself for recommendations: where it lives, its age group,
+    who it reads for and what interests it. All optional."""
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader_profile"
+    )
+    region = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="所在地区"
+    )
+    age_group = models.CharField("年龄段", max_length=8, choices=AgeGroup.choices, blank=True)
+    audiences = models.JSONField("关注人群", default=list, blank=True)
+    interests = models.CharField("兴趣", max_length=200, blank=True, help_text="如：历史、养生、亲子")
+
+    def __str__(self) -> str:
+        return f"{self.account} 的阅读资料"
+
+
+class Reader(models.Model):
+    """One reader of a family account (亲子阅读): the resident and, if it likes, its children or
+    parents, each with their own log."""
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readers")
+    name = models.CharField("称呼", max_length=30)
+    age_group = models.CharField("年龄段", max_length=8, choices=AgeGroup.choices, blank=True)
+    is_self = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_self", "pk"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="reading_reader_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReadingStatus(models.TextChoices):
+    WANT = "want", "想读"
+    READING = "reading", "在读"
+    READ = "read", "读过"
+
+
+class ReadingLog(models.Model):
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="logs")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="logs")
+    status = models.CharField("状态", max_length=8, choices=ReadingStatus.choices)
+    notes = models.TextField("笔记", blank=True)
+    times_read = models.PositiveSmallIntegerField("读过遍数", default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["reader", "book"], name="reading_log_once")]
+        indexes = [models.Index(fields=["book", "status"], name="reading_log_book")]
+
+    def __str__(self) -> str:
+        return f"{self.reader} · {self.book}"
+
+
+class Finish(models.Model):
+    """One finished reading of a book (a re-read is another row): what goals and badges count."""
+
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="finishes")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="finishes")
+    on = models.DateField("读完日期")
+
+    class Meta:
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["reader", "on"], name="reading_finish_reader")]
+
+    def __str__(self) -> str:
+        return f"{self.reader} 读完 {self.book}（{self.on}）"
+
+
+class ReadingDay(models.Model):
+    """A day the reader marked as read (打卡): streaks count these."""
+
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="days")
+    on = models.DateField()
+
+    class Meta:
+        ordering = ["-on"]
+        constraints = [models.UniqueConstraint(fields=["reader", "on"], name="reading_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reader} {self.on}"
+
+
+class ReadingGoal(models.Model):
+    reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="goals")
+    year = models.PositiveSmallIntegerField()
+    books = models.PositiveSmallIntegerField("目标本数")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reader", "year"], name="reading_goal_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reader} {self.year}年 {self.books} 本"
+
+
+class IncentiveScheme(models.Model):
+    """A province's reading incentive scheme (阅读激励机制): which badges it awards and whether its
+    community leaderboard is shown. Provinces without one use the defaults."""
+
+    province = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="incentive_scheme")
+    goal_badge = models.BooleanField("年度目标徽章", default=True)
+    streak_days = models.PositiveSmallIntegerField("连续阅读徽章天数", default=7, help_text="0 为不设此徽章")
+    list_badge = models.BooleanField("读完书单徽章", default=True)
+    family_badge = models.BooleanField("亲子共读徽章", default=True)
+    leaderboard = models.BooleanField("显示各区县阅读榜", default=False)
+
+    def __str__(self) -> str:
+        return f"{self.province} 阅读激励"

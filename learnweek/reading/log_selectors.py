@@ -1,0 +1,176 @@
+"""Reads of a resident's reading: each reader's log, progress towards the year's goal, streak of
+days, the badges its province's scheme awards, and the province's community leaderboard."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Count
+from django.utils import timezone
+
+from learnweek.orgs.models import Unit, UnitKind
+from learnweek.reading.models import (
+    BookList,
+    Finish,
+    IncentiveScheme,
+    ListKind,
+    Reader,
+    ReaderProfile,
+    ReadingDay,
+    ReadingGoal,
+    ReadingLog,
+)
+
+if TYPE_CHECKING:
+    from learnweek.accounts.models import User
+
+DEFAULT_SCHEME = IncentiveScheme(
+    goal_badge=True, streak_days=7, list_badge=True, family_badge=True, leaderboard=False
+)
+
+
+def profile_of(account: User) -> ReaderProfile | None:
+    return ReaderProfile.objects.filter(account=account).select_related("region").first()
+
+
+def province_of(unit: Unit | None) -> Unit | None:
+    if unit is None:
+        return None
+    if unit.kind == UnitKind.PROVINCE:
+        return unit
+    return unit.get_ancestors().filter(kind=UnitKind.PROVINCE).first()
+
+
+def scheme_for(account: User) -> IncentiveScheme:
+    profile = profile_of(account)
+    province = province_of(profile.region if profile else None)
+    if province is not None:
+        scheme = IncentiveScheme.objects.filter(province=province).first()
+        if scheme is not None:
+            return scheme
+    return DEFAULT_SCHEME
+
+
+def streak(reader: Reader, today: datetime.date) -> int:
+    """Consecutive days marked as read, up to today (or yesterday, if today is not marked yet)."""
+    days = set(
+        ReadingDay.objects.filter(reader=reader, on__gte=today - datetime.timedelta(days=400)).values_list(
+            "on", flat=True
+        )
+    )
+    day = today if today in days else today - datetime.timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= datetime.timedelta(days=1)
+    return count
+
+
+@dataclass
+class Badge:
+    title: str
+    reason: str
+
+
+@dataclass
+class ReaderView:
+    reader: Reader
+    logs: list[ReadingLog]
+    finished: int
+    goal: int | None
+    streak: int
+    badges: list[Badge] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.finished / self.goal)) if self.goal else 0
+
+
+def _badges(
+    reader: Reader,
+    scheme: IncentiveScheme,
+    *,
+    finished: int,
+    goal: int | None,
+    days: int,
+    family_books: set[int],
+) -> list[Badge]:
+    badges = []
+    if scheme.goal_badge and goal and finished >= goal:
+        badges.append(Badge("年度目标达成", f"今年读完 {finished} 本，达到目标 {goal} 本"))
+    if scheme.streak_days and days >= scheme.streak_days:
+        badges.append(Badge(f"连续阅读 {scheme.streak_days} 天", f"已连续打卡 {days} 天"))
+    if scheme.list_badge:
+        read = set(Finish.objects.filter(reader=reader).values_list("book_id", flat=True))
+        if read:
+            for book_list in BookList.objects.filter(published=True).exclude(kind=ListKind.GUIDANCE):
+                wanted = set(book_list.entries.values_list("book_id", flat=True))
+                if wanted and wanted <= read:
+                    badges.append(
+                        Badge(f"读完书单《{book_list.title}》", f"书单中的 {len(wanted)} 本都读完了")
+                    )
+    if scheme.family_badge and family_books:
+        badges.append(Badge("亲子共读", f"和家人一起读完了 {len(family_books)} 本书"))
+    return badges
+
+
+def account_reading(account: User, *, today: datetime.date | None = None) -> list[ReaderView]:
+    """Every reader of the account with its log, this year's progress, streak and badges."""
+    today = today or timezone.localdate()
+    scheme = scheme_for(account)
+    readers = list(Reader.objects.filter(account=account))
+    finishes = list(Finish.objects.filter(reader__account=account).values_list("reader_id", "book_id", "on"))
+    readers_per_book: dict[int, set[int]] = {}
+    for reader_id, book_id, _on in finishes:
+        readers_per_book.setdefault(book_id, set()).add(reader_id)
+    shared = {book for book, who in readers_per_book.items() if len(who) > 1}
+    goals = {g.reader_id: g.books for g in ReadingGoal.objects.filter(reader__in=readers, year=today.year)}
+    views = []
+    for reader in readers:
+        finished = sum(1 for r, _b, on in finishes if r == reader.pk and on.year == today.year)
+        days = streak(reader, today)
+        mine = {b for r, b, _on in finishes if r == reader.pk}
+        view = ReaderView(
+            reader=reader,
+            logs=list(reader.logs.select_related("book")[:200]),
+            finished=finished,
+            goal=goals.get(reader.pk),
+            streak=days,
+        )
+        view.badges = _badges(
+            reader, scheme, finished=finished, goal=view.goal, days=days, family_books=shared & mine
+        )
+        views.append(view)
+    return views
+
+
+@dataclass
+class LeaderRow:
+    unit: Unit
+    books: int
+
+
+def leaderboard(province: Unit, year: int) -> list[LeaderRow] | None:
+    """Books finished this year by residents of each county of the province, most first; None
+    when the province has switched its leaderboard off (or never switched it on)."""
+    scheme = IncentiveScheme.objects.filter(province=province).first()
+    if scheme is None or not scheme.leaderboard:
+        return None
+    counties = {u.path: u for u in Unit.objects.filter(path__startswith=province.path, kind=UnitKind.COUNTY)}
+    totals: dict[str, int] = {}
+    rows = (
+        Finish.objects.filter(
+            on__year=year, reader__account__reader_profile__region__path__startswith=province.path
+        )
+        .values("reader__account__reader_profile__region__path")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        path = row["reader__account__reader_profile__region__path"]
+        county = next((p for p in counties if path.startswith(p)), None)
+        if county is not None:
+            totals[county] = totals.get(county, 0) + row["n"]
+    ranked = sorted(totals.items(), key=lambda item: -item[1])
+    return [LeaderRow(counties[path], n) for path, n in ranked[:20]]
