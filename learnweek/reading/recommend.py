@@ -65,8 +65,18 @@ class Model:
     factors: np.ndarray | None  # rows × FACTORS, unit length (None without enough log)
     content: sparse.csr_matrix  # rows × vocabulary, unit length
     popularity: np.ndarray  # rows, 0..1
-    audiences: list[set[str]]
+    audience_bits: np.ndarray  # rows, one bit per Audience value
     titles: list[str]
+
+
+AUDIENCE_BIT = {value: 1 << i for i, value in enumerate(Audience.values)}
+
+
+def audience_mask(audiences) -> int:
+    mask = 0
+    for audience in audiences:
+        mask |= AUDIENCE_BIT.get(audience, 0)
+    return mask
 
 
 def build_model(
@@ -105,7 +115,7 @@ def build_model(
         factors=factors,
         content=content,
         popularity=popularity,
-        audiences=[set(a) for a in audiences],
+        audience_bits=np.fromiter((audience_mask(a) for a in audiences), dtype=np.int32, count=n),
         titles=titles,
     )
 
@@ -138,29 +148,27 @@ def rank(model: Model, history: list[int], wanted_audiences: set[str], *, limit:
         if norm > 0:
             content = model.content @ (taste / norm)
             score = score + WEIGHTS["content"] * content
-    if wanted_audiences:
-        boost = np.fromiter((bool(a & wanted_audiences) for a in model.audiences), dtype=np.float32, count=n)
-        score = score + WEIGHTS["audience"] * boost
+    mask = audience_mask(wanted_audiences)
+    if mask:
+        score = score + WEIGHTS["audience"] * ((model.audience_bits & mask) > 0).astype(np.float32)
     score[history] = -np.inf
     top = np.argpartition(-score, min(limit, n - 1))[:limit] if n > limit else np.arange(n)
+    top = top[np.isfinite(score[top])]
     top = top[np.argsort(-score[top])]
+    # The reason: the book of the history each pick is most like (co-reading and content).
+    because: list[int | None] = [None] * len(top)
+    if history and len(top):
+        recent = history[-50:]
+        likeness = (model.content[recent] @ model.content[top].T).toarray()
+        if model.factors is not None:
+            likeness = likeness + model.factors[recent] @ model.factors[top].T
+        best = likeness.argmax(axis=0)
+        because = [recent[b] if likeness[b, j] > 0.05 else None for j, b in enumerate(best)]
     results = []
-    for row in top:
-        if not np.isfinite(score[row]):
-            continue
-        because = None
-        if history:
-            similar = []
-            for h in history[-50:]:
-                like = 0.0
-                if model.factors is not None:
-                    like += float(model.factors[h] @ model.factors[row])
-                like += float(model.content[h].multiply(model.content[row]).sum())
-                similar.append((like, h))
-            best, h = max(similar)
-            because = h if best > 0.05 else None
-        audience = next(iter(model.audiences[row] & wanted_audiences), None) if wanted_audiences else None
-        results.append(Ranked(int(row), float(score[row]), because, audience))
+    for j, row in enumerate(top):
+        shared = int(model.audience_bits[row]) & mask
+        audience = next((a for a, bit in AUDIENCE_BIT.items() if shared & bit), None)
+        results.append(Ranked(int(row), float(score[row]), because[j], audience))
     return results
 
 
