@@ -56,3 +56,11 @@ class BookImportForm(forms.Form):
         label="书目文件（xlsx 或 CSV）",
         help_text="列：ISBN、书名、作者、出版社、出版年、分类、适读人群、简介",
     )
+
+
+class EssayCallForm(forms.Form):
+    title = forms.CharField(label="征文名称", max_length=200)
+    description = forms.CharField(label="征文要求", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    max_chars = forms.IntegerField(label="正文最多字数", initial=3000)
+    published = forms.BooleanField(label="在公众网站公开", required=False)

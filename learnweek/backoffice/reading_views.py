@@ -141,3 +141,26 @@ def book_import(request):
             )
             return redirect("backoffice:reading")
     return _form_page(request, form, "导入书目", reverse("backoffice:reading"), multipart=True)
+
+
+@staff_required
+def essay_call_new(request):
+    form = forms.EssayCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.essay_call_create(actor=request.user, unit=_unit(request), **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("backoffice:essay_call", pk=call.pk)
+    return _form_page(request, form, "发布读书征文", reverse("backoffice:reading"))
+
+
+@staff_required
+def essay_call(request, pk):
+    call = selectors.essay_call_get_visible(request.user, pk)
+    return render(
+        request,
+        "backoffice/reading/essays.html",
+        {"call": call, "essays": call.essays.select_related("account")},
+    )

@@ -3,22 +3,28 @@ the online lecture hall (with its iCal feed), and a page per recommended book.""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from learnweek.activities.selectors import ActivityFilters, activities_found
+from learnweek.core.errors import DomainError
+from learnweek.public.resident_views import _is_resident
 from learnweek.reading.ical import lectures_ics
 from learnweek.reading.models import Audience, ListKind
 from learnweek.reading.selectors import (
     book_page,
     catalogue,
+    essay_call_get_public,
+    essay_calls_public,
     lecture_get_public,
     lectures_public,
     list_entries,
     list_get_public,
     lists_public,
 )
+from learnweek.reading.services import essay_submit
 
 LOCAL_ACTIVITIES = 6
 
@@ -76,4 +82,34 @@ def book(request, isbn):
         request,
         "public/reading/book.html",
         {"page": page, "book": page.book, "activities": list(found[:LOCAL_ACTIVITIES])},
+    )
+
+
+def essays(request):
+    return render(request, "public/reading/essays.html", {"calls": essay_calls_public()[:50]})
+
+
+def essay_call(request, pk):
+    call = essay_call_get_public(pk)
+    resident = _is_resident(request.user)
+    mine = call.essays.filter(account=request.user).first() if resident else None
+    if request.method == "POST":
+        if not resident:
+            return redirect(f"{reverse('public:sign_in')}?next={reverse('public:essay_call', args=[pk])}")
+        try:
+            essay_submit(
+                account=request.user,
+                call=call,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            mine = None
+            context = {"call": call, "resident": resident, "mine": mine, "posted": request.POST}
+            return render(request, "public/reading/essay_call.html", context, status=400)
+        messages.success(request, "征文已提交，截止前可以修改后重新提交。")
+        return redirect("public:essay_call", pk=pk)
+    return render(
+        request, "public/reading/essay_call.html", {"call": call, "resident": resident, "mine": mine}
     )

@@ -36,6 +36,8 @@ urlpatterns = [
     path("reading/lectures/feed.ics", reading_views.lecture_feed, name="lecture_feed"),
     path("reading/lectures/<int:pk>/", reading_views.lecture, name="lecture"),
     path("reading/books/<str:isbn>/", reading_views.book, name="book"),
+    path("reading/essays/", reading_views.essays, name="essays"),
+    path("reading/essays/<int:pk>/", reading_views.essay_call, name="essay_call"),
     path("exhibition/", exhibition_views.exhibition, name="exhibition"),
     path("exhibition/<int:pk>/", exhibition_views.exhibition_board, name="exhibition_board"),
     path(

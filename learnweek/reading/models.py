@@ -45,6 +45,8 @@ class ListKind(models.TextChoices):
     MASTER = "master", "名家领读"
     FAMILY = "family", "书香家庭"
     REGIONAL = "regional", "地方推荐书单"
+    EXPERT = "expert", "专家荐书"
+    GUIDED = "guided", "导学导读"
     GUIDANCE = "guidance", "阅读指导目录"
 
 
@@ -247,3 +249,38 @@ class IncentiveScheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} 阅读激励"
+
+
+class EssayCall(models.Model):
+    """An essay call (读书征文) of the digital-reading sharing: residents send one essay each."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="essay_calls", verbose_name="发布单位"
+    )
+    title = models.CharField("征文名称", max_length=200)
+    description = models.TextField("征文要求", blank=True)
+    deadline = models.DateField("截止日期")
+    max_chars = models.PositiveIntegerField("正文最多字数", default=3000)
+    published = models.BooleanField("公开", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Essay(models.Model):
+    call = models.ForeignKey(EssayCall, on_delete=models.CASCADE, related_name="essays")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="essays")
+    title = models.CharField("题目", max_length=50)
+    body = models.TextField("正文")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [models.UniqueConstraint(fields=["call", "account"], name="reading_essay_once")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from learnweek.core.errors import NotFound
 from learnweek.orgs.selectors import scope_filter
-from learnweek.reading.models import Audience, Book, BookList, BookListEntry, Lecture, ListKind
+from learnweek.reading.models import Audience, Book, BookList, BookListEntry, EssayCall, Lecture, ListKind
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -136,4 +136,28 @@ def lecture_get_visible(user: User, pk: int) -> Lecture:
     try:
         return lectures_visible_to(user).get(pk=pk)
     except Lecture.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def essay_calls_public() -> QuerySet[EssayCall]:
+    return EssayCall.objects.filter(published=True).select_related("unit").annotate(entries=Count("essays"))
+
+
+def essay_call_get_public(pk: int) -> EssayCall:
+    try:
+        return essay_calls_public().get(pk=pk)
+    except EssayCall.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def essay_calls_visible_to(user: User) -> QuerySet[EssayCall]:
+    return scope_filter(EssayCall.objects.select_related("unit"), user, unit_field="unit").annotate(
+        entries=Count("essays")
+    )
+
+
+def essay_call_get_visible(user: User, pk: int) -> EssayCall:
+    try:
+        return essay_calls_visible_to(user).get(pk=pk)
+    except EssayCall.DoesNotExist as exc:
         raise NotFound() from exc

@@ -13,12 +13,22 @@ from django.db.models import Max
 from django.utils import timezone
 
 from learnweek.accounts.models import Role
-from learnweek.core.errors import DomainError, RowErrors, row_error
+from learnweek.campaigns.rules import count_chars
+from learnweek.core.errors import DomainError, NotFound, RowErrors, row_error
 from learnweek.core.tabular import read_table
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import require_role
 from learnweek.reading.isbn import normalise_isbn
-from learnweek.reading.models import Audience, Book, BookList, BookListEntry, Lecture, ListKind
+from learnweek.reading.models import (
+    Audience,
+    Book,
+    BookList,
+    BookListEntry,
+    Essay,
+    EssayCall,
+    Lecture,
+    ListKind,
+)
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -305,3 +315,63 @@ def lecture_update(*, actor: User | None, lecture: Lecture, **values: Any) -> Le
             setattr(lecture, name, values[name])
     lecture.save()
     return lecture
+
+
+# -- essay calls (读书征文) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def essay_call_create(
+    *,
+    actor: User | None,
+    unit: Unit,
+    title: str,
+    deadline: datetime.date,
+    description: str = "",
+    max_chars: int = 3000,
+    published: bool = False,
+) -> EssayCall:
+    _require_curator(actor, unit, "发布征文")
+    problems = []
+    if not title.strip():
+        problems.append("请填写征文名称")
+    if not isinstance(max_chars, int) or not 100 <= max_chars <= 20000:
+        problems.append("正文最多字数应为 100—20000")
+    if deadline < timezone.localdate():
+        problems.append(f"截止日期 {deadline:%Y年%m月%d日} 已过")
+    if problems:
+        raise DomainError("；".join(problems) + "。", code="call_invalid")
+    return EssayCall.objects.create(
+        unit=unit,
+        title=title.strip(),
+        description=description.strip(),
+        deadline=deadline,
+        max_chars=max_chars,
+        published=published,
+    )
+
+
+@transaction.atomic
+def essay_submit(*, account: User, call: EssayCall, title: str, body: str) -> Essay:
+    """A resident's essay for a published call, until its deadline; sending again replaces it."""
+    if not call.published:
+        raise NotFound()
+    if timezone.localdate() > call.deadline:
+        raise DomainError(f"“{call.title}”已于 {call.deadline:%Y年%m月%d日} 截止。", code="call_closed")
+    title, body = title.strip(), body.strip()
+    problems = []
+    if not title:
+        problems.append("请填写题目")
+    elif count_chars(title) > 50:
+        problems.append(f"题目不超过 50 字（现有 {count_chars(title)} 字）")
+    length = count_chars(body)
+    if length == 0:
+        problems.append("请填写正文")
+    elif length > call.max_chars:
+        problems.append(f"正文不超过 {call.max_chars} 字（现有 {length} 字）")
+    if problems:
+        raise DomainError("；".join(problems) + "。", code="essay_invalid")
+    essay, _ = Essay.objects.update_or_create(
+        call=call, account=account, defaults={"title": title, "body": body, "submitted_at": timezone.now()}
+    )
+    return essay
