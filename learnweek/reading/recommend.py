@@ -39,7 +39,12 @@ if TYPE_CHECKING:
     from learnweek.accounts.models import User
 
 FACTORS = 48
-WEIGHTS = {"co_reading": 0.6, "content": 0.3, "popularity": 0.1, "audience": 0.15}
+WEIGHTS = {
+    "co_reading": 1.0,
+    "content": 0.1,
+    "popularity": 0.05,
+    "audience": 0.15,
+}  # tuned on bench/reading.py
 AGE_AUDIENCE = {
     AgeGroup.ELDER: Audience.ELDERLY,
     AgeGroup.YOUTH: Audience.YOUTH,
@@ -62,7 +67,8 @@ def _tokens(text: str) -> list[str]:
 class Model:
     book_ids: np.ndarray  # row -> Book.pk
     row_of: dict[int, int]
-    factors: np.ndarray | None  # rows × FACTORS, unit length (None without enough log)
+    factors: np.ndarray | None  # rows × FACTORS of the log's SVD (None without enough log)
+    unit_factors: np.ndarray | None  # the same, each row of unit length (for likeness)
     content: sparse.csr_matrix  # rows × vocabulary, unit length
     popularity: np.ndarray  # rows, 0..1
     audience_bits: np.ndarray  # rows, one bit per Audience value
@@ -102,17 +108,21 @@ def build_model(
             (np.ones(len(rows), np.float32), (reader_index, rows)), shape=(reader_index.max() + 1, n)
         )
         matrix.data[:] = 1.0
-        k = max(1, min(FACTORS, n - 1, matrix.shape[0] - 1))
-        if k >= 2:
-            svd = TruncatedSVD(n_components=k, random_state=0, algorithm="randomized", n_iter=4)
-            with warnings.catch_warnings():  # a tiny log has no variance to explain; harmless
-                warnings.simplefilter("ignore", RuntimeWarning)
-                svd.fit(matrix)
-            factors = normalize(svd.components_.T.astype(np.float32))
+        # At most a quarter of the log's smaller side: a small log is generalised, not
+        # reproduced (with as many factors as its rank, each reader's row comes back unchanged).
+        k = max(1, min(FACTORS, min(n, matrix.shape[0]) // 4))
+        svd = TruncatedSVD(n_components=k, random_state=0, algorithm="randomized", n_iter=4)
+        with warnings.catch_warnings():  # a tiny log has no variance to explain; harmless
+            warnings.simplefilter("ignore", RuntimeWarning)
+            svd.fit(matrix)
+        # Components without weight (a small log has fewer than asked for) are noise.
+        kept = svd.singular_values_ > 1e-6 * max(float(svd.singular_values_.max()), 1e-12)
+        factors = svd.components_[kept].T.astype(np.float32)
     return Model(
         book_ids=np.asarray(book_ids),
         row_of={pk: i for i, pk in enumerate(book_ids)},
         factors=factors,
+        unit_factors=normalize(factors) if factors is not None else None,
         content=content,
         popularity=popularity,
         audience_bits=np.fromiter((audience_mask(a) for a in audiences), dtype=np.int32, count=n),
@@ -138,11 +148,12 @@ def rank(model: Model, history: list[int], wanted_audiences: set[str], *, limit:
     cf = content = None
     if history:
         if model.factors is not None:
-            profile = model.factors[history].sum(axis=0)
-            norm = np.linalg.norm(profile)
-            if norm > 0:
-                cf = model.factors @ (profile / norm)
-                score = score + WEIGHTS["co_reading"] * cf
+            # PureSVD: the reader's row of the log projected on the factors and back, which
+            # weighs what readers of the same books read, popular ones more.
+            cf = model.factors @ model.factors[history].sum(axis=0)
+            top_cf = float(cf.max())
+            if top_cf > 0:
+                score = score + WEIGHTS["co_reading"] * (cf / top_cf)
         taste = np.asarray(model.content[history].sum(axis=0)).ravel()
         norm = np.linalg.norm(taste)
         if norm > 0:
@@ -160,8 +171,8 @@ def rank(model: Model, history: list[int], wanted_audiences: set[str], *, limit:
     if history and len(top):
         recent = history[-50:]
         likeness = (model.content[recent] @ model.content[top].T).toarray()
-        if model.factors is not None:
-            likeness = likeness + model.factors[recent] @ model.factors[top].T
+        if model.unit_factors is not None:
+            likeness = likeness + model.unit_factors[recent] @ model.unit_factors[top].T
         best = likeness.argmax(axis=0)
         because = [recent[b] if likeness[b, j] > 0.05 else None for j, b in enumerate(best)]
     results = []
@@ -255,26 +266,26 @@ def recommend_books(account: User, *, limit: int = 6) -> list[Suggestion]:
     labels = dict(Audience.choices)
     if not history:
         return _curated(wanted, limit=limit)
+    picks = rank(model, history, wanted, limit=limit)
+    ids = [int(model.book_ids[item.row]) for item in picks]
+    isbns = dict(Book.objects.filter(pk__in=ids).values_list("pk", "isbn"))
+    # Only books some list or catalogue recommends have a public page to link to.
+    listed = set(
+        BookListEntry.objects.filter(book_id__in=ids, book_list__published=True).values_list(
+            "book_id", flat=True
+        )
+    )
     suggestions = []
-    for item in rank(model, history, wanted, limit=limit):
-        book_id = int(model.book_ids[item.row])
+    for item, book_id in zip(picks, ids, strict=True):
         if item.because is not None:
             reason = f"因为你读过《{model.titles[item.because]}》"
         elif item.audience:
             reason = f"适合{labels[item.audience]}"
         else:
             reason = "很多人在读"
-        suggestions.append(Suggestion("book", f"《{model.titles[item.row]}》", _book_url(book_id), reason))
+        url = reverse("public:book", args=[isbns[book_id]]) if book_id in listed else ""
+        suggestions.append(Suggestion("book", f"《{model.titles[item.row]}》", url, reason))
     return suggestions
-
-
-def _book_url(book_id: int) -> str:
-    isbn = Book.objects.filter(pk=book_id).values_list("isbn", flat=True).first()
-    return (
-        reverse("public:book", args=[isbn])
-        if isbn and BookListEntry.objects.filter(book_id=book_id).exists()
-        else ""
-    )
 
 
 def _curated(wanted: set[str], *, limit: int) -> list[Suggestion]:
