@@ -4,6 +4,7 @@ from learnweek.accounts.demo import DEMO_PASSWORD, demo_load
 from learnweek.activities.demo import demo_current_campaign
 from learnweek.materials.demo import demo_materials
 from learnweek.nominations.demo import demo_nominations
+from learnweek.reading.demo import demo_reading
 
 
 class Command(BaseCommand):
@@ -20,3 +21,5 @@ class Command(BaseCommand):
             self.stdout.write(f"演示推荐评选：{made} 个推荐对象（先进单位、先进个人、百姓学习之星）")
         if demo_materials():
             self.stdout.write("演示成果展：长春市的展板素材（已通过）")
+        if demo_reading():
+            self.stdout.write("演示全民阅读：社长荐书、老年人阅读指导目录、一场讲座和一个读书征文")
