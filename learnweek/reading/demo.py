@@ -68,7 +68,9 @@ def demo_reading() -> int:
             audience="elderly",
             topic="智慧助老" if "手机" in title else "健康生活",
         )
-    start = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0) + datetime.timedelta(days=3)
+    start = timezone.localtime().replace(hour=19, minute=0, second=0, microsecond=0) + datetime.timedelta(
+        days=3
+    )
     services.lecture_create(
         actor=jilin,
         unit=jilin.unit,
