@@ -64,3 +64,13 @@ class EssayCallForm(forms.Form):
     deadline = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
     max_chars = forms.IntegerField(label="正文最多字数", initial=3000)
     published = forms.BooleanField(label="在公众网站公开", required=False)
+
+
+class SchemeForm(forms.Form):
+    goal_badge = forms.BooleanField(label="年度目标徽章", required=False)
+    streak_days = forms.IntegerField(
+        label="连续阅读徽章天数", min_value=0, max_value=365, help_text="0 为不设此徽章"
+    )
+    list_badge = forms.BooleanField(label="读完书单徽章", required=False)
+    family_badge = forms.BooleanField(label="亲子共读徽章", required=False)
+    leaderboard = forms.BooleanField(label="向居民显示本省各区县阅读榜", required=False)

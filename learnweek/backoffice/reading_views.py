@@ -10,7 +10,10 @@ from django.views.decorators.http import require_POST
 from learnweek.backoffice import reading_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.orgs.models import UnitKind
 from learnweek.reading import selectors, services
+from learnweek.reading.log_selectors import scheme_of
+from learnweek.reading.log_services import scheme_save
 
 
 def _unit(request):
@@ -164,3 +167,23 @@ def essay_call(request, pk):
         "backoffice/reading/essays.html",
         {"call": call, "essays": call.essays.select_related("account")},
     )
+
+
+@staff_required
+def incentive_scheme(request):
+    """A province's reading incentive scheme (阅读激励机制), set by its administrators."""
+    province = _unit(request)
+    if province.kind != UnitKind.PROVINCE:
+        raise NotFound()
+    current = scheme_of(province)
+    initial = {name: getattr(current, name) for name in forms.SchemeForm.base_fields}
+    form = forms.SchemeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme_save(actor=request.user, province=province, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "阅读激励设置已保存，居民页面即时生效。")
+            return redirect("backoffice:reading")
+    return _form_page(request, form, f"{province.name}阅读激励", reverse("backoffice:reading"))

@@ -87,6 +87,7 @@ urlpatterns = [
     path("reading/lectures/<int:pk>/edit/", readv.lecture_edit, name="lecture_edit"),
     path("reading/books/import/", readv.book_import, name="book_import"),
     path("reading/essays/new/", readv.essay_call_new, name="essay_call_new"),
+    path("reading/scheme/", readv.incentive_scheme, name="incentive_scheme"),
     path("reading/essays/<int:pk>/", readv.essay_call, name="essay_call"),
     path("submissions/<int:pk>/", cv.submission_detail, name="submission"),
     path("submissions/<int:pk>/review/", cv.submission_review, name="submission_review"),

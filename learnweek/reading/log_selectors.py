@@ -43,14 +43,18 @@ def province_of(unit: Unit | None) -> Unit | None:
     return unit.get_ancestors().filter(kind=UnitKind.PROVINCE).first()
 
 
-def scheme_for(account: User) -> IncentiveScheme:
-    profile = profile_of(account)
-    province = province_of(profile.region if profile else None)
+def scheme_of(province: Unit | None) -> IncentiveScheme:
+    """The province's scheme, or the defaults where it has none."""
     if province is not None:
         scheme = IncentiveScheme.objects.filter(province=province).first()
         if scheme is not None:
             return scheme
     return DEFAULT_SCHEME
+
+
+def scheme_for(account: User) -> IncentiveScheme:
+    profile = profile_of(account)
+    return scheme_of(province_of(profile.region if profile else None))
 
 
 def streak(reader: Reader, today: datetime.date) -> int:

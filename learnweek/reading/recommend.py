@@ -25,6 +25,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from learnweek.orgs.models import Unit, UnitKind
 from learnweek.reading.models import (
     AgeGroup,
     Audience,
@@ -334,17 +335,39 @@ def recommend_for(account: User, *, today: datetime.date | None = None) -> list[
             )
         if sum(1 for s in suggestions if s.kind == "lecture") == 3:
             break
-    if profile is not None and profile.region is not None:
-        week = ActivityFilters(
-            under=profile.region, date_from=today, date_to=today + datetime.timedelta(days=7)
-        )
+    region, reason = (
+        (profile.region, "你所在的{}本周举办") if profile is not None and profile.region else (None, "")
+    )
+    if region is None:
+        region = _registered_region(account)
+        reason = "你报名过活动的{}本周举办"
+    if region is not None:
+        week = ActivityFilters(under=region, date_from=today, date_to=today + datetime.timedelta(days=7))
         for activity in activities_found(week)[:3]:
             suggestions.append(
                 Suggestion(
                     "activity",
                     activity.name,
                     reverse("public:activity", args=[activity.pk]),
-                    f"你所在的{profile.region.name}本周举办",
+                    reason.format(region.name),
                 )
             )
     return suggestions
+
+
+def _registered_region(account: User) -> Unit | None:
+    """The district of the resident's latest sign-up, for a resident who has not said where it lives."""
+    from learnweek.registrations.models import Registration
+
+    last = (
+        Registration.objects.filter(resident=account)
+        .select_related("activity__organiser")
+        .order_by("-pk")
+        .first()
+    )
+    if last is None:
+        return None
+    organiser = last.activity.organiser
+    if organiser.kind == UnitKind.COUNTY:
+        return organiser
+    return organiser.get_ancestors().filter(kind=UnitKind.COUNTY).last()

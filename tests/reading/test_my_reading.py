@@ -142,3 +142,31 @@ def test_recommend_for_lists_nearby_activities(make_resident, books, make_activi
     suggestions = recommend_for(resident)
     nearby = [s for s in suggestions if s.kind == "activity"]
     assert nearby and nearby[0].title == "朝阳区读书沙龙" and nearby[0].reason.endswith("本周举办")
+
+
+def test_a_province_sets_its_scheme_on_a_page(client, province_admin, city_admin):
+    from learnweek.reading.models import IncentiveScheme
+
+    client.force_login(city_admin)
+    assert client.get(reverse("backoffice:incentive_scheme")).status_code == 404
+    client.force_login(province_admin)
+    page = client.get(reverse("backoffice:incentive_scheme")).content.decode()
+    assert "连续阅读徽章天数" in page
+    client.post(
+        reverse("backoffice:incentive_scheme"), {"goal_badge": "on", "streak_days": "21", "leaderboard": "on"}
+    )
+    scheme = IncentiveScheme.objects.get(province=unit(PROVINCE))
+    assert (scheme.streak_days, scheme.leaderboard, scheme.family_badge) == (21, True, False)
+
+
+def test_a_residents_sign_ups_stand_for_its_district(make_resident, make_activity):
+
+    from learnweek.registrations.services import registration_create
+
+    resident = make_resident()
+    first = make_activity("朝阳区书法体验课")
+    registration_create(activity_id=first.pk, phone=resident.phone, name="李阿姨", resident=resident)
+    make_activity("朝阳区读书沙龙")
+    nearby = [s for s in recommend_for(resident) if s.kind == "activity"]
+    assert "朝阳区读书沙龙" in [s.title for s in nearby]
+    assert nearby[0].reason == "你报名过活动的朝阳区本周举办"
