@@ -29,6 +29,14 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_lockout_or_limits(settings):
+    """Sign-in lock-out and rate limits count every attempt of the whole suite from one client;
+    tests/core/test_security.py switches them on and proves them."""
+    settings.AXES_ENABLED = False
+    settings.RATELIMIT_ENABLE = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

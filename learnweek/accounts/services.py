@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 
 from learnweek.accounts.models import ROLE_FIELDS, ApiToken, Role, User
 from learnweek.core.errors import DomainError, NotFound
@@ -98,10 +99,11 @@ def staff_active_set(*, actor: User | None, user: User, active: bool) -> User:
     return user
 
 
-@transaction.atomic
-def api_token_issue(*, username: str, password: str) -> str:
-    """A new bearer token for a staff account; only its digest is stored."""
-    user = authenticate(username=username, password=password)
+def api_token_issue(*, username: str, password: str, request: HttpRequest | None = None) -> str:
+    """A new bearer token for a staff account; only its digest is stored. ``request`` lets the
+    sign-in lock-out (django-axes) count the attempt against the client. Not one transaction on
+    purpose: a failed attempt is recorded even though the issue is refused."""
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_staff_member:
         raise DomainError("用户名或密码不正确。", code="bad_credentials")
     raw = secrets.token_urlsafe(32)

@@ -1,5 +1,6 @@
 """The API front door: django-ninja at /api/v1/, one router per domain."""
 
+from csp.decorators import csp_exempt
 from ninja import NinjaAPI
 
 from learnweek.api.auth import BearerToken
@@ -15,6 +16,7 @@ from learnweek.api.routers import (
     units,
 )
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.ratelimits import RateLimited
 
 api = NinjaAPI(
     title="learnweek API",
@@ -26,6 +28,8 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     urls_namespace="api",
+    # The interactive docs page loads Swagger UI with inline script: the one page without CSP.
+    docs_decorator=csp_exempt(),
 )
 api.add_router("/auth", auth.router)
 api.add_router("/units", units.router)
@@ -40,5 +44,13 @@ api.add_router("", reading.router)
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, PermissionDenied) else 400
+    status = (
+        404
+        if isinstance(exc, NotFound)
+        else 403
+        if isinstance(exc, PermissionDenied)
+        else 429
+        if isinstance(exc, RateLimited)
+        else 400
+    )
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=status)

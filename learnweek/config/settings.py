@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "learnweek.nominations",
     "learnweek.materials",
     "learnweek.reading",
+    "axes",
+    "csp",
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",
@@ -89,7 +91,41 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "learnweek.core.middleware.NotFoundMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# -- sign-in hardening (django-axes) and the Content-Security-Policy (django-csp) ---------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = _bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one account from one client
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# No inline script anywhere: every script is a file of ours under /static/. Styles allow the
+# inline width of progress bars and what htmx and ECharts set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Per-client limits (django-ratelimit, on the cache): codes, sign-ups and search.
+RATELIMIT_ENABLE = _bool("RATELIMIT_ENABLE", True)
+RATELIMIT_USE_CACHE = "default"
 
 ROOT_URLCONF = "learnweek.config.urls"
 WSGI_APPLICATION = "learnweek.config.wsgi.application"
@@ -163,10 +199,23 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG and _bool("HTTPS", True)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+HTTPS = not DEBUG and _bool("HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Behind a reverse proxy that terminates TLS and says so in X-Forwarded-Proto.
+if _bool("BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS and _bool("SSL_REDIRECT", False)  # usually the proxy redirects
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and _bool("HSTS_PRELOAD", False)
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", "")
+# SQLite ignores the covering columns of an index (activities' finder index) and says so on
+# every command; PostgreSQL, the production database, uses them.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 

@@ -1,6 +1,8 @@
 from django.http import Http404
+from django.shortcuts import render
 
 from learnweek.core.errors import NotFound
+from learnweek.core.ratelimits import RateLimited
 
 
 class NotFoundMiddleware:
@@ -15,4 +17,6 @@ class NotFoundMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
+        if isinstance(exception, RateLimited):
+            return render(request, "429.html", {"message": exception.message}, status=429)
         return None

@@ -16,6 +16,7 @@ from learnweek.activities.ical import FEED_LIMIT, to_ics
 from learnweek.activities.selectors import activities_found, activity_get_public, activity_state
 from learnweek.campaigns.selectors import today
 from learnweek.core.paging import DeferredJoinPaginator
+from learnweek.core.ratelimits import limit
 from learnweek.public.forms import FinderForm
 from learnweek.registrations.selectors import registration_of_resident_for, seats_of
 
@@ -57,6 +58,8 @@ def _month(request) -> datetime.date:
 
 
 def finder(request):
+    if request.GET.get("q"):
+        limit(request, "search")
     form, found = _finder(request)
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
     query = request.GET.copy()

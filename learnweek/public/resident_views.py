@@ -15,6 +15,7 @@ from learnweek.accounts.residents import otp_send, resident_sign_in
 from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import activity_get_public
 from learnweek.core.errors import DomainError
+from learnweek.core.ratelimits import limit
 from learnweek.core.sms import last_message_to
 from learnweek.public.context import ELDER_COOKIE
 from learnweek.public.forms import CodeForm, PhoneForm, SignUpForm
@@ -53,6 +54,7 @@ def sign_in(request):
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
+                limit(request, "code")
                 phone = otp_send(phone=phone_form.cleaned_data["phone"])
             except DomainError as exc:
                 phone_form.add_error("phone", exc.message)
@@ -99,6 +101,7 @@ def register(request, pk):
     form = SignUpForm(request.POST or None, initial={"name": request.user.full_name})
     if request.method == "POST" and form.is_valid():
         try:
+            limit(request, "signup")
             signup = registration_create(
                 activity_id=activity.pk,
                 phone=request.user.phone,

@@ -3,13 +3,16 @@ from ninja import Router, Schema, Status
 from learnweek.accounts.residents import otp_send, resident_token_issue
 from learnweek.accounts.services import api_token_issue
 from learnweek.api.schemas import ErrorOut, TokenIn, TokenOut
+from learnweek.core.ratelimits import limit
 
 router = Router(tags=["auth"])
 
 
 @router.post("/token", response={200: TokenOut, 400: ErrorOut}, auth=None, summary="用用户名和密码换取令牌")
 def token(request, payload: TokenIn):
-    return TokenOut(token=api_token_issue(username=payload.username, password=payload.password))
+    return TokenOut(
+        token=api_token_issue(username=payload.username, password=payload.password, request=request)
+    )
 
 
 class CodeIn(Schema):
@@ -28,9 +31,13 @@ class ResidentTokenIn(Schema):
 
 
 @router.post(
-    "/code", response={202: CodeOut, 400: ErrorOut}, auth=None, summary="向手机号发送登录验证码（居民）"
+    "/code",
+    response={202: CodeOut, 400: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="向手机号发送登录验证码（居民）",
 )
 def code(request, payload: CodeIn):
+    limit(request, "code")
     phone = otp_send(phone=payload.phone)
     return Status(202, CodeOut(phone=f"{phone[:3]}****{phone[-4:]}"))
 

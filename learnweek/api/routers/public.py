@@ -10,6 +10,7 @@ from learnweek.activities.selectors import ActivityFilters, activities_found
 from learnweek.api.auth import ResidentToken
 from learnweek.api.schemas import ErrorOut
 from learnweek.core.phones import mask_phones
+from learnweek.core.ratelimits import limit
 from learnweek.orgs.selectors import region_get
 from learnweek.registrations.selectors import registration_get_for_resident
 from learnweek.registrations.services import checkin, registration_cancel, registration_create
@@ -65,6 +66,8 @@ class FinderQuery(Schema):
 )
 @paginate(PageNumberPagination, page_size=20)
 def finder(request, filters: Query[FinderQuery]):
+    if filters.q:
+        limit(request, "search")
     values = filters.dict()
     code = values.pop("region")
     region = region_get(code) if code else None
@@ -86,11 +89,12 @@ class RegistrationOut(Schema):
 @router.post(
     "/activities/{pk}/registrations",
     auth=ResidentToken(),
-    response={201: RegistrationOut, 400: ErrorOut, 404: ErrorOut},
+    response={201: RegistrationOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="报名活动（居民令牌）",
 )
 def register(request, pk: int, payload: RegistrationIn):
     user = request.auth
+    limit(request, "signup")
     name = payload.name.strip() or user.full_name
     signup = registration_create(activity_id=pk, phone=user.phone, name=name, resident=user)
     r = signup.registration
