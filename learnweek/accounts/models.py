@@ -102,3 +102,24 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDataExport(models.Model):
+    """A staff export that holds personal data (phones, e-mail, birth dates of nominees and
+    residents): who took it, when, which export and of what. Kept for the unit's administrators."""
+
+    actor = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="导出人单位"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    what = models.CharField("导出内容", max_length=100)
+    detail = models.CharField("对象", max_length=300)
+
+    class Meta:
+        verbose_name = "含个人信息的导出"
+        verbose_name_plural = "含个人信息的导出"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.what} {self.detail}"

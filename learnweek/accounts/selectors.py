@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from learnweek.accounts.models import ApiToken, User
+from learnweek.accounts.models import ApiToken, PersonalDataExport, Role, User
 from learnweek.orgs.selectors import get_in_scope, scope_filter
 
 
@@ -29,3 +29,10 @@ def user_for_api_token(raw: str) -> User | None:
     if token.last_used is None or (now - token.last_used).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
+
+
+def personal_exports_visible_to(user: User) -> QuerySet[PersonalDataExport]:
+    """Exports holding personal data taken by staff of the administrator's subtree."""
+    if not user.has_role(Role.ADMIN):
+        return PersonalDataExport.objects.none()
+    return scope_filter(PersonalDataExport.objects.select_related("actor", "unit"), user, unit_field="unit")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
-from learnweek.accounts.models import ROLE_FIELDS, ApiToken, Role, User
+from learnweek.accounts.models import ROLE_FIELDS, ApiToken, PersonalDataExport, Role, User
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import require_role
@@ -109,3 +109,10 @@ def api_token_issue(*, username: str, password: str, request: HttpRequest | None
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
     return raw
+
+
+def personal_export_log(*, actor: User, what: str, detail: str) -> PersonalDataExport:
+    """Record that ``actor`` took an export holding personal data (who, when, what)."""
+    return PersonalDataExport.objects.create(
+        actor=actor, unit=actor.unit, what=what[:100], detail=detail[:300]
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from learnweek.accounts.services import personal_export_log
 from learnweek.activities.exporters import Fubiao1Exporter, span_text
 from learnweek.activities.selectors import (
     LIST_FIELDS,
@@ -166,6 +167,9 @@ def activity_export(request):
     filters.demonstration = True if demonstration else None
     activities = activities_filtered(activities_visible_to(request.user), filters)
     exporter = Fubiao1Exporter(filters.campaign, unit, activities, demonstration=demonstration)
+    personal_export_log(
+        actor=request.user, what="附表1 汇总表", detail=f"{unit.name}：{filters.campaign.title}"
+    )
     return download(exporter.to_xlsx(), f"{exporter.filename}.xlsx", XLSX)
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from learnweek.accounts.models import Role
+from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import campaign_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.backoffice.material_forms import MaterialForm
@@ -380,4 +381,5 @@ def materials_package(request, slug):
     if unit is None:
         raise NotFound()
     content = materials_zip(campaign, unit.pk)
+    personal_export_log(actor=request.user, what="报送材料 zip", detail=f"{unit.name}：{campaign.title}")
     return download(content, f"{unit.name}-{campaign.year}-报送材料.zip", ZIP)

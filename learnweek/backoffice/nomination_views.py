@@ -8,6 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
@@ -200,6 +201,9 @@ def nomination_act(request, pk):
 def nomination_docx(request, pk):
     nomination = selectors.nomination_get_visible(request.user, pk)
     grid = documents.nomination_form(nomination)
+    personal_export_log(
+        actor=request.user, what="推荐申报表", detail=f"{nomination.requirement.title}：{nomination.name}"
+    )
     return download(
         grid_to_docx(grid), f"{nomination.name}-{spec_for(nomination.requirement).form_name}.docx", DOCX
     )
@@ -210,6 +214,7 @@ def nomination_file(request, pk, what, photo=None):
     """The stamped scan, or a photo (original or thumbnail), of a nominee the user may see."""
     nomination = selectors.nomination_get_visible(request.user, pk)
     if what == "scan" and nomination.scan:
+        personal_export_log(actor=request.user, what="申报表盖章扫描件", detail=nomination.name)
         return FileResponse(nomination.scan.open("rb"), filename=nomination.scan_name or "scan.pdf")
     if what in ("photo", "thumb"):
         record = NominationPhoto.objects.filter(nomination=nomination, pk=photo).first()
@@ -225,6 +230,7 @@ def level_summary(request, pk, fmt):
     unit = _level(request, requirement)
     upward = selectors.upward_requirement(unit, requirement)
     grid = documents.summary_form(upward, unit)
+    personal_export_log(actor=request.user, what="推荐汇总表", detail=f"{unit.name}：{upward.title}")
     name = f"{unit.name}-{spec_for(upward).noun}汇总表"
     if fmt == "xlsx":
         return download(grid_to_xlsx(grid, sheet_title=spec_for(upward).noun), f"{name}.xlsx", XLSX)
@@ -305,4 +311,5 @@ def unit_package(request, slug):
     if unit is None:
         raise NotFound()
     content = documents.package_zip(campaign, unit)
+    personal_export_log(actor=request.user, what="推荐评选材料 zip", detail=f"{unit.name}：{campaign.title}")
     return download(content, documents.package_name(campaign, unit), ZIP)

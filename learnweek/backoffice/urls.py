@@ -21,6 +21,7 @@ urlpatterns = [
     path("units/<str:code>/designations/new/", views.designation_new, name="designation_new"),
     path("units/<str:code>/accounts/new/", views.staff_new, name="staff_new"),
     path("accounts/", views.staff_list, name="staff_list"),
+    path("accounts/exports/", views.personal_exports, name="personal_exports"),
     path("accounts/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("accounts/<int:pk>/toggle-active/", views.staff_toggle_active, name="staff_toggle_active"),
     path("campaigns/", cv.campaign_list, name="campaigns"),

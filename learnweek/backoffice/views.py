@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from learnweek.accounts.models import Role
-from learnweek.accounts.selectors import staff_get_visible, staff_visible_to
+from learnweek.accounts.selectors import personal_exports_visible_to, staff_get_visible, staff_visible_to
 from learnweek.accounts.services import staff_account_create, staff_active_set, staff_roles_set
 from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
@@ -179,6 +179,13 @@ def staff_list(request):
     staff = staff_visible_to(request.user)
     page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "backoffice/accounts/list.html", {"page": page})
+
+
+@staff_required
+def personal_exports(request):
+    """The administrator's log of exports that hold personal data, by staff of its subtree."""
+    page = Paginator(personal_exports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/accounts/exports.html", {"page": page})
 
 
 @staff_required
