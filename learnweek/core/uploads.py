@@ -10,6 +10,7 @@ import os
 import unicodedata
 import uuid
 import warnings
+import zipfile
 from dataclasses import dataclass
 from typing import IO, TypeVar
 
@@ -180,6 +181,37 @@ def check_pdf(upload: IO[bytes], *, label: str = "扫描件") -> CheckedPdf:
     if pages < 1:
         raise DomainError(f"{label}没有页面。", code="not_pdf")
     return CheckedPdf(content=content, name=name, pages=pages, sha256=hashlib.sha256(content).hexdigest())
+
+
+@dataclass(frozen=True)
+class CheckedDocument:
+    content: bytes
+    name: str
+    extension: str  # pdf or docx
+    sha256: str
+
+
+def check_document(upload: IO[bytes]) -> CheckedDocument:
+    """A PDF (``check_pdf``), or a Word document (.docx: a zip holding word/document.xml), by
+    content whatever the name."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        pdf = check_pdf(upload, label="文档")
+        return CheckedDocument(pdf.content, pdf.name, "pdf", pdf.sha256)
+    name = safe_name(getattr(upload, "name", "") or "", fallback="document")
+    content = _read(upload, f"文档“{name}”", _limit_mb("LEARNWEEK_DOCUMENT_MAX_MB", 20))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise zipfile.BadZipFile
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DomainError(
+            f"文档“{name}”既不是 PDF 也不是 Word（.docx）文件（按文件内容判断，与扩展名无关）。",
+            code="not_document",
+        ) from exc
+    return CheckedDocument(content, name, "docx", hashlib.sha256(content).hexdigest())
 
 
 P = TypeVar("P", bound=StoredPhoto)

@@ -7,11 +7,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.validators import URLValidator
-
 from learnweek.campaigns.models import Requirement, RequirementKind, Submission
 from learnweek.campaigns.rules import count_chars, text_problems
 from learnweek.core.phones import is_phone_number
+from learnweek.core.validation import is_http_url
 
 MATERIAL_KINDS = (
     RequirementKind.WORK_PLAN,
@@ -62,14 +61,6 @@ def takes_photos(requirement: Requirement) -> bool:
     ) or bool(requirement.photo_max or requirement.photo_min)
 
 
-def _url_ok(value: str) -> bool:
-    try:
-        URLValidator(schemes=["http", "https"])(value)
-    except Exception:  # noqa: BLE001 - Django's ValidationError; the message is ours
-        return False
-    return True
-
-
 def detail_problems(requirement: Requirement, details: dict[str, Any]) -> list[str]:
     """Formats of the details as typed (a draft may leave them empty)."""
     problems = []
@@ -79,7 +70,7 @@ def detail_problems(requirement: Requirement, details: dict[str, Any]) -> list[s
             continue
         if len(value) > 200:
             problems.append(f"“{detail.label}”最多 200 字")
-        elif detail.kind == "url" and not _url_ok(value):
+        elif detail.kind == "url" and not is_http_url(value):
             problems.append(f"“{detail.label}”“{value[:40]}”不是 http(s) 网址")
         elif detail.kind == "phone" and not is_phone_number(value):
             problems.append(f"“{detail.label}”“{value[:30]}”不是电话号码")
@@ -92,7 +83,7 @@ def detail_problems(requirement: Requirement, details: dict[str, Any]) -> list[s
         if not str(item.get("title") or "").strip():
             problems.append(f"第{number}条宣传材料请填写标题")
         url = str(item.get("url") or "").strip()
-        if url and not _url_ok(url):
+        if url and not is_http_url(url):
             problems.append(f"第{number}条宣传材料的网址“{url[:40]}”不是 http(s) 网址")
         if item.get("type") in ("链接", "视频") and not url:
             problems.append(f"第{number}条宣传材料（{item.get('type')}）请填写网址")

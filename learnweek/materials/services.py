@@ -4,10 +4,7 @@ stores nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import uuid
-import zipfile
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
@@ -18,7 +15,7 @@ from learnweek.campaigns.models import Requirement, RequirementKind, Submission
 from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.campaigns.services import submission_save
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.core.uploads import check_pdf, photo_delete, photo_store, safe_name
+from learnweek.core.uploads import check_document, photo_delete, photo_store
 from learnweek.materials.models import SubmissionCase, SubmissionFile, SubmissionPhoto
 from learnweek.materials.rules import DETAILS, detail_problems, is_material, min_long_side, takes_photos
 from learnweek.orgs.models import Unit
@@ -142,38 +139,14 @@ def material_case_remove(*, actor: User | None, case: SubmissionCase) -> None:
     case.delete()
 
 
-def _check_document(upload: IO[bytes]) -> tuple[bytes, str, str]:
-    """A PDF, or a Word document (.docx: a zip holding word/document.xml), by content."""
-    name = safe_name(getattr(upload, "name", "") or "", fallback="document")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        pdf = check_pdf(upload, label="文档")
-        return pdf.content, pdf.name, "pdf"
-    content = upload.read(20 * 1024 * 1024 + 1)
-    if len(content) > 20 * 1024 * 1024:
-        raise DomainError(f"文档“{name}”超过 20 MB 的上限。", code="too_large")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise zipfile.BadZipFile
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DomainError(
-            f"文档“{name}”既不是 PDF 也不是 Word（.docx）文件（按文件内容判断，与扩展名无关）。",
-            code="not_document",
-        ) from exc
-    return content, name, "docx"
-
-
 @transaction.atomic
 def material_file_attach(*, actor: User | None, submission: Submission, upload: IO[bytes]) -> SubmissionFile:
     submission = _editable(actor, submission, "上传文档")
-    content, name, extension = _check_document(upload)
+    document = check_document(upload)
     record = SubmissionFile(
-        submission=submission, name=name, size=len(content), sha256=hashlib.sha256(content).hexdigest()
+        submission=submission, name=document.name, size=len(document.content), sha256=document.sha256
     )
-    record.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+    record.file.save(f"{uuid.uuid4().hex}.{document.extension}", ContentFile(document.content), save=False)
     record.save()
     return record
 

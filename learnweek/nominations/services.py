@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -21,6 +21,7 @@ from learnweek.campaigns.selectors import require_campaign_role, requirement_app
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.phones import is_phone_number
 from learnweek.core.uploads import check_pdf, photo_delete, photo_store
+from learnweek.core.validation import is_http_url
 from learnweek.nominations.kinds import deeds_limit, is_nomination, spec_for
 from learnweek.nominations.models import (
     Decision,
@@ -115,11 +116,8 @@ def _field_problems(requirement: Requirement, values: dict[str, Any], *, complet
         if name in labels and value and not is_phone_number(str(value)):
             problems.append(f"“{labels[name]}”“{str(value)[:30]}”不是电话号码（手机 11 位，或区号-座机号）")
     url = values.get("video_url")
-    if "video_url" in labels and url:
-        try:
-            URLValidator(schemes=["http", "https"])(url)
-        except Exception:  # noqa: BLE001
-            problems.append(f"“{labels['video_url']}”不是 http(s) 网址")
+    if "video_url" in labels and url and not is_http_url(str(url)):
+        problems.append(f"“{labels['video_url']}”不是 http(s) 网址")
     return problems
 
 

@@ -7,7 +7,6 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -16,6 +15,7 @@ from learnweek.accounts.models import Role
 from learnweek.campaigns.rules import count_chars
 from learnweek.core.errors import DomainError, NotFound, RowErrors, row_error
 from learnweek.core.tabular import read_table
+from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import require_role
 from learnweek.reading.isbn import normalise_isbn
@@ -267,24 +267,16 @@ LECTURE_FIELDS = (
 )
 
 
-def _http(value: str) -> bool:
-    try:
-        URLValidator(schemes=["http", "https"])(value)
-    except Exception:  # noqa: BLE001 - Django's ValidationError; the message is ours
-        return False
-    return True
-
-
 def _check_lecture(values: dict[str, Any]) -> None:
     problems = []
     for name, label in (("title", "题目"), ("speaker", "主讲人"), ("platform", "平台")):
         if not str(values.get(name) or "").strip():
             problems.append(f"请填写{label}")
     link = str(values.get("link") or "").strip()
-    if not _http(link):
+    if not is_http_url(link):
         problems.append(f"观看链接“{link[:60] or '（空）'}”不是 http(s) 网址")
     recording = str(values.get("recording_url") or "").strip()
-    if recording and not _http(recording):
+    if recording and not is_http_url(recording):
         problems.append(f"回放链接“{recording[:60]}”不是 http(s) 网址")
     starts, ends = values.get("starts_at"), values.get("ends_at")
     if not isinstance(starts, datetime.datetime):

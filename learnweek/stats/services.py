@@ -7,8 +7,6 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from learnweek.campaigns.models import (
 from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.campaigns.services import submission_save, submission_submit
 from learnweek.core.errors import DomainError
+from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
 from learnweek.stats.models import Column, ReportedTotal, StatsHeader, StatsSnapshot
 from learnweek.stats.selectors import (
@@ -76,11 +75,8 @@ def header_save(*, actor: User | None, campaign: Campaign, unit: Unit, **values:
         problems.append(f"手机号码应为 11 位数字，以 1 开头（现为“{cleaned['mobile']}”）")
     if cleaned["office_phone"] and not OFFICE_PHONE.fullmatch(cleaned["office_phone"]):
         problems.append(f"办公电话应为区号加号码，如 0431-88905322（现为“{cleaned['office_phone']}”）")
-    if cleaned["platform_url"]:
-        try:
-            URLValidator(schemes=["http", "https"])(cleaned["platform_url"])
-        except ValidationError:
-            problems.append("活动周平台网址应以 http:// 或 https:// 开头")
+    if cleaned["platform_url"] and not is_http_url(cleaned["platform_url"]):
+        problems.append("活动周平台网址应以 http:// 或 https:// 开头")
     if problems:
         raise DomainError("；".join(problems) + "。", code="header_invalid")
     header, _ = StatsHeader.objects.select_for_update().get_or_create(
