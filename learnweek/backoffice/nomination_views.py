@@ -291,15 +291,14 @@ def ranking_page(request, pk):
     unit = _level(request, requirement)
     if not selectors.is_selecting_level(unit, requirement):
         raise NotFound()
+    rows = selectors.ranking(requirement, unit, request.user)
     context = {
         "requirement": requirement,
         "spec": spec_for(requirement),
-        "rows": selectors.ranking(requirement, unit, request.user),
+        "rows": rows,
         "counts": selectors.counts_by_unit(requirement, unit),
         "criteria": requirement.scoring_criteria,
-        "approved": sum(
-            1 for r in selectors.ranking(requirement, unit) if r.nomination.state == NominationState.APPROVED
-        ),
+        "approved": sum(1 for r in rows if r.nomination.state == NominationState.APPROVED),
     }
     return render(request, "backoffice/nominations/ranking.html", context)
 

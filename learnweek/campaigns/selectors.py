@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -204,8 +205,10 @@ class Task:
     def overdue_days(self) -> int:
         return max(0, -self.days_left)
 
+    @cached_property
     def _sourced(self) -> tuple[str, str] | None:
-        """The state and label from the requirement's own board source (nominations)."""
+        """The state and label from the requirement's own board source (nominations), asked once
+        per task for both the label and whether it is done."""
         source = _BOARD_SOURCES.get(self.requirement.kind)
         if source is None or self.unit is None:
             return None
@@ -213,14 +216,14 @@ class Task:
 
     @property
     def state_label(self) -> str:
-        sourced = self._sourced()
+        sourced = self._sourced
         if sourced is not None:
             return sourced[1]
         return board_state_label(self.requirement, self.submission, self.today)
 
     @property
     def is_done(self) -> bool:
-        sourced = self._sourced()
+        sourced = self._sourced
         if sourced is not None:
             return sourced[0] in ("submitted", "approved")
         return self.submission is not None and self.submission.state in HANDED_IN

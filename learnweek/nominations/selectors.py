@@ -305,20 +305,22 @@ def level_view(requirement: Requirement, unit: Unit) -> LevelView:
     nominates = requirement_applies_to(requirement, unit)
     upward = upward_requirement(unit, requirement)
     forwarded = [n for n in level_list(unit, upward) if n.unit_id != unit.pk]
+    own = list(own_nominations(requirement, unit)) if nominates else []
+    top = is_selecting_level(unit, requirement)
     return LevelView(
         requirement=requirement,
         unit=unit,
         nominates=nominates,
-        own=list(own_nominations(requirement, unit)) if nominates else [],
+        own=own,
         own_quota=requirement.quota_per_unit if nominates else None,
-        own_count=own_nominations(requirement, unit).filter(state__in=STANDING).count() if nominates else 0,
+        own_count=sum(1 for n in own if n.state in STANDING),
         queue=list(level_queue(requirement, unit)),
         forwarded=forwarded,
         forward_requirement=upward,
-        forward_quota=None if is_selecting_level(unit, requirement) else level_quota(unit, upward),
+        forward_quota=None if top else level_quota(unit, upward),
         forward_count=level_count(unit, upward),
         decided=level_decided(requirement, unit),
-        is_top=is_selecting_level(unit, requirement),
+        is_top=top,
     )
 
 
