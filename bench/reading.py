@@ -21,7 +21,14 @@ from django.db import connection
 from learnweek.accounts.models import User
 from learnweek.core.db import bulk_insert
 from learnweek.reading.models import Book, Reader, ReadingLog
-from learnweek.reading.recommend import build_model, current_model, forget_model, rank, recommend_books
+from learnweek.reading.recommend import (
+    build_model,
+    catalogue_from_db,
+    current_model,
+    forget_model,
+    rank,
+    recommend_books,
+)
 
 RESIDENTS, BOOKS, SUBJECTS = 100_000, 50_000, 40
 SAMPLE, TOP = 2_000, 10
@@ -139,10 +146,8 @@ def _arrays():
 
 def _hit_rates(pairs) -> tuple[float, float, float]:
     """(ours, popularity, build seconds) on a held-out split."""
-    books = list(
-        Book.objects.order_by("pk").values_list("pk", "title", "author", "category", "summary", "audiences")
-    )
-    ids = [b[0] for b in books]
+    books = catalogue_from_db()  # the texts the product's model is built from
+    ids = books.ids
     row_of = {pk: i for i, pk in enumerate(ids)}
     rows = np.array([row_of[b] for b in pairs[:, 1]])
     readers = pairs[:, 0]
@@ -155,11 +160,8 @@ def _hit_rates(pairs) -> tuple[float, float, float]:
     hidden_at = np.array([rng.integers(starts[s], ends[s]) for s in sample])
     keep = np.ones(len(rows), bool)
     keep[hidden_at] = False
-    texts = [" ".join([t, a, c, s]) for _pk, t, a, c, s, _aud in books]
     started = time.perf_counter()
-    model = build_model(
-        ids, texts, [b[5] or [] for b in books], [b[1] for b in books], readers[keep], rows[keep]
-    )
+    model = build_model(ids, books.texts, books.audiences, books.titles, readers[keep], rows[keep])
     build = time.perf_counter() - started
     counts = np.bincount(rows[keep], minlength=len(ids))
     popular = np.argsort(-counts)

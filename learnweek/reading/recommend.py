@@ -196,23 +196,42 @@ def _fingerprint() -> tuple[int, int]:
     return last_log, last_book
 
 
-def model_from_db() -> Model:
+@dataclass
+class Catalogue:
+    """The books as the model sees them, in primary-key order."""
+
+    ids: list[int]
+    texts: list[str]  # title, author, subject, summary and audiences, for TF-IDF
+    audiences: list[list[str]]
+    titles: list[str]
+
+
+def catalogue_from_db() -> Catalogue:
     books = list(
         Book.objects.order_by("pk").values_list("pk", "title", "author", "category", "summary", "audiences")
     )
-    ids = [b[0] for b in books]
-    row_of = {pk: i for i, pk in enumerate(ids)}
     labels = dict(Audience.choices)
-    texts = [
-        " ".join([title, author, category, summary[:300], *(labels.get(a, "") for a in audiences or [])])
-        for _pk, title, author, category, summary, audiences in books
-    ]
+    return Catalogue(
+        ids=[b[0] for b in books],
+        texts=[
+            " ".join([title, author, category, summary[:300], *(labels.get(a, "") for a in audiences or [])])
+            for _pk, title, author, category, summary, audiences in books
+        ],
+        audiences=[b[5] or [] for b in books],
+        titles=[b[1] for b in books],
+    )
+
+
+def model_from_db() -> Model:
+    books = catalogue_from_db()
+    ids = books.ids
+    row_of = {pk: i for i, pk in enumerate(ids)}
     pairs = np.array(list(ReadingLog.objects.values_list("reader_id", "book_id")), dtype=np.int64).reshape(
         -1, 2
     )
     readers = pairs[:, 0]
     rows = np.array([row_of[b] for b in pairs[:, 1]], dtype=np.int64) if len(pairs) else np.zeros(0, np.int64)
-    return build_model(ids, texts, [b[5] or [] for b in books], [b[1] for b in books], readers, rows)
+    return build_model(ids, books.texts, books.audiences, books.titles, readers, rows)
 
 
 def current_model() -> Model:
