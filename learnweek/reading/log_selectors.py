@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.reading.models import (
-    BookList,
+    BookListEntry,
     Finish,
     IncentiveScheme,
     ListKind,
@@ -92,29 +92,39 @@ class ReaderView:
         return min(100, round(100 * self.finished / self.goal)) if self.goal else 0
 
 
+def _published_lists() -> list[tuple[str, set[int]]]:
+    """Every published book list (not the catalogue) with its books, in one query."""
+    lists: dict[int, tuple[str, set[int]]] = {}
+    entries = (
+        BookListEntry.objects.filter(book_list__published=True)
+        .exclude(book_list__kind=ListKind.GUIDANCE)
+        .order_by("-book_list__year", "book_list__unit__path", "book_list_id")
+        .values_list("book_list_id", "book_list__title", "book_id")
+    )
+    for list_id, title, book_id in entries:
+        lists.setdefault(list_id, (title, set()))[1].add(book_id)
+    return list(lists.values())
+
+
 def _badges(
-    reader: Reader,
     scheme: IncentiveScheme,
     *,
     finished: int,
     goal: int | None,
     days: int,
     family_books: set[int],
+    read: set[int],
+    lists: list[tuple[str, set[int]]],
 ) -> list[Badge]:
     badges = []
     if scheme.goal_badge and goal and finished >= goal:
         badges.append(Badge("年度目标达成", f"今年读完 {finished} 本，达到目标 {goal} 本"))
     if scheme.streak_days and days >= scheme.streak_days:
         badges.append(Badge(f"连续阅读 {scheme.streak_days} 天", f"已连续打卡 {days} 天"))
-    if scheme.list_badge:
-        read = set(Finish.objects.filter(reader=reader).values_list("book_id", flat=True))
-        if read:
-            for book_list in BookList.objects.filter(published=True).exclude(kind=ListKind.GUIDANCE):
-                wanted = set(book_list.entries.values_list("book_id", flat=True))
-                if wanted and wanted <= read:
-                    badges.append(
-                        Badge(f"读完书单《{book_list.title}》", f"书单中的 {len(wanted)} 本都读完了")
-                    )
+    if scheme.list_badge and read:
+        for title, wanted in lists:
+            if wanted <= read:
+                badges.append(Badge(f"读完书单《{title}》", f"书单中的 {len(wanted)} 本都读完了"))
     if scheme.family_badge and family_books:
         badges.append(Badge("亲子共读", f"和家人一起读完了 {len(family_books)} 本书"))
     return badges
@@ -131,6 +141,7 @@ def account_reading(account: User, *, today: datetime.date | None = None) -> lis
         readers_per_book.setdefault(book_id, set()).add(reader_id)
     shared = {book for book, who in readers_per_book.items() if len(who) > 1}
     goals = {g.reader_id: g.books for g in ReadingGoal.objects.filter(reader__in=readers, year=today.year)}
+    lists = _published_lists() if scheme.list_badge and finishes else []
     views = []
     for reader in readers:
         finished = sum(1 for r, _b, on in finishes if r == reader.pk and on.year == today.year)
@@ -144,7 +155,13 @@ def account_reading(account: User, *, today: datetime.date | None = None) -> lis
             streak=days,
         )
         view.badges = _badges(
-            reader, scheme, finished=finished, goal=view.goal, days=days, family_books=shared & mine
+            scheme,
+            finished=finished,
+            goal=view.goal,
+            days=days,
+            family_books=shared & mine,
+            read=mine,
+            lists=lists,
         )
         views.append(view)
     return views

@@ -170,3 +170,17 @@ def test_a_residents_sign_ups_stand_for_its_district(make_resident, make_activit
     nearby = [s for s in recommend_for(resident) if s.kind == "activity"]
     assert "朝阳区读书沙龙" in [s.title for s in nearby]
     assert nearby[0].reason == "你报名过活动的朝阳区本周举办"
+
+
+def test_a_whole_list_read_earns_its_badge(make_resident, books, tree):
+    resident = make_resident()
+    me = log_services.reader_self(account=resident)
+    picks = services.book_list_create(
+        actor=None, unit=unit(PROVINCE), kind="regional", title="四大名著", year=2026, published=True
+    )
+    for isbn in (BOOKS[0][0], BOOKS[1][0]):
+        services.book_list_add(actor=None, book_list=picks, isbn=isbn)
+    log_services.log_set(account=resident, reader=me, book=books["红楼梦"], status="read")
+    assert "读完书单《四大名著》" not in [b.title for b in account_reading(resident)[0].badges]
+    log_services.log_set(account=resident, reader=me, book=books["三国演义"], status="read")
+    assert "读完书单《四大名著》" in [b.title for b in account_reading(resident)[0].badges]
