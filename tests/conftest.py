@@ -37,6 +37,13 @@ def _no_lockout_or_limits(settings):
     settings.RATELIMIT_ENABLE = False
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Accounts are made by the hundred here; the production hasher's cost protects stored
+    passwords, not tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

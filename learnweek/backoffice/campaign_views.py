@@ -27,6 +27,7 @@ from learnweek.campaigns.selectors import (
     derive_refusal,
     requirement_get_visible,
     submission_get_visible,
+    submission_history,
     tasks_for_unit,
 )
 from learnweek.campaigns.tasks import send_reminders
@@ -256,7 +257,7 @@ def submission_detail(request, pk):
     context = {
         "submission": submission,
         "requirement": submission.requirement,
-        "events": submission.events.select_related("actor"),
+        "changes": submission_history(submission),
         "own": request.user.unit_id == submission.unit_id,
         "reason_form": forms.ReasonForm(),
         "State": SubmissionState,

@@ -114,7 +114,7 @@ def nomination_detail(request, pk):
         "spec": spec,
         "values": [(f.label, getattr(nomination, f.name)) for f in spec.fields],
         "chain": [(stage, opinions.get(stage.unit.pk)) for stage in chain],
-        "timeline": selectors.timeline(nomination),
+        "changes": selectors.nomination_history(nomination),
         "photos": nomination.photos.all(),
         "own": own,
         "can_decide": nomination.state == NominationState.IN_REVIEW

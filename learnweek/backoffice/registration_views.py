@@ -11,7 +11,12 @@ from learnweek.activities.selectors import activity_get_visible
 from learnweek.activities.services import activity_cancel
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError
-from learnweek.registrations.selectors import registrations_for_staff, seats_of
+from learnweek.registrations.selectors import (
+    registration_get_for_staff,
+    registration_history,
+    registrations_for_staff,
+    seats_of,
+)
 from learnweek.registrations.services import checkin
 
 
@@ -22,6 +27,16 @@ def registrations(request, pk):
         request,
         "backoffice/activities/registrations.html",
         {"a": activity, "rows": rows, "seats": seats_of(activity)},
+    )
+
+
+@staff_required
+def registration_history_page(request, pk, registration):
+    found = registration_get_for_staff(request.user, pk, registration)
+    return render(
+        request,
+        "backoffice/activities/registration_history.html",
+        {"a": found.activity, "r": found, "changes": registration_history(found)},
     )
 
 

@@ -49,6 +49,11 @@ urlpatterns = [
     path("activities/<int:pk>/", av.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", av.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/registrations/", rv.registrations, name="activity_registrations"),
+    path(
+        "activities/<int:pk>/registrations/<int:registration>/history/",
+        rv.registration_history_page,
+        name="registration_history",
+    ),
     path("activities/<int:pk>/checkin/", rv.checkin_post, name="activity_checkin"),
     path("activities/<int:pk>/cancel/", rv.cancel, name="activity_cancel"),
     path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),

@@ -21,6 +21,7 @@ from learnweek.campaigns.models import (
     SubmissionState,
     WeekSlot,
 )
+from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import is_within, require_role, scope_root, within
@@ -153,6 +154,21 @@ def submission_get_visible(user: User, pk: int) -> Submission:
     if not is_within(campaign_scope_root(user, submission.requirement.campaign), submission.unit):
         raise NotFound()
     return submission
+
+
+def submission_history(submission: Submission) -> list[Change]:
+    """Every state change of the submission: who, when, from what to what, and the comment
+    (the reason of a return or a reopening)."""
+    return [
+        Change(
+            at=e.at,
+            actor=actor_label(e.actor),
+            before=e.get_from_state_display() or "新建",
+            after=e.get_to_state_display(),
+            comment=e.comment,
+        )
+        for e in submission.events.select_related("actor", "actor__unit")
+    ]
 
 
 # -- who must submit ---------------------------------------------------------------------------

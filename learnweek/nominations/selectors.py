@@ -13,12 +13,14 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from learnweek.campaigns.models import Campaign, CampaignStatus, Requirement
 from learnweek.campaigns.selectors import requirement_applies_to
+from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS
 from learnweek.nominations.models import (
     HANDED_IN,
     STANDING,
     Decision,
+    DecisionAction,
     Nomination,
     NominationSheet,
     NominationState,
@@ -268,7 +270,45 @@ def sheet_for(requirement: Requirement, unit: Unit) -> NominationSheet | None:
 
 
 def timeline(nomination: Nomination) -> list[Decision]:
-    return list(nomination.decisions.select_related("unit", "actor").order_by("at", "pk"))
+    return list(nomination.decisions.select_related("unit", "actor", "actor__unit").order_by("at", "pk"))
+
+
+def nomination_history(nomination: Nomination) -> list[Change]:
+    """Each level's decision as a change of state: handed in → awaiting the next level, recommended
+    → awaiting the one after it (or selected at the top), returned, declined; with the level, the
+    reviewer and the opinion. A returned nominee's next round starts again from its own unit."""
+    stages = review_chain(nomination.requirement, nomination.unit)
+    chain = [stage.unit.pk for stage in stages]
+    names = {stage.unit.pk: stage.unit.name for stage in stages}
+
+    def awaiting(position: int) -> str:
+        if position >= len(chain):
+            return NominationState.APPROVED.label
+        return f"{NominationState.IN_REVIEW.label}（待{names[chain[position]]}）"
+
+    state = NominationState.DRAFT.label
+    changes = []
+    for d in timeline(nomination):
+        if d.action in (DecisionAction.SUBMIT, DecisionAction.RECOMMEND):
+            after = awaiting(chain.index(d.unit_id) + 1 if d.unit_id in chain else len(chain))
+        elif d.action == DecisionAction.RETURN:
+            after = NominationState.RETURNED.label
+        else:
+            after = NominationState.DECLINED.label
+        label = d.get_action_display()
+        changes.append(
+            Change(
+                at=d.at,
+                actor=actor_label(d.actor),
+                before=state,
+                after=after,
+                comment=f"{label}（第 {d.round} 轮）"
+                + (f"：{d.comment}" if d.comment not in ("", label) else ""),
+                unit=d.unit.name,
+            )
+        )
+        state = after
+    return changes
 
 
 def current_opinions(nomination: Nomination) -> dict[int, Decision]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 
 from learnweek.activities.selectors import activity_get_visible
+from learnweek.core.audit import SYSTEM, Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.registrations.models import Registration, RegistrationStatus
 
@@ -69,3 +70,52 @@ def registrations_for_staff(user: User, activity_pk: int) -> tuple[Activity, Que
     activity = activity_get_visible(user, activity_pk)
     registrations = Registration.objects.filter(activity=activity).order_by("status", "pk")
     return activity, registrations
+
+
+def registration_get_for_staff(user: User, activity_pk: int, pk: int) -> Registration:
+    """A registration of an activity the user may see; anything else is missing."""
+    activity = activity_get_visible(user, activity_pk)
+    try:
+        return Registration.objects.select_related("activity").get(activity=activity, pk=pk)
+    except Registration.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def _standing(record) -> str:
+    label = RegistrationStatus(record.status).label
+    return f"{label}，已签到" if record.checked_in_at else label
+
+
+def registration_history(registration: Registration) -> list[Change]:
+    """The sign-up's changes from its history table: signed up, moved up from the waiting list,
+    cancelled, checked in; by the resident, a staff member or the system (a seat freed by someone
+    else's cancellation is handed on by the system)."""
+    records = registration.history.select_related("history_user", "history_user__unit").order_by(
+        "history_date", "history_id"
+    )
+    changes = []
+    before = "—"
+    for record in records:
+        after = _standing(record)
+        if after == before:
+            continue
+        user = record.history_user
+        if user is not None and user.pk == registration.resident_id:
+            actor = "本人"
+        elif user is not None and user.unit_id is not None:
+            actor = actor_label(user)
+        else:
+            actor = SYSTEM  # another resident's cancellation freed the seat, or no signed-in user
+        comment = ""
+        if record.checked_in_at and "已签到" not in before:
+            comment = "扫码签到"
+        elif (
+            before.startswith(RegistrationStatus.WAITLISTED.label)
+            and record.status == RegistrationStatus.CONFIRMED
+        ):
+            comment = "有人取消，候补递补"
+        changes.append(
+            Change(at=record.history_date, actor=actor, before=before, after=after, comment=comment)
+        )
+        before = after
+    return changes

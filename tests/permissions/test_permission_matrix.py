@@ -259,6 +259,7 @@ PAGES: dict[str, Page] = {
         r("activity_edit", pk("activity")), SUBTREE, {"save": Write(form(place="朝阳区图书馆二楼"), ADMINS)}
     ),
     "activity_registrations": Page(r("activity_registrations", pk("activity")), SUBTREE),
+    "registration_history": Page(r("registration_history", pk("activity"), pk("registration")), SUBTREE),
     "activity_checkin": Page(
         r("activity_checkin", pk("activity")),
         None,
