@@ -1,0 +1,43 @@
+"""Schemathesis makes up requests from the API's own OpenAPI schema — every operation, valid and
+invalid parameters and bodies — and no answer may be a server error. Bounded: a few examples per
+operation, so the run stays within a couple of minutes."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from learnweek.accounts.models import ApiToken, Role, User
+from tests.conftest import COUNTY, unit
+from tests.factories import StaffFactory
+
+EXAMPLES = 12
+
+
+# The schema as a client reads it: /api/v1/openapi.json, through the WSGI application itself.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def tokens(tree, make_activity):
+    """A county administrator's and a resident's bearer tokens, and something to find."""
+    make_activity()
+    staff = StaffFactory(unit=unit(COUNTY), roles=[Role.ADMIN, Role.REPORTER, Role.REVIEWER])
+    resident = User.objects.create_user(username="fuzz-resident", phone="13800006666")
+    for user, raw in ((staff, "fuzz-staff"), (resident, "fuzz-resident")):
+        ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
+    return {"staff": "fuzz-staff", "resident": "fuzz-resident"}
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_request_gets_a_server_error(case, tokens):
+    resident_only = case.path.startswith("/api/v1/registrations") or case.path.endswith("/registrations")
+    token = tokens["resident" if resident_only else "staff"]
+    headers = {"Authorization": f"Bearer {token}"} if not case.path.startswith("/api/v1/auth") else {}
+    response = case.call(headers=headers)
+    case.validate_response(response, checks=[not_a_server_error])
