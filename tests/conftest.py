@@ -188,6 +188,20 @@ def jilin(tree):
     return campaign
 
 
+@pytest.fixture
+def jilin_campaign(tree):
+    """Jilin's 2023 campaign, derived from the national one: what the 附表1 sheets of the tests
+    were filled for."""
+    from learnweek.campaigns.models import CampaignStatus
+    from learnweek.campaigns.services import campaign_create, campaign_derive, campaign_set_status
+
+    national = campaign_create(actor=None, issuing_unit=unit("000000"), year=2023, slug="n23", title="全国")
+    campaign_set_status(actor=None, campaign=national, status=CampaignStatus.PUBLISHED)
+    jilin = campaign_derive(actor=None, parent=national, unit=unit("220000"), slug="jl23", title="吉林")
+    campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
+    return jilin
+
+
 def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)

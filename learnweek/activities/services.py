@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from learnweek.accounts.models import Role
@@ -300,6 +300,14 @@ def activities_import(
         # Only a simultaneous import of the same rows can get here: every other rule was checked.
         raise DomainError(
             "这些活动正被同时导入，未写入任何数据；请稍后刷新查看。", code="import_conflict"
+        ) from exc
+    except (OperationalError, InterfaceError) as exc:
+        # The database went away mid-write: the transaction died with it, so nothing was kept.
+        if not connection.is_usable():
+            connection.close()  # the next query of this request opens a fresh connection
+        raise DomainError(
+            "导入中途与数据库的连接中断，本次没有写入任何活动；请重新导入这个文件。",
+            code="import_interrupted",
         ) from exc
     return ImportReport(
         created=len(fresh),

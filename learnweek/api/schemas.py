@@ -1,6 +1,14 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import Field
+
+# A row's id as the databases store it (64-bit): a larger number is refused (422) before any
+# query, instead of overflowing the driver.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A count of people or seats: PostgreSQL's integer column holds up to 2**31 - 1.
+Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 class ErrorOut(Schema):

@@ -33,6 +33,7 @@ from learnweek.campaigns.selectors import (
 from learnweek.campaigns.tasks import send_reminders
 from learnweek.core.downloads import XLSX, ZIP, download
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.core.queue import enqueue
 from learnweek.materials.documents import package_zip as materials_zip
 from learnweek.materials.rules import is_material
 from learnweek.materials.services import material_save
@@ -321,13 +322,21 @@ def board_remind(request, pk):
     if not request.user.has_role(Role.REVIEWER) and not request.user.has_role(Role.ADMIN):
         messages.error(request, "只有审核员或管理员可以发送提醒。")
     else:
-        transaction.on_commit(
-            lambda: send_reminders.delay(within_days=0, requirement_id=requirement.pk, under_id=data.under.pk)
-        )
-        messages.success(
-            request,
-            f"已提醒 {len(data.missing_units)} 个未提交的单位（邮件发给其留有邮箱的填报员，没有填报员邮箱时发给管理员）。",
-        )
+        try:
+            enqueue(
+                send_reminders,
+                what="提醒",
+                within_days=0,
+                requirement_id=requirement.pk,
+                under_id=data.under.pk,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"已提醒 {len(data.missing_units)} 个未提交的单位（邮件发给其留有邮箱的填报员，没有填报员邮箱时发给管理员）。",
+            )
     url = reverse("backoffice:board", args=[pk])
     return redirect(f"{url}?under={data.under.code}")
 

@@ -37,7 +37,13 @@ def bulk_insert(
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # COPY runs on psycopg's own cursor; wrap_database_errors turns its errors into Django's
+    # (a dropped connection into django.db.OperationalError), as Django's cursors do.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             if isinstance(row, models.Model):
                 values = [field.pre_save(row, add=True) for field in fields]

@@ -4,8 +4,10 @@ was found, raised before anything is stored."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import logging
 import os
 import unicodedata
 import uuid
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils.text import get_valid_filename
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -217,6 +220,31 @@ def check_document(upload: IO[bytes]) -> CheckedDocument:
 P = TypeVar("P", bound=StoredPhoto)
 
 
+logger = logging.getLogger(__name__)
+
+
+def write_files(*files: tuple[FieldFile, str, bytes]) -> None:
+    """Write each (field, name, content) through the field's storage. If one write fails — a full
+    disk, a storage that is offline — the files already written are removed and the upload is
+    refused with a message that says so, so that nothing is kept half; the caller's transaction
+    then writes no record either."""
+    written: list[tuple[FieldFile, str]] = []
+    try:
+        for field, name, content in files:
+            field.save(name, ContentFile(content), save=False)
+            written.append((field, field.name or name))
+    except OSError as exc:
+        for field, stored in written:
+            field.storage.delete(stored)
+        logger.error("storage write failed (%s): %s", exc.errno, exc)
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        reason = "服务器存储空间已满" if full else "服务器存储暂时无法写入"
+        raise DomainError(
+            f"{reason}，文件没有保存，其他内容不受影响；请稍后重试，或告知系统管理员。",
+            code="storage_full" if full else "storage_failed",
+        ) from exc
+
+
 def photo_store(
     model: type[P],
     existing: QuerySet[P],
@@ -254,10 +282,10 @@ def photo_store(
         position=count,
         **owner,
     )
-    record.original.save(f"{stem}.{photo.extension}", ContentFile(photo.content), save=False)
-    record.public.save(f"{stem}.jpg", ContentFile(public_copy(photo.content)), save=False)
-    record.thumb.save(
-        f"{stem}-thumb.jpg", ContentFile(public_copy(photo.content, long_side=THUMB_LONG_SIDE)), save=False
+    write_files(
+        (record.original, f"{stem}.{photo.extension}", photo.content),
+        (record.public, f"{stem}.jpg", public_copy(photo.content)),
+        (record.thumb, f"{stem}-thumb.jpg", public_copy(photo.content, long_side=THUMB_LONG_SIDE)),
     )
     record.save()
     return record

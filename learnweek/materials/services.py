@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 
 from learnweek.accounts.models import Role
@@ -15,7 +14,7 @@ from learnweek.campaigns.models import Requirement, RequirementKind, Submission
 from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.campaigns.services import submission_save
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.core.uploads import check_document, photo_delete, photo_store
+from learnweek.core.uploads import check_document, photo_delete, photo_store, write_files
 from learnweek.materials.models import SubmissionCase, SubmissionFile, SubmissionPhoto
 from learnweek.materials.rules import DETAILS, detail_problems, is_material, min_long_side, takes_photos
 from learnweek.orgs.models import Unit
@@ -146,7 +145,7 @@ def material_file_attach(*, actor: User | None, submission: Submission, upload: 
     record = SubmissionFile(
         submission=submission, name=document.name, size=len(document.content), sha256=document.sha256
     )
-    record.file.save(f"{uuid.uuid4().hex}.{document.extension}", ContentFile(document.content), save=False)
+    write_files((record.file, f"{uuid.uuid4().hex}.{document.extension}", document.content))
     record.save()
     return record
 

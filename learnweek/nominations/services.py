@@ -8,7 +8,6 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING, Any
 
-from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
@@ -20,7 +19,7 @@ from learnweek.campaigns.rules import count_chars
 from learnweek.campaigns.selectors import require_campaign_role, requirement_applies_to
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.phones import is_phone_number
-from learnweek.core.uploads import check_pdf, photo_delete, photo_store
+from learnweek.core.uploads import check_pdf, photo_delete, photo_store, write_files
 from learnweek.core.validation import is_http_url
 from learnweek.nominations.kinds import deeds_limit, is_nomination, spec_for
 from learnweek.nominations.models import (
@@ -459,7 +458,7 @@ def scan_attach(*, actor: User | None, nomination: Nomination, upload: IO[bytes]
             f"“{nomination.name}”{nomination.get_state_display()}，不能再更换扫描件。", code="locked"
         )
     pdf = check_pdf(upload, label="申报表扫描件")
-    nomination.scan.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf.content), save=False)
+    write_files((nomination.scan, f"{uuid.uuid4().hex}.pdf", pdf.content))
     nomination.scan_name = pdf.name
     nomination.save(update_fields=["scan", "scan_name", "updated_at"])
     return nomination
@@ -491,7 +490,7 @@ def sheet_save(
     if contact_phone is not None:
         sheet.contact_phone = contact_phone.strip()[:50]
     if pdf is not None:
-        sheet.scan.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf.content), save=False)
+        write_files((sheet.scan, f"{uuid.uuid4().hex}.pdf", pdf.content))
         sheet.scan_name = pdf.name
     sheet.save()
     return sheet

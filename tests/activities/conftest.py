@@ -3,8 +3,6 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from learnweek.campaigns.models import CampaignStatus
-from learnweek.campaigns.services import campaign_create, campaign_derive, campaign_set_status
 from learnweek.orgs.models import InstitutionType
 from learnweek.orgs.services import institution_create
 from tests.conftest import unit
@@ -32,15 +30,6 @@ def fubiao1(
     buffer.seek(0)
     buffer.name = "附表1.xlsx"
     return buffer
-
-
-@pytest.fixture
-def jilin_campaign(tree):
-    national = campaign_create(actor=None, issuing_unit=unit("000000"), year=2023, slug="n23", title="全国")
-    campaign_set_status(actor=None, campaign=national, status=CampaignStatus.PUBLISHED)
-    jilin = campaign_derive(actor=None, parent=national, unit=unit("220000"), slug="jl23", title="吉林")
-    campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
-    return jilin
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from learnweek.activities.selectors import (
     activity_get_visible,
 )
 from learnweek.activities.services import activity_create, activity_update
-from learnweek.api.schemas import ErrorOut
+from learnweek.api.schemas import Count, ErrorOut
 from learnweek.campaigns.selectors import campaign_get_visible
 from learnweek.orgs.selectors import unit_get_visible
 
@@ -56,11 +56,11 @@ class ActivityPatch(Schema):
     address: str | None = None
     online_link: str | None = None
     audiences: list[str] | None = None
-    headcount: int | None = None
-    capacity: int | None = None
+    headcount: Count | None = None
+    capacity: Count | None = None
     registration_phone: str | None = None
     content: str | None = None
-    person_times: int | None = None
+    person_times: Count | None = None
     is_internal: bool | None = None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from learnweek.api.schemas import ErrorOut
+from learnweek.api.schemas import ErrorOut, Id
 from learnweek.campaigns.selectors import requirement_get_visible, submission_get_visible
 from learnweek.campaigns.services import submission_submit
 from learnweek.core.errors import NotFound
@@ -81,7 +81,7 @@ def _material(request, pk: int):
 
 
 @router.get("/materials", response=list[MaterialOut], summary="可见的报送材料（本单位及下级）")
-def material_list(request, requirement: int | None = None):
+def material_list(request, requirement: Id | None = None):
     materials = materials_visible_to(request.auth).order_by("requirement_id", "unit__path")
     if requirement:
         materials = materials.filter(requirement_id=requirement)

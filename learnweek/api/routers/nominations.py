@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
 
-from learnweek.api.schemas import ErrorOut
+from learnweek.api.schemas import ErrorOut, Id
 from learnweek.campaigns.selectors import requirement_get_visible
 from learnweek.core.errors import NotFound
 from learnweek.nominations import selectors, services
@@ -81,7 +81,7 @@ class DecisionIn(Schema):
 
 
 class NominationQuery(Schema):
-    requirement: int | None = None
+    requirement: Id | None = None
     state: str = ""
 
 
