@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := learnweek/static/vendor
 
-.PHONY: demo test setup assets browser lint bench serve-demo clean
+.PHONY: demo test setup assets browser lint bench serve serve-demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ lint: setup
 	$(BIN)/ruff check learnweek tests bench
 	$(BIN)/ruff format --check learnweek tests bench
 	$(BIN)/mypy
+
+# The production stack on this machine: gunicorn, PostgreSQL, Redis, a Celery worker and beat
+# (see scripts/serve and docs/deploy.md).
+serve: setup
+	scripts/serve
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learnweek_bench
 

@@ -23,7 +23,7 @@ def bulk_insert(
         return
     if connection.vendor != "postgresql":
         objs = [row if isinstance(row, models.Model) else model(**row) for row in rows]
-        model.objects.bulk_create(objs, batch_size=batch_size)
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
