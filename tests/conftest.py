@@ -38,6 +38,15 @@ def _no_lockout_or_limits(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as a fresh deployment would (the local-memory cache
+    outlives a test's rolled-back transaction)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Accounts are made by the hundred here; the production hasher's cost protects stored
     passwords, not tests."""

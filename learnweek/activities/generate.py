@@ -17,6 +17,7 @@ from learnweek.activities.models import Activity, Audience, Category, Mode
 from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.models import Campaign
 from learnweek.core.db import bulk_insert
+from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import Unit, UnitKind
 
 TITLES = {
@@ -117,4 +118,6 @@ def generate(
                 )
             bulk_insert(Activity, rows, batch_size=batch)
             made += size
+    if made:
+        public_activities.changed()
     return made

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
@@ -13,6 +15,8 @@ from learnweek.activities.models import Activity, Mode
 from learnweek.activities.search import query_tokens
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import NotFound
+from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
+from learnweek.core.public_cache import public_activities
 from learnweek.orgs.selectors import scope_filter, within
 
 if TYPE_CHECKING:
@@ -135,6 +139,28 @@ def activities_found(f: ActivityFilters) -> QuerySet[Activity]:
             ExpressionWrapper(F("start") + datetime.timedelta(0), output_field=DateTimeField()), "id"
         )
     return queryset.order_by("start", "id")
+
+
+def _filters_key(f: ActivityFilters) -> tuple:
+    return tuple((name, getattr(value, "pk", value)) for name, value in vars(f).items())
+
+
+def finder_page(
+    f: ActivityFilters, number: int | str | None, *, fields: Sequence[str], per_page: int
+) -> Page:
+    """One page of the finder (``fields`` loaded), from the cache while no public activity has
+    changed (``core.public_cache``); what has just ended may show for up to its timeout."""
+    return public_activities.cached(
+        "finder",
+        (_filters_key(f), number, tuple(fields), per_page),
+        lambda: page_snapshot(DeferredJoinPaginator(activities_found(f).only(*fields), per_page), number),
+    )
+
+
+def activity_get_public_cached(pk: int) -> Activity:
+    """``activity_get_public`` through the cache; seats and the visitor's own sign-up are read
+    live by the page."""
+    return public_activities.cached("activity", (pk,), lambda: activity_get_public(pk))
 
 
 def activity_get_public(pk: int) -> Activity:

@@ -18,6 +18,7 @@ from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, RowErrors, row_error
+from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within
 from learnweek.registrations.models import Registration, RegistrationStatus
@@ -120,7 +121,7 @@ def activity_create(*, actor: User | None, campaign: Campaign, organiser: Unit, 
     _raise_if(problems_of(values))
     fields = {k: v for k, v in values.items() if k in EDITABLE}
     fields.setdefault("organiser_name", organiser.name)
-    return Activity.objects.create(
+    activity = Activity.objects.create(
         campaign=campaign,
         organiser=organiser,
         unit_path=organiser.path,
@@ -128,6 +129,8 @@ def activity_create(*, actor: User | None, campaign: Campaign, organiser: Unit, 
         search_text=activity_index_text(fields),
         **fields,
     )
+    public_activities.changed()
+    return activity
 
 
 def _registration_problems(activity: Activity, values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -166,6 +169,7 @@ def activity_update(*, actor: User | None, activity: Activity, **values: Any) ->
     activity.save()
     if more_seats and not activity.is_cancelled:
         waitlist_fill(activity)
+    public_activities.changed()
     return activity
 
 
@@ -188,6 +192,7 @@ def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> A
     activity.cancel_reason = reason
     activity.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     notify_cancelled(activity)
+    public_activities.changed()
     return activity
 
 
@@ -309,6 +314,8 @@ def activities_import(
             "导入中途与数据库的连接中断，本次没有写入任何活动；请重新导入这个文件。",
             code="import_interrupted",
         ) from exc
+    if fresh:
+        public_activities.changed()
     return ImportReport(
         created=len(fresh),
         skipped=len(planned) - len(fresh),

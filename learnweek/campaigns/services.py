@@ -36,6 +36,7 @@ from learnweek.campaigns.selectors import (
     today,
 )
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import is_within, require_role, within
 
@@ -151,6 +152,7 @@ def campaign_update(*, actor: User | None, campaign: Campaign, **values: Any) ->
         if name in values:
             setattr(campaign, name, values[name])
     campaign.save()
+    public_activities.changed()  # titles and what is public show on activity pages
     return campaign
 
 
@@ -161,6 +163,7 @@ def campaign_set_status(*, actor: User | None, campaign: Campaign, status: str) 
         raise DomainError("未知的状态。", code="status_invalid")
     campaign.status = status
     campaign.save(update_fields=["status"])
+    public_activities.changed()  # titles and what is public show on activity pages
     return campaign
 
 

@@ -20,3 +20,11 @@ class DeferredJoinPaginator(Paginator):
         by_id = {row.pk: row for row in self.rows.filter(pk__in=ids)}
         page.object_list = [by_id[pk] for pk in ids if pk in by_id]
         return page
+
+
+def page_snapshot(paginator: DeferredJoinPaginator, number: int | str | None) -> Page:
+    """The page with its rows loaded and a paginator that holds only the count: what a cache can
+    keep (pickling the real paginator would evaluate its whole id query)."""
+    page = paginator.get_page(number)
+    light = Paginator(range(paginator.count), paginator.per_page)
+    return Page(list(page.object_list), page.number, light)

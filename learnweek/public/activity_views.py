@@ -13,9 +13,14 @@ from django.utils import timezone
 
 from learnweek.activities.exporters import span_text
 from learnweek.activities.ical import FEED_LIMIT, to_ics
-from learnweek.activities.selectors import activities_found, activity_get_public, activity_state
+from learnweek.activities.selectors import (
+    activities_found,
+    activity_get_public,
+    activity_get_public_cached,
+    activity_state,
+    finder_page,
+)
 from learnweek.campaigns.selectors import today
-from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.core.ratelimits import limit
 from learnweek.public.forms import FinderForm
 from learnweek.registrations.selectors import registration_of_resident_for, seats_of
@@ -67,7 +72,7 @@ def finder(request):
         query.pop(name, None)
     context = {"form": form, "view": view, "query": query.urlencode(), "region": form.region}
     if found is not None and view == "list":
-        page = DeferredJoinPaginator(found.only(*CARD_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = finder_page(form.filters(), request.GET.get("page"), fields=CARD_FIELDS, per_page=PAGE_SIZE)
         context |= {"page": page, "cards": _cards(page)}
     elif found is not None:
         first = _month(request)
@@ -113,7 +118,7 @@ def finder_ics(request):
 
 
 def activity(request, pk):
-    a = activity_get_public(pk)
+    a = activity_get_public_cached(pk)
     mine = registration_of_resident_for(request.user, a) if request.user.is_authenticated else None
     return render(
         request,

@@ -1,0 +1,56 @@
+"""What the public side reads most, kept in the cache (Redis in production) and always current.
+
+Every cached entry's key carries a generation number; every write that changes what the public
+sees — for activities: one created, edited, cancelled or imported, a campaign published, edited or
+closed — moves its generation on, so the next request builds fresh entries and the old ones
+simply expire. The generation moves both at the write and again when its transaction commits, so
+a request that cached the old state between the two is superseded at commit. Seats left are never
+cached: they change with every sign-up and are one indexed count."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from django.core.cache import cache
+from django.db import transaction
+
+TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
+
+T = TypeVar("T")
+
+
+class Generation:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.counter = f"{name}:generation"
+
+    def current(self) -> int:
+        value = cache.get(self.counter)
+        if value is None:
+            # Started from the clock, not from 1: if the counter was evicted, numbers already used
+            # in older keys are not handed out again.
+            cache.add(self.counter, time.time_ns() // 1000, None)
+            value = cache.get(self.counter) or 0
+        return int(value)
+
+    def _bump(self) -> None:
+        try:
+            cache.incr(self.counter)
+        except ValueError:  # evicted meanwhile: a fresh clock-based start is newer anyway
+            self.current()
+
+    def changed(self) -> None:
+        """Called by every service whose write changes what this generation covers."""
+        self._bump()
+        transaction.on_commit(self._bump)
+
+    def cached(self, kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """The value for ``parts`` in the current generation, built once."""
+        digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+        return cast(T, cache.get_or_set(f"{self.name}:{self.current()}:{kind}:{digest}", build, TIMEOUT))
+
+
+public_activities = Generation("public-activities")

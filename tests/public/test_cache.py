@@ -1,0 +1,64 @@
+"""The finder and the activity page come from the cache while nothing changed, and a change shows
+on the very next request: an edit, a cancellation, a new activity, a campaign closed."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from learnweek.activities.services import activity_cancel, activity_update
+from learnweek.campaigns.models import CampaignStatus
+from learnweek.campaigns.services import campaign_set_status
+
+pytestmark = pytest.mark.django_db
+
+
+def activity_queries(client, url) -> tuple[str, int]:
+    """The page, and how many of its queries read the activities table."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    return page, sum('"activities_activity"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_change_shows_at_once_and_unchanged_pages_skip_the_database(
+    client, make_activity, public_campaign, django_capture_on_commit_callbacks
+):
+    reading = make_activity("朝阳区全民读书节")
+    finder, detail = "/activities/?q=读书", f"/activities/{reading.pk}/"
+
+    page, first = activity_queries(client, finder)
+    assert "朝阳区全民读书节" in page and first >= 1
+    page, again = activity_queries(client, finder)
+    assert "朝阳区全民读书节" in page and again == 0  # served from the cache
+    page, _ = activity_queries(client, detail)
+    page, again = activity_queries(client, detail)
+    assert "朝阳区全民读书节" in page and again == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_update(actor=None, activity=reading, name="朝阳区全民读书月")
+    assert "朝阳区全民读书月" in client.get(finder).content.decode()
+    assert "朝阳区全民读书月" in client.get(detail).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_activity("南关区读书分享会", organiser="220102")
+    assert "南关区读书分享会" in client.get(finder).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        activity_cancel(actor=None, activity=reading, reason="场地检修")
+    assert "已取消" in client.get(detail).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_set_status(actor=None, campaign=public_campaign, status=CampaignStatus.DRAFT)
+    assert "南关区读书分享会" not in client.get(finder).content.decode()
+    assert client.get(detail).status_code == 404
+
+
+def test_seats_left_are_always_live(client, make_activity, make_resident):
+    from learnweek.registrations.services import registration_create
+
+    activity = make_activity(capacity=2)
+    url = f"/activities/{activity.pk}/"
+    assert "剩余 2" in client.get(url).content.decode()
+    registration_create(activity_id=activity.pk, phone="13800001234", name="李阿姨")
+    assert "剩余 1" in client.get(url).content.decode()
