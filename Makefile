@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := learnweek/static/vendor
 
-.PHONY: demo test setup assets browser lint bench serve serve-demo clean
+.PHONY: demo test setup assets browser lint bench serve loadtest serve-demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,14 +44,19 @@ test: lint browser
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
 
 lint: setup
-	$(BIN)/ruff check learnweek tests bench
-	$(BIN)/ruff format --check learnweek tests bench
+	$(BIN)/ruff check learnweek tests bench loadtest
+	$(BIN)/ruff format --check learnweek tests bench loadtest
 	$(BIN)/mypy
 
 # The production stack on this machine: gunicorn, PostgreSQL, Redis, a Celery worker and beat
 # (see scripts/serve and docs/deploy.md).
 serve: setup
 	scripts/serve
+
+# The activity week on the public side against that stack (see scripts/loadtest and
+# docs/performance.md): ACTIVITIES, RESIDENTS, USERS and DURATION can be set.
+loadtest: setup
+	scripts/loadtest
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learnweek_bench
 
