@@ -149,11 +149,19 @@ def finder_page(
     f: ActivityFilters, number: int | str | None, *, fields: Sequence[str], per_page: int
 ) -> Page:
     """One page of the finder (``fields`` loaded), from the cache while no public activity has
-    changed (``core.public_cache``); what has just ended may show for up to its timeout."""
+    changed (``core.public_cache``); what has just ended may show for up to its timeout. The
+    count is kept once per query, and the page number is clamped to the pages there are before
+    it becomes part of a key, so made-up page numbers neither fill the cache nor recount."""
+    key = _filters_key(f)
+    count = public_activities.cached("finder-count", (key,), lambda: activities_found(f).count())
+    asked = int(str(number)) if str(number).isdigit() else 1
+    page_number = min(max(asked, 1), max(1, -(-count // per_page)))
     return public_activities.cached(
         "finder",
-        (_filters_key(f), number, tuple(fields), per_page),
-        lambda: page_snapshot(DeferredJoinPaginator(activities_found(f).only(*fields), per_page), number),
+        (key, page_number, tuple(fields), per_page),
+        lambda: page_snapshot(
+            DeferredJoinPaginator(activities_found(f).only(*fields), per_page), page_number, count=count
+        ),
     )
 
 

@@ -22,9 +22,14 @@ class DeferredJoinPaginator(Paginator):
         return page
 
 
-def page_snapshot(paginator: DeferredJoinPaginator, number: int | str | None) -> Page:
+def page_snapshot(
+    paginator: DeferredJoinPaginator, number: int | str | None, *, count: int | None = None
+) -> Page:
     """The page with its rows loaded and a paginator that holds only the count: what a cache can
-    keep (pickling the real paginator would evaluate its whole id query)."""
+    keep (pickling the real paginator would evaluate its whole id query). ``count``, when known
+    already, spares the count query."""
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached property
     page = paginator.get_page(number)
     light = Paginator(range(paginator.count), paginator.per_page)
     return Page(list(page.object_list), page.number, light)

@@ -62,3 +62,12 @@ def test_seats_left_are_always_live(client, make_activity, make_resident):
     assert "剩余 2" in client.get(url).content.decode()
     registration_create(activity_id=activity.pk, phone="13800001234", name="李阿姨")
     assert "剩余 1" in client.get(url).content.decode()
+
+
+def test_made_up_page_numbers_share_the_last_pages_entry(client, make_activity):
+    make_activity("朝阳区全民读书节")
+    page, first = activity_queries(client, "/activities/?page=999")
+    assert "朝阳区全民读书节" in page and first >= 1  # clamped to the one page there is
+    for junk in ("1000", "abc", "-5", "0"):
+        page, again = activity_queries(client, f"/activities/?page={junk}")
+        assert "朝阳区全民读书节" in page and again == 0, junk  # no recount, no new entry
