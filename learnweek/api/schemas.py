@@ -2,11 +2,23 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema
+from ninja.pagination import PageNumberPagination
 from pydantic import Field
 
 # A row's id as the databases store it (64-bit): a larger number is refused (422) before any
 # query, instead of overflowing the driver.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class Pages(PageNumberPagination):
+    """Page-number paging whose page number stays within what a list can have (100,000 pages):
+    a larger one is refused (422) instead of overflowing the database's OFFSET."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=1000)
+
+
 # A count of people or seats: PostgreSQL's integer column holds up to 2**31 - 1.
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]
 

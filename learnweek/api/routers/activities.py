@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from learnweek.activities.selectors import (
     ActivityFilters,
@@ -11,7 +11,7 @@ from learnweek.activities.selectors import (
     activity_get_visible,
 )
 from learnweek.activities.services import activity_create, activity_update
-from learnweek.api.schemas import Count, ErrorOut
+from learnweek.api.schemas import Count, ErrorOut, Pages
 from learnweek.campaigns.selectors import campaign_get_visible
 from learnweek.orgs.selectors import unit_get_visible
 
@@ -87,7 +87,7 @@ class ActivityQuery(Schema):
 
 
 @router.get("/activities", response=list[ActivityOut], summary="活动列表（本单位及下级，可筛选、分页）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def activity_list(request, filters: Query[ActivityQuery]):
     user = request.auth
     values = filters.dict()

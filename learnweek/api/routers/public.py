@@ -4,11 +4,11 @@ token) and check-in (a staff token)."""
 from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from learnweek.activities.selectors import ActivityFilters, activities_found
 from learnweek.api.auth import ResidentToken
-from learnweek.api.schemas import ErrorOut
+from learnweek.api.schemas import ErrorOut, Pages
 from learnweek.core.phones import mask_phones
 from learnweek.core.ratelimits import limit
 from learnweek.orgs.selectors import region_get
@@ -64,7 +64,7 @@ class FinderQuery(Schema):
     response=list[PublicActivityOut],
     summary="找活动（公开，无需令牌）：关键词、地区、类别、人群、方式、日期",
 )
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def finder(request, filters: Query[FinderQuery]):
     if filters.q:
         limit(request, "search")
