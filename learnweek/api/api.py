@@ -4,6 +4,7 @@ from csp.decorators import csp_exempt
 from ninja import NinjaAPI
 
 from learnweek.api.auth import BearerToken
+from learnweek.api.parser import StrictParser
 from learnweek.api.routers import (
     activities,
     auth,
@@ -28,6 +29,7 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     urls_namespace="api",
+    parser=StrictParser(),
     # The interactive docs page loads Swagger UI with inline script: the one page without CSP.
     docs_decorator=csp_exempt(),
 )

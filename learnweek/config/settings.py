@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz and /readyz answer before host checks, redirects and sessions.
     "learnweek.core.health.HealthMiddleware",
+    "learnweek.core.middleware.NulPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -63,3 +63,18 @@ def test_no_request_gets_a_server_error(case, tokens):
     headers = {"Authorization": f"Bearer {token}"} if not case.path.startswith("/api/v1/auth") else {}
     response = case.call(headers=headers)
     case.validate_response(response, checks=[not_a_server_error])
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_not_passed_to_the_database(client, tokens):
+    """What schemathesis found on PostgreSQL, whose text cannot hold NUL: a body, a query or a
+    path with one is refused before any lookup."""
+    staff = {"Authorization": f"Bearer {tokens['staff']}"}
+    body = client.post(
+        "/api/v1/activities", {"campaign": "jl\x00", "organiser": "220104"}, "application/json", headers=staff
+    )
+    assert body.status_code in (400, 422), body.content.decode()
+    query = client.get("/api/v1/public/activities", {"q": "读书\x00"})
+    assert query.status_code in (400, 422), query.content.decode()
+    assert client.get("/api/v1/campaigns/jl%00", headers=staff).status_code == 404
+    assert client.get("/campaigns/jl%00/").status_code == 404

@@ -99,6 +99,7 @@ DATE = lambda w: f"{w.year}-12-20"  # noqa: E731
 ACTIVITY_FORM = form(
     name="朝阳区亲子阅读会",
     organiser_code=CODE,
+    campaign=slug("jilin"),
     start=lambda w: f"{w.year}-12-20T09:00",
     end=lambda w: f"{w.year}-12-20T11:00",
 )
@@ -244,9 +245,10 @@ PAGES: dict[str, Page] = {
         {
             "import": Write(
                 form(
+                    campaign=slug("jilin"),  # the choices' order differs between databases
                     file=lambda w: fubiao1(
                         [["亲子共读", f"{w.year}-12-21", "朝阳区图书馆", "朝阳区教育局", 40, "", "共读绘本"]]
-                    )
+                    ),
                 ),
                 EVERY_STAFF - {"norole"},
             )
