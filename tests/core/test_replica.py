@@ -23,6 +23,7 @@ pytestmark = pytest.mark.postgres
 
 PRIMARY_PORT, REPLICA_PORT = 55432, 55433
 ROOT = Path(__file__).resolve().parents[2]
+PRIMARY = ["-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres"]  # how clients reach it
 
 
 def _bin() -> Path | None:
@@ -77,12 +78,7 @@ def pair():
         run(
             _as_postgres(
                 str(pg / "pg_basebackup"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(PRIMARY_PORT),
-                "-U",
-                "postgres",
+                *PRIMARY,
                 "-D",
                 str(replica),
                 "-R",
@@ -104,12 +100,7 @@ def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(pair, tmp_pa
     run(
         [
             shutil.which("psql") or "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(PRIMARY_PORT),
-            "-U",
-            "postgres",
+            *PRIMARY,
             "-c",
             "CREATE DATABASE lw",
         ],

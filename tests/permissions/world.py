@@ -34,6 +34,7 @@ from learnweek.registrations.services import registration_create
 from learnweek.stats.services import header_save, reported_total_add
 from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, pdf_file, photo_file, unit
 from tests.factories import StaffFactory
+from tests.nominations.conftest import UNIT_VALUES
 
 ALL_ROLES = [Role.ADMIN, Role.REPORTER, Role.REVIEWER]
 ACTORS = ("anonymous", "resident", "sibling", "norole", "parent", "owner")
@@ -209,17 +210,6 @@ def build() -> SimpleNamespace:
         actor=system, campaign=jilin, entered_by=county, unit=county, column="theme_reading", activities=3
     )
 
-    values = {
-        "name": "长春市朝阳区社区教育学院",
-        "supervisor": "长春市朝阳区教育局",
-        "head_name": "王建国",
-        "head_title": "院长",
-        "address": "长春市朝阳区人民大街1号",
-        "phone": "0431-88886666",
-        "deeds": "组织社区读书会、老年智能手机课堂等活动一百二十场，参与居民一万余人次。",
-        "contact_name": "李老师",
-        "contact_phone": "13904310000",
-    }
     draft = nominations.nomination_create(
         actor=system,
         requirement=star,
@@ -235,10 +225,10 @@ def build() -> SimpleNamespace:
     )
     nominations.photo_add(actor=system, nomination=draft, upload=jpeg(), caption="学院外景")
     handed_in = nominations.nomination_create(
-        actor=system, requirement=advanced, unit=county, **(values | {"name": "朝阳区南湖街道社区学校"})
+        actor=system, requirement=advanced, unit=county, **(UNIT_VALUES | {"name": "朝阳区南湖街道社区学校"})
     )
     nominations.nomination_create(
-        actor=system, requirement=advanced, unit=county, **(values | {"name": "朝阳区图书馆"})
+        actor=system, requirement=advanced, unit=county, **(UNIT_VALUES | {"name": "朝阳区图书馆"})
     )
     nominations.nomination_submit(actor=system, nomination=handed_in)
     nominations.scan_attach(actor=system, nomination=handed_in, upload=pdf_file())
