@@ -22,11 +22,13 @@ from learnweek.orgs.selectors import unit_get_by_code, unit_get_visible
 from learnweek.stats import services
 from learnweek.stats.exporters import StatsExporter, body_rows
 from learnweek.stats.models import Column
+from learnweek.stats.quality import RULES, Report, quality_report
 from learnweek.stats.selectors import (
     COLUMNS,
     approved_snapshot,
     approved_snapshots,
     asks_platform,
+    column_sums,
     drill_activities,
     drill_cities,
     drill_totals,
@@ -49,6 +51,11 @@ def _context(request, slug):
 
 def _page_url(campaign, unit) -> str:
     return reverse("backoffice:stats", args=[campaign.slug]) + "?" + urlencode({"unit": unit.code})
+
+
+def _quality_url(campaign, unit, requirement_pk=None) -> str:
+    query = {"unit": unit.code} | ({"requirement": requirement_pk} if requirement_pk else {})
+    return reverse("backoffice:stats_quality", args=[campaign.slug]) + "?" + urlencode(query)
 
 
 def _form_rows(data, level, own_label, compare=None):
@@ -76,17 +83,6 @@ def _figures(data) -> tuple:
     return data["own_level_held"], data["prefecture"], data["county"]
 
 
-def _sums(data) -> list[tuple[int, int]]:
-    """Per column: activities and person-times of the prefecture and county rows together."""
-    return [
-        (
-            data["prefecture"][c]["activities"] + data["county"][c]["activities"],
-            data["prefecture"][c]["person_times"] + data["county"][c]["person_times"],
-        )
-        for c in COLUMNS
-    ]
-
-
 @staff_required
 def stats_page(request, slug):
     campaign, unit = _context(request, slug)
@@ -107,13 +103,13 @@ def stats_page(request, slug):
         child_rows.append(
             {
                 "table": child,
-                "cells": _sums(live),
+                "cells": column_sums(live),
                 "reported": frozen is not None,
-                "reported_cells": _sums(frozen.data) if frozen else None,
+                "reported_cells": column_sums(frozen.data) if frozen else None,
                 "differs": frozen is not None and _figures(frozen.data) != _figures(live),
             }
         )
-    total_cells = _sums(data)
+    total_cells = column_sums(data)
     own_cells = [
         (
             total[0] - sum(c["cells"][i][0] for c in child_rows),
@@ -180,9 +176,16 @@ def stats_submit(request, slug, pk):
     campaign, unit = _context(request, slug)
     requirement = requirement_get_visible(request.user, pk)
     try:
-        submission = services.statistics_submit(actor=request.user, requirement=requirement, unit=unit)
+        submission = services.statistics_submit(
+            actor=request.user,
+            requirement=requirement,
+            unit=unit,
+            explanation=request.POST.get("explanation", ""),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
+        if exc.code in ("quality_unexplained", "explanation_long"):
+            return redirect(_quality_url(campaign, unit, requirement.pk))
         return redirect(_page_url(campaign, unit))
     messages.success(request, "统计表已提交，数据已冻结，等待上级审核。")
     return redirect("backoffice:submission", pk=submission.pk)
@@ -196,6 +199,31 @@ def stats_export(request, slug, fmt):
     )
     body, content_type = (exporter.to_xlsx(), XLSX) if fmt == "xlsx" else (exporter.to_docx(), DOCX)
     return download(body, f"{exporter.filename}.{fmt}", content_type)
+
+
+@staff_required
+def stats_quality(request, slug):
+    """The data-quality checks of the unit's table, on demand and before it is submitted: each
+    warning with the rows behind it, and the form to submit anyway with an explanation."""
+    campaign, unit = _context(request, slug)
+    own = stats_unit_for(request.user, campaign, None).pk == unit.pk
+    submittable = []
+    if own and request.user.has_role(Role.REPORTER):
+        submissions = list(statistics_submissions(campaign, unit))
+        submittable = [s.requirement for s in submissions if s.can_submit()] + list(
+            statistics_requirements_unanswered(campaign, unit, submissions)
+        )
+    chosen = request.GET.get("requirement", "")
+    context = {
+        "campaign": campaign,
+        "unit": unit,
+        "report": quality_report(campaign, unit),
+        "rules": RULES,
+        "submittable": [r for r in submittable if not chosen or str(r.pk) == chosen] or submittable,
+        "explanation_max": services.EXPLANATION_MAX,
+        "back": _page_url(campaign, unit),
+    }
+    return render(request, "backoffice/stats/quality.html", context)
 
 
 def _drill_args(request, campaign, unit):
@@ -316,8 +344,11 @@ def stats_submission_context(submission) -> dict:
     table = stats_table(campaign, unit)
     live = table.as_json()
     frozen = snapshot.data if snapshot else live
+    quality = snapshot.data.get("quality") if snapshot else None
     return {
         "stats_snapshot": snapshot,
+        "stats_quality": Report.from_json(quality) if quality is not None else None,
+        "stats_explanation": (quality or {}).get("explanation", ""),
         "stats_rows": _form_rows(frozen, table.level, table.own_level_label, live if snapshot else None),
         "stats_columns": [(c, Column(c).label) for c in COLUMNS],
         "stats_url": _page_url(campaign, unit),

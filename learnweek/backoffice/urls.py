@@ -35,6 +35,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/weeks/", cv.week_slots, name="week_slots"),
     path("tasks/", cv.my_tasks, name="tasks"),
     path("stats/<slug:slug>/", sv.stats_page, name="stats"),
+    path("stats/<slug:slug>/quality/", sv.stats_quality, name="stats_quality"),
     path("stats/<slug:slug>/header/", sv.stats_header, name="stats_header"),
     path("stats/<slug:slug>/submit/<int:pk>/", sv.stats_submit, name="stats_submit"),
     path("stats/<slug:slug>/export.<str:fmt>", sv.stats_export, name="stats_export"),

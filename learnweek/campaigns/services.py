@@ -362,7 +362,7 @@ def submission_save(
 
 @transaction.atomic
 def submission_submit(
-    *, actor: User | None, submission: Submission, now: datetime.datetime | None = None
+    *, actor: User | None, submission: Submission, now: datetime.datetime | None = None, comment: str = ""
 ) -> Submission:
     submission = (
         Submission.objects.select_for_update().select_related("requirement__campaign").get(pk=submission.pk)
@@ -390,7 +390,7 @@ def submission_submit(
         submission.is_late = late
     submission.submitted_at = now
     submission.save()
-    _log(submission, actor, before)
+    _log(submission, actor, before, comment)
     return submission
 
 

@@ -265,6 +265,18 @@ def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> Ta
     return table
 
 
+def column_sums(data: dict[str, Any]) -> list[tuple[int, int]]:
+    """Per column of a table's JSON (live or frozen): activities and person-times of the
+    prefecture and county rows together."""
+    return [
+        (
+            data["prefecture"][c]["activities"] + data["county"][c]["activities"],
+            data["prefecture"][c]["person_times"] + data["county"][c]["person_times"],
+        )
+        for c in COLUMNS
+    ]
+
+
 # -- scope and drill-down ------------------------------------------------------------------------
 
 

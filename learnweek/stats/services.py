@@ -26,6 +26,7 @@ from learnweek.core.errors import DomainError
 from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
 from learnweek.stats.models import Column, ReportedTotal, StatsHeader, StatsSnapshot
+from learnweek.stats.quality import quality_report
 from learnweek.stats.selectors import (
     asks_platform,
     family_root,
@@ -168,15 +169,28 @@ def snapshot_data(campaign: Campaign, unit: Unit) -> dict[str, Any]:
     return data
 
 
+EXPLANATION_MAX = 1000
+
+
 @transaction.atomic
 def statistics_submit(
-    *, actor: User | None, requirement: Requirement, unit: Unit, now: datetime.datetime | None = None
+    *,
+    actor: User | None,
+    requirement: Requirement,
+    unit: Unit,
+    explanation: str = "",
+    now: datetime.datetime | None = None,
 ) -> Submission:
     """Submit the unit's table upward: a submission of the statistics requirement with a frozen
-    copy of the figures and header, which the reviewer above approves or returns."""
+    copy of the figures and header, which the reviewer above approves or returns.
+
+    The data-quality checks run first. Their warnings do not stop the table, but it goes up with
+    them only when the submitter explains; the warnings and the explanation are frozen with the
+    figures for the reviewer."""
     if requirement.kind != RequirementKind.STATISTICS:
         raise DomainError("该报送事项不是活动开展情况统计表。", code="not_statistics")
     campaign = requirement.campaign
+    require_campaign_role(actor, campaign, unit, Role.REPORTER, "提交统计表")
     header = header_for(campaign, unit)
     missing = [] if header.contact_name else ["联系人"]
     if not header.office_phone and not header.mobile:
@@ -185,9 +199,23 @@ def statistics_submit(
         missing.append("活动周平台名称及网址")
     if missing:
         raise DomainError("请先填写表头：" + "、".join(missing) + "。", code="header_incomplete")
+    explanation = (explanation or "").strip()
+    if len(explanation) > EXPLANATION_MAX:
+        raise DomainError(
+            f"情况说明不能超过 {EXPLANATION_MAX} 个字（现有 {len(explanation)} 个）。", code="explanation_long"
+        )
+    report = quality_report(campaign, unit)
+    if report and not explanation:
+        raise DomainError(
+            f"统计表有 {len(report)} 条数据提醒（{report.summary()}）。请逐条核实；"
+            "确认无误的，请填写情况说明后再提交。",
+            code="quality_unexplained",
+        )
     submission = submission_save(actor=actor, requirement=requirement, unit=unit, title=requirement.title)
-    submission = submission_submit(actor=actor, submission=submission, now=now)
-    StatsSnapshot.objects.create(
-        submission=submission, taken_at=now or timezone.now(), data=snapshot_data(campaign, unit)
+    submission = submission_submit(
+        actor=actor, submission=submission, now=now, comment=f"情况说明：{explanation}" if explanation else ""
     )
+    data = snapshot_data(campaign, unit)
+    data["quality"] = {**report.as_json(), "explanation": explanation}
+    StatsSnapshot.objects.create(submission=submission, taken_at=now or timezone.now(), data=data)
     return submission
