@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := learnweek/static/vendor
 
-.PHONY: demo test setup assets browser lint bench serve loadtest serve-demo clean
+.PHONY: demo test setup assets browser office lint bench serve loadtest serve-demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ browser:
 	  || (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)) \
 	  || echo "Chromium could not be installed: the browser tests will be skipped."
 
+# Generated Word and Excel files (the statistics form, the drafted notice and work summary) are
+# opened in LibreOffice by their tests, as an official would open them (Debian's headless Writer
+# and Calc); elsewhere those checks skip and say why.
+OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui
+office:
+	@dpkg -s $(OFFICE_PACKAGES) >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 \
+	  || (apt-get install -y -q --no-install-recommends $(OFFICE_PACKAGES) >/dev/null 2>&1 \
+	      || (apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $(OFFICE_PACKAGES) >/dev/null)) \
+	  || echo "LibreOffice could not be installed: the LibreOffice checks will be skipped."
+
 demo: setup
 	mkdir -p var
 	$(BIN)/learnweek migrate --noinput
@@ -39,7 +49,7 @@ demo: setup
 	$(BIN)/learnweek load-demo
 	DEBUG=1 LEARNWEEK_DEMO=1 $(BIN)/learnweek runserver 127.0.0.1:8000
 
-test: lint browser
+test: lint browser office
 	$(BIN)/learnweek makemigrations --check --dry-run
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$rc
 

@@ -16,10 +16,12 @@ from learnweek.backoffice.material_forms import MaterialForm
 from learnweek.backoffice.material_views import material_context
 from learnweek.backoffice.stats_views import stats_submission_context
 from learnweek.campaigns import services
+from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
 from learnweek.campaigns.models import CampaignStatus, RequirementKind, SubmissionState
 from learnweek.campaigns.selectors import (
     board_for,
+    campaign_get_issued_within,
     campaign_get_visible,
     campaign_lineage,
     campaign_scope_root,
@@ -31,7 +33,7 @@ from learnweek.campaigns.selectors import (
     tasks_for_unit,
 )
 from learnweek.campaigns.tasks import send_reminders
-from learnweek.core.downloads import XLSX, ZIP, download
+from learnweek.core.downloads import DOCX, XLSX, ZIP, download
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.queue import enqueue
 from learnweek.materials.documents import package_zip as materials_zip
@@ -96,12 +98,20 @@ def campaign_detail(request, slug):
         "requirements": campaign.requirements.select_related("parent_requirement__campaign__issuing_unit"),
         "children": campaigns_visible_to(request.user).filter(parent=campaign),
         "manages": manages,
+        "drafts_notice": is_within(root, campaign.issuing_unit),
         "can_derive": can_derive,
         "statuses": CampaignStatus.choices,
         "nomination_kinds": NOMINATION_KINDS,
         "has_nominations": unit is not None and any(is_nomination(r) for r in campaign.requirements.all()),
     }
     return render(request, "backoffice/campaigns/detail.html", context)
+
+
+@staff_required
+def campaign_notice_draft(request, slug):
+    """The draft of the campaign's notice, as Word, for the issuing unit to edit and issue."""
+    campaign = campaign_get_issued_within(request.user, slug)
+    return download(notice_draft(campaign), f"{campaign.title}（通知草稿）.docx", DOCX)
 
 
 @staff_required

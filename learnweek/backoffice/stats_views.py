@@ -39,6 +39,7 @@ from learnweek.stats.selectors import (
     stats_table,
     stats_unit_for,
 )
+from learnweek.stats.summary import work_summary_draft
 
 PAGE_SIZE = 50
 
@@ -224,6 +225,16 @@ def stats_quality(request, slug):
         "back": _page_url(campaign, unit),
     }
     return render(request, "backoffice/stats/quality.html", context)
+
+
+@staff_required
+def stats_summary_draft(request, slug):
+    """The draft of the unit's annual work summary, as Word: its figures, charts, cases and
+    photos, with the parts to write marked."""
+    campaign, unit = _context(request, slug)
+    return download(
+        work_summary_draft(campaign, unit), f"{unit.name}{campaign.year}年工作总结（草稿）.docx", DOCX
+    )
 
 
 def _drill_args(request, campaign, unit):

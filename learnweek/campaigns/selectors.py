@@ -77,6 +77,15 @@ def campaign_get_visible(user: User, slug: str) -> Campaign:
         raise NotFound() from exc
 
 
+def campaign_get_issued_within(user: User, slug: str) -> Campaign:
+    """A campaign issued by the user's unit or one below it (or by the unit whose office the user
+    works in): one whose notice it may draft. Others are missing."""
+    campaign = campaign_get_visible(user, slug)
+    if not is_within(campaign_scope_root(user, campaign), campaign.issuing_unit):
+        raise NotFound()
+    return campaign
+
+
 def campaigns_public() -> QuerySet[Campaign]:
     return Campaign.objects.filter(
         status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]

@@ -13,7 +13,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 # Each worker gets its own listening socket and the kernel spreads new connections over them;
 # with one shared socket, a burst of keep-alive clients piles onto whichever worker accepts first.
 reuse_port = True

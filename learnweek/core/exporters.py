@@ -41,8 +41,8 @@ class ListExporter:
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(header), 1))
         sheet["A1"].font = Font(bold=True, size=14)
         sheet["A1"].alignment = Alignment(horizontal="center")
-        for row in self.preamble():
-            sheet.append(row)
+        for preamble_row in self.preamble():
+            sheet.append(preamble_row)
         sheet.append(header)
         header_row = sheet.max_row
         for cell in sheet[header_row]:

@@ -1,5 +1,5 @@
 """Per-client limits (django-ratelimit, counted in the cache) on what one client could otherwise
-use up: text-message codes, sign-ups and the Chinese search. A client over its limit is refused
+use up: text-message codes, sign-ups, the Chinese search and poster drawing. A client over its limit is refused
 with ``RateLimited`` (HTTP 429 on every front door) and a message that says when to try again."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ LIMITS = {
     "code": ("20/h", "本设备获取验证码过于频繁，请一小时后再试。"),
     "signup": ("30/h", "本设备报名过于频繁，请一小时后再试。"),
     "search": ("120/m", "搜索过于频繁，请稍候一分钟再试。"),
+    "poster": ("60/m", "海报生成过于频繁，请稍候一分钟再试。"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Reads of materials for the public side: the 成果展 (approved exhibition boards)."""
+"""Reads of materials: the 成果展 (approved exhibition boards) for the public side, and the approved
+cases and photos a drafted work summary carries."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.db.models import QuerySet
 
 from learnweek.campaigns.models import CampaignStatus, RequirementKind, Submission, SubmissionState
 from learnweek.core.errors import NotFound
+from learnweek.materials.models import SubmissionCase, SubmissionPhoto
 from learnweek.orgs.models import Unit
 
 
@@ -45,4 +47,45 @@ def materials_visible_to(user) -> QuerySet[Submission]:
         Submission.objects.filter(requirement__kind__in=MATERIAL_KINDS).select_related("unit", "requirement"),
         user,
         unit_field="unit",
+    )
+
+
+def _approved_in(campaign_ids: list[int], unit: Unit):
+    return {
+        "submission__state": SubmissionState.APPROVED,
+        "submission__requirement__campaign_id__in": campaign_ids,
+        "submission__unit__path__startswith": unit.path,
+    }
+
+
+def approved_cases(campaign_ids: list[int], unit: Unit) -> QuerySet[SubmissionCase]:
+    """Typical cases of ``unit``'s subtree in approved materials of the given campaigns."""
+    return (
+        SubmissionCase.objects.filter(**_approved_in(campaign_ids, unit))
+        .select_related("submission__unit")
+        .order_by("submission__unit__path", "submission_id", "position", "pk")
+    )
+
+
+def approved_case_materials(campaign_ids: list[int], unit: Unit) -> QuerySet[Submission]:
+    """Approved 典型案例 materials of ``unit``'s subtree (a case written as the material itself)."""
+    return (
+        Submission.objects.filter(
+            requirement__kind=RequirementKind.TYPICAL_CASE,
+            state=SubmissionState.APPROVED,
+            requirement__campaign_id__in=campaign_ids,
+            unit__path__startswith=unit.path,
+        )
+        .exclude(body="")
+        .select_related("unit")
+        .order_by("unit__path", "pk")
+    )
+
+
+def approved_photos(campaign_ids: list[int], unit: Unit) -> QuerySet[SubmissionPhoto]:
+    """Photos of ``unit``'s subtree in approved materials of the given campaigns."""
+    return (
+        SubmissionPhoto.objects.filter(**_approved_in(campaign_ids, unit))
+        .select_related("submission__unit")
+        .order_by("submission__unit__path", "submission_id", "position", "pk")
     )

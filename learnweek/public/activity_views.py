@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from learnweek.activities.exporters import span_text
 from learnweek.activities.ical import FEED_LIMIT, to_ics
+from learnweek.activities.posters import activity_poster
 from learnweek.activities.selectors import (
     activities_found,
     activity_get_public,
@@ -21,8 +22,10 @@ from learnweek.activities.selectors import (
     finder_page,
 )
 from learnweek.campaigns.selectors import today
+from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit
 from learnweek.public.forms import FinderForm
+from learnweek.public.posters import png_response
 from learnweek.registrations.selectors import registration_of_resident_for, seats_of
 
 PAGE_SIZE = 20
@@ -132,6 +135,16 @@ def activity(request, pk):
             "region": a.organiser.admin_unit if a.organiser.admin_unit_id else None,
         },
     )
+
+
+def activity_poster_png(request, pk):
+    """The activity's shareable poster (PNG, phone proportions), cached until the activity
+    changes."""
+    a = activity_get_public_cached(pk)
+    url = request.build_absolute_uri(reverse("public:activity", args=[a.pk]))
+    limit(request, "poster")
+    body = public_activities.cached("poster", (a.pk, url), lambda: activity_poster(a, url))
+    return png_response(body, f"activity-{a.pk}-poster.png")
 
 
 def activity_ics(request, pk):

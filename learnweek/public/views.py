@@ -2,10 +2,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import ActivityFilters, activities_found
+from learnweek.campaigns.posters import region_week_poster
 from learnweek.campaigns.selectors import (
     campaign_get_public,
     campaign_lineage,
@@ -14,7 +16,10 @@ from learnweek.campaigns.selectors import (
     today,
     week_calendar,
 )
+from learnweek.core.public_cache import public_activities
+from learnweek.core.ratelimits import limit
 from learnweek.orgs.selectors import region_get, regions_below
+from learnweek.public.posters import png_response
 
 
 def home(request):
@@ -72,3 +77,17 @@ def region(request, code):
             "children": regions_below(unit),
         },
     )
+
+
+def region_poster(request, code):
+    """The 专题 page's activity-week poster, cached until an activity or campaign changes."""
+    unit = region_get(code)
+    url = request.build_absolute_uri(reverse("public:region", args=[unit.code]))
+    limit(request, "poster")
+
+    def build() -> bytes:
+        coming = activities_found(ActivityFilters(under=unit)).count()
+        return region_week_poster(unit, region_week(unit), url, coming)
+
+    body = public_activities.cached("region-poster", (unit.pk, url, today()), build)
+    return png_response(body, f"region-{unit.code}-week-poster.png")

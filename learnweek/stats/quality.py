@@ -25,6 +25,7 @@ import re
 import statistics
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,7 @@ from learnweek.stats.selectors import (
     approved_snapshots,
     column_filter,
     column_sums,
+    earlier_roots,
     family_ids_of,
     stats_table,
 )
@@ -141,7 +143,9 @@ class Report:
 
 def _counted(campaign: Campaign, unit: Unit):
     return within(
-        Activity.objects.filter(COUNTED, campaign_id__in=family_ids_of(campaign)), unit, path_field="unit_path"
+        Activity.objects.filter(COUNTED, campaign_id__in=family_ids_of(campaign)),
+        unit,
+        path_field="unit_path",
     )
 
 
@@ -233,7 +237,9 @@ def check_duplicates(campaign: Campaign, unit: Unit) -> list[Finding]:
                 continue
             ids = (pk, *(m[0] for m in twins))
             taken.update(ids)
-            names = "、".join(dict.fromkeys(f"“{n}”" for _, n, _, _ in [(pk, name, organiser, start), *twins]))
+            names = "、".join(
+                dict.fromkeys(f"“{n}”" for _, n, _, _ in [(pk, name, organiser, start), *twins])
+            )
             findings.append(
                 Finding(
                     "duplicate",
@@ -301,7 +307,7 @@ def check_dates(campaign: Campaign, unit: Unit) -> list[Finding]:
 # -- a unit's figure against its own history ----------------------------------------------------
 
 
-def modified_z(value: float, history: list[float]) -> float | None:
+def modified_z(value: float, history: Sequence[float]) -> float | None:
     """Iglewicz and Hoaglin's modified z-score of ``value`` against ``history``: 0.6745 times the
     distance from the median over the median absolute deviation; with a zero MAD, the mean absolute
     deviation times 1.253314 stands in (as in IBM's and DHIS2's use). None if the history has no
@@ -314,26 +320,6 @@ def modified_z(value: float, history: list[float]) -> float | None:
     if mean_ad > 0:
         return (value - median) / (1.253314 * mean_ad)
     return None
-
-
-def _earlier_roots(campaign: Campaign, unit: Unit) -> list[Campaign]:
-    """The root campaign of each earlier year (newest first, at most ``HISTORY_YEARS``) issued
-    by the unit or a level above it."""
-    root = campaign_lineage(campaign)[0]
-    chain = [*unit.get_ancestors(), unit]
-    found: dict[int, Campaign] = {}
-    for candidate in (
-        Campaign.objects.filter(
-            parent__isnull=True,
-            year__lt=root.year,
-            year__gte=root.year - HISTORY_YEARS,
-            issuing_unit__in=chain,
-        )
-        .select_related("issuing_unit")
-        .order_by("-year", "issuing_unit__depth", "pk")
-    ):
-        found.setdefault(candidate.year, candidate)
-    return list(found.values())
 
 
 def _figures_by_unit(campaign: Campaign, unit: Unit) -> dict[int, tuple[Unit, list[tuple[int, int]]]]:
@@ -352,7 +338,7 @@ def _figures_by_unit(campaign: Campaign, unit: Unit) -> dict[int, tuple[Unit, li
 
 
 def check_jumps(campaign: Campaign, unit: Unit) -> list[Finding]:
-    earlier = _earlier_roots(campaign, unit)
+    earlier = earlier_roots(campaign, unit, HISTORY_YEARS)
     if not earlier:
         return []
     now = _figures_by_unit(campaign, unit)
@@ -369,7 +355,9 @@ def check_jumps(campaign: Campaign, unit: Unit) -> list[Finding]:
     return findings
 
 
-def _jump(subject: Unit, column: str, measure: str, value: int, history: list[tuple[int, int]]) -> Finding | None:
+def _jump(
+    subject: Unit, column: str, measure: str, value: int, history: list[tuple[int, int]]
+) -> Finding | None:
     values = [v for _, v in history]
     if not values or statistics.median(values) == 0:
         return None  # no earlier figure to compare with

@@ -351,6 +351,25 @@ def family_ids_of(campaign: Campaign) -> list[int]:
     return [c.pk for c in campaign_family(campaign)]
 
 
+def earlier_roots(campaign: Campaign, unit: Unit, years: int) -> list[Campaign]:
+    """The root campaign of each of the ``years`` years before ``campaign``'s (newest first, the
+    years that have one) issued by ``unit`` or a level above it: whose tables are its history."""
+    root = campaign_family(campaign)[0]
+    found: dict[int, Campaign] = {}
+    for candidate in (
+        Campaign.objects.filter(
+            parent__isnull=True,
+            year__lt=root.year,
+            year__gte=root.year - years,
+            issuing_unit__in=[*unit.get_ancestors(), unit],
+        )
+        .select_related("issuing_unit")
+        .order_by("-year", "issuing_unit__depth", "pk")
+    ):
+        found.setdefault(candidate.year, candidate)
+    return list(found.values())
+
+
 def family_root(campaign: Campaign) -> Campaign:
     """Headers and reported totals are kept once per unit for the year's whole cascade."""
     return campaign_family(campaign)[0]

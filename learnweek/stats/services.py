@@ -202,7 +202,8 @@ def statistics_submit(
     explanation = (explanation or "").strip()
     if len(explanation) > EXPLANATION_MAX:
         raise DomainError(
-            f"情况说明不能超过 {EXPLANATION_MAX} 个字（现有 {len(explanation)} 个）。", code="explanation_long"
+            f"情况说明不能超过 {EXPLANATION_MAX} 个字（现有 {len(explanation)} 个）。",
+            code="explanation_long",
         )
     report = quality_report(campaign, unit)
     if report and not explanation:

@@ -172,6 +172,7 @@ PAGES: dict[str, Page] = {
         own_level=True,
     ),
     "campaign": Page(r("campaign", slug("chaoyang")), SUBTREE),
+    "campaign_notice_draft": Page(r("campaign_notice_draft", slug("chaoyang")), SUBTREE),
     "campaign_edit": Page(
         r("campaign_edit", slug("chaoyang")), SUBTREE, {"save": Write(form(theme="学习让生活更美好"), ADMINS)}
     ),
@@ -217,10 +218,13 @@ PAGES: dict[str, Page] = {
         {"save": Write(post(unit=CODE, filled_by="李老师", phone="0431-88886666"), ADMINS)},
     ),
     "stats_submit": Page(
-        r("stats_submit", slug("jilin"), pk("stats")), None, {"submit": Write(post(unit=CODE, explanation="已核实"), ADMINS)}
+        r("stats_submit", slug("jilin"), pk("stats")),
+        None,
+        {"submit": Write(post(unit=CODE, explanation="已核实"), ADMINS)},
     ),
     "stats_export": Page(r("stats_export", slug("jilin"), "xlsx", query=f"?unit={CODE}"), SUBTREE),
     "stats_quality": Page(r("stats_quality", slug("jilin"), query=f"?unit={CODE}"), SUBTREE),
+    "stats_summary_draft": Page(r("stats_summary_draft", slug("jilin"), query=f"?unit={CODE}"), SUBTREE),
     "stats_drill": Page(
         r("stats_drill", slug("jilin"), query=f"?unit={CODE}&row=own&column=theme_reading"), SUBTREE
     ),

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from learnweek.activities.services import activity_create
 from learnweek.campaigns.models import CampaignStatus, RequirementKind, Submission
-from learnweek.campaigns.services import campaign_create, campaign_set_status, campaign_update, requirement_create
+from learnweek.campaigns.services import (
+    campaign_create,
+    campaign_set_status,
+    campaign_update,
+    requirement_create,
+)
 from learnweek.core.errors import DomainError
 from learnweek.orgs.models import UnitKind
 from learnweek.stats.quality import modified_z, quality_report, same_activity_name
@@ -128,7 +133,13 @@ def test_modified_z_score():
 
 def test_a_figure_that_jumps_against_the_units_own_history(public_campaign, add):
     for past, person_times in ((2023, 1000), (2024, 1200), (2025, 1100)):
-        add("往年读书节", campaign=national(past), when=at(9, 1, year=past), person_times=person_times, capacity=None)
+        add(
+            "往年读书节",
+            campaign=national(past),
+            when=at(9, 1, year=past),
+            person_times=person_times,
+            capacity=None,
+        )
     add("今年读书节", person_times=1150, capacity=None)
     assert not quality_report(public_campaign, unit(COUNTY))
 
@@ -170,8 +181,9 @@ def test_a_reported_total_over_itemised_activities(public_campaign, add):
     assert rules(report) == ["overlap"]
     [finding] = report.findings
     assert finding.unit_code == COUNTY and finding.activity_ids == (itemised.pk,)
-    assert "已为朝阳区“主题阅读活动”填报汇总数（12 场、600 人次），本单位及下级单位又逐条登记了同栏目活动 1 场" in (
-        finding.message
+    assert (
+        "已为朝阳区“主题阅读活动”填报汇总数（12 场、600 人次），本单位及下级单位又逐条登记了同栏目活动 1 场"
+        in (finding.message)
     )
 
 
@@ -189,7 +201,11 @@ def requirement(public_campaign):
 
 def submit_ready(public_campaign, county_reporter, add):
     header_save(
-        actor=county_reporter, campaign=public_campaign, unit=unit(COUNTY), contact_name="王老师", mobile="13900000000"
+        actor=county_reporter,
+        campaign=public_campaign,
+        unit=unit(COUNTY),
+        contact_name="王老师",
+        mobile="13900000000",
     )
     return add("社区书法公开课", capacity=30, person_times=3000)
 
@@ -206,7 +222,10 @@ def test_warnings_need_an_explanation_and_go_up_with_it(
     assert not Submission.objects.exists()
 
     submission = statistics_submit(
-        actor=county_reporter, requirement=requirement, unit=unit(COUNTY), explanation="  线上同步直播，人次属实。 "
+        actor=county_reporter,
+        requirement=requirement,
+        unit=unit(COUNTY),
+        explanation="  线上同步直播，人次属实。 ",
     )
     quality = submission.stats_snapshots.get().data["quality"]
     assert quality["explanation"] == "线上同步直播，人次属实。"
@@ -226,7 +245,9 @@ def test_the_pages_show_the_warnings_to_the_submitter_and_the_reviewer(
     # Submitting without an explanation leads to the checks, with the form to explain.
     response = client.post(submit, {"unit": COUNTY}, follow=True)
     page = response.content.decode()
-    assert response.redirect_chain[-1][0].startswith(reverse("backoffice:stats_quality", args=[public_campaign.slug]))
+    assert response.redirect_chain[-1][0].startswith(
+        reverse("backoffice:stats_quality", args=[public_campaign.slug])
+    )
     assert "统计表有 1 条数据提醒" in page
     assert "“社区书法公开课”填报参加人次 3000，超过名额 30 的 10 倍" in page
     assert reverse("backoffice:activity", args=[over.pk]) in page

@@ -146,18 +146,14 @@ def test_submitting_freezes_the_figures_the_reviewer_approves(year, province_rep
     assert submission.stats_snapshots.count() == 1
 
     submission_reopen(actor=ministry_reviewer, submission=submission, reason="请补充新登记的活动")
-    resubmitted = submit(
-        actor=province_reporter, requirement=year.requirement, unit=unit("220000")
-    )
+    resubmitted = submit(actor=province_reporter, requirement=year.requirement, unit=unit("220000"))
     assert resubmitted.state == SubmissionState.RESUBMITTED
     assert resubmitted.stats_snapshots.first().data["county"]["theme_reading"]["activities"] == 2
 
 
 def test_a_returned_table_is_not_what_the_level_above_sees(year, city_reporter, province_reviewer):
     fill_header(year, city_reporter, "220100")
-    submission = submit(
-        actor=city_reporter, requirement=year.city_requirement, unit=unit("220100")
-    )
+    submission = submit(actor=city_reporter, requirement=year.city_requirement, unit=unit("220100"))
     submission_return(actor=province_reviewer, submission=submission, reason="人次有误")
     assert approved_snapshot(year.jilin, unit("220100")) is None
 
@@ -177,9 +173,7 @@ def test_a_requirement_that_asks_for_the_platform_needs_it(year, city_reporter):
         platform_name="长春终身学习网",
         platform_url="https://example.cn/week",
     )
-    submission = submit(
-        actor=city_reporter, requirement=year.city_requirement, unit=unit("220100")
-    )
+    submission = submit(actor=city_reporter, requirement=year.city_requirement, unit=unit("220100"))
     assert submission.stats_snapshots.get().data["header"]["platform_name"] == "长春终身学习网"
 
 

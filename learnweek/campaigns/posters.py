@@ -1,0 +1,57 @@
+"""A region's activity-week poster for its 专题 page: the week's dates, the opening ceremony and
+how many activities are coming, with a QR code to the page (drawing in core.poster)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from learnweek.core.poster import QR_BOX, Canvas, Fact
+
+if TYPE_CHECKING:
+    from learnweek.campaigns.selectors import RegionWeek
+    from learnweek.orgs.models import Unit
+
+
+def _day(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def week_text(week: RegionWeek) -> str:
+    if week.week_start and week.week_end:
+        end = (
+            _day(week.week_end)
+            if week.week_end.year != week.week_start.year
+            else f"{week.week_end.month}月{week.week_end.day}日"
+        )
+        return f"{_day(week.week_start)}—{end}"
+    return week.week_note or "时间待定，请关注活动页面"
+
+
+def region_week_poster(unit: Unit, week: RegionWeek, url: str, coming: int) -> bytes:
+    campaign = week.campaign
+    canvas = Canvas()
+    canvas.band(
+        campaign.title if campaign else f"{week.year}年全民终身学习活动周",
+        campaign.effective_theme if campaign else "",
+    )
+    y = canvas.title(f"{unit.name}{week.year}年全民终身学习活动周", 500)
+    ceremony = week.ceremony
+    facts = [
+        Fact("时间", week_text(week)),
+        Fact(
+            "开幕式",
+            "，".join(
+                part
+                for part in (
+                    _day(ceremony.ceremony_date) if ceremony and ceremony.ceremony_date else "",
+                    ceremony.ceremony_venue if ceremony else "",
+                )
+                if part
+            ),
+        ),
+        Fact("活动", f"{coming} 项活动可查询、报名" if coming else "活动陆续发布中"),
+    ]
+    canvas.facts(facts, y + 50, QR_BOX[1] - 60)
+    canvas.qr(url, "扫码查看本地活动")
+    canvas.footer("全民终身学习活动周 · 人人皆学、处处能学、时时可学")
+    return canvas.png()
