@@ -20,7 +20,7 @@ def activity_poster(activity: Activity, url: str) -> bytes:
     campaign = activity.campaign
     canvas = Canvas()
     canvas.band(campaign.title, campaign.effective_theme)
-    y = canvas.title(activity.name, 500)
+    y = canvas.title(activity.name)
     facts = [
         Fact("时间", span_text(activity)),
         Fact("地点", place_of(activity)),

@@ -34,7 +34,7 @@ def region_week_poster(unit: Unit, week: RegionWeek, url: str, coming: int) -> b
         campaign.title if campaign else f"{week.year}年全民终身学习活动周",
         campaign.effective_theme if campaign else "",
     )
-    y = canvas.title(f"{unit.name}{week.year}年全民终身学习活动周", 500)
+    y = canvas.title(f"{unit.name}{week.year}年全民终身学习活动周")
     ceremony = week.ceremony
     facts = [
         Fact("时间", week_text(week)),

@@ -22,10 +22,11 @@ MUTED = (90, 98, 108)
 PAPER = (255, 253, 248)
 ACCENT = (176, 38, 38)  # the red of official notices
 ON_ACCENT = (255, 255, 255)
-QR_SIZE = 420
+QR_SIZE = 360
 # Where each part of the layout sits, for the tests and for anyone changing it.
-BAND = (0, 0, WIDTH, 420)
-QR_BOX = ((WIDTH - QR_SIZE) // 2, HEIGHT - QR_SIZE - 250, (WIDTH + QR_SIZE) // 2, HEIGHT - 250)
+BAND = (0, 0, WIDTH, 360)
+TITLE_TOP = BAND[3] + 80
+QR_BOX = ((WIDTH - QR_SIZE) // 2, HEIGHT - QR_SIZE - 210, (WIDTH + QR_SIZE) // 2, HEIGHT - 210)
 
 
 @functools.cache
@@ -107,7 +108,7 @@ class Canvas:
     def band(self, kicker: str, theme: str) -> None:
         """The coloured head: the campaign (small) and its theme (large)."""
         self.draw.rectangle(BAND, fill=ACCENT)
-        y = 90
+        y = 80
         face, lines = fit(kicker, WIDTH - 2 * MARGIN, 2, (40, 34))
         y = self.lines(lines, face, y, ON_ACCENT, gap=12)
         if theme:
@@ -122,7 +123,7 @@ class Canvas:
             y += int(face.size * 1.25) + gap
         return y
 
-    def title(self, text: str, y: int) -> int:
+    def title(self, text: str, y: int = TITLE_TOP) -> int:
         face, lines = fit(text, WIDTH - 2 * MARGIN, 4, (84, 72, 62, 54))
         return self.lines(lines, face, y, INK, gap=10)
 

@@ -5,7 +5,13 @@ sees — for activities: one created, edited, cancelled or imported, a campaign 
 closed — moves its generation on, so the next request builds fresh entries and the old ones
 simply expire. The generation moves both at the write and again when its transaction commits, so
 a request that cached the old state between the two is superseded at commit. Seats left are never
-cached: they change with every sign-up and are one indexed count."""
+cached: they change with every sign-up and are one indexed count.
+
+A missing entry is built once: the first request takes a short lock in the cache and builds it,
+the others wait for its result. Without that, every thread that found the finder's count missing
+(after a write or when the entry expired) counted the same million rows at once; on the load
+test's two cores that stalled every request, static files included, for seconds
+(docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +24,10 @@ from django.core.cache import cache
 from django.db import transaction
 
 TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
+BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves
+POLL = 0.02  # seconds between a waiter's looks
+
+_MISSING = object()
 
 T = TypeVar("T")
 
@@ -48,9 +58,30 @@ class Generation:
         transaction.on_commit(self._bump)
 
     def cached(self, kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
-        """The value for ``parts`` in the current generation, built once."""
+        """The value for ``parts`` in the current generation, built once however many requests
+        ask for it at the same moment."""
         digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-        return cast(T, cache.get_or_set(f"{self.name}:{self.current()}:{kind}:{digest}", build, TIMEOUT))
+        key = f"{self.name}:{self.current()}:{kind}:{digest}"
+        value = cache.get(key, _MISSING)
+        if value is not _MISSING:
+            return cast(T, value)
+        lock = f"{key}:building"
+        if cache.add(lock, 1, BUILD_LOCK):
+            try:
+                built = build()
+                cache.set(key, built, TIMEOUT)
+                return built
+            finally:
+                cache.delete(lock)
+        deadline = time.monotonic() + BUILD_LOCK
+        while time.monotonic() < deadline:
+            time.sleep(POLL)
+            value = cache.get(key, _MISSING)
+            if value is not _MISSING:
+                return cast(T, value)
+            if cache.get(lock) is None:  # the builder failed (a missing activity, say)
+                break
+        return build()
 
 
 public_activities = Generation("public-activities")

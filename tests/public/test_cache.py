@@ -71,3 +71,33 @@ def test_made_up_page_numbers_share_the_last_pages_entry(client, make_activity):
     for junk in ("1000", "abc", "-5", "0"):
         page, again = activity_queries(client, f"/activities/?page={junk}")
         assert "朝阳区全民读书节" in page and again == 0, junk  # no recount, no new entry
+
+
+def test_a_missing_entry_is_built_once_while_others_wait(db):
+    """Twelve requests that find the same entry missing at once: one builds it, the others get its
+    value (the finder's count of a million rows was built by every thread at once before)."""
+    import threading
+    import time
+
+    from learnweek.core.public_cache import Generation
+
+    generation = Generation("single-flight-test")
+    calls, results = [], []
+    start = threading.Barrier(12)
+
+    def build():
+        calls.append(1)
+        time.sleep(0.2)
+        return 986897
+
+    def ask():
+        start.wait()
+        results.append(generation.cached("count", ("all",), build))
+
+    threads = [threading.Thread(target=ask) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [986897] * 12
+    assert len(calls) == 1
