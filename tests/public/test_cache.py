@@ -101,3 +101,17 @@ def test_a_missing_entry_is_built_once_while_others_wait(db):
         thread.join()
     assert results == [986897] * 12
     assert len(calls) == 1
+
+
+def test_the_finder_counts_up_to_a_cap(client, make_activity, monkeypatch):
+    from learnweek.activities import selectors
+
+    monkeypatch.setattr(selectors, "FINDER_COUNT_CAP", 3)
+    for n in range(2):
+        make_activity(f"朝阳区读书会{n}")
+    assert "共 2 项活动" in client.get("/activities/").content.decode()
+    for n in range(2, 5):
+        make_activity(f"朝阳区读书会{n}")
+    page = client.get("/activities/?page=9").content.decode()
+    assert "超过 3 项活动" in page
+    assert "共 5 项" not in page
