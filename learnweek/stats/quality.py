@@ -25,16 +25,18 @@ import re
 import statistics
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from rapidfuzz import fuzz
 
 from learnweek.activities.models import Activity
+from learnweek.activities.selectors import sorted_by_start
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.selectors import campaign_lineage
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit
@@ -141,7 +143,15 @@ class Report:
         return cls([Finding.from_json(f) for f in data.get("findings", [])], dict(data.get("more", {})))
 
 
-def _counted(campaign: Campaign, unit: Unit):
+# A check's findings (at most ``KEEP``) and how many there are in all.
+Found = tuple[list[Finding], int]
+
+
+def _found(findings: list[Finding], matching: QuerySet[Activity]) -> Found:
+    return findings, len(findings) if len(findings) < KEEP else matching.count()
+
+
+def _counted(campaign: Campaign, unit: Unit) -> QuerySet[Activity]:
     return within(
         Activity.objects.filter(COUNTED, campaign_id__in=family_ids_of(campaign)),
         unit,
@@ -156,22 +166,20 @@ def _day(value: datetime.datetime) -> str:
 # -- person-times against seats and headcount --------------------------------------------------
 
 
-def check_capacity(campaign: Campaign, unit: Unit) -> list[Finding]:
-    rows = (
-        _counted(campaign, unit)
-        .filter(
-            Q(capacity__gt=0, person_times__gt=F("capacity") * RATIO)
-            | Q(headcount__gt=0, person_times__gt=F("headcount") * RATIO)
-        )
-        .order_by("start", "pk")
-        .values_list("pk", "name", "organiser__name", "person_times", "capacity", "headcount")
+def check_capacity(campaign: Campaign, unit: Unit) -> Found:
+    matching = _counted(campaign, unit).filter(
+        Q(capacity__gt=0, person_times__gt=F("capacity") * RATIO)
+        | Q(headcount__gt=0, person_times__gt=F("headcount") * RATIO)
     )
+    rows = sorted_by_start(matching).values_list(
+        "pk", "name", "organiser__name", "person_times", "capacity", "headcount"
+    )[:KEEP]
     findings = []
     for pk, name, organiser, person_times, capacity, headcount in rows:
         basis = "、".join(
             f"{label} {value}"
             for label, value in (("名额", capacity), ("人数", headcount))
-            if value and person_times > value * RATIO
+            if value and (person_times or 0) > value * RATIO
         )
         findings.append(
             Finding(
@@ -180,7 +188,7 @@ def check_capacity(campaign: Campaign, unit: Unit) -> list[Finding]:
                 activity_ids=(pk,),
             )
         )
-    return findings
+    return _found(findings, matching)
 
 
 # -- the same activity entered twice -------------------------------------------------------------
@@ -194,52 +202,61 @@ def normalised_name(name: str) -> str:
     return PUNCTUATION.sub("", unicodedata.normalize("NFKC", name)).lower()
 
 
+@dataclass(frozen=True)
+class _Name:
+    """What the comparison needs of a name, worked out once per activity."""
+
+    folded: str
+    numbers: tuple[str, ...]
+    letters: str  # the folded name's characters in sorted order
+
+    @classmethod
+    def of(cls, name: str) -> _Name:
+        folded = normalised_name(name)
+        return cls(folded, tuple(NUMBERS.findall(folded)), "".join(sorted(folded)))
+
+    def same_as(self, other: _Name) -> bool:
+        if self.folded == other.folded:
+            return True
+        if self.numbers != other.numbers:
+            return False
+        return fuzz.ratio(self.letters, other.letters) >= SIMILAR
+
+
 def same_activity_name(a: str, b: str) -> bool:
     """Whether two names of one organiser's activities on one day name the same activity."""
-    left, right = normalised_name(a), normalised_name(b)
-    if left == right:
-        return True
-    if NUMBERS.findall(left) != NUMBERS.findall(right):
-        return False
-    return fuzz.ratio("".join(sorted(left)), "".join(sorted(right))) >= SIMILAR
+    return _Name.of(a).same_as(_Name.of(b))
 
 
-def check_duplicates(campaign: Campaign, unit: Unit) -> list[Finding]:
-    counted = _counted(campaign, unit).filter(cancelled_at__isnull=True)
-    busy = (
-        counted.annotate(day=TruncDate("start"))
-        .values_list("organiser_id", "day")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .order_by()
-    )
-    keys = {(organiser, day) for organiser, day, _ in busy}
-    if not keys:
-        return []
-    groups: dict[tuple[int, datetime.date], list[tuple[int, str, str, datetime.datetime]]] = defaultdict(list)
-    rows = (
-        counted.filter(organiser_id__in={organiser for organiser, _ in keys})
-        .annotate(day=TruncDate("start"))
-        .order_by("start", "pk")
+def check_duplicates(campaign: Campaign, unit: Unit) -> Found:
+    """Only the activities that share their organiser and day with another are read (a window
+    count in the database); their names are compared here."""
+    day = TruncDate("start")
+    candidates = (
+        _counted(campaign, unit)
+        .filter(cancelled_at__isnull=True)
+        .annotate(day=day, same_day=Window(Count("id"), partition_by=[F("organiser_id"), day]))
+        .filter(same_day__gt=1)
+        .order_by("organiser_id", "day", "start", "pk")
         .values_list("pk", "organiser_id", "day", "name", "organiser__name", "start")
     )
-    for pk, organiser_id, day, name, organiser, start in rows:
-        if (organiser_id, day) in keys:
-            groups[(organiser_id, day)].append((pk, name, organiser, start))
-    findings = []
-    for members in groups.values():
+    findings: list[Finding] = []
+    total = 0
+    for _, members in groupby(candidates.iterator(chunk_size=5000), key=lambda row: (row[1], row[2])):
+        group = [(pk, name, organiser, start, _Name.of(name)) for pk, _, _, name, organiser, start in members]
         taken: set[int] = set()
-        for i, (pk, name, organiser, start) in enumerate(members):
+        for i, (pk, name, organiser, start, key) in enumerate(group):
             if pk in taken:
                 continue
-            twins = [m for m in members[i + 1 :] if m[0] not in taken and same_activity_name(name, m[1])]
+            twins = [m for m in group[i + 1 :] if m[0] not in taken and key.same_as(m[4])]
             if not twins:
                 continue
             ids = (pk, *(m[0] for m in twins))
             taken.update(ids)
-            names = "、".join(
-                dict.fromkeys(f"“{n}”" for _, n, _, _ in [(pk, name, organiser, start), *twins])
-            )
+            total += 1
+            if len(findings) >= KEEP:
+                continue
+            names = "、".join(dict.fromkeys(f"“{m[1]}”" for m in [(pk, name), *twins]))
             findings.append(
                 Finding(
                     "duplicate",
@@ -247,7 +264,7 @@ def check_duplicates(campaign: Campaign, unit: Unit) -> list[Finding]:
                     activity_ids=ids,
                 )
             )
-    return findings
+    return findings, total
 
 
 # -- dates outside the campaign -----------------------------------------------------------------
@@ -273,7 +290,7 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def check_dates(campaign: Campaign, unit: Unit) -> list[Finding]:
+def check_dates(campaign: Campaign, unit: Unit) -> Found:
     periods = {
         c.pk: (c, *campaign_period(c))
         for c in Campaign.objects.filter(pk__in=family_ids_of(campaign)).select_related("parent")
@@ -283,12 +300,10 @@ def check_dates(campaign: Campaign, unit: Unit) -> list[Finding]:
         outside |= Q(campaign_id=pk) & (
             Q(start__lt=_midnight(first)) | Q(end__gte=_midnight(last + datetime.timedelta(days=1)))
         )
-    rows = (
-        _counted(campaign, unit)
-        .filter(outside)
-        .order_by("start", "pk")
-        .values_list("pk", "name", "organiser__name", "campaign_id", "start", "end")
-    )
+    matching = _counted(campaign, unit).filter(outside)
+    rows = sorted_by_start(matching).values_list(
+        "pk", "name", "organiser__name", "campaign_id", "start", "end"
+    )[:KEEP]
     findings = []
     for pk, name, organiser, campaign_id, start, end in rows:
         owner, first, last = periods[campaign_id]
@@ -301,7 +316,7 @@ def check_dates(campaign: Campaign, unit: Unit) -> list[Finding]:
                 activity_ids=(pk,),
             )
         )
-    return findings
+    return _found(findings, matching)
 
 
 # -- a unit's figure against its own history ----------------------------------------------------
@@ -337,10 +352,10 @@ def _figures_by_unit(campaign: Campaign, unit: Unit) -> dict[int, tuple[Unit, li
     }
 
 
-def check_jumps(campaign: Campaign, unit: Unit) -> list[Finding]:
+def check_jumps(campaign: Campaign, unit: Unit) -> Found:
     earlier = earlier_roots(campaign, unit, HISTORY_YEARS)
     if not earlier:
-        return []
+        return [], 0
     now = _figures_by_unit(campaign, unit)
     past = [(c.year, _figures_by_unit(c, unit)) for c in earlier]
     findings = []
@@ -352,7 +367,7 @@ def check_jumps(campaign: Campaign, unit: Unit) -> list[Finding]:
                 finding = _jump(subject, column, measure, value, history)
                 if finding is not None:
                     findings.append(finding)
-    return findings
+    return findings[:KEEP], len(findings)
 
 
 def _jump(
@@ -390,7 +405,7 @@ def _jump(
 # -- reported totals over itemised activities ---------------------------------------------------
 
 
-def check_overlap(campaign: Campaign, unit: Unit) -> list[Finding]:
+def check_overlap(campaign: Campaign, unit: Unit) -> Found:
     family_ids = family_ids_of(campaign)
     totals = (
         within(ReportedTotal.objects.filter(campaign_id__in=family_ids), unit, unit_field="unit")
@@ -423,18 +438,24 @@ def check_overlap(campaign: Campaign, unit: Unit) -> list[Finding]:
                 column=total.column,
             )
         )
-    return findings
+    return findings[:KEEP], len(findings)
 
 
-CHECKS = (check_capacity, check_duplicates, check_dates, check_jumps, check_overlap)
+CHECKS: tuple[tuple[Callable[[Campaign, Unit], Found], str], ...] = (
+    (check_capacity, "capacity"),
+    (check_duplicates, "duplicate"),
+    (check_dates, "outside"),
+    (check_jumps, "jump"),
+    (check_overlap, "overlap"),
+)
 
 
 def quality_report(campaign: Campaign, unit: Unit) -> Report:
     """Every check on ``unit``'s table for the year of ``campaign``."""
     report = Report()
-    for check in CHECKS:
-        found = check(campaign, unit)
-        report.findings.extend(found[:KEEP])
-        if len(found) > KEEP:
-            report.more[found[0].rule] = len(found) - KEEP
+    for check, rule in CHECKS:
+        findings, total = check(campaign, unit)
+        report.findings.extend(findings)
+        if total > len(findings):
+            report.more[rule] = total - len(findings)
     return report
