@@ -12,8 +12,8 @@ the table in anyway with an explanation, which the reviewer reads beside the war
 - ``outside``: an activity that starts before or ends after its campaign's period;
 - ``jump``: a unit's figure against its own earlier years, by the modified z-score of Iglewicz and
   Hoaglin (median and median absolute deviation of the history, as DHIS2's outlier analysis does)
-  once there are ``HISTORY_MIN`` earlier years, and by a ratio of ``JUMP_RATIO`` against last year
-  before that;
+  once there are ``HISTORY_MIN`` earlier years, and by a ratio of ``JUMP_RATIO`` against the latest
+  earlier year before that;
 - ``overlap``: a total reported for a unit and column while activities of the same unit (or units
   under it) and column are also itemised: the same activities may be counted twice.
 """
@@ -392,7 +392,7 @@ def _jump(
         if last == 0 or (value / last < JUMP_RATIO and value * JUMP_RATIO > last):
             return None
         ratio = value / last
-        basis = f"是去年的 {ratio:.1f} 倍" if ratio >= 1 else f"仅为去年的 {ratio:.0%}"
+        basis = f"是{last_year}年的 {ratio:.1f} 倍" if ratio >= 1 else f"仅为{last_year}年的 {ratio:.0%}"
         message = f"{label}今年为 {value}，{last_year}年为 {last}，{basis}"
     return Finding(
         "jump",

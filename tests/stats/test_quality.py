@@ -162,7 +162,7 @@ def test_with_one_earlier_year_a_fivefold_change_is_questioned(public_campaign, 
     assert not quality_report(public_campaign, unit(COUNTY))
     add("今年读书月", person_times=3000, capacity=None, when=at(9, 2))
     [finding] = quality_report(public_campaign, unit(COUNTY)).findings
-    assert "今年为 6000，2025年为 1000，是去年的 6.0 倍" in finding.message
+    assert "今年为 6000，2025年为 1000，是2025年的 6.0 倍" in finding.message
 
 
 def test_a_reported_total_over_itemised_activities(public_campaign, add):
