@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnweek.activities.exporters import span_text
-from learnweek.activities.selectors import ActivityFilters, activities_found
+from learnweek.activities.selectors import ActivityFilters, activities_found, finder_count
 from learnweek.campaigns.posters import region_week_poster
 from learnweek.campaigns.selectors import (
     campaign_get_public,
@@ -86,7 +86,7 @@ def region_poster(request, code):
     limit(request, "poster")
 
     def build() -> bytes:
-        coming = activities_found(ActivityFilters(under=unit)).count()
+        coming = finder_count(ActivityFilters(under=unit))
         return region_week_poster(unit, region_week(unit), url, coming)
 
     body = public_activities.cached("region-poster", (unit.pk, url, today()), build)
