@@ -158,8 +158,7 @@ def finder_page(
     count is kept once per query, and the page number is clamped to the pages there are before
     it becomes part of a key, so made-up page numbers neither fill the cache nor recount."""
     key = _filters_key(f)
-    found = public_activities.cached("finder-count", (key,), lambda: finder_count(f))
-    count = min(found, FINDER_COUNT_CAP)
+    count, more = capped(public_activities.cached("finder-count", (key,), lambda: finder_count(f)))
     asked = int(str(number)) if str(number).isdigit() else 1
     page_number = min(max(asked, 1), max(1, -(-count // per_page)))
 
@@ -167,7 +166,7 @@ def finder_page(
         page = page_snapshot(
             DeferredJoinPaginator(activities_found(f).only(*fields), per_page), page_number, count=count
         )
-        page.capped = found > FINDER_COUNT_CAP  # type: ignore[attr-defined]
+        page.capped = more  # type: ignore[attr-defined]
         return page
 
     return public_activities.cached("finder", (key, page_number, tuple(fields), per_page), build)
@@ -182,6 +181,21 @@ FINDER_COUNT_CAP = 10_000
 def finder_count(f: ActivityFilters) -> int:
     """How many activities the finder found, up to ``FINDER_COUNT_CAP + 1``."""
     return activities_found(f).order_by()[: FINDER_COUNT_CAP + 1].count()
+
+
+def capped(found: int) -> tuple[int, bool]:
+    """A count from ``finder_count`` as shown: the number, and whether there are more than it."""
+    return min(found, FINDER_COUNT_CAP), found > FINDER_COUNT_CAP
+
+
+def region_coming_count(unit: Unit) -> tuple[int, bool]:
+    """How many activities of a region (its 专题 page and poster) have not ended, as ``capped``
+    gives it, from the cache while nothing public changed."""
+    return capped(
+        public_activities.cached(
+            "region-count", (unit.pk,), lambda: finder_count(ActivityFilters(under=unit))
+        )
+    )
 
 
 def activity_get_public_cached(pk: int) -> Activity:

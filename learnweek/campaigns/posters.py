@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from learnweek.activities.selectors import FINDER_COUNT_CAP
 from learnweek.core.poster import QR_BOX, Canvas, Fact
 
 if TYPE_CHECKING:
@@ -28,15 +27,13 @@ def week_text(week: RegionWeek) -> str:
     return week.week_note or "时间待定，请关注活动页面"
 
 
-def _coming_text(coming: int) -> str:
+def _coming_text(coming: int, more: bool) -> str:
     if not coming:
         return "活动陆续发布中"
-    if coming > FINDER_COUNT_CAP:
-        return f"超过 {FINDER_COUNT_CAP} 项活动可查询、报名"
-    return f"{coming} 项活动可查询、报名"
+    return f"{'超过 ' if more else ''}{coming} 项活动可查询、报名"
 
 
-def region_week_poster(unit: Unit, week: RegionWeek, url: str, coming: int) -> bytes:
+def region_week_poster(unit: Unit, week: RegionWeek, url: str, coming: int, more: bool = False) -> bytes:
     campaign = week.campaign
     canvas = Canvas()
     canvas.band(
@@ -58,7 +55,7 @@ def region_week_poster(unit: Unit, week: RegionWeek, url: str, coming: int) -> b
                 if part
             ),
         ),
-        Fact("活动", _coming_text(coming)),
+        Fact("活动", _coming_text(coming, more)),
     ]
     canvas.facts(facts, y + 50, QR_BOX[1] - 60)
     canvas.qr(url, "扫码查看本地活动")

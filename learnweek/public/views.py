@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnweek.activities.exporters import span_text
-from learnweek.activities.selectors import ActivityFilters, activities_found, finder_count
+from learnweek.activities.selectors import (
+    ActivityFilters,
+    activities_found,
+    region_coming_count,
+)
 from learnweek.campaigns.posters import region_week_poster
 from learnweek.campaigns.selectors import (
     campaign_get_public,
@@ -62,8 +66,8 @@ def region(request, code):
     finder_query = urlencode(
         dict(zip(("province", "city", "county"), [u.code for u in [*ancestors, unit]], strict=False))
     )
-    found = activities_found(ActivityFilters(under=unit))
-    upcoming = list(found[:REGION_ACTIVITIES])
+    upcoming = list(activities_found(ActivityFilters(under=unit))[:REGION_ACTIVITIES])
+    total, more = region_coming_count(unit)
     return render(
         request,
         "public/region.html",
@@ -73,7 +77,8 @@ def region(request, code):
             "finder_query": finder_query,
             "week": region_week(unit),
             "cards": [{"a": a, "when": span_text(a)} for a in upcoming],
-            "total": found.count(),
+            "total": total,
+            "capped": more,
             "children": regions_below(unit),
         },
     )
@@ -86,8 +91,7 @@ def region_poster(request, code):
     limit(request, "poster")
 
     def build() -> bytes:
-        coming = finder_count(ActivityFilters(under=unit))
-        return region_week_poster(unit, region_week(unit), url, coming)
+        return region_week_poster(unit, region_week(unit), url, *region_coming_count(unit))
 
     body = public_activities.cached("region-poster", (unit.pk, url, today()), build)
     return png_response(body, f"region-{unit.code}-week-poster.png")

@@ -115,3 +115,15 @@ def test_the_finder_counts_up_to_a_cap(client, make_activity, monkeypatch):
     page = client.get("/activities/?page=9").content.decode()
     assert "超过 3 项活动" in page
     assert "共 5 项" not in page
+
+
+def test_a_regions_page_and_poster_count_to_the_cap(client, make_activity, monkeypatch):
+    from learnweek.activities import selectors
+
+    monkeypatch.setattr(selectors, "FINDER_COUNT_CAP", 3)
+    for n in range(2):
+        make_activity(f"朝阳区读书会{n}")
+    assert "共 2 项" in client.get("/regions/220104/").content.decode()
+    for n in range(2, 5):
+        make_activity(f"朝阳区读书会{n}")
+    assert "超过 3 项" in client.get("/regions/220104/").content.decode()
