@@ -11,7 +11,9 @@ A missing entry is built once: the first request takes a short lock in the cache
 the others wait for its result. Without that, every thread that found the finder's count missing
 (after a write or when the entry expired) counted the same million rows at once; on the load
 test's two cores that stalled every request, static files included, for seconds
-(docs/performance.md)."""
+(docs/performance.md). And an entry is rebuilt before it expires: the first request after
+``REFRESH_AFTER`` seconds rebuilds it while the others keep being served, so expiry alone never
+makes requests wait."""
 
 from __future__ import annotations
 
@@ -24,10 +26,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
+REFRESH_AFTER = 240  # seconds; the first request after this rebuilds the entry before it expires
 BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves
 POLL = 0.02  # seconds between a waiter's looks
-
-_MISSING = object()
 
 T = TypeVar("T")
 
@@ -59,29 +60,38 @@ class Generation:
 
     def cached(self, kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
         """The value for ``parts`` in the current generation, built once however many requests
-        ask for it at the same moment."""
+        ask for it at the same moment, and rebuilt by one request before it expires."""
         digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
         key = f"{self.name}:{self.current()}:{kind}:{digest}"
-        value = cache.get(key, _MISSING)
-        if value is not _MISSING:
-            return cast(T, value)
         lock = f"{key}:building"
+        entry = cache.get(key)
+        if entry is not None:
+            built_at, value = entry
+            # Old enough to refresh: one request rebuilds it while the others keep the value,
+            # which is as current as ever (the generation has not moved).
+            if time.time() - built_at > REFRESH_AFTER and cache.add(lock, 1, BUILD_LOCK):
+                return self._build(key, lock, build)
+            return cast(T, value)
         if cache.add(lock, 1, BUILD_LOCK):
-            try:
-                built = build()
-                cache.set(key, built, TIMEOUT)
-                return built
-            finally:
-                cache.delete(lock)
+            return self._build(key, lock, build)
         deadline = time.monotonic() + BUILD_LOCK
         while time.monotonic() < deadline:
             time.sleep(POLL)
-            value = cache.get(key, _MISSING)
-            if value is not _MISSING:
-                return cast(T, value)
+            entry = cache.get(key)
+            if entry is not None:
+                return cast(T, entry[1])
             if cache.get(lock) is None:  # the builder failed (a missing activity, say)
                 break
         return build()
+
+    @staticmethod
+    def _build(key: str, lock: str, build: Callable[[], T]) -> T:
+        try:
+            built = build()
+            cache.set(key, (time.time(), built), TIMEOUT)
+            return built
+        finally:
+            cache.delete(lock)
 
 
 public_activities = Generation("public-activities")

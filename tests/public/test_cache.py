@@ -127,3 +127,18 @@ def test_a_regions_page_and_poster_count_to_the_cap(client, make_activity, monke
     for n in range(2, 5):
         make_activity(f"朝阳区读书会{n}")
     assert "超过 3 项" in client.get("/regions/220104/").content.decode()
+
+
+def test_an_entry_is_rebuilt_before_it_expires_by_one_request(db, monkeypatch):
+    """Past ``REFRESH_AFTER`` the first request rebuilds the entry; others keep the value."""
+    from learnweek.core import public_cache
+
+    generation = public_cache.Generation("refresh-test")
+    values = iter([1, 2, 3])
+    assert generation.cached("n", (), lambda: next(values)) == 1
+    assert generation.cached("n", (), lambda: next(values)) == 1  # fresh: not rebuilt
+    now = public_cache.time.time()
+    monkeypatch.setattr(public_cache.time, "time", lambda: now + public_cache.REFRESH_AFTER + 1)
+    assert generation.cached("n", (), lambda: next(values)) == 2  # this request rebuilt it
+    monkeypatch.setattr(public_cache.time, "time", lambda: now + public_cache.REFRESH_AFTER + 2)
+    assert generation.cached("n", (), lambda: next(values)) == 2  # just rebuilt: kept
