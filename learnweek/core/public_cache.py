@@ -26,6 +26,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
+# Part of every key: entries are (built at, value) pairs since format 2, and a server of the new
+# release must not read a bare value an older one left in a shared cache.
+FORMAT = 2
 REFRESH_AFTER = 240  # seconds; the first request after this rebuilds the entry before it expires
 BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves
 POLL = 0.02  # seconds between a waiter's looks
@@ -62,7 +65,7 @@ class Generation:
         """The value for ``parts`` in the current generation, built once however many requests
         ask for it at the same moment, and rebuilt by one request before it expires."""
         digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-        key = f"{self.name}:{self.current()}:{kind}:{digest}"
+        key = f"{self.name}:{self.current()}:{FORMAT}:{kind}:{digest}"
         lock = f"{key}:building"
         entry = cache.get(key)
         if entry is not None:
