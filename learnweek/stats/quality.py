@@ -271,19 +271,17 @@ def check_duplicates(campaign: Campaign, unit: Unit) -> Found:
 
 
 def campaign_period(campaign: Campaign) -> tuple[datetime.date, datetime.date]:
-    """The days a campaign's activities may fall on: its reading period and its week together,
-    each taken from the nearest campaign of its lineage that sets it, else the whole year."""
+    """The days a campaign's activities may fall on: its reading period (the whole year where no
+    campaign of its lineage sets one) and its week together, each taken from the nearest campaign
+    of its lineage that sets it."""
     lineage = list(reversed(campaign_lineage(campaign)))
     reading_start = next((c.reading_start for c in lineage if c.reading_start), None)
     reading_end = next((c.reading_end for c in lineage if c.reading_end), None)
     week_start = next((c.week_start for c in lineage if c.week_start), None)
     week_end = next((c.week_end for c in lineage if c.week_end), None)
-    starts = [d for d in (reading_start, week_start) if d]
-    ends = [d for d in (reading_end, week_end) if d]
-    return (
-        min(starts) if starts else datetime.date(campaign.year, 1, 1),
-        max(ends) if ends else datetime.date(campaign.year, 12, 31),
-    )
+    starts = [reading_start or datetime.date(campaign.year, 1, 1), *([week_start] if week_start else [])]
+    ends = [reading_end or datetime.date(campaign.year, 12, 31), *([week_end] if week_end else [])]
+    return min(starts), max(ends)
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:

@@ -116,6 +116,19 @@ def test_activities_dated_outside_the_campaign(public_campaign, add):
     )
 
 
+def test_a_campaign_with_only_its_week_set_keeps_the_whole_year(public_campaign, add):
+    campaign_update(
+        actor=None,
+        campaign=public_campaign,
+        week_start=datetime.date(2026, 10, 19),
+        week_end=datetime.date(2026, 10, 25),
+    )
+    add("春季读书会", when=at(4, 23))
+    assert not quality_report(public_campaign, unit(CITY))
+    add("跨年读书夜", when=at(12, 31, 22), hours=4)
+    assert [f.rule for f in quality_report(public_campaign, unit(CITY)).findings] == ["outside"]
+
+
 def national(year):
     campaign = campaign_create(
         actor=None, issuing_unit=unit("000000"), year=year, slug=f"n{year}", title=f"{year}年全国活动"
