@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.campaigns.selectors import region_week
-from learnweek.core.drafts import TODO, Draft, chinese_date, chinese_number
+from learnweek.core.chinese import chinese_date, chinese_number
+from learnweek.core.drafts import TODO, Draft
 from learnweek.orgs.models import Unit, UnitKind
 
 ADDRESSEES = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from learnweek.core.chinese import chinese_date
 from learnweek.core.poster import QR_BOX, Canvas, Fact
 
 if TYPE_CHECKING:
@@ -12,18 +13,14 @@ if TYPE_CHECKING:
     from learnweek.orgs.models import Unit
 
 
-def _day(value) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
 def week_text(week: RegionWeek) -> str:
     if week.week_start and week.week_end:
         end = (
-            _day(week.week_end)
+            chinese_date(week.week_end)
             if week.week_end.year != week.week_start.year
             else f"{week.week_end.month}月{week.week_end.day}日"
         )
-        return f"{_day(week.week_start)}—{end}"
+        return f"{chinese_date(week.week_start)}—{end}"
     return week.week_note or "时间待定，请关注活动页面"
 
 
@@ -49,7 +46,7 @@ def region_week_poster(unit: Unit, week: RegionWeek, url: str, coming: int, more
             "，".join(
                 part
                 for part in (
-                    _day(ceremony.ceremony_date) if ceremony and ceremony.ceremony_date else "",
+                    chinese_date(ceremony.ceremony_date) if ceremony and ceremony.ceremony_date else "",
                     ceremony.ceremony_venue if ceremony else "",
                 )
                 if part

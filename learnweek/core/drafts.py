@@ -11,27 +11,13 @@ import io
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-CHINESE_NUMBERS = "一二三四五六七八九十"
+from learnweek.core.chinese import chinese_date, chinese_number
+from learnweek.core.grid import east_asian_font
+
 RED = RGBColor(0xC0, 0x00, 0x00)
 TODO = "【待填写：{}】"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二 (headings and sub-headings go no further)."""
-    if n <= 10:
-        return CHINESE_NUMBERS[n - 1]
-    return "十" + CHINESE_NUMBERS[n - 11] if n < 20 else str(n)
-
-
-def chinese_date(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _east_asian(run_or_style, name: str) -> None:
-    run_or_style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
 class Draft:
@@ -39,7 +25,7 @@ class Draft:
         self.document: DocumentObject = Document()
         normal = self.document.styles["Normal"]
         normal.font.size = Pt(14)
-        _east_asian(normal, "仿宋")
+        east_asian_font(normal, "仿宋")
         self.headings = 0
         self.text_parts: list[str] = []
 
@@ -60,7 +46,7 @@ class Draft:
         run = paragraph.add_run(text)
         run.bold = True
         run.font.size = Pt(22)
-        _east_asian(run, "宋体")
+        east_asian_font(run, "宋体")
 
     def centred(self, text: str) -> None:
         self.document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -74,7 +60,7 @@ class Draft:
         self.headings += 1
         run = self.document.add_paragraph().add_run(f"{chinese_number(self.headings)}、{text}")
         run.bold = True
-        _east_asian(run, "黑体")
+        east_asian_font(run, "黑体")
         self.text_parts.append(text)
 
     def body(self, text: str) -> None:

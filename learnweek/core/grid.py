@@ -124,12 +124,18 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
     return buffer.getvalue()
 
 
+def east_asian_font(style_or_run, name: str) -> None:
+    """The font Word uses for the Chinese characters of a style or run (the Latin font is left as
+    it is)."""
+    style_or_run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
 def grid_to_docx(grid: FormGrid) -> bytes:
     document = Document()
     # Chinese text in 宋体 (SimSun in Word, a CJK fallback in LibreOffice), Latin in the default.
     normal = document.styles["Normal"]
     normal.font.size = Pt(11)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    east_asian_font(normal, "宋体")
     section = document.sections[0]
     if grid.landscape:
         section.orientation = WD_ORIENT.LANDSCAPE

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from learnweek.campaigns.models import Campaign, Submission
 from learnweek.campaigns.selectors import campaign_family
+from learnweek.core.grid import east_asian_font
 from learnweek.core.uploads import safe_name
 from learnweek.materials.rules import DETAILS, MATERIAL_KINDS
 
@@ -26,7 +26,7 @@ def material_docx(submission: Submission) -> bytes:
     document = Document()
     normal = document.styles["Normal"]
     normal.font.size = Pt(12)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    east_asian_font(normal, "宋体")
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(submission.title or requirement.title)

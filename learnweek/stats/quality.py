@@ -39,6 +39,7 @@ from learnweek.activities.models import Activity
 from learnweek.activities.selectors import sorted_by_start
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.selectors import campaign_lineage
+from learnweek.core.chinese import chinese_date
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit
 from learnweek.orgs.selectors import within
 from learnweek.stats.models import Column, ReportedTotal
@@ -160,7 +161,7 @@ def _counted(campaign: Campaign, unit: Unit) -> QuerySet[Activity]:
 
 
 def _day(value: datetime.datetime) -> str:
-    return f"{timezone.localtime(value):%Y年%-m月%-d日}"
+    return chinese_date(timezone.localtime(value).date())
 
 
 # -- person-times against seats and headcount --------------------------------------------------
@@ -310,7 +311,7 @@ def check_dates(campaign: Campaign, unit: Unit) -> Found:
             Finding(
                 "outside",
                 f"{organiser}“{name}”的时间为{when}，不在“{owner.title}”的活动期间"
-                f"（{first:%Y年%-m月%-d日}至{last:%Y年%-m月%-d日}）内，请核对日期或所属活动。",
+                f"（{chinese_date(first)}至{chinese_date(last)}）内，请核对日期或所属活动。",
                 activity_ids=(pk,),
             )
         )

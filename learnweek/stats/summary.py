@@ -13,7 +13,8 @@ from learnweek.campaigns.models import Campaign, RequirementKind
 from learnweek.campaigns.rules import count_chars
 from learnweek.campaigns.selectors import campaign_family, requirement_applies_to
 from learnweek.core.charts import bar_chart
-from learnweek.core.drafts import TODO, Draft, chinese_date
+from learnweek.core.chinese import chinese_date
+from learnweek.core.drafts import TODO, Draft
 from learnweek.materials.selectors import approved_case_materials, approved_cases, approved_photos
 from learnweek.orgs.models import Unit
 from learnweek.stats.models import Column

@@ -103,30 +103,26 @@ def test_a_missing_entry_is_built_once_while_others_wait(db):
     assert len(calls) == 1
 
 
-def test_the_finder_counts_up_to_a_cap(client, make_activity, monkeypatch):
+@pytest.mark.parametrize(
+    ("first", "again", "counted", "more"),
+    [
+        # The finder; a made-up page number is clamped to the pages there are.
+        ("/activities/", "/activities/?page=9", "共 2 项活动", "超过 3 项活动"),
+        ("/regions/220104/", "/regions/220104/", "共 2 项", "超过 3 项"),  # a region's 专题 page
+    ],
+)
+def test_counts_stop_at_the_cap(client, make_activity, monkeypatch, first, again, counted, more):
     from learnweek.activities import selectors
 
     monkeypatch.setattr(selectors, "FINDER_COUNT_CAP", 3)
     for n in range(2):
         make_activity(f"朝阳区读书会{n}")
-    assert "共 2 项活动" in client.get("/activities/").content.decode()
+    assert counted in client.get(first).content.decode()
     for n in range(2, 5):
         make_activity(f"朝阳区读书会{n}")
-    page = client.get("/activities/?page=9").content.decode()
-    assert "超过 3 项活动" in page
+    page = client.get(again).content.decode()
+    assert more in page
     assert "共 5 项" not in page
-
-
-def test_a_regions_page_and_poster_count_to_the_cap(client, make_activity, monkeypatch):
-    from learnweek.activities import selectors
-
-    monkeypatch.setattr(selectors, "FINDER_COUNT_CAP", 3)
-    for n in range(2):
-        make_activity(f"朝阳区读书会{n}")
-    assert "共 2 项" in client.get("/regions/220104/").content.decode()
-    for n in range(2, 5):
-        make_activity(f"朝阳区读书会{n}")
-    assert "超过 3 项" in client.get("/regions/220104/").content.decode()
 
 
 def test_an_entry_is_rebuilt_before_it_expires_by_one_request(db, monkeypatch):

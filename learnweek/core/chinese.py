@@ -1,0 +1,18 @@
+"""Numbers and dates as Chinese documents write them: 一、二、三 for headings, 2026年10月19日."""
+
+from __future__ import annotations
+
+import datetime
+
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二 (headings and sub-headings go no further)."""
+    if n <= 10:
+        return CHINESE_NUMBERS[n - 1]
+    return "十" + CHINESE_NUMBERS[n - 11] if n < 20 else str(n)
+
+
+def chinese_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
