@@ -9,6 +9,7 @@ import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -21,9 +22,30 @@ from learnweek.core.replica import ReplicaRouter, reads_from_replica
 
 pytestmark = pytest.mark.postgres
 
-PRIMARY_PORT, REPLICA_PORT = 55432, 55433
 ROOT = Path(__file__).resolve().parents[2]
-PRIMARY = ["-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres"]  # how clients reach it
+# Below Linux's ephemeral range (32768–60999): a client connection's local port there once took
+# the fixed 55432 the primary wanted (TIME_WAIT after a load test), and the server could not bind.
+FIRST_PORT = 25432
+
+
+def _free_ports(count: int) -> list[int]:
+    found: list[int] = []
+    port = FIRST_PORT
+    while len(found) < count:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                pass
+            else:
+                found.append(port)
+        port += 1
+    return found
+
+
+def _client(port: int) -> list[str]:
+    """How psql and pg_basebackup reach a server of the pair."""
+    return ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
 
 
 def _bin() -> Path | None:
@@ -51,6 +73,7 @@ def pair():
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     primary, replica = root / "primary", root / "replica"
+    primary_port, replica_port = _free_ports(2)
     settings = [
         "-c",
         "listen_addresses=127.0.0.1",
@@ -73,12 +96,12 @@ def pair():
         _as_postgres(str(pg / "initdb"), "-D", str(primary), "-A", "trust", "-U", "postgres", "--no-sync"),
         check=True,
     )
-    start(primary, PRIMARY_PORT)
+    start(primary, primary_port)
     try:
         run(
             _as_postgres(
                 str(pg / "pg_basebackup"),
-                *PRIMARY,
+                *_client(primary_port),
                 "-D",
                 str(replica),
                 "-R",
@@ -87,8 +110,8 @@ def pair():
             ),
             check=True,
         )
-        start(replica, REPLICA_PORT)
-        yield pg
+        start(replica, replica_port)
+        yield primary_port, replica_port
     finally:
         for data in (replica, primary):
             if data.exists():
@@ -97,18 +120,19 @@ def pair():
 
 
 def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(pair, tmp_path):
+    primary_port, replica_port = pair
     run(
         [
             shutil.which("psql") or "psql",
-            *PRIMARY,
+            *_client(primary_port),
             "-c",
             "CREATE DATABASE lw",
         ],
         check=True,
     )
     env = os.environ | {
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PRIMARY_PORT}/lw",
-        "DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{REPLICA_PORT}/lw",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{primary_port}/lw",
+        "DATABASE_REPLICA_URL": f"postgres://postgres@127.0.0.1:{replica_port}/lw",
         "LEARNWEEK_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "learnweek.config.settings",
         "PYTHONPATH": str(ROOT),
@@ -127,7 +151,7 @@ def test_public_reads_go_to_the_replica_and_the_rest_to_the_primary(pair, tmp_pa
         text=True,
     )
     found = json.loads(probe.stdout.strip().splitlines()[-1])
-    assert found["ports"] == {"default": PRIMARY_PORT, "replica": REPLICA_PORT}
+    assert found["ports"] == {"default": primary_port, "replica": replica_port}
     assert found["public page"] == {"status": 200, "servers": ["replica"]}
     assert found["finder"] == {"status": 200, "servers": ["replica"]}
     assert found["public API"] == {"status": 200, "servers": ["replica"]}
