@@ -156,9 +156,9 @@ def _sign_ups(report, campaign) -> None:
             )
             status = "confirmed" if cursor.fetchone()[0] < capacity else "waitlisted"
             cursor.execute(
-                "INSERT INTO registrations_registration (activity_id, name, phone, status, code, created_at) "
-                "VALUES (%s, %s, %s, %s, %s, now())",
-                [hand_activity.pk, f"居民{i}", f"1370000{i:04d}", status, new_code()],
+                "INSERT INTO registrations_registration (activity_id, year, name, phone, status, code, created_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, now())",
+                [hand_activity.pk, hand_activity.year, f"居民{i}", f"1370000{i:04d}", status, new_code()],
             )
 
     hand_time, hand_errors = _run_threads(by_hand)

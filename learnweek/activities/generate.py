@@ -95,6 +95,7 @@ def generate(
                 rows.append(
                     Activity(
                         campaign=campaign,
+                        year=campaign.year,
                         organiser=organiser,
                         unit_path=organiser.path,
                         organiser_name=organiser.name,

@@ -57,6 +57,9 @@ class Activity(models.Model):
     # The organiser's tree path, copied when the activity is written: the subtree filter of a
     # million-row list is then one index range on this table, without a join.
     unit_path = models.CharField(max_length=255)
+    # The campaign's year, copied when the activity is written: on PostgreSQL the table is
+    # partitioned by it (core.partitioning), and a query that names it reads one year's partition.
+    year = models.PositiveSmallIntegerField("年度", editable=False)
     organiser_name = models.CharField("主办单位（原文）", max_length=200, blank=True)
     co_organisers = models.CharField("协办单位", max_length=300, blank=True)
     name = models.CharField("活动名称", max_length=200)
@@ -91,7 +94,7 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["unit_path", "import_key", "search_text"])
+    history = HistoricalRecords(excluded_fields=["unit_path", "year", "import_key", "search_text"])
 
     class Meta:
         verbose_name = "活动"
@@ -123,8 +126,9 @@ class Activity(models.Model):
             # The GIN index of the Chinese search is PostgreSQL-only: migration 0003.
         ]
         constraints = [
+            # Every unique constraint carries the year: PostgreSQL enforces uniqueness per partition.
             models.UniqueConstraint(
-                fields=["campaign", "import_key"],
+                fields=["campaign", "import_key", "year"],
                 condition=~models.Q(import_key=""),
                 name="act_import_key_unique",
             ),

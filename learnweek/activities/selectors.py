@@ -86,7 +86,8 @@ def activities_filtered(queryset: QuerySet[Activity], f: ActivityFilters) -> Que
 def _filter(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activity]:
     """The filters the staff registry and the public finder share (all but the text search)."""
     if f.campaign is not None:
-        queryset = queryset.filter(campaign=f.campaign)
+        # The year names the campaign's partition on PostgreSQL (core.partitioning).
+        queryset = queryset.filter(campaign=f.campaign, year=f.campaign.year)
     if f.under is not None:
         queryset = within(queryset, f.under, path_field="unit_path")
     if f.category:

@@ -123,6 +123,7 @@ def activity_create(*, actor: User | None, campaign: Campaign, organiser: Unit, 
     fields.setdefault("organiser_name", organiser.name)
     activity = Activity.objects.create(
         campaign=campaign,
+        year=campaign.year,
         organiser=organiser,
         unit_path=organiser.path,
         created_by=actor,
@@ -277,6 +278,7 @@ def activities_import(
         planned.append(
             {
                 "campaign_id": campaign.pk,
+                "year": campaign.year,
                 "organiser_id": organiser.pk,
                 "unit_path": organiser.path,
                 "import_key": key,
@@ -293,7 +295,7 @@ def activities_import(
         existing.update(
             # The exclude matches the partial unique index (import_key <> ''), which PostgreSQL
             # then uses instead of walking every activity of the campaign.
-            Activity.objects.filter(campaign=campaign, import_key__in=keys[i : i + BATCH])
+            Activity.objects.filter(campaign=campaign, year=campaign.year, import_key__in=keys[i : i + BATCH])
             .exclude(import_key="")
             .values_list("import_key", flat=True)
         )

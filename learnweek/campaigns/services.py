@@ -36,6 +36,7 @@ from learnweek.campaigns.selectors import (
     today,
 )
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import is_within, require_role, within
@@ -101,6 +102,7 @@ def campaign_create(
     if Campaign.objects.filter(slug=slug).exists():
         raise DomainError(f"标识 {slug} 已被使用。", code="slug_taken")
     fields = {name: values[name] for name in CAMPAIGN_FIELDS if name in values}
+    ensure_partitions(year)  # before the year's first activity is written
     return Campaign.objects.create(slug=slug, year=year, issuing_unit=issuing_unit, **fields)
 
 

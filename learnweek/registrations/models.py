@@ -22,9 +22,17 @@ class Registration(models.Model):
     """One person's sign-up for one activity. The person is the mobile number: one active
     registration per number and activity."""
 
+    # On PostgreSQL both tables are partitioned by year, and the database enforces the composite
+    # key (activity_id, year) -> activity (id, year) that Django cannot declare (migration 0003).
     activity = models.ForeignKey(
-        Activity, on_delete=models.PROTECT, related_name="registrations", verbose_name="活动"
+        Activity,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name="活动",
+        db_constraint=False,
     )
+    # The activity's year, copied when the registration is written.
+    year = models.PositiveSmallIntegerField("年度", editable=False)
     resident = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -37,7 +45,9 @@ class Registration(models.Model):
     phone = models.CharField("手机号码", max_length=20)
     status = models.CharField("状态", max_length=12, choices=RegistrationStatus.choices)
     # The check-in code the QR code carries: ten characters of Crockford's base 32.
-    code = models.CharField("签到码", max_length=16, unique=True)
+    # Unique with the year in the database (registration_code_unique); registration_create draws
+    # again on a code used in any year, so a code finds one registration.
+    code = models.CharField("签到码", max_length=16)
     created_at = models.DateTimeField("报名时间")
     confirmed_at = models.DateTimeField("获得名额时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
@@ -46,17 +56,18 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["code"])
+    history = HistoricalRecords(excluded_fields=["code", "year"])
 
     class Meta:
         verbose_name = "报名"
         verbose_name_plural = "报名"
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "phone"],
+                fields=["activity", "phone", "year"],
                 condition=models.Q(status__in=["confirmed", "waitlisted"]),
                 name="registration_one_per_person",
-            )
+            ),
+            models.UniqueConstraint(fields=["code", "year"], name="registration_code_unique"),
         ]
         indexes = [models.Index(fields=["activity", "status", "id"], name="registration_activity_status")]
 

@@ -32,6 +32,16 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def _unused_code() -> str:
+    """A code no registration of any year holds. The database keeps codes unique within a year
+    (a partitioned table's unique index cannot span its partitions); this keeps them unique
+    across years, so check-in by code finds one registration."""
+    code = new_code()
+    while Registration.objects.filter(code=code).exists():
+        code = new_code()
+    return code
+
+
 def normalise_code(raw: str) -> str:
     """The code as stored, from what a scanner or a person types: dashes and spaces dropped,
     upper case, O read as 0 and I/L as 1 (Crockford's rule)."""
@@ -100,11 +110,12 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
     full = activity.capacity is not None and _confirmed(activity) >= activity.capacity
     registration = Registration(
         activity=activity,
+        year=activity.year,
         resident=resident,
         name=name,
         phone=phone,
         status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED,
-        code=new_code(),
+        code=_unused_code(),
         created_at=now,
         confirmed_at=None if full else now,
     )

@@ -50,6 +50,7 @@ from learnweek.stats.selectors import (
     column_filter,
     column_sums,
     earlier_roots,
+    family_activities,
     family_ids_of,
     stats_table,
 )
@@ -154,7 +155,7 @@ def _found(findings: list[Finding], matching: QuerySet[Activity]) -> Found:
 
 def _counted(campaign: Campaign, unit: Unit) -> QuerySet[Activity]:
     return within(
-        Activity.objects.filter(COUNTED, campaign_id__in=family_ids_of(campaign)),
+        family_activities(campaign).filter(COUNTED),
         unit,
         path_field="unit_path",
     )
@@ -418,7 +419,7 @@ def check_overlap(campaign: Campaign, unit: Unit) -> Found:
             continue
         seen.add((total.unit_id, total.column))
         itemised = within(
-            Activity.objects.filter(column_filter(total.column), campaign_id__in=family_ids),
+            family_activities(campaign, family_ids).filter(column_filter(total.column)),
             total.unit,
             path_field="unit_path",
         ).order_by("start", "pk")

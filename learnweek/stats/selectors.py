@@ -160,10 +160,10 @@ class _Group:
     person_times: int
 
 
-def _groups(family_ids: list[int], root: Unit) -> list[_Group]:
+def _groups(campaign: Campaign, family_ids: list[int], root: Unit) -> list[_Group]:
     groups = []
     activity_rows = (
-        within(Activity.objects.filter(COUNTED, campaign_id__in=family_ids), root, path_field="unit_path")
+        within(family_activities(campaign, family_ids).filter(COUNTED), root, path_field="unit_path")
         .values_list("organiser__admin_unit_id", "category", "is_week")
         .annotate(n=Count("id"), p=Sum("person_times"))
         .order_by()
@@ -242,7 +242,7 @@ def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> Ta
     else:
         unit.admin_unit = unit
     family_ids = family_ids_of(campaign)
-    groups = _groups(family_ids, unit)
+    groups = _groups(campaign, family_ids, unit)
     admins = _admins(unit)
     table = _fold(campaign, unit, groups, list(admins.values()))
     if by_child:
@@ -308,9 +308,8 @@ def _drill_root(unit: Unit, city: Unit | None) -> Unit:
 def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
     """The activities behind one figure of ``unit``'s table (of one city, when given)."""
     where = _drill_root(unit, city)
-    family_ids = family_ids_of(campaign)
     return within(
-        Activity.objects.filter(row_filter(row, unit), column_filter(column), campaign_id__in=family_ids),
+        family_activities(campaign).filter(row_filter(row, unit), column_filter(column)),
         where,
         path_field="unit_path",
     ).order_by("-start", "-pk")
@@ -349,6 +348,13 @@ def drill_cities(table: Table, row: str, column: str) -> list[tuple[Unit, int, i
 def family_ids_of(campaign: Campaign) -> list[int]:
     """The ids of the campaigns of the year's cascade (``campaign_family``), for filters."""
     return [c.pk for c in campaign_family(campaign)]
+
+
+def family_activities(campaign: Campaign, family_ids: list[int] | None = None) -> QuerySet[Activity]:
+    """The activities of the campaigns of ``campaign``'s cascade. Naming the year lets PostgreSQL
+    read that year's partition alone (core.partitioning)."""
+    ids = family_ids_of(campaign) if family_ids is None else family_ids
+    return Activity.objects.filter(campaign_id__in=ids, year=campaign.year)
 
 
 def earlier_roots(campaign: Campaign, unit: Unit, years: int) -> list[Campaign]:
