@@ -33,7 +33,9 @@ def postgres(test):  # type: ignore[no-untyped-def]
 
 
 def _campaign(year: int, slug: str) -> Campaign:
-    campaign = campaign_create(actor=None, issuing_unit=unit(PROVINCE), year=year, slug=slug, title=f"{year}年")
+    campaign = campaign_create(
+        actor=None, issuing_unit=unit(PROVINCE), year=year, slug=slug, title=f"{year}年"
+    )
     return campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
 
 
@@ -69,7 +71,10 @@ def test_a_new_years_activities_and_registrations_are_stored_in_its_partition(tr
 
     assert activity.year == 2031 and signup.registration.year == 2031
     assert _partition_of("activities_activity", activity.pk) == "activities_activity_2031"
-    assert _partition_of("registrations_registration", signup.registration.pk) == "registrations_registration_2031"
+    assert (
+        _partition_of("registrations_registration", signup.registration.pk)
+        == "registrations_registration_2031"
+    )
 
 
 @postgres
@@ -89,7 +94,9 @@ def test_one_campaigns_activities_are_read_from_its_years_partition_alone(tree):
     _activity(this_year), _activity(last_year)
 
     plans = [
-        activities_filtered(Activity.objects.all(), ActivityFilters(campaign=this_year, under=unit(PROVINCE))).explain(),
+        activities_filtered(
+            Activity.objects.all(), ActivityFilters(campaign=this_year, under=unit(PROVINCE))
+        ).explain(),
         family_activities(this_year).explain(),
     ]
 
@@ -131,11 +138,19 @@ def test_partitioning_a_table_keeps_its_rows_names_identity_and_constraints(db):
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT tableoid::regclass::text, name FROM scratch ORDER BY id")
-        assert cursor.fetchall() == [("scratch_default", "甲"), ("scratch_2025", "乙"), ("scratch_2025", "丙")]
+        assert cursor.fetchall() == [
+            ("scratch_default", "甲"),
+            ("scratch_2025", "乙"),
+            ("scratch_2025", "丙"),
+        ]
         cursor.execute("INSERT INTO scratch (year, name) VALUES (2025, '丁') RETURNING id")
         assert cursor.fetchone()[0] == 4  # the identity goes on where it was
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'scratch' ORDER BY 1")
-        assert [row[0] for row in cursor.fetchall()] == ["scratch_by_name", "scratch_name_year", "scratch_pkey"]
+        assert [row[0] for row in cursor.fetchall()] == [
+            "scratch_by_name",
+            "scratch_name_year",
+            "scratch_pkey",
+        ]
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = 'scratch'::regclass AND contype IN ('p', 'f') ORDER BY 1"
@@ -145,7 +160,10 @@ def test_partitioning_a_table_keeps_its_rows_names_identity_and_constraints(db):
         assert any("REFERENCES campaigns_campaign(id)" in definition for definition in keys.values())
         with pytest.raises(IntegrityError, match="scratch_year_ok"), transaction.atomic():
             cursor.execute("INSERT INTO scratch (year, name) VALUES (1999, '戊')")
-        with pytest.raises(IntegrityError, match=r"\(name, year\)=\(乙, 2025\) already exists"), transaction.atomic():
+        with (
+            pytest.raises(IntegrityError, match=r"\(name, year\)=\(乙, 2025\) already exists"),
+            transaction.atomic(),
+        ):
             cursor.execute("INSERT INTO scratch (year, name) VALUES (2025, '乙')")
 
 
@@ -153,7 +171,9 @@ def test_partitioning_a_table_keeps_its_rows_names_identity_and_constraints(db):
 def test_partitioning_refuses_a_table_another_table_references(db):
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE scratch (id bigint PRIMARY KEY, year smallint NOT NULL)")
-        cursor.execute("CREATE TABLE scratch_child (id bigint PRIMARY KEY, scratch_id bigint REFERENCES scratch (id))")
+        cursor.execute(
+            "CREATE TABLE scratch_child (id bigint PRIMARY KEY, scratch_id bigint REFERENCES scratch (id))"
+        )
 
     with pytest.raises(RuntimeError, match="scratch_child"), connection.schema_editor() as editor:
         partition_table(editor, "scratch", "year", [])
@@ -161,10 +181,14 @@ def test_partitioning_refuses_a_table_another_table_references(db):
 
 def test_check_in_codes_stay_unique_across_years(tree, monkeypatch):
     activities = [_activity(_campaign(2030, "jl30")), _activity(_campaign(2031, "jl31"))]
-    monkeypatch.setattr(registrations, "new_code", iter(chain(["AAAA0000AA"] * 2, repeat("BBBB0000BB"))).__next__)
+    monkeypatch.setattr(
+        registrations, "new_code", iter(chain(["AAAA0000AA"] * 2, repeat("BBBB0000BB"))).__next__
+    )
 
     codes = [
-        registrations.registration_create(activity_id=a.pk, phone="13800001111", name="王老师").registration.code
+        registrations.registration_create(
+            activity_id=a.pk, phone="13800001111", name="王老师"
+        ).registration.code
         for a in activities
     ]
 
