@@ -41,7 +41,7 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import activities, board, public, reading, scope, stats
+    from bench import activities, board, partitions, public, reading, scope, stats
 
     modules = (
         ("scope", scope),
@@ -49,6 +49,7 @@ def main() -> None:
         ("activities", activities),
         ("stats", stats),
         ("public", public),
+        ("partitions", partitions),
         ("reading", reading),
     )
     wanted = sys.argv[1:] or [name for name, _ in modules]

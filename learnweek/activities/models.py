@@ -106,15 +106,17 @@ class Activity(models.Model):
                 fields=["campaign", "unit_path", "start"],
                 name="act_campaign_path_start",
                 opclasses=["int8_ops", "varchar_pattern_ops", "timestamptz_ops"],
-                include=["end", "id"],
+                include=["end", "id", "year"],
             ),
             models.Index(
                 fields=["campaign", "category", "unit_path", "start"],
                 name="act_campaign_cat_path_start",
                 opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops", "timestamptz_ops"],
-                # "end" and the id ride along: counting a filtered list and finding the ids of
-                # one page are then index-only scans (see core.paging).
-                include=["end", "id"],
+                # "end", the id and the year ride along: counting a filtered list and finding
+                # the ids of one page are then index-only scans (see core.paging). Without the
+                # year they are not: PostgreSQL keeps the list's year = … as a filter even in
+                # the partition that holds only that year, and would read every row's heap.
+                include=["end", "id", "year"],
             ),
             models.Index(fields=["start"], name="act_start"),
             # The public finder: a region (subtree) across campaigns, by date.

@@ -7,7 +7,7 @@ table's primary key and unique constraints must contain the partition key, so th
 becomes (id, year) in the database while Django still addresses rows by id, which stays unique
 through the table's one identity sequence. A foreign key to such a table must name both columns:
 Django 5.2 cannot express that, so the model declares ``db_constraint=False`` and the migration
-adds the composite key itself (``registrations`` migration 0003); the system check in
+adds the composite key itself (``activities`` migration 0006); the system check in
 ``learnweek.core.checks`` refuses a new foreign key that would try to reference the id alone.
 
 Each year gets its own partition when its first campaign is created (``ensure_partitions``);
@@ -132,6 +132,7 @@ def partition_table(
         for definition in indexes:
             cursor.execute(definition)
         cursor.execute(sql.SQL("ANALYZE {}").format(ident(table)))
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's INITIALLY DEFERRED keys
 
 
 def _create_partition(cursor: CursorWrapper, table: str, value: int) -> None:
@@ -149,7 +150,7 @@ def year_partitioned_tables() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid "
-            "WHERE c.relname = ANY (%s) AND c.relnamespace = 'public'::regnamespace ORDER BY c.relname",
+            "WHERE c.relname = ANY (%s) AND pg_table_is_visible(c.oid) ORDER BY c.relname",
             [list(YEAR_PARTITIONED)],
         )
         return [row[0] for row in cursor.fetchall()]

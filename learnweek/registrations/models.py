@@ -23,7 +23,7 @@ class Registration(models.Model):
     registration per number and activity."""
 
     # On PostgreSQL both tables are partitioned by year, and the database enforces the composite
-    # key (activity_id, year) -> activity (id, year) that Django cannot declare (migration 0003).
+    # key (activity_id, year) -> activity (id, year) that Django cannot declare (activities 0006).
     activity = models.ForeignKey(
         Activity,
         on_delete=models.PROTECT,
