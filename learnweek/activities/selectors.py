@@ -159,7 +159,7 @@ def finder_page(
     count is kept once per query, and the page number is clamped to the pages there are before
     it becomes part of a key, so made-up page numbers neither fill the cache nor recount."""
     key = _filters_key(f)
-    count, more = capped(public_activities.cached("finder-count", (key,), lambda: finder_count(f)))
+    count, more = found_count(f)
     asked = int(str(number)) if str(number).isdigit() else 1
     page_number = min(max(asked, 1), max(1, -(-count // per_page)))
 
@@ -184,19 +184,17 @@ def finder_count(f: ActivityFilters) -> int:
     return activities_found(f).order_by()[: FINDER_COUNT_CAP + 1].count()
 
 
-def capped(found: int) -> tuple[int, bool]:
-    """A count from ``finder_count`` as shown: the number, and whether there are more than it."""
+def found_count(f: ActivityFilters) -> tuple[int, bool]:
+    """How many activities the finder finds for ``f`` as shown: up to ``FINDER_COUNT_CAP``, and
+    whether there are more; from the cache while nothing public changed."""
+    found = public_activities.cached("finder-count", (_filters_key(f),), lambda: finder_count(f))
     return min(found, FINDER_COUNT_CAP), found > FINDER_COUNT_CAP
 
 
 def region_coming_count(unit: Unit) -> tuple[int, bool]:
-    """How many activities of a region (its 专题 page and poster) have not ended, as ``capped``
-    gives it, from the cache while nothing public changed."""
-    return capped(
-        public_activities.cached(
-            "region-count", (unit.pk,), lambda: finder_count(ActivityFilters(under=unit))
-        )
-    )
+    """How many activities of a region (its 专题 page and poster) have not ended, as
+    ``found_count`` gives it: the finder's own count of that region."""
+    return found_count(ActivityFilters(under=unit))
 
 
 def activity_get_public_cached(pk: int) -> Activity:
