@@ -3,12 +3,18 @@ cases and photos a drafted work summary carries."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.db import models
 from django.db.models import QuerySet
 
 from learnweek.campaigns.models import CampaignStatus, RequirementKind, Submission, SubmissionState
 from learnweek.core.errors import NotFound
 from learnweek.materials.models import SubmissionCase, SubmissionPhoto
 from learnweek.orgs.models import Unit
+from learnweek.orgs.selectors import within
+
+M = TypeVar("M", bound=models.Model)
 
 
 def exhibition_boards(*, year: int | None = None, province: Unit | None = None) -> QuerySet[Submission]:
@@ -21,7 +27,7 @@ def exhibition_boards(*, year: int | None = None, province: Unit | None = None) 
     if year:
         boards = boards.filter(requirement__campaign__year=year)
     if province is not None:
-        boards = boards.filter(unit__path__startswith=province.path)
+        boards = within(boards, province, unit_field="unit")
     return boards.order_by("-requirement__campaign__year", "unit__path", "pk")
 
 
@@ -50,18 +56,21 @@ def materials_visible_to(user) -> QuerySet[Submission]:
     )
 
 
-def _approved_in(campaign_ids: list[int], unit: Unit):
-    return {
-        "submission__state": SubmissionState.APPROVED,
-        "submission__requirement__campaign_id__in": campaign_ids,
-        "submission__unit__path__startswith": unit.path,
-    }
+def _approved_in(queryset: QuerySet[M], campaign_ids: list[int], unit: Unit) -> QuerySet[M]:
+    """Rows of approved materials of the given campaigns, in ``unit``'s subtree."""
+    return within(
+        queryset.filter(
+            submission__state=SubmissionState.APPROVED, submission__requirement__campaign_id__in=campaign_ids
+        ),
+        unit,
+        unit_field="submission__unit",
+    )
 
 
 def approved_cases(campaign_ids: list[int], unit: Unit) -> QuerySet[SubmissionCase]:
     """Typical cases of ``unit``'s subtree in approved materials of the given campaigns."""
     return (
-        SubmissionCase.objects.filter(**_approved_in(campaign_ids, unit))
+        _approved_in(SubmissionCase.objects.all(), campaign_ids, unit)
         .select_related("submission__unit")
         .order_by("submission__unit__path", "submission_id", "position", "pk")
     )
@@ -70,11 +79,14 @@ def approved_cases(campaign_ids: list[int], unit: Unit) -> QuerySet[SubmissionCa
 def approved_case_materials(campaign_ids: list[int], unit: Unit) -> QuerySet[Submission]:
     """Approved 典型案例 materials of ``unit``'s subtree (a case written as the material itself)."""
     return (
-        Submission.objects.filter(
-            requirement__kind=RequirementKind.TYPICAL_CASE,
-            state=SubmissionState.APPROVED,
-            requirement__campaign_id__in=campaign_ids,
-            unit__path__startswith=unit.path,
+        within(
+            Submission.objects.filter(
+                requirement__kind=RequirementKind.TYPICAL_CASE,
+                state=SubmissionState.APPROVED,
+                requirement__campaign_id__in=campaign_ids,
+            ),
+            unit,
+            unit_field="unit",
         )
         .exclude(body="")
         .select_related("unit")
@@ -85,7 +97,7 @@ def approved_case_materials(campaign_ids: list[int], unit: Unit) -> QuerySet[Sub
 def approved_photos(campaign_ids: list[int], unit: Unit) -> QuerySet[SubmissionPhoto]:
     """Photos of ``unit``'s subtree in approved materials of the given campaigns."""
     return (
-        SubmissionPhoto.objects.filter(**_approved_in(campaign_ids, unit))
+        _approved_in(SubmissionPhoto.objects.all(), campaign_ids, unit)
         .select_related("submission__unit")
         .order_by("submission__unit__path", "submission_id", "position", "pk")
     )
