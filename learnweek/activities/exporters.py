@@ -8,7 +8,7 @@ from django.utils import timezone
 from learnweek.activities.fubiao1 import HEADER
 from learnweek.activities.models import Activity
 from learnweek.campaigns.models import Campaign
-from learnweek.core.chinese import chinese_date
+from learnweek.core.chinese import chinese_date, chinese_day_span
 from learnweek.core.exporters import ListExporter
 from learnweek.orgs.models import Unit, UnitKind
 
@@ -16,9 +16,7 @@ from learnweek.orgs.models import Unit, UnitKind
 def span_text(activity: Activity) -> str:
     """活动时间 as officials write it: 2023年10月15日, 2023年10月15日—10月20日, 2023年10月15日 14:00—16:30."""
     start, end = timezone.localtime(activity.start), timezone.localtime(activity.end)
-    text = chinese_date(start)
-    if end.date() != start.date():
-        text += f"—{chinese_date(end)}" if end.year != start.year else f"—{end.month}月{end.day}日"
+    text = chinese_day_span(start, end) if end.date() != start.date() else chinese_date(start)
     if activity.time_known:
         text += f" {start:%H:%M}" + (f"—{end:%H:%M}" if end != start else "")
     return text

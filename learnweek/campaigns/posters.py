@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from learnweek.core.chinese import chinese_date
+from learnweek.core.chinese import chinese_date, chinese_day_span
 from learnweek.core.poster import QR_BOX, Canvas, Fact
 
 if TYPE_CHECKING:
@@ -15,12 +15,7 @@ if TYPE_CHECKING:
 
 def week_text(week: RegionWeek) -> str:
     if week.week_start and week.week_end:
-        end = (
-            chinese_date(week.week_end)
-            if week.week_end.year != week.week_start.year
-            else f"{week.week_end.month}月{week.week_end.day}日"
-        )
-        return f"{chinese_date(week.week_start)}—{end}"
+        return chinese_day_span(week.week_start, week.week_end)
     return week.week_note or "时间待定，请关注活动页面"
 
 

@@ -16,3 +16,9 @@ def chinese_number(n: int) -> str:
 
 def chinese_date(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_day_span(start: datetime.date, end: datetime.date) -> str:
+    """2026年10月19日—10月25日: the end's year is written only where it differs."""
+    tail = chinese_date(end) if end.year != start.year else f"{end.month}月{end.day}日"
+    return f"{chinese_date(start)}—{tail}"
