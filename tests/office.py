@@ -1,5 +1,5 @@
-"""Opening a generated Word document in LibreOffice, as the official will: the text LibreOffice
-reads from it. Skips where LibreOffice is not installed (`make setup` installs it on Debian)."""
+"""Opening a generated Word or Excel file in LibreOffice, as the official will. Skips where
+LibreOffice is not installed (`make test` installs it on Debian)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,34 @@ from pathlib import Path
 import pytest
 
 
-def libreoffice_text(body: bytes, folder: Path) -> str:
+def libreoffice_convert(source: Path, target: str) -> Path:
+    """``source`` converted by LibreOffice (headless, with a profile of its own beside the file)
+    to ``target`` (``pdf``, ``txt:Text (encoded):UTF8``): the file it wrote."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        pytest.skip("LibreOffice 未安装（Debian 上由 make setup 安装 libreoffice-writer-nogui）")
-    source = folder / "draft.docx"
-    source.write_bytes(body)
+        pytest.skip(
+            "LibreOffice 未安装（Debian 上由 make test 安装 libreoffice-writer-nogui、libreoffice-calc-nogui）"
+        )
     subprocess.run(  # noqa: S603 - LibreOffice found on PATH, fixed arguments
         [
             soffice,
             "--headless",
-            f"-env:UserInstallation=file://{folder}/profile",
+            f"-env:UserInstallation=file://{source.parent}/profile",
             "--convert-to",
-            "txt:Text (encoded):UTF8",
+            target,
             "--outdir",
-            str(folder),
+            str(source.parent),
             str(source),
         ],
         check=True,
         timeout=180,
         capture_output=True,
     )
-    return (folder / "draft.txt").read_text(encoding="utf-8-sig")
+    return source.with_suffix("." + target.split(":")[0])
+
+
+def libreoffice_text(body: bytes, folder: Path) -> str:
+    """The text LibreOffice reads from a Word document."""
+    source = folder / "draft.docx"
+    source.write_bytes(body)
+    return libreoffice_convert(source, "txt:Text (encoded):UTF8").read_text(encoding="utf-8-sig")

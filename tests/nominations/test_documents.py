@@ -4,8 +4,6 @@ decision in its seal box, and the unit's zip holds every form, scan and photo.""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zipfile
 
 import pytest
@@ -17,6 +15,7 @@ from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, services
 from learnweek.nominations.models import DecisionAction
 from tests.conftest import CITY, COUNTY, pdf_file, unit
+from tests.office import libreoffice_text
 
 pytestmark = pytest.mark.django_db
 
@@ -168,15 +167,6 @@ def test_the_units_zip_holds_forms_scans_and_the_command_writes_them(
     assert any(p.suffix == ".zip" for p in out.iterdir())
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_forms_with_the_chinese_intact(approved_by_city, tmp_path):
-    source = tmp_path / "form.docx"
-    source.write_bytes(grid_to_docx(documents.nomination_form(approved_by_city)))
-    subprocess.run(  # noqa: S603
-        ["soffice", "--headless", "--convert-to", "txt:Text", "--outdir", str(tmp_path), str(source)],  # noqa: S607
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    text = (tmp_path / "form.txt").read_text(encoding="utf-8-sig")
+    text = libreoffice_text(grid_to_docx(documents.nomination_form(approved_by_city)), tmp_path)
     assert "先进单位申报表" in text and "长春市朝阳区社区教育学院" in text and "经审核，同意推荐" in text
