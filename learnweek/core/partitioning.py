@@ -25,8 +25,8 @@ from psycopg import sql
 
 logger = logging.getLogger(__name__)
 
-# The tables partitioned by campaign year, with their key; kept here so the system check and the
-# benchmarks know them without asking the database.
+# The tables partitioned by campaign year (by the column YEAR); the system check knows them from
+# here without asking the database, and ensure_partitions looks for no others.
 YEAR_PARTITIONED = ("activities_activity", "registrations_registration")
 YEAR = "year"
 
