@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from simple_history.models import HistoricalRecords
 
+from learnweek.core.fields import LineField
 from learnweek.orgs.models import Unit
+
+TOKEN_STAMP_SALT = "learnweek.accounts.ApiToken.password_stamp"  # noqa: S105 - an HMAC salt, not a secret
 
 
 class Role(models.TextChoices):
@@ -21,8 +28,8 @@ ROLE_FIELDS = {Role.ADMIN: "is_unit_admin", Role.REPORTER: "is_reporter", Role.R
 class User(AbstractUser):
     """A staff account (belongs to one unit, holds roles) or a resident (no unit, public data only)."""
 
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
+    full_name = LineField("姓名", max_length=50, blank=True)
+    phone = LineField("手机号码", max_length=20, blank=True)
     unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -65,10 +72,14 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once. It lives
+    ``API_TOKEN_TTL_DAYS`` from its creation, and only while its user is active and keeps the
+    password it had when the token was issued (``password_stamp``): a new password set by any
+    means — the password page, the Django admin, ``set_password`` — ends it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    digest = models.CharField(max_length=64, unique=True)
+    digest = LineField(max_length=64, unique=True)
+    password_stamp = LineField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
 
@@ -83,13 +94,48 @@ class ApiToken(models.Model):
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    @staticmethod
+    def stamp_of(user: User, secret: str | bytes | None = None) -> str:
+        """A keyed digest of the user's password hash (as Django's session hash is): it changes
+        whenever the password does."""
+        return salted_hmac(TOKEN_STAMP_SALT, user.password, secret=secret, algorithm="sha256").hexdigest()
+
+    def password_unchanged(self) -> bool:
+        """The user's password is still the one the token was issued under (the current secret
+        key or one of ``SECRET_KEY_FALLBACKS``, so that rotating the key keeps the tokens)."""
+        secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+        return any(constant_time_compare(self.password_stamp, self.stamp_of(self.user, s)) for s in secrets)
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created + datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+    def refusal(self, now: datetime.datetime) -> tuple[str, str] | None:
+        """Why the token may not be used at ``now`` — (code, message) — or None."""
+        if not self.user.is_active:
+            return "token_revoked", "账号已停用，令牌已失效。"
+        if not self.password_unchanged():
+            return "token_revoked", "账号的密码已修改，此前换取的令牌已失效，请重新换取。"
+        if self.expires_at <= now:
+            until = timezone.localtime(self.expires_at)
+            return (
+                "token_expired",
+                f"令牌已过期（有效期 {settings.API_TOKEN_TTL_DAYS} 天，于 {until:%Y-%m-%d %H:%M} 到期），请重新换取。",
+            )
+        return None
+
+    @property
+    def state_label(self) -> str:
+        refusal = self.refusal(timezone.now())
+        return "有效" if refusal is None else {"token_expired": "已过期"}.get(refusal[0], "已失效")
+
 
 class OneTimeCode(models.Model):
     """A six-digit code sent to a mobile number to sign a resident in. Only a keyed digest of the
     code is stored; a code lives ten minutes, allows five tries and is used once."""
 
-    phone = models.CharField("手机号码", max_length=20)
-    digest = models.CharField(max_length=64)
+    phone = LineField("手机号码", max_length=20)
+    digest = LineField(max_length=64)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -113,8 +159,8 @@ class PersonalDataExport(models.Model):
         Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="导出人单位"
     )
     at = models.DateTimeField("时间", auto_now_add=True)
-    what = models.CharField("导出内容", max_length=100)
-    detail = models.CharField("对象", max_length=300)
+    what = LineField("导出内容", max_length=100)
+    detail = LineField("对象", max_length=300)
 
     class Meta:
         verbose_name = "含个人信息的导出"

@@ -8,14 +8,16 @@ from __future__ import annotations
 import datetime
 import hmac
 import secrets
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from learnweek.accounts.models import ApiToken, OneTimeCode, User
+from learnweek.accounts.models import OneTimeCode, User
+from learnweek.accounts.services import api_token_create
 from learnweek.core.errors import DomainError
-from learnweek.core.phones import normalise_mobile
+from learnweek.core.phones import fold, normalise_mobile
 from learnweek.core.sms import send_sms
 
 CODE_TTL = datetime.timedelta(minutes=10)
@@ -29,9 +31,11 @@ def _digest(phone: str, code: str) -> str:
     return salted_hmac("learnweek.otp", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
-def otp_send(*, phone: str) -> str:
+def otp_send(*, phone: str, before_send: Callable[[], None] | None = None) -> str:
     """Send a sign-in code to ``phone``; returns the normalised number. Refused within a minute of
-    the last code and after ten codes in a day, so nobody can flood a number."""
+    the last code and after ten codes in a day, so nobody can flood a number. ``before_send`` runs
+    once the number's own limits passed and before the code is made (the front doors count the
+    device and the network there); if it raises, nothing is written or sent."""
     phone = normalise_mobile(phone)
     now = timezone.now()
     with transaction.atomic():
@@ -42,9 +46,14 @@ def otp_send(*, phone: str) -> str:
         )
         if recent and now - recent[0].created_at < RESEND_AFTER:
             wait = int((RESEND_AFTER - (now - recent[0].created_at)).total_seconds()) + 1
-            raise DomainError(f"验证码已发送，请 {wait} 秒后再试。", code="otp_too_soon")
+            raise DomainError(f"该手机号的验证码已发送，请 {wait} 秒后再试。", code="otp_too_soon")
         if len(recent) >= MAX_CODES_PER_DAY:
-            raise DomainError("该号码今天获取验证码次数过多，请明天再试。", code="otp_daily_limit")
+            raise DomainError(
+                f"该手机号每天最多获取 {MAX_CODES_PER_DAY} 次验证码，今天已用完，请明天再试。",
+                code="otp_daily_limit",
+            )
+        if before_send is not None:
+            before_send()
         code = f"{secrets.randbelow(10**6):06d}"
         OneTimeCode.objects.create(
             phone=phone, digest=_digest(phone, code), created_at=now, expires_at=now + CODE_TTL
@@ -69,7 +78,8 @@ def _check_code(phone: str, code: str) -> None:
             raise wrong
         if otp.attempts >= MAX_ATTEMPTS:
             raise DomainError("验证码错误次数过多，请重新获取。", code="otp_locked")
-        if not hmac.compare_digest(otp.digest, _digest(phone, (code or "").strip())):
+        # A code typed in full-width digits (a Chinese input method) is the same code.
+        if not hmac.compare_digest(otp.digest, _digest(phone, fold(code).strip())):
             # The failed try is counted even though the sign-in is refused.
             OneTimeCode.objects.filter(pk=otp.pk).update(attempts=otp.attempts + 1)
             ok = False
@@ -110,6 +120,4 @@ def _resident_for(phone: str, full_name: str) -> User:
 def resident_token_issue(*, phone: str, code: str, full_name: str = "") -> str:
     """An API token for the resident of ``phone`` (see ``resident_sign_in``)."""
     user = resident_sign_in(phone=phone, code=code, full_name=full_name)
-    raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
-    return raw
+    return api_token_create(user=user)

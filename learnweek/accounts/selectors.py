@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from learnweek.accounts.models import ApiToken, PersonalDataExport, Role, User
+from learnweek.core.errors import Unauthenticated
 from learnweek.orgs.selectors import get_in_scope, scope_filter
 
 
@@ -17,18 +18,27 @@ def staff_get_visible(user: User, pk: int) -> User:
     return get_in_scope(User.objects.filter(unit__isnull=False), user, unit_field="unit", pk=pk)
 
 
-def user_for_api_token(raw: str) -> User | None:
+def api_token_check(raw: str) -> ApiToken:
+    """The token ``raw``, with its user, if it may still be used; ``Unauthenticated`` saying why
+    not otherwise: unknown, its account deactivated, its password changed since, or expired."""
     token = (
-        ApiToken.objects.select_related("user", "user__unit")
-        .filter(digest=ApiToken.digest_of(raw), user__is_active=True)
-        .first()
+        ApiToken.objects.select_related("user", "user__unit").filter(digest=ApiToken.digest_of(raw)).first()
     )
     if token is None:
-        return None
+        raise Unauthenticated("令牌无效，请重新换取令牌。", code="token_invalid")
     now = timezone.now()
+    refusal = token.refusal(now)
+    if refusal is not None:
+        code, message = refusal
+        raise Unauthenticated(message, code=code)
     if token.last_used is None or (now - token.last_used).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
-    return token.user
+    return token
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (each user sees and revokes only its own)."""
+    return ApiToken.objects.filter(user=user).select_related("user").order_by("-created", "-pk")
 
 
 def personal_exports_visible_to(user: User) -> QuerySet[PersonalDataExport]:

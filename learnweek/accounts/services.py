@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from learnweek.accounts.models import ROLE_FIELDS, ApiToken, PersonalDataExport, Role, User
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.core.phones import normalise_mobile
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import require_role
 
@@ -63,7 +64,7 @@ def staff_account_create(
         username=username,
         unit=unit,
         full_name=full_name.strip()[:50],
-        phone=phone.strip()[:20],
+        phone=normalise_mobile(phone) if phone.strip() else "",
         email=email.strip(),
         **{field: role in cleaned for role, field in ROLE_FIELDS.items()},
     )
@@ -96,7 +97,42 @@ def staff_active_set(*, actor: User | None, user: User, active: bool) -> User:
         raise DomainError("不能停用自己的账号。", code="self_deactivate")
     user.is_active = active
     user.save(update_fields=["is_active"])
+    if not active:
+        _api_tokens_end(user)  # the API checks is_active too; the tokens need not wait for it
     return user
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """The user's own new password (the old one checked by the caller's form). Every API token
+    of the account ends with the old password."""
+    _check_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _api_tokens_end(user)
+    return user
+
+
+def _api_tokens_end(user: User) -> None:
+    """Delete the account's API tokens. (A password set elsewhere — the Django admin — ends them
+    too: each token carries a stamp of the password it was issued under.)"""
+    ApiToken.objects.filter(user=user).delete()
+
+
+def api_token_create(*, user: User) -> str:
+    """A new bearer token for ``user``, returned once: only its digest is stored, with a stamp of
+    the user's password. It lives ``API_TOKEN_TTL_DAYS`` days."""
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw), password_stamp=ApiToken.stamp_of(user))
+    return raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, pk: int) -> None:
+    """Revoke one of the actor's own tokens (another user's, or none, is missing)."""
+    deleted, _ = ApiToken.objects.filter(user=actor, pk=pk).delete()
+    if not deleted:
+        raise NotFound()
 
 
 def api_token_issue(*, username: str, password: str, request: HttpRequest | None = None) -> str:
@@ -106,9 +142,7 @@ def api_token_issue(*, username: str, password: str, request: HttpRequest | None
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_staff_member:
         raise DomainError("用户名或密码不正确。", code="bad_credentials")
-    raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
-    return raw
+    return api_token_create(user=user)
 
 
 def personal_export_log(*, actor: User, what: str, detail: str) -> PersonalDataExport:

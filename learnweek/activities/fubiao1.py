@@ -9,18 +9,17 @@ are skipped. Optional columns, by name, in any order: 活动类别, 活动周, �
 
 from __future__ import annotations
 
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from python_calamine import CalamineError, CalamineWorkbook
 
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.timeparse import TimeParseError, parse_span
-from learnweek.core.errors import DomainError, row_error
-from learnweek.core.tabular import cell_text
+from learnweek.core.errors import DomainError
+from learnweek.core.tabular import Sheet, cell_text
 
 HEADER = ["序号", "活动名称", "活动时间", "活动地点", "主办单位", "人数", "报名电话", "活动内容"]
 OPTIONAL = ["活动类别", "活动周", "参加人次", "单位代码", "活动方式", "面向人群"]
@@ -55,27 +54,24 @@ AUDIENCE_BY_LABEL = {label: value for value, label in Audience.choices} | {"进�
 YES, NO = {"是", "√", "Y", "y", "yes", "1"}, {"否", "×", "N", "n", "no", "0", ""}
 
 
+SPACES = re.compile(r"\s+")
+WHOLE_NUMBER = re.compile(r"-?\d+(\.0+)?")
+
+
 def _norm(value: Any) -> str:
-    return re.sub(r"\s+", "", str(value)) if value is not None else ""
+    return SPACES.sub("", str(value)) if value is not None and value != "" else ""
 
 
 @dataclass
 class Row:
     number: int
     values: dict[str, Any] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     unit_code: str = ""
     organiser_name: str = ""
 
 
-@dataclass
-class Table:
-    header_row: int
-    columns: dict[str, int]
-    rows: list[Row]
-
-
-def _header_columns(cells: tuple) -> dict[str, int]:
+def _header_columns(cells: list) -> dict[str, int]:
     columns = {}
     for index, cell in enumerate(cells):
         name = _norm(cell)
@@ -87,61 +83,48 @@ def _header_columns(cells: tuple) -> dict[str, int]:
     return columns
 
 
-def _count(number: int, column: str, raw: Any, errors: list[str]) -> int | None:
+def _count(column: str, raw: Any, errors: list[tuple[str, str]]) -> int | None:
     text = cell_text(raw).removesuffix("人次").removesuffix("人").replace(",", "").replace("，", "")
     if not text:
         return None
     try:
-        value = int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
+        value = int(float(text)) if WHOLE_NUMBER.fullmatch(text) else int(text)
     except ValueError:
-        errors.append(row_error(number, column, f"“{cell_text(raw)}”不是数字"))
+        errors.append((column, f"“{cell_text(raw)}”不是数字"))
         return None
     if value < 0:
-        errors.append(row_error(number, column, f"不能为负数（{value}）"))
+        errors.append((column, f"不能为负数（{value}）"))
         return None
     return value
 
 
-def read(data: bytes, *, year: int) -> Table:
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)  # keep row numbers as the spreadsheet shows them
-    except (CalamineError, IndexError, ValueError) as exc:
-        raise DomainError(
-            "无法读取该文件：请上传 Excel 表格（.xlsx 或 .xls）或 WPS/LibreOffice 的 .ods 表格。",
-            code="bad_file",
-        ) from exc
-    return _read_sheet(rows, year=year)
-
-
-def _read_sheet(rows_iter, *, year: int) -> Table:
+def read(sheet: Sheet, *, year: int) -> Iterator[Row]:
+    """The data rows of a 附表1 (core.tabular.open_sheet checked its size), one at a time: a
+    sheet of bad rows is read in the memory of one row."""
     tz = timezone.get_current_timezone()
     columns: dict[str, int] = {}
-    header_row = 0
-    rows: list[Row] = []
-    for number, cells in enumerate(rows_iter, start=1):
+    header_row, serial = 0, None
+    for number, cells in sheet.rows():
         if not header_row:
             found = _header_columns(cells)
             if "活动名称" in found:
                 columns, header_row = found, number
+                serial = columns.get("序号")
                 missing = [c for c in REQUIRED if c not in columns]
                 if missing:
                     raise DomainError(f"第{number}行 表头: 缺少“{'、'.join(missing)}”列", code="bad_header")
             continue
-        texts = [cell_text(c) for c in cells]
-        first = next((t for t in texts if t), "")
+        first = next((t for t in map(cell_text, cells) if t), "")
         if first.startswith(FOOTER_PREFIXES):
             break
-        filled = [t for i, t in enumerate(texts) if t and i != columns.get("序号")]
-        if not filled:
+        if not any(cell_text(c) for i, c in enumerate(cells) if i != serial):
             continue
-        rows.append(_row(number, cells, columns, year=year, tz=tz))
+        yield _row(number, cells, columns, year=year, tz=tz)
     if not header_row:
         raise DomainError("找不到表头：表中没有“活动名称”列。请使用附表1的格式。", code="bad_header")
-    return Table(header_row=header_row, columns=columns, rows=rows)
 
 
-def _row(number: int, cells: tuple, columns: dict[str, int], *, year: int, tz) -> Row:
+def _row(number: int, cells: list, columns: dict[str, int], *, year: int, tz) -> Row:
     def get(column: str) -> Any:
         index = columns.get(column)
         return cells[index] if index is not None and index < len(cells) else None
@@ -164,38 +147,34 @@ def _row(number: int, cells: tuple, columns: dict[str, int], *, year: int, tz) -
         span = parse_span(get("活动时间"), year=year, tz=tz)
         values |= {"start": span.start, "end": span.end, "time_known": span.time_known}
     except TimeParseError as exc:
-        errors.append(row_error(number, "活动时间", str(exc)))
+        errors.append(("活动时间", str(exc)))
         values |= {"start": None, "end": None}
-    values["headcount"] = _count(number, "人数", get("人数"), errors)
-    person_times = _count(number, "参加人次", get("参加人次"), errors)
+    values["headcount"] = _count("人数", get("人数"), errors)
+    person_times = _count("参加人次", get("参加人次"), errors)
     values["person_times"] = person_times if person_times is not None else values["headcount"]
     category = _norm(get("活动类别"))
     if category:
         if category in CATEGORY_BY_LABEL:
             values["category"] = CATEGORY_BY_LABEL[category]
         else:
-            errors.append(
-                row_error(number, "活动类别", f"“{category}”不是活动类别，可填：{'、'.join(Category.labels)}")
-            )
+            errors.append(("活动类别", f"“{category}”不是活动类别，可填：{'、'.join(Category.labels)}"))
     week = _norm(get("活动周"))
     if week in YES:
         values["is_week"] = True
     elif week in NO:
         values["is_week"] = False
     else:
-        errors.append(row_error(number, "活动周", f"只能填“是”或“否”（现为“{week}”）"))
+        errors.append(("活动周", f"只能填“是”或“否”（现为“{week}”）"))
     mode = _norm(get("活动方式"))
     if mode:
         if mode in MODE_BY_LABEL:
             values["mode"] = MODE_BY_LABEL[mode]
         else:
-            errors.append(row_error(number, "活动方式", "只能是 线下、线上 或 线上线下"))
+            errors.append(("活动方式", "只能是 线下、线上 或 线上线下"))
     for item in filter(None, re.split(r"[、,，/；;\s]+", cell_text(get("面向人群")))):
         if item in AUDIENCE_BY_LABEL:
             values["audiences"].append(AUDIENCE_BY_LABEL[item])
         else:
-            errors.append(
-                row_error(number, "面向人群", f"“{item}”不是面向人群，可填：{'、'.join(Audience.labels)}")
-            )
+            errors.append(("面向人群", f"“{item}”不是面向人群，可填：{'、'.join(Audience.labels)}"))
     row.values = values
     return row

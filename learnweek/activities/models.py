@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from learnweek.activities.search import SearchTextField
 from learnweek.campaigns.models import Campaign
+from learnweek.core.fields import LineField, TextBlockField
 from learnweek.orgs.models import Unit
 
 
@@ -56,22 +57,22 @@ class Activity(models.Model):
     )
     # The organiser's tree path, copied when the activity is written: the subtree filter of a
     # million-row list is then one index range on this table, without a join.
-    unit_path = models.CharField(max_length=255)
+    unit_path = LineField(max_length=255)
     # The campaign's year, copied when the activity is written: on PostgreSQL the table is
     # partitioned by it (core.partitioning), and a query that names it reads one year's partition.
     year = models.PositiveSmallIntegerField("年度", editable=False)
-    organiser_name = models.CharField("主办单位（原文）", max_length=200, blank=True)
-    co_organisers = models.CharField("协办单位", max_length=300, blank=True)
-    name = models.CharField("活动名称", max_length=200)
-    category = models.CharField("活动类别", max_length=24, choices=Category.choices)
-    forms = models.CharField("活动形式", max_length=200, blank=True, help_text="如 读书节、读书沙龙、公开课")
+    organiser_name = LineField("主办单位（原文）", max_length=200, blank=True)
+    co_organisers = LineField("协办单位", max_length=300, blank=True)
+    name = LineField("活动名称", max_length=200)
+    category = LineField("活动类别", max_length=24, choices=Category.choices)
+    forms = LineField("活动形式", max_length=200, blank=True, help_text="如 读书节、读书沙龙、公开课")
     is_week = models.BooleanField("活动周活动", default=False)
     is_demonstration = models.BooleanField("示范活动", default=False)
     start = models.DateTimeField("开始时间")
     end = models.DateTimeField("结束时间")
     time_known = models.BooleanField("含具体时刻", default=True)
-    mode = models.CharField("活动方式", max_length=8, choices=Mode.choices, default=Mode.OFFLINE)
-    address = models.CharField("活动地点", max_length=300, blank=True)
+    mode = LineField("活动方式", max_length=8, choices=Mode.choices, default=Mode.OFFLINE)
+    address = LineField("活动地点", max_length=300, blank=True)
     division = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所在区划"
     )
@@ -79,15 +80,15 @@ class Activity(models.Model):
     audiences = models.JSONField("面向人群", default=list, blank=True)
     headcount = models.PositiveIntegerField("人数", null=True, blank=True)
     capacity = models.PositiveIntegerField("名额", null=True, blank=True)
-    registration_phone = models.CharField("报名电话", max_length=40, blank=True)
-    content = models.TextField("活动内容", blank=True)
+    registration_phone = LineField("报名电话", max_length=40, blank=True)
+    content = TextBlockField("活动内容", blank=True)
     person_times = models.PositiveIntegerField("参加人次", null=True, blank=True)
     is_internal = models.BooleanField("内部活动（不公开）", default=False)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
-    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
+    cancel_reason = LineField("取消原因", max_length=200, blank=True)
     # The search tokens of the public finder (activities.search), written with the activity.
     search_text = SearchTextField(blank=True, default="", editable=False)
-    import_key = models.CharField(max_length=40, blank=True)
+    import_key = LineField(max_length=40, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -16,6 +16,7 @@ from learnweek.activities.search import query_tokens
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import NotFound
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
+from learnweek.core.phones import MaskedRows, masked
 from learnweek.core.public_cache import public_activities
 from learnweek.orgs.selectors import scope_filter, within
 
@@ -54,9 +55,31 @@ def activity_get_visible(user: User, pk: int) -> Activity:
         raise NotFound() from exc
 
 
+class PublicActivityRows(MaskedRows):
+    """An activity as the public reads it: every mobile number in its text masked as 138****5678,
+    office lines kept (core.phones). The online link is left whole: a meeting link must work."""
+
+    fields = (
+        "name",
+        "organiser_name",
+        "co_organisers",
+        "forms",
+        "address",
+        "registration_phone",
+        "content",
+        "cancel_reason",
+    )
+
+
 def activities_public() -> QuerySet[Activity]:
-    return Activity.objects.filter(
-        is_internal=False, campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]
+    """The activities anyone may see, their text masked (``PublicActivityRows``). Every public
+    output reads them here: the finder and its .ics feed, the activity page, its .ics and poster,
+    the region and book pages, sign-up and the public API; none masks anything itself."""
+    return masked(
+        Activity.objects.filter(
+            is_internal=False, campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]
+        ),
+        PublicActivityRows,
     )
 
 

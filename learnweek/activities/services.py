@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -17,8 +18,10 @@ from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.models import Campaign
 from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.core.db import bulk_insert
-from learnweek.core.errors import DomainError, RowErrors, row_error
+from learnweek.core.errors import DomainError, RowErrorList
 from learnweek.core.public_cache import public_activities
+from learnweek.core.tabular import open_sheet
+from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within
 from learnweek.registrations.models import Registration, RegistrationStatus
@@ -93,6 +96,9 @@ def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
     ):
         if len(str(values.get(text_field) or "")) > limit:
             found.append((text_field, f"不能超过 {limit} 个字"))
+    link = http_url_problem(values.get("online_link"), "")
+    if link:
+        found.append(("online_link", link))
     return found
 
 
@@ -199,7 +205,7 @@ def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> A
 
 # -- the official 附表1 table ------------------------------------------------------------------
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = settings.SPREADSHEET_MAX_BYTES  # checked by core.tabular.open_sheet
 BATCH = 2000
 
 
@@ -234,28 +240,26 @@ def activities_import(
     demonstration: bool = False,
 ) -> ImportReport:
     """Import a filled 附表1. Every row is checked first; one bad row refuses the file."""
-    data = source.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise DomainError("文件超过 20 MB，请拆分后分批导入。", code="file_too_large")
     _require_reporter(actor, campaign, unit)
-    table = fubiao1.read(data, year=campaign.year)
+    sheet = open_sheet(source)  # refuses a file over the size and row/column limits unread
     subtree = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path)}
     by_code = {u.code: u for u in subtree.values()}
     by_name: dict[str, Unit | None] = {}
     for u in subtree.values():
         by_name[u.name] = None if u.name in by_name else u  # an ambiguous name matches nothing
-    errors: list[str] = []
+    errors = RowErrorList()
     planned: list[dict[str, Any]] = []  # rows for bulk_insert, by field attname
     seen: dict[str, int] = {}
-    for row in table.rows:
-        errors.extend(row.errors)
+    for row in fubiao1.read(sheet, year=campaign.year):
+        for column, reason in row.errors:
+            errors.add(row.number, column, reason)
+        if row.errors and errors.full:
+            continue  # a bad row past the listed ones is only counted
         organiser = unit
         if row.unit_code:
             organiser = by_code.get(row.unit_code)
             if organiser is None:
-                errors.append(
-                    row_error(row.number, "单位代码", f"{row.unit_code} 不是 {unit.name} 或其下级单位的代码")
-                )
+                errors.add(row.number, "单位代码", f"{row.unit_code} 不是 {unit.name} 或其下级单位的代码")
                 continue
         elif row.organiser_name and by_name.get(row.organiser_name):
             organiser = by_name[row.organiser_name]  # type: ignore[assignment]
@@ -263,18 +267,18 @@ def activities_import(
         for field_name, reason in problems_of(values):
             if values.get("start") is None and field_name in ("start", "end"):
                 continue  # the unreadable 活动时间 is reported once, by the reader
-            errors.append(row_error(row.number, fubiao1.COLUMN_OF.get(field_name, label(field_name)), reason))
+            errors.add(row.number, fubiao1.COLUMN_OF.get(field_name, label(field_name)), reason)
         if row.errors or values.get("start") is None:
             continue
         key = _key(organiser, values["name"], values["start"], values.get("address", ""))
         if key in seen:
-            errors.append(
-                row_error(
-                    row.number, "活动名称", f"与第{seen[key]}行是同一项活动（主办单位、名称、时间、地点相同）"
-                )
+            errors.add(
+                row.number, "活动名称", f"与第{seen[key]}行是同一项活动（主办单位、名称、时间、地点相同）"
             )
             continue
         seen[key] = row.number
+        if errors:
+            continue  # the file is refused: keep no more rows to write
         planned.append(
             {
                 "campaign_id": campaign.pk,
@@ -288,7 +292,7 @@ def activities_import(
             }
         )
     if errors:
-        raise RowErrors(errors)
+        raise errors.refusal()
     existing: set[str] = set()
     keys = list(seen)
     for i in range(0, len(keys), BATCH):

@@ -1,16 +1,20 @@
 from ninja.security import HttpBearer
 
-from learnweek.accounts.selectors import user_for_api_token
+from learnweek.accounts.selectors import api_token_check
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from `POST /api/v1/auth/token`."""
+    """`Authorization: Bearer <token>` with a token from `POST /api/v1/auth/token`. A token that
+    has expired, or whose account was deactivated or got a new password since, answers 401 with
+    the reason (``api_token_check``)."""
 
     def authenticate(self, request, token):
-        user = user_for_api_token(token)
-        if user is None or not user.is_staff_member:
+        api_token = api_token_check(token)
+        user = api_token.user
+        if not user.is_staff_member:
             return None
         request.user = user
+        request.api_token = api_token
         return user
 
 
@@ -18,8 +22,10 @@ class ResidentToken(HttpBearer):
     """A resident's token, from `POST /api/v1/auth/resident-token` (mobile number and code)."""
 
     def authenticate(self, request, token):
-        user = user_for_api_token(token)
-        if user is None or user.unit_id is not None or user.is_superuser or not user.phone:
+        api_token = api_token_check(token)
+        user = api_token.user
+        if user.unit_id is not None or user.is_superuser or not user.phone:
             return None
         request.user = user
+        request.api_token = api_token
         return user

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
+from django.conf import settings
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import Field
@@ -36,6 +37,19 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    # Seconds the token lives (API_TOKEN_TTL_DAYS); a new password or a deactivation ends it sooner.
+    expires_in: int = Field(default_factory=lambda: settings.API_TOKEN_TTL_DAYS * 86400)
+
+
+class ApiTokenOut(Schema):
+    """One of the user's own tokens, without the token itself (only its digest is kept)."""
+
+    id: int
+    created: datetime
+    last_used: datetime | None
+    expires_at: datetime
+    state: str  # 有效, 已过期 or 已失效 (password changed, account deactivated)
+    current: bool  # the token this request was made with
 
 
 class UnitBrief(Schema):

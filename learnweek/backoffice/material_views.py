@@ -4,7 +4,6 @@ for staff who may see the submission."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -12,6 +11,7 @@ from learnweek.backoffice import material_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import submission_get_visible
 from learnweek.campaigns.services import submission_submit
+from learnweek.core.downloads import stored_file
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.materials import services
 from learnweek.materials.rules import DETAILS, is_material, takes_photos
@@ -109,10 +109,11 @@ def material_file(request, pk, what, item):
     if what in ("photo", "thumb"):
         photo = submission.photos.filter(pk=item).first()
         if photo is not None:
-            field = photo.original if what == "photo" else photo.thumb
-            return FileResponse(field.open("rb"), filename=photo.original_name if what == "photo" else None)
+            if what == "thumb":
+                return stored_file(photo.thumb, name=f"{photo.caption}-缩略图", inline=True)
+            return stored_file(photo.original, name=photo.original_name)
     if what == "document":
         record = submission.files.filter(pk=item).first()
         if record is not None:
-            return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.name)
+            return stored_file(record.file, name=record.name)
     raise NotFound()

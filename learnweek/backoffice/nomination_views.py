@@ -4,7 +4,6 @@ record, decisions, order, photos, stamped scans, the forms to download, and scor
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,7 +11,7 @@ from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
-from learnweek.core.downloads import DOCX, XLSX, ZIP, download
+from learnweek.core.downloads import DOCX, XLSX, ZIP, download, stored_file
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, selectors, services
@@ -106,8 +105,7 @@ def nomination_detail(request, pk):
     spec = spec_for(requirement)
     chain = selectors.review_chain(requirement, nomination.unit)
     opinions = selectors.current_opinions(nomination)
-    year = requirement.campaign.year
-    own = selectors.acts_as(request.user, nomination.unit, year) and not request.user.is_superuser
+    own = selectors.acts_as(request.user, nomination.unit, requirement) and not request.user.is_superuser
     context = {
         "nomination": nomination,
         "requirement": requirement,
@@ -119,7 +117,7 @@ def nomination_detail(request, pk):
         "own": own,
         "can_decide": nomination.state == NominationState.IN_REVIEW
         and nomination.at_unit is not None
-        and selectors.acts_as(request.user, nomination.at_unit, year),
+        and selectors.acts_as(request.user, nomination.at_unit, requirement),
         "is_last": nomination.at_unit is not None and chain[-1].unit.pk == nomination.at_unit_id,
         "opinion_form": forms.OpinionForm(),
         "photo_form": forms.PhotoForm(),
@@ -215,12 +213,13 @@ def nomination_file(request, pk, what, photo=None):
     nomination = selectors.nomination_get_visible(request.user, pk)
     if what == "scan" and nomination.scan:
         personal_export_log(actor=request.user, what="申报表盖章扫描件", detail=nomination.name)
-        return FileResponse(nomination.scan.open("rb"), filename=nomination.scan_name or "scan.pdf")
+        return stored_file(nomination.scan, name=nomination.scan_name or f"{nomination.name}-盖章扫描件")
     if what in ("photo", "thumb"):
         record = NominationPhoto.objects.filter(nomination=nomination, pk=photo).first()
         if record is not None:
-            field = record.original if what == "photo" else record.thumb
-            return FileResponse(field.open("rb"), filename=record.original_name if what == "photo" else None)
+            if what == "thumb":
+                return stored_file(record.thumb, name=f"{record.caption}-缩略图", inline=True)
+            return stored_file(record.original, name=record.original_name)
     raise NotFound()
 
 

@@ -18,7 +18,7 @@ from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_
 from learnweek.core.downloads import DOCX, XLSX, download
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
-from learnweek.orgs.selectors import unit_get_by_code, unit_get_visible
+from learnweek.orgs.selectors import unit_get_visible, unit_get_within
 from learnweek.stats import services
 from learnweek.stats.exporters import StatsExporter, body_rows
 from learnweek.stats.models import Column
@@ -241,7 +241,7 @@ def _drill_args(request, campaign, unit):
     row, column = request.GET.get("row", ""), request.GET.get("column", "")
     if column not in COLUMNS:
         raise NotFound()
-    city = unit_get_by_code(request.GET["city"]) if request.GET.get("city") else None
+    city = unit_get_within(unit, request.GET["city"]) if request.GET.get("city") else None
     return row, column, city
 
 

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from learnweek.accounts.models import Role
-from learnweek.accounts.selectors import personal_exports_visible_to, staff_get_visible, staff_visible_to
-from learnweek.accounts.services import staff_account_create, staff_active_set, staff_roles_set
+from learnweek.accounts.selectors import (
+    api_tokens_of,
+    personal_exports_visible_to,
+    staff_get_visible,
+    staff_visible_to,
+)
+from learnweek.accounts.services import (
+    api_token_revoke,
+    password_change,
+    staff_account_create,
+    staff_active_set,
+    staff_roles_set,
+)
 from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError
@@ -231,3 +246,35 @@ def staff_toggle_active(request, pk):
     else:
         messages.success(request, "账号已启用。" if account.is_active else "账号已停用。")
     return redirect("backoffice:staff_detail", pk=account.pk)
+
+
+@staff_required
+def api_tokens(request):
+    """The user's own API tokens: when each was issued and last used, when it expires; each can
+    be revoked."""
+    context = {"tokens": api_tokens_of(request.user), "ttl_days": settings.API_TOKEN_TTL_DAYS}
+    return render(request, "backoffice/accounts/tokens.html", context)
+
+
+@staff_required
+@require_POST
+def api_token_revoke_view(request, pk):
+    api_token_revoke(actor=request.user, pk=pk)
+    messages.success(request, "令牌已撤销，用它的程序需重新换取令牌。")
+    return redirect("backoffice:api_tokens")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password page (old password, new one twice), saving through ``password_change``,
+    which also ends the account's API tokens. The session stays signed in."""
+
+    success_url = "/accounts/password/done/"
+
+    def form_valid(self, form):
+        try:
+            password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from learnweek.core.fields import LineField, TextBlockField
 from learnweek.orgs.models import Unit, UnitKind
 
 
@@ -20,9 +21,9 @@ class CampaignStatus(models.TextChoices):
 class Campaign(models.Model):
     slug = models.SlugField("标识", max_length=64, unique=True)
     year = models.PositiveSmallIntegerField("年度")
-    title = models.CharField("标题", max_length=200)
-    theme = models.CharField("主题", max_length=200, blank=True, help_text="留空则沿用上级活动的主题。")
-    doc_number = models.CharField("文号", max_length=64, blank=True)
+    title = LineField("标题", max_length=200)
+    theme = LineField("主题", max_length=200, blank=True, help_text="留空则沿用上级活动的主题。")
+    doc_number = LineField("文号", max_length=64, blank=True)
     issuing_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="campaigns_issued", verbose_name="发文单位"
     )
@@ -39,12 +40,12 @@ class Campaign(models.Model):
     reading_end = models.DateField("全民阅读活动结束", null=True, blank=True)
     week_start = models.DateField("活动周开始", null=True, blank=True)
     week_end = models.DateField("活动周结束", null=True, blank=True)
-    week_note = models.CharField("活动周时间说明", max_length=100, blank=True, help_text="如：拟定于10月下旬")
-    ceremony_host = models.CharField("开幕式承办单位", max_length=200, blank=True)
-    ceremony_cohosts = models.CharField("开幕式协办单位", max_length=200, blank=True)
-    ceremony_venue = models.CharField("开幕式地点", max_length=200, blank=True)
+    week_note = LineField("活动周时间说明", max_length=100, blank=True, help_text="如：拟定于10月下旬")
+    ceremony_host = LineField("开幕式承办单位", max_length=200, blank=True)
+    ceremony_cohosts = LineField("开幕式协办单位", max_length=200, blank=True)
+    ceremony_venue = LineField("开幕式地点", max_length=200, blank=True)
     ceremony_date = models.DateField("开幕式日期", null=True, blank=True)
-    ceremony_note = models.CharField("开幕式说明", max_length=200, blank=True)
+    ceremony_note = LineField("开幕式说明", max_length=200, blank=True)
     ceremony_stream_url = models.URLField("开幕式直播链接", max_length=500, blank=True)
     display_start = models.DateField("示范活动展示开始", null=True, blank=True)
     display_end = models.DateField("示范活动展示结束", null=True, blank=True)
@@ -57,10 +58,8 @@ class Campaign(models.Model):
         verbose_name="领导小组办公室",
         help_text="承担领导小组办公室的机构（如开放大学）：其工作人员在本活动中代行发文单位的范围。",
     )
-    summary = models.TextField("活动内容", blank=True)
-    status = models.CharField(
-        "状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
-    )
+    summary = TextBlockField("活动内容", blank=True)
+    status = LineField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -89,9 +88,9 @@ class Campaign(models.Model):
 
 class CampaignContact(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField("联系人", max_length=50)
-    office = models.CharField("部门", max_length=100, blank=True)
-    phone = models.CharField("电话", max_length=100, blank=True)
+    name = LineField("联系人", max_length=50)
+    office = LineField("部门", max_length=100, blank=True)
+    phone = LineField("电话", max_length=100, blank=True)
     email = models.EmailField("邮箱", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -104,7 +103,7 @@ class CampaignContact(models.Model):
 
 class CampaignAttachment(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attachments")
-    title = models.CharField("附件名称", max_length=200)
+    title = LineField("附件名称", max_length=200)
     file = models.FileField("文件", upload_to="campaigns/%Y/", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -154,9 +153,9 @@ RULE_FIELDS = {
 
 class Requirement(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requirements")
-    kind = models.CharField("类别", max_length=32, choices=RequirementKind.choices)
-    title = models.CharField("名称", max_length=200)
-    description = models.TextField("要求", blank=True)
+    kind = LineField("类别", max_length=32, choices=RequirementKind.choices)
+    title = LineField("名称", max_length=200)
+    description = TextBlockField("要求", blank=True)
     applies_to = models.JSONField("报送单位层级", default=list, help_text="下级单位中哪些层级须报送")
     deadline = models.DateField("截止日期")
     closed = models.BooleanField("截止后不再接收", default=False)
@@ -233,11 +232,9 @@ class Submission(models.Model):
 
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="submissions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
-    state = models.CharField(
-        "状态", max_length=16, choices=SubmissionState.choices, default=SubmissionState.DRAFT
-    )
-    title = models.CharField("标题", max_length=200, blank=True)
-    body = models.TextField("正文", blank=True)
+    state = LineField("状态", max_length=16, choices=SubmissionState.choices, default=SubmissionState.DRAFT)
+    title = LineField("标题", max_length=200, blank=True)
+    body = TextBlockField("正文", blank=True)
     # The structured parts of a material (a work plan's website and liaison, a case's unit,
     # publicity items), by the keys materials.rules knows for the requirement's kind.
     details = models.JSONField("其他信息", default=dict, blank=True)
@@ -245,7 +242,7 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
     is_late = models.BooleanField("逾期提交", default=False)
     approved_at = models.DateTimeField("通过时间", null=True, blank=True)
-    return_reason = models.TextField("退回理由", blank=True)
+    return_reason = TextBlockField("退回理由", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -285,9 +282,9 @@ class SubmissionEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    from_state = models.CharField(max_length=16, choices=SubmissionState.choices, blank=True)
-    to_state = models.CharField(max_length=16, choices=SubmissionState.choices)
-    comment = models.TextField(blank=True)
+    from_state = LineField(max_length=16, choices=SubmissionState.choices, blank=True)
+    to_state = LineField(max_length=16, choices=SubmissionState.choices)
+    comment = TextBlockField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -307,7 +304,7 @@ class WeekSlot(models.Model):
     province = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="week_slots")
     start = models.DateField("开始")
     end = models.DateField("结束")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPLIED)
+    status = LineField(max_length=16, choices=Status.choices, default=Status.APPLIED)
 
     class Meta:
         ordering = ["start", "province__code"]

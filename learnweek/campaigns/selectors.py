@@ -24,7 +24,7 @@ from learnweek.campaigns.models import (
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import is_within, require_role, scope_root, within
+from learnweek.orgs.selectors import is_within, require_role, scope_root, unit_get_within, within
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import Role, User
@@ -44,6 +44,41 @@ def campaign_scope_root(user: User, campaign: Campaign) -> Unit | None:
     if root is not None and campaign.office_id is not None and root.pk == campaign.office_id:
         return campaign.issuing_unit
     return root
+
+
+def requirement_family_ids(*requirements: Requirement | int) -> list[int]:
+    """The requirements and every requirement passed down from them, at any depth."""
+    ids = [r if isinstance(r, int) else r.pk for r in requirements]
+    frontier = list(ids)
+    while frontier:
+        frontier = list(
+            Requirement.objects.filter(parent_requirement__in=frontier).values_list("pk", flat=True)
+        )
+        ids.extend(frontier)
+    return ids
+
+
+@dataclass(frozen=True)
+class OfficeScope:
+    """What the staff of a 领导小组办公室 act on: the issuing unit's level, for the requirements of
+    that one campaign and those the levels below passed down from them — never another campaign
+    of the issuer, not even one of the same year."""
+
+    campaign: Campaign
+    requirement_ids: frozenset[int]
+
+    @property
+    def unit(self) -> Unit:
+        return self.campaign.issuing_unit
+
+
+def offices_of(root: Unit) -> list[OfficeScope]:
+    """The campaigns whose 领导小组办公室 is ``root``, each with the requirements it acts on."""
+    scopes = []
+    for campaign in Campaign.objects.filter(office=root).select_related("issuing_unit"):
+        own = list(campaign.requirements.values_list("pk", flat=True))
+        scopes.append(OfficeScope(campaign, frozenset(requirement_family_ids(*own))))
+    return scopes
 
 
 def require_campaign_role(actor: User | None, campaign: Campaign, unit: Unit, role: Role, what: str) -> None:
@@ -377,11 +412,9 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
     on = on or today()
     root = campaign_scope_root(user, requirement.campaign)
     issuer = requirement.campaign.issuing_unit
+    under: Unit | None
     if under_code:
-        try:
-            under = within(Unit.objects.all(), root).get(code=under_code)
-        except Unit.DoesNotExist as exc:
-            raise NotFound() from exc
+        under = unit_get_within(root, under_code)
     else:
         under = issuer if is_within(root, issuer) else root
     if under is None:  # a superuser: start at the issuer

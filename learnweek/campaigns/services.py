@@ -38,6 +38,7 @@ from learnweek.campaigns.selectors import (
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
+from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import is_within, require_role, within
 
@@ -85,6 +86,9 @@ def _check_campaign_fields(values: dict[str, Any]) -> None:
     for start, end, label in DATE_PAIRS:
         if values.get(start) and values.get(end) and values[start] > values[end]:
             problems.append(f"{label}的开始日期不能晚于结束日期")
+    link = http_url_problem(values.get("ceremony_stream_url"), "开幕式直播链接")
+    if link:
+        problems.append(link)
     if problems:
         raise DomainError("；".join(problems) + "。", code="campaign_invalid")
 

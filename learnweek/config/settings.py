@@ -7,6 +7,8 @@ embedded SQLite database under ``var/``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "learnweek.reading",
     "axes",
     "csp",
+    "ninja",  # for its templates and static files: the API docs' Swagger UI is served from here
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",
@@ -113,7 +116,18 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one account from one client
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# A try during the lock-out does not restart it: the page's "1 小时后可以再试" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address (learnweek/core/clientip.py), for the lock-out and every rate limit:
+# PROXY_COUNT reverse proxies stand before the app, each appending to CLIENT_IP_HEADER; with 0 the
+# header is ignored (nobody can forge an address) and the connection's own address counts.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "learnweek.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "learnweek.core.lockout.lockout_response"  # JSON for the API
+# An API token lives this many days from its issue (it ends sooner on a new password or when the
+# account is deactivated); then the client signs in again for a new one.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 # No inline script anywhere: every script is a file of ours under /static/. Styles allow the
 # inline width of progress bars and what htmx and ECharts set.
 CONTENT_SECURITY_POLICY = {
@@ -168,7 +182,15 @@ DATABASE_ROUTERS = ["learnweek.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis is down the cache degrades to misses and a log line (learnweek/core/cache.py);
+    # the timeouts keep an unreachable server from holding requests.
+    CACHES = {
+        "default": {
+            "BACKEND": "learnweek.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
     # Sessions read from Redis and written through to the database, so a Redis restart signs
     # nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -213,6 +235,26 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Backups (learnweek/core/backup.py): `learnweek backup` signs each one (HMAC-SHA256) with this
+# key and `learnweek restore` refuses any backup it did not sign. Set it to a random value kept
+# apart from the backups: unset, it is derived from SECRET_KEY, so a new SECRET_KEY (or a lost
+# var/.secret_key) leaves the old backups unrestorable.
+BACKUP_SIGNING_KEY = (
+    os.environ.get("BACKUP_SIGNING_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"learnweek.core.backup", hashlib.sha256).hexdigest()
+)
+# What a restore accepts before it touches anything: the largest entry (data.json or one file),
+# all entries together, and how much an entry over 1 MB may shrink in the zip (zip bombs).
+BACKUP_MAX_ENTRY_MB = int(os.environ.get("BACKUP_MAX_ENTRY_MB", "2048"))
+BACKUP_MAX_TOTAL_MB = int(os.environ.get("BACKUP_MAX_TOTAL_MB", "102400"))
+BACKUP_MAX_COMPRESSION_RATIO = int(os.environ.get("BACKUP_MAX_COMPRESSION_RATIO", "100"))
+# Spreadsheet uploads (learnweek/core/tabular.py: 附表1, institutions, books), refused before they
+# are read: the file, what an xlsx/ods inflates to, and the used range of the first sheet (the
+# 100,000-row import benchmark fits; python-calamine holds rows × columns × 32 bytes).
+SPREADSHEET_MAX_BYTES = int(os.environ.get("SPREADSHEET_MAX_MB", "20")) * 1024 * 1024
+SPREADSHEET_MAX_INFLATED_BYTES = int(os.environ.get("SPREADSHEET_MAX_INFLATED_MB", "300")) * 1024 * 1024
+SPREADSHEET_MAX_ROWS = int(os.environ.get("SPREADSHEET_MAX_ROWS", "200000"))
+SPREADSHEET_MAX_COLUMNS = int(os.environ.get("SPREADSHEET_MAX_COLUMNS", "50"))
 
 SESSION_COOKIE_HTTPONLY = True
 HTTPS = not DEBUG and _bool("HTTPS", True)

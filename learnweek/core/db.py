@@ -10,6 +10,8 @@ from django.utils import timezone
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from learnweek.core.fields import LineField, TextBlockField
+
 
 def bulk_insert(
     model: type[models.Model], rows: Sequence[models.Model | Mapping[str, Any]], *, batch_size: int = 2000
@@ -27,6 +29,9 @@ def bulk_insert(
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    # COPY passes values past the fields' own preparation: the text fields' cleaning (core.fields)
+    # is applied here as an insert through the ORM would apply it.
+    text_fields = {f.attname: f for f in fields if isinstance(f, LineField | TextBlockField)}
     now = timezone.now()
     defaults = {
         f.attname: now
@@ -50,5 +55,12 @@ def bulk_insert(
             else:
                 values = [row.get(field.attname, defaults[field.attname]) for field in fields]
             copy.write_row(
-                [Jsonb(v) if f.attname in json_fields else v for f, v in zip(fields, values, strict=True)]
+                [
+                    Jsonb(v)
+                    if f.attname in json_fields
+                    else text_fields[f.attname].get_prep_value(v)
+                    if f.attname in text_fields
+                    else v
+                    for f, v in zip(fields, values, strict=True)
+                ]
             )

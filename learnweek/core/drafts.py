@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from learnweek.core.chinese import chinese_date, chinese_number
 from learnweek.core.grid import east_asian_font
+from learnweek.core.text import clean_text
 
 RED = RGBColor(0xC0, 0x00, 0x00)
 TODO = "【待填写：{}】"
@@ -36,29 +37,29 @@ class Draft:
         paragraph = (
             paragraphs[0].insert_paragraph_before() if first and paragraphs else self.document.add_paragraph()
         )
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(clean_text(text))
         run.font.color.rgb = RED
         run.font.size = Pt(11)
 
     def title(self, text: str) -> None:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(clean_text(text))
         run.bold = True
         run.font.size = Pt(22)
         east_asian_font(run, "宋体")
 
     def centred(self, text: str) -> None:
-        self.document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.document.add_paragraph(clean_text(text)).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def line(self, text: str) -> None:
         """A line without indent (the addressees)."""
-        self.document.add_paragraph(text)
+        self.document.add_paragraph(clean_text(text))
         self.text_parts.append(text)
 
     def heading(self, text: str) -> None:
         self.headings += 1
-        run = self.document.add_paragraph().add_run(f"{chinese_number(self.headings)}、{text}")
+        run = self.document.add_paragraph().add_run(f"{chinese_number(self.headings)}、{clean_text(text)}")
         run.bold = True
         east_asian_font(run, "黑体")
         self.text_parts.append(text)
@@ -67,7 +68,7 @@ class Draft:
         """A paragraph with the first-line indent of two characters; 【待填写】 parts in red."""
         paragraph = self.document.add_paragraph()
         paragraph.paragraph_format.first_line_indent = Pt(28)
-        for i, piece in enumerate(text.split("【")):
+        for i, piece in enumerate(clean_text(text).split("【")):
             if i == 0:
                 paragraph.add_run(piece)
                 continue
@@ -81,11 +82,11 @@ class Draft:
         table = self.document.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = text
+            cell.text = clean_text(text)
             cell.paragraphs[0].runs[0].bold = True
         for row in rows:
             for cell, value in zip(table.add_row().cells, row, strict=True):
-                cell.text = str(value)
+                cell.text = clean_text(str(value))
         self.document.add_paragraph()
 
     def image(self, png: bytes, caption: str, width_cm: float = 15) -> None:
@@ -96,7 +97,7 @@ class Draft:
     def signature(self, issuer: str, day: datetime.date | None) -> None:
         self.document.add_paragraph()
         for text in (issuer, chinese_date(day) if day else TODO.format("印发日期")):
-            paragraph = self.document.add_paragraph(text)
+            paragraph = self.document.add_paragraph(clean_text(text))
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
     def generated_text(self) -> str:

@@ -33,14 +33,61 @@ class PermissionDenied(DomainError):
     code = "permission_denied"
 
 
+class Unauthenticated(DomainError):
+    """The credentials sent are unknown, expired or no longer valid (the API answers 401)."""
+
+    code = "unauthenticated"
+
+
+LISTED_ROWS = 200  # bad rows an import report lists; the rest are counted
+
+
 class RowErrors(DomainError):
-    """A table refused as a whole; ``errors`` names every bad row and column."""
+    """A table refused as a whole; ``errors`` names each bad row and column, the first
+    LISTED_ROWS bad rows of them, then ``另有 N 行有误`` (``more_rows``)."""
 
     code = "import_invalid"
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("导入失败，未写入任何数据：\n" + "\n".join(errors))
-        self.errors = errors
+    def __init__(self, errors: list[str], *, more_rows: int = 0) -> None:
+        lines = [*errors, f"另有 {more_rows:,} 行有误"] if more_rows else list(errors)
+        super().__init__("导入失败，未写入任何数据：\n" + "\n".join(lines))
+        self.errors = lines
+        self.more_rows = more_rows
+
+    def count_text(self) -> str:
+        """How much was wrong, for a one-line summary: “3 处错误”."""
+        listed = len(self.errors) - (1 if self.more_rows else 0)
+        return f"{listed} 处错误，另有 {self.more_rows:,} 行有误" if self.more_rows else f"{listed} 处错误"
+
+
+class RowErrorList:
+    """The errors of one import as it checks its rows. The words of the first LISTED_ROWS bad rows
+    are kept; later bad rows are only counted, so a file of a million bad rows costs a set of row
+    numbers, not a million messages."""
+
+    def __init__(self, listed_rows: int = LISTED_ROWS) -> None:
+        self.lines: list[str] = []
+        self._listed: set[int] = set()
+        self._more: set[int] = set()
+        self._listed_rows = listed_rows
+
+    def add(self, number: int, column: str, reason: str) -> None:
+        if number in self._listed or len(self._listed) < self._listed_rows:
+            self._listed.add(number)
+            self.lines.append(row_error(number, column, reason))
+        else:
+            self._more.add(number)
+
+    def __bool__(self) -> bool:
+        return bool(self._listed)
+
+    @property
+    def full(self) -> bool:
+        """LISTED_ROWS bad rows are listed: a later one is only counted, whatever else is wrong."""
+        return len(self._listed) >= self._listed_rows
+
+    def refusal(self) -> RowErrors:
+        return RowErrors(self.lines, more_rows=len(self._more))
 
 
 def row_error(number: int, column: str, reason: str) -> str:

@@ -18,6 +18,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from learnweek.core.exporters import put
+from learnweek.core.text import clean_text
+
 
 @dataclass
 class GridCell:
@@ -77,13 +80,13 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
-    sheet.cell(1, 1, grid.title).font = Font(bold=True, size=16)
+    put(sheet.cell(1, 1), grid.title).font = Font(bold=True, size=16)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=grid.columns)
     sheet.row_dimensions[1].height = 30
     top = 2
     for line in grid.above:
-        sheet.cell(top, 1, line)
+        put(sheet.cell(top, 1), line)
         sheet.merge_cells(start_row=top, start_column=1, end_row=top, end_column=grid.columns)
         top += 1
     for row in range(grid.rows):
@@ -92,7 +95,7 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
         sheet.row_dimensions[top + row].height = 24
     for cell in grid.cells:
         value: int | str = int(cell.text) if cell.number and cell.text.isdigit() else cell.text
-        target = sheet.cell(top + cell.row, cell.col + 1, value)
+        target = put(sheet.cell(top + cell.row, cell.col + 1), value)
         target.alignment = Alignment(
             horizontal="left" if cell.left else "center", vertical="center", wrap_text=True
         )
@@ -109,7 +112,7 @@ def grid_to_xlsx(grid: FormGrid, sheet_title: str = "Sheet1") -> bytes:
         sheet.row_dimensions[top + row].height = height * 28.35  # points per cm
     bottom = top + grid.rows + 1
     for line in grid.below:
-        sheet.cell(bottom, 1, line)
+        put(sheet.cell(bottom, 1), line)
         sheet.merge_cells(start_row=bottom, start_column=1, end_row=bottom, end_column=grid.columns)
         bottom += 1
     for i, width in enumerate(grid.column_widths, start=1):
@@ -144,11 +147,11 @@ def grid_to_docx(grid: FormGrid) -> bytes:
         setattr(section, margin, Cm(2))
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(grid.title)
+    run = heading.add_run(clean_text(grid.title))
     run.bold = True
     run.font.size = Pt(16)
     for line in grid.above:
-        document.add_paragraph(line)
+        document.add_paragraph(clean_text(line))
     table = document.add_table(rows=grid.rows, cols=grid.columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -156,7 +159,7 @@ def grid_to_docx(grid: FormGrid) -> bytes:
         target = table.cell(cell.row, cell.col)
         if cell.rowspan > 1 or cell.colspan > 1:
             target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
-        target.text = cell.text
+        target.text = clean_text(cell.text)
         for paragraph in target.paragraphs:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.left else WD_ALIGN_PARAGRAPH.CENTER
         paragraph = target.paragraphs[0]
@@ -166,7 +169,7 @@ def grid_to_docx(grid: FormGrid) -> bytes:
     for row, height in grid.row_heights.items():
         table.rows[row].height = Cm(height)
     for line in grid.below:
-        document.add_paragraph(line)
+        document.add_paragraph(clean_text(line))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from learnweek.core.fields import LineField
+
 
 def photo_original_path(instance: StoredPhoto, filename: str) -> str:
     return f"{instance.FOLDER}/photos/{timezone.now():%Y}/{filename}"
@@ -24,12 +26,12 @@ class StoredPhoto(models.Model):
     original = models.FileField("原图", upload_to=photo_original_path)
     public = models.FileField("展示图", upload_to=photo_public_path)
     thumb = models.FileField("缩略图", upload_to=photo_public_path)
-    caption = models.CharField("说明", max_length=100)
-    original_name = models.CharField(max_length=120)
+    caption = LineField("说明", max_length=100)
+    original_name = LineField(max_length=120)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = LineField(max_length=64)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -28,9 +28,14 @@ from learnweek.core.errors import DomainError
 from learnweek.core.models import StoredPhoto
 
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png"}
-# Above this many pixels a photo is refused before it is decoded (a decompression bomb: a small
-# file that would take gigabytes of memory). 60 megapixels is more than any phone camera.
-MAX_PIXELS = 60_000_000
+# Above this many pixels a photo is refused from its header, before it is decoded (a decompression
+# bomb: a small file that would take gigabytes of memory). A JPEG is decoded at a reduced scale
+# (libjpeg's DCT scaling, Pillow's draft mode) — the whole file is still read, so a truncated or
+# corrupt one fails — and its memory goes by the public copy's size, so 60 megapixels (more than
+# the 48 and 50 MP of phone sensors) costs little. A PNG has no reduced decoding: each pixel takes
+# 3 or 4 bytes. No camera writes PNG; screenshots and exported posters are far below 25 MP (a 4K
+# screenshot has 8), and 25 MP bounds the one decoding to about 100 MB.
+MAX_PIXELS = {"JPEG": 60_000_000, "PNG": 25_000_000}
 PUBLIC_LONG_SIDE = 1920
 THUMB_LONG_SIDE = 480
 
@@ -82,6 +87,8 @@ class CheckedPhoto:
     height: int
     size: int
     sha256: str
+    public: bytes  # the copy shown to the public (``public_copies``)
+    thumb: bytes
 
     @property
     def extension(self) -> str:
@@ -94,26 +101,37 @@ class CheckedPhoto:
 
 def check_photo(upload: IO[bytes], *, min_long_side: int | None = None) -> CheckedPhoto:
     """A JPEG or PNG photo, whole, not a decompression bomb, within the size limit, and at least
-    ``min_long_side`` pixels on its long side (after EXIF rotation, as people see it)."""
+    ``min_long_side`` pixels on its long side (after EXIF rotation, as people see it). The photo
+    is decoded once, for its public copy and thumbnail: a truncated or corrupt file fails there."""
     name = safe_name(getattr(upload, "name", "") or "", fallback="photo")
     label = f"照片“{name}”"
     content = _read(upload, label, _limit_mb("LEARNWEEK_PHOTO_MAX_MB", 20))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(content))
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise DomainError(
-                    f"{label}有 {width}×{height} 像素，超过 {MAX_PIXELS // 1_000_000} 百万像素的上限。",
-                    code="too_many_pixels",
-                )
-            kind = image.format or ""
-            if kind not in PHOTO_FORMATS:
-                raise DomainError(
-                    f"{label}是 {kind or '未知'} 格式，请上传 JPEG 或 PNG 照片。", code="photo_format"
-                )
-            image.load()  # decodes every pixel: a truncated or corrupt file fails here
+            with Image.open(io.BytesIO(content)) as image:
+                width, height = image.size
+                kind = image.format or ""
+                if kind not in PHOTO_FORMATS:
+                    raise DomainError(
+                        f"{label}是 {kind or '未知'} 格式，请上传 JPEG 或 PNG 照片。", code="photo_format"
+                    )
+                limit = MAX_PIXELS[kind]
+                if width * height > limit:
+                    hint = "请缩小后上传，或存为 JPEG。" if kind == "PNG" else "请缩小后上传。"
+                    raise DomainError(
+                        f"{label}有 {width}×{height} 像素，超过 {kind} 照片 {limit // 1_000_000} 百万像素的上限，"
+                        + hint,
+                        code="too_many_pixels",
+                    )
+                if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):
+                    width, height = height, width
+                if min_long_side is not None and max(width, height) < min_long_side:
+                    raise DomainError(
+                        f"{label}长边只有 {max(width, height)} 像素，要求至少 {min_long_side} 像素。",
+                        code="photo_resolution",
+                    )
+                public, thumb = public_copies(image)
     except DomainError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -122,14 +140,6 @@ def check_photo(upload: IO[bytes], *, min_long_side: int | None = None) -> Check
         ) from exc
     except Image.DecompressionBombWarning as exc:
         raise DomainError(f"{label}的像素数过大，疑似压缩炸弹，已拒绝。", code="too_many_pixels") from exc
-    orientation = image.getexif().get(0x0112, 1)
-    if orientation in (5, 6, 7, 8):
-        width, height = height, width
-    if min_long_side is not None and max(width, height) < min_long_side:
-        raise DomainError(
-            f"{label}长边只有 {max(width, height)} 像素，要求至少 {min_long_side} 像素。",
-            code="photo_resolution",
-        )
     return CheckedPhoto(
         content=content,
         name=name,
@@ -138,22 +148,35 @@ def check_photo(upload: IO[bytes], *, min_long_side: int | None = None) -> Check
         height=height,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
+        public=public,
+        thumb=thumb,
     )
 
 
-def public_copy(content: bytes, *, long_side: int = PUBLIC_LONG_SIDE) -> bytes:
-    """The copy shown to the public: turned upright by its EXIF orientation, scaled down to
-    ``long_side``, saved as JPEG without EXIF, GPS or any other metadata."""
-    with Image.open(io.BytesIO(content)) as image:
-        upright = ImageOps.exif_transpose(image)
-        upright.thumbnail((long_side, long_side))
-        if upright.mode not in ("RGB", "L"):
-            background = Image.new("RGB", upright.size, "white")
-            rgba = upright.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            upright = background
-        buffer = io.BytesIO()
-        upright.save(buffer, format="JPEG", quality=85, optimize=True)
+def public_copies(image: Image.Image) -> tuple[bytes, bytes]:
+    """The copy shown to the public (long side ``PUBLIC_LONG_SIDE``) and the thumbnail
+    (``THUMB_LONG_SIDE``) of an opened, not yet decoded photo: turned upright by its EXIF
+    orientation, saved as JPEG without EXIF, GPS or any other metadata. One decoding — a JPEG's
+    at the smallest scale still twice the public copy's size — and the turn comes after the
+    scaling, on the small copy."""
+    fit = min(PUBLIC_LONG_SIDE / max(image.size), 1)
+    image.draft(None, (max(1, int(image.width * fit * 2)), max(1, int(image.height * fit * 2))))
+    image.load()  # decodes the whole file
+    image.thumbnail((PUBLIC_LONG_SIDE, PUBLIC_LONG_SIDE))
+    public = ImageOps.exif_transpose(image)
+    if public.mode not in ("RGB", "L"):
+        background = Image.new("RGB", public.size, "white")
+        rgba = public.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        public = background
+    thumb = public.copy()
+    thumb.thumbnail((THUMB_LONG_SIDE, THUMB_LONG_SIDE))
+    return _jpeg(public), _jpeg(thumb)
+
+
+def _jpeg(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85, optimize=True)
     return buffer.getvalue()
 
 
@@ -284,8 +307,8 @@ def photo_store(
     )
     write_files(
         (record.original, f"{stem}.{photo.extension}", photo.content),
-        (record.public, f"{stem}.jpg", public_copy(photo.content)),
-        (record.thumb, f"{stem}-thumb.jpg", public_copy(photo.content, long_side=THUMB_LONG_SIDE)),
+        (record.public, f"{stem}.jpg", photo.public),
+        (record.thumb, f"{stem}-thumb.jpg", photo.thumb),
     )
     record.save()
     return record

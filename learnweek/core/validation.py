@@ -15,3 +15,14 @@ def is_http_url(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def http_url_problem(value: object, label: str) -> str | None:
+    """What is wrong with ``value`` as the link field ``label`` — ``线上链接“javascript:…”不是
+    http(s) 网址`` — or None (empty is no problem here: whether the field is required is the
+    caller's rule). ``label`` may be empty where the caller names the field itself. Services check
+    every link they write with it, so the forms, the API and the imports refuse it alike."""
+    text = str(value or "").strip()
+    if not text or is_http_url(text):
+        return None
+    return f"{label}“{text[:60]}”不是 http(s) 网址"

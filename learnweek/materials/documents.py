@@ -17,6 +17,7 @@ from docx.shared import Pt
 from learnweek.campaigns.models import Campaign, Submission
 from learnweek.campaigns.selectors import campaign_family
 from learnweek.core.grid import east_asian_font
+from learnweek.core.text import clean_text
 from learnweek.core.uploads import safe_name
 from learnweek.materials.rules import DETAILS, MATERIAL_KINDS
 
@@ -29,31 +30,35 @@ def material_docx(submission: Submission) -> bytes:
     east_asian_font(normal, "宋体")
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(submission.title or requirement.title)
+    run = heading.add_run(clean_text(submission.title or requirement.title))
     run.bold = True
     run.font.size = Pt(16)
-    document.add_paragraph(f"{requirement.title} · {submission.unit.name} · {submission.get_state_display()}")
+    document.add_paragraph(
+        clean_text(f"{requirement.title} · {submission.unit.name} · {submission.get_state_display()}")
+    )
     details = submission.details or {}
     for detail in DETAILS.get(requirement.kind, ()):
         if details.get(detail.name):
-            document.add_paragraph(f"{detail.label}：{details[detail.name]}")
+            document.add_paragraph(clean_text(f"{detail.label}：{details[detail.name]}"))
     for paragraph in submission.body.splitlines():
         if paragraph.strip():
-            document.add_paragraph(paragraph.strip()).paragraph_format.first_line_indent = Pt(24)
+            document.add_paragraph(clean_text(paragraph.strip())).paragraph_format.first_line_indent = Pt(24)
     for number, item in enumerate(details.get("items") or [], start=1):
         line = f"{number}. 【{item.get('type', '')}】{item.get('title', '')}"
         extras = [item.get("medium"), item.get("date"), item.get("url")]
-        document.add_paragraph(line + "　" + "　".join(str(e) for e in extras if e))
+        document.add_paragraph(clean_text(line + "　" + "　".join(str(e) for e in extras if e)))
     for number, case in enumerate(submission.cases.all(), start=1):
-        document.add_paragraph().add_run(f"典型案例{number}：{case.title}").bold = True
+        document.add_paragraph().add_run(clean_text(f"典型案例{number}：{case.title}")).bold = True
         for paragraph in case.body.splitlines():
             if paragraph.strip():
-                document.add_paragraph(paragraph.strip()).paragraph_format.first_line_indent = Pt(24)
+                document.add_paragraph(clean_text(paragraph.strip())).paragraph_format.first_line_indent = Pt(
+                    24
+                )
     photos = list(submission.photos.all())
     if photos:
         document.add_paragraph().add_run("照片").bold = True
         for number, photo in enumerate(photos, start=1):
-            document.add_paragraph(f"{number}. {photo.caption}（{photo.width}×{photo.height}）")
+            document.add_paragraph(clean_text(f"{number}. {photo.caption}（{photo.width}×{photo.height}）"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from learnweek.campaigns.models import Submission
+from learnweek.core.fields import LineField, TextBlockField
 from learnweek.core.models import StoredPhoto
 
 
@@ -21,8 +22,8 @@ class SubmissionCase(models.Model):
     """A typical activity case (典型活动案例) that a work summary carries."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="cases")
-    title = models.CharField("案例标题", max_length=100)
-    body = models.TextField("案例内容")
+    title = LineField("案例标题", max_length=100)
+    body = TextBlockField("案例内容")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -37,9 +38,9 @@ class SubmissionFile(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to="materials/files/%Y/")
-    name = models.CharField(max_length=120)
+    name = LineField(max_length=120)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = LineField(max_length=64)
 
     class Meta:
         ordering = ["pk"]

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from learnweek.campaigns.models import Requirement
+from learnweek.core.fields import LineField, TextBlockField
 from learnweek.core.models import StoredPhoto
 from learnweek.orgs.models import Unit
 
@@ -43,36 +44,34 @@ class Nomination(models.Model):
         Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name="推荐单位"
     )
     rank = models.PositiveSmallIntegerField("推荐序号", default=1)
-    state = models.CharField(
-        "状态", max_length=12, choices=NominationState.choices, default=NominationState.DRAFT
-    )
+    state = LineField("状态", max_length=12, choices=NominationState.choices, default=NominationState.DRAFT)
     at_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="当前审核单位"
     )
     reached_depth = models.PositiveSmallIntegerField(default=0)
     round = models.PositiveSmallIntegerField("轮次", default=1)
     # The nominee; which of these a kind asks for is in nominations.kinds.
-    name = models.CharField("名称", max_length=200)
-    supervisor = models.CharField("上级主管部门", max_length=200, blank=True)
-    head_name = models.CharField("负责人", max_length=50, blank=True)
-    head_title = models.CharField("负责人职务", max_length=100, blank=True)
-    address = models.CharField("通讯地址", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=50, blank=True)
+    name = LineField("名称", max_length=200)
+    supervisor = LineField("上级主管部门", max_length=200, blank=True)
+    head_name = LineField("负责人", max_length=50, blank=True)
+    head_title = LineField("负责人职务", max_length=100, blank=True)
+    address = LineField("通讯地址", max_length=200, blank=True)
+    phone = LineField("联系电话", max_length=50, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
-    ethnicity = models.CharField("民族", max_length=20, blank=True)
-    workplace = models.CharField("工作单位", max_length=200, blank=True)
-    position = models.CharField("职务", max_length=100, blank=True)
+    gender = LineField("性别", max_length=2, choices=Gender.choices, blank=True)
+    ethnicity = LineField("民族", max_length=20, blank=True)
+    workplace = LineField("工作单位", max_length=200, blank=True)
+    position = LineField("职务", max_length=100, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
-    deeds = models.TextField("事迹", blank=True)
-    story = models.TextField("详细材料", blank=True)
+    deeds = TextBlockField("事迹", blank=True)
+    story = TextBlockField("详细材料", blank=True)
     video_url = models.URLField("视频链接", max_length=500, blank=True)
-    resources = models.TextField("教学资源", blank=True)
-    contact_name = models.CharField("填表联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
-    unit_opinion = models.TextField("单位意见", blank=True)
+    resources = TextBlockField("教学资源", blank=True)
+    contact_name = LineField("填表联系人", max_length=50, blank=True)
+    contact_phone = LineField("联系电话", max_length=50, blank=True)
+    unit_opinion = TextBlockField("单位意见", blank=True)
     scan = models.FileField("盖章扫描件", upload_to="nominations/scans/%Y/", blank=True)
-    scan_name = models.CharField(max_length=120, blank=True)
+    scan_name = LineField(max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -111,8 +110,8 @@ class Decision(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="decisions")
     round = models.PositiveSmallIntegerField()
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name="审核单位")
-    action = models.CharField("决定", max_length=12, choices=DecisionAction.choices)
-    comment = models.TextField("意见", blank=True)
+    action = LineField("决定", max_length=12, choices=DecisionAction.choices)
+    comment = TextBlockField("意见", blank=True)
     rank = models.PositiveSmallIntegerField("本级推荐序号", null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -144,10 +143,10 @@ class NominationSheet(models.Model):
 
     requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    contact_name = models.CharField("填表联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
+    contact_name = LineField("填表联系人", max_length=50, blank=True)
+    contact_phone = LineField("联系电话", max_length=50, blank=True)
     scan = models.FileField("盖章扫描件", upload_to="nominations/scans/%Y/", blank=True)
-    scan_name = models.CharField(max_length=120, blank=True)
+    scan_name = LineField(max_length=120, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -166,7 +165,7 @@ class Score(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     points = models.JSONField("各项得分", default=dict)
     total = models.DecimalField("总分", max_digits=6, decimal_places=1)
-    comment = models.TextField("评语", blank=True)
+    comment = TextBlockField("评语", blank=True)
     at = models.DateTimeField()
 
     class Meta:

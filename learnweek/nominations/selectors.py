@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from learnweek.campaigns.models import Campaign, CampaignStatus, Requirement
-from learnweek.campaigns.selectors import requirement_applies_to
+from learnweek.campaigns.models import CampaignStatus, Requirement
+from learnweek.campaigns.selectors import offices_of, requirement_applies_to, requirement_family_ids
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS
@@ -101,17 +101,6 @@ def stage_of(nomination: Nomination, unit: Unit) -> Stage | None:
     )
 
 
-def requirement_family_ids(requirement: Requirement) -> list[int]:
-    """``requirement`` and every requirement passed down from it, at any depth."""
-    ids, frontier = [requirement.pk], [requirement.pk]
-    while frontier:
-        frontier = list(
-            Requirement.objects.filter(parent_requirement__in=frontier).values_list("pk", flat=True)
-        )
-        ids.extend(frontier)
-    return ids
-
-
 # -- who sees what -----------------------------------------------------------------------------
 
 
@@ -120,15 +109,15 @@ def _seen_from(root: Unit) -> Q:
     return Q(unit__path__startswith=root.path) & (Q(unit=root) | Q(reached_depth__lte=root.depth))
 
 
-def acting_units(user: User) -> list[tuple[Unit, int | None]]:
-    """The levels the user acts as: its unit, and the issuing unit of every campaign whose
-    领导小组办公室 it works in (for that campaign's year). Empty for a superuser (everything)."""
+def acting_units(user: User) -> list[tuple[Unit, frozenset[int] | None]]:
+    """The levels the user acts as: its unit (for every requirement), and the issuing unit of
+    every campaign whose 领导小组办公室 it works in, for that campaign's requirements only
+    (``campaigns.selectors.offices_of``). Empty for a superuser (everything)."""
     root = scope_root(user)
     if root is None:
         return []
-    acting: list[tuple[Unit, int | None]] = [(root, None)]
-    for campaign in Campaign.objects.filter(office=root).select_related("issuing_unit"):
-        acting.append((campaign.issuing_unit, campaign.year))
+    acting: list[tuple[Unit, frozenset[int] | None]] = [(root, None)]
+    acting.extend((office.unit, office.requirement_ids) for office in offices_of(root))
     return acting
 
 
@@ -143,8 +132,8 @@ def nominations_visible_to(user: User) -> QuerySet[Nomination]:
     if user.is_superuser and not roots:
         return queryset
     condition = Q(pk__in=[])
-    for unit, year in roots:
-        condition |= _seen_from(unit) & (Q() if year is None else Q(requirement__campaign__year=year))
+    for unit, requirements in roots:
+        condition |= _seen_from(unit) & (Q() if requirements is None else Q(requirement__in=requirements))
     return queryset.filter(condition)
 
 
@@ -155,29 +144,33 @@ def nomination_get_visible(user: User, pk: int) -> Nomination:
         raise NotFound() from exc
 
 
-def acts_as(user: User | None, unit: Unit, year: int) -> bool:
-    """Whether ``user`` may speak for ``unit`` (its own unit, or the office of its campaign)."""
+def acts_as(user: User | None, unit: Unit, requirement: Requirement) -> bool:
+    """Whether ``user`` may speak for ``unit`` on ``requirement``: its own unit, or the issuer
+    of the campaign whose office it works in when ``requirement`` is that campaign's."""
     if user is None or user.is_superuser:
         return True
     try:
-        return any(u.pk == unit.pk and (y is None or y == year) for u, y in acting_units(user))
+        return any(
+            u.pk == unit.pk and (ids is None or requirement.pk in ids) for u, ids in acting_units(user)
+        )
     except NotFound:
         return False
 
 
 def acting_unit_for(user: User, requirement: Requirement) -> Unit | None:
     """The level the user works as on ``requirement``'s page: the issuer when the user works in
-    the campaign's office, else the user's own unit (None: a superuser, who sees the issuer's)."""
+    the office of that requirement's campaign, else the user's own unit (None: a superuser, who
+    sees the issuer's)."""
     try:
         roots = acting_units(user)
     except NotFound:
         return None
     if not roots:
         return requirement.campaign.issuing_unit
-    root = roots[0][0]
-    if requirement.campaign.office_id == root.pk:
-        return requirement.campaign.issuing_unit
-    return root
+    for unit, ids in roots[1:]:
+        if ids is not None and requirement.pk in ids and unit.pk == requirement.campaign.issuing_unit_id:
+            return unit
+    return roots[0][0]
 
 
 # -- a level's lists ---------------------------------------------------------------------------

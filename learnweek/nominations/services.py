@@ -297,14 +297,14 @@ def nomination_submit(
 
 def _require_next_in_line(actor: User | None, nomination: Nomination) -> Unit:
     level = nomination.at_unit
-    year = nomination.requirement.campaign.year
+    requirement = nomination.requirement
     if nomination.state != NominationState.IN_REVIEW or level is None:
         raise DomainError(
             f"“{nomination.name}”{nomination.get_state_display()}，现在不需要审核决定。", code="bad_state"
         )
-    if not acts_as(actor, level, year):
-        chain = review_chain(nomination.requirement, nomination.unit)
-        mine = next((s.unit for s in chain if acts_as(actor, s.unit, year)), None)
+    if not acts_as(actor, level, requirement):
+        chain = review_chain(requirement, nomination.unit)
+        mine = next((s.unit for s in chain if acts_as(actor, s.unit, requirement)), None)
         if mine is None or (mine.pk != nomination.unit_id and nomination.reached_depth > mine.depth):
             raise NotFound()  # not yet recommended up to the actor's level: it does not see it
         if mine.pk == nomination.unit_id:
@@ -388,7 +388,7 @@ def level_reorder(
     if sorted(order) != sorted(ids) or len(set(order)) != len(order):
         raise DomainError("排序须包含本级名单中的每一项，且不重复。", code="order_invalid")
     role = Role.REPORTER if all(n.unit_id == unit.pk for n in current) else Role.REVIEWER
-    if actor is not None and not acts_as(actor, unit, requirement.campaign.year):
+    if actor is not None and not acts_as(actor, unit, requirement):
         raise NotFound()
     if actor is not None and not actor.has_role(role):
         raise PermissionDenied(f"只有{role.label}可以调整推荐顺序。")
@@ -475,7 +475,7 @@ def sheet_save(
     scan: IO[bytes] | None = None,
 ) -> NominationSheet:
     """A level's summary table: its contact lines and the stamped scan of the table."""
-    if actor is not None and not acts_as(actor, unit, requirement.campaign.year):
+    if actor is not None and not acts_as(actor, unit, requirement):
         raise NotFound()
     if actor is not None and not (actor.has_role(Role.REPORTER) or actor.has_role(Role.REVIEWER)):
         raise PermissionDenied("只有填报员或审核员可以填写汇总表。")
@@ -515,7 +515,7 @@ def score_save(*, actor: User, nomination: Nomination, points: dict[str, Any], c
         raise DomainError("只有到达评选单位的推荐才能评分。", code="bad_state")
     if nomination.state == NominationState.IN_REVIEW and nomination.at_unit_id != top.unit.pk:
         raise DomainError(f"“{nomination.name}”尚未推荐到{top.unit.name}，不能评分。", code="bad_state")
-    if not acts_as(actor, top.unit, nomination.requirement.campaign.year):
+    if not acts_as(actor, top.unit, nomination.requirement):
         raise PermissionDenied(f"评分由{top.unit.name}的审核员进行。")
     if not actor.has_role(Role.REVIEWER):
         raise PermissionDenied("只有审核员可以评分。")

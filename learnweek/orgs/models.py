@@ -10,6 +10,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from learnweek.core.fields import LineField
+
 NAME_MAX_LENGTH = 100
 CODE_MAX_LENGTH = 32
 
@@ -61,25 +63,23 @@ class Unit(MP_Node):
     steplen = 4
     node_order_by = None
 
-    code = models.CharField(
+    code = LineField(
         "代码",
         max_length=CODE_MAX_LENGTH,
         unique=True,
         help_text="行政区划为 GB/T 2260 六位代码；机构为统一社会信用代码或本地编码。",
     )
-    name = models.CharField("名称", max_length=NAME_MAX_LENGTH)
-    kind = models.CharField("层级", max_length=16, choices=UnitKind.choices, db_index=True)
-    division_type = models.CharField(
+    name = LineField("名称", max_length=NAME_MAX_LENGTH)
+    kind = LineField("层级", max_length=16, choices=UnitKind.choices, db_index=True)
+    division_type = LineField(
         "区划类型", max_length=16, blank=True, help_text="如 地级市、自治州、市辖区、县级市、旗。"
     )
     is_municipality = models.BooleanField(
         "直辖市", default=False, help_text="直辖市既是省级单位，在统计表中又计为一个地市级及以上城市。"
     )
-    institution_type = models.CharField(
-        "机构类型", max_length=32, choices=InstitutionType.choices, blank=True
-    )
-    address = models.CharField("地址", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=40, blank=True)
+    institution_type = LineField("机构类型", max_length=32, choices=InstitutionType.choices, blank=True)
+    address = LineField("地址", max_length=200, blank=True)
+    phone = LineField("联系电话", max_length=40, blank=True)
     is_active = models.BooleanField("启用", default=True)
     # The administrative unit whose level the unit's activities count at (SPEC §2): an
     # administrative unit itself, an institution the division it hangs under. Set when the unit
@@ -115,9 +115,9 @@ class Designation(models.Model):
     """A title a unit holds from a given year: 社区教育示范区, 老年大学示范校 ..."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="designations", verbose_name="单位")
-    kind = models.CharField("称号", max_length=32, choices=DesignationKind.choices)
+    kind = LineField("称号", max_length=32, choices=DesignationKind.choices)
     year = models.PositiveSmallIntegerField("认定年份")
-    note = models.CharField("备注", max_length=200, blank=True)
+    note = LineField("备注", max_length=200, blank=True)
 
     history = HistoricalRecords()
 

@@ -102,6 +102,16 @@ def unit_get_visible(user: User, code: str) -> Unit:
     return get_in_scope(Unit.objects.all(), user, code=code)
 
 
+def unit_get_within(root: Unit | None, code: str) -> Unit:
+    """The unit ``code`` in ``root``'s subtree (any unit for ``ALL_UNITS``). ``NotFound`` with
+    its one message whether the code is unknown or names a unit outside the subtree: a code
+    typed into a URL tells nothing about units the user may not see."""
+    try:
+        return within(Unit.objects.all(), root).get(code=code)
+    except Unit.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
 def unit_get_by_code(code: str) -> Unit:
     """Unscoped lookup, for the command line and the loaders only."""
     try:

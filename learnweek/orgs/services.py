@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from learnweek.core.errors import DomainError, RowErrors, row_error
+from learnweek.core.errors import DomainError, RowErrorList, RowErrors
+from learnweek.core.phones import fold, normalise_phone
 from learnweek.core.tabular import Table
 from learnweek.orgs.divisions import DivisionRecord, national_divisions
 from learnweek.orgs.models import (
@@ -117,7 +118,7 @@ def institution_create(
     phone: str = "",
 ) -> Unit:
     _require_admin_over(actor, parent)
-    code, name = code.strip(), name.strip()
+    code, name = fold(code).strip(), name.strip()
     problems = _check_code_and_name(code, name)
     if institution_type not in InstitutionType.values:
         problems.append("请选择机构类型")
@@ -135,7 +136,7 @@ def institution_create(
         admin_unit=parent,
         institution_type=institution_type,
         address=address.strip(),
-        phone=phone.strip(),
+        phone=normalise_phone(phone),
     )
 
 
@@ -155,12 +156,12 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
         raise RowErrors(["表中没有数据行"])
 
     cols = INSTITUTION_COLUMNS | INSTITUTION_OPTIONAL_COLUMNS
-    errors: list[str] = []
+    errors = RowErrorList()
     seen: dict[str, int] = {}
     in_use = set(
-        Unit.objects.filter(code__in=[r.get(cols["code"], "") for _, r in table.rows]).values_list(
-            "code", flat=True
-        )
+        Unit.objects.filter(
+            code__in=[fold(r.get(cols["code"], "")).strip() for _, r in table.rows]
+        ).values_list("code", flat=True)
     )
     divisions = {
         u.code: u for u in Unit.objects.filter(path__startswith=under.path, kind__in=ADMINISTRATIVE_KINDS)
@@ -169,9 +170,11 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
     for number, row in table.rows:
 
         def fail(column: str, message: str, number: int = number) -> None:
-            errors.append(row_error(number, column, message))
+            errors.add(number, column, message)
 
-        code = row.get(cols["code"], "")
+        # Codes and phones folded (full-width １２３ is 123): one code is one unit, and a
+        # number is stored in the digits 0-9.
+        code = fold(row.get(cols["code"], "")).strip()
         name = row.get(cols["name"], "")
         type_label = row.get(cols["type"], "")
         if not code:
@@ -190,11 +193,11 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
             fail(cols["name"], f"不能超过 {NAME_MAX_LENGTH} 个字（现有 {len(name)} 个）")
         if type_label not in INSTITUTION_TYPES_BY_LABEL:
             fail(cols["type"], f"“{type_label}”不是机构类型，可填：{'、'.join(INSTITUTION_TYPES_BY_LABEL)}")
-        division_code = row.get(cols["division"], "") or under.code
+        division_code = fold(row.get(cols["division"], "")).strip() or under.code
         parent = divisions.get(division_code)
         if parent is None:
             fail(cols["division"], f"{division_code} 不是 {under.name}（{under.code}）下的行政区划代码")
-        address, phone = row.get(cols["address"], ""), row.get(cols["phone"], "")
+        address, phone = row.get(cols["address"], ""), normalise_phone(row.get(cols["phone"], ""))
         if len(address) > 200:
             fail(cols["address"], f"不能超过 200 个字（现有 {len(address)} 个）")
         if len(phone) > 40:
@@ -213,7 +216,7 @@ def institutions_import(*, actor: User | None, under: Unit, table: Table) -> lis
                 )
             )
     if errors:
-        raise RowErrors(errors)
+        raise errors.refusal()
     created = []
     for parent, values in planned:
         parent.refresh_from_db(fields=["numchild"])
@@ -230,7 +233,7 @@ def unit_update(*, actor: User | None, unit: Unit, name: str, address: str = "",
         raise DomainError("；".join(problems) + "。", code="unit_invalid")
     if unit.is_administrative and name != unit.name:
         raise DomainError("行政区划的名称来自国家标准数据，不能在此修改。", code="division_readonly")
-    unit.name, unit.address, unit.phone = name, address.strip(), phone.strip()
+    unit.name, unit.address, unit.phone = name, address.strip(), normalise_phone(phone)
     unit.save(update_fields=["name", "address", "phone"])
     return unit
 

@@ -23,7 +23,7 @@ from learnweek.activities.selectors import (
 )
 from learnweek.campaigns.selectors import today
 from learnweek.core.public_cache import public_activities
-from learnweek.core.ratelimits import limit
+from learnweek.core.ratelimits import limit, remember_device
 from learnweek.public.forms import FinderForm
 from learnweek.public.posters import png_response
 from learnweek.registrations.selectors import registration_of_resident_for, seats_of
@@ -65,6 +65,7 @@ def _month(request) -> datetime.date:
         return today().replace(day=1)
 
 
+@remember_device
 def finder(request):
     if request.GET.get("q"):
         limit(request, "search")
@@ -120,6 +121,7 @@ def finder_ics(request):
     return response
 
 
+@remember_device
 def activity(request, pk):
     a = activity_get_public_cached(pk)
     mine = registration_of_resident_for(request.user, a) if request.user.is_authenticated else None

@@ -3,9 +3,9 @@ page that prints as one board. Photos are the public copies (upright, no EXIF or
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.shortcuts import render
 
+from learnweek.core.downloads import stored_file
 from learnweek.core.errors import NotFound
 from learnweek.materials.selectors import exhibition_board_get, exhibition_boards, exhibition_years
 from learnweek.orgs.selectors import regions_below
@@ -37,4 +37,4 @@ def exhibition_photo(request, pk, photo, size="full"):
     if record is None:
         raise NotFound()
     field = record.thumb if size == "thumb" else record.public
-    return FileResponse(field.open("rb"), content_type="image/jpeg")
+    return stored_file(field, name=record.caption, inline=True)

@@ -15,7 +15,7 @@ from learnweek.accounts.residents import otp_send, resident_sign_in
 from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import activity_get_public
 from learnweek.core.errors import DomainError
-from learnweek.core.ratelimits import limit
+from learnweek.core.ratelimits import limit, remember_device
 from learnweek.core.sms import last_message_to
 from learnweek.public.context import ELDER_COOKIE
 from learnweek.public.forms import CodeForm, PhoneForm, SignUpForm
@@ -44,6 +44,7 @@ def _is_resident(user) -> bool:
     return user.is_authenticated and user.unit_id is None and not user.is_superuser and bool(user.phone)
 
 
+@remember_device
 def sign_in(request):
     """Step one: name and mobile number, a code is sent. Step two: the code, and the resident is
     signed in (the account is made on the first sign-in)."""
@@ -54,8 +55,9 @@ def sign_in(request):
         phone_form = PhoneForm(request.POST)
         if phone_form.is_valid():
             try:
-                limit(request, "code")
-                phone = otp_send(phone=phone_form.cleaned_data["phone"])
+                phone = otp_send(
+                    phone=phone_form.cleaned_data["phone"], before_send=lambda: limit(request, "code")
+                )
             except DomainError as exc:
                 phone_form.add_error("phone", exc.message)
             else:

@@ -4,9 +4,9 @@ show only the fields in ``PUBLIC_FIELDS`` and the photos' public copies (EXIF an
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.shortcuts import render
 
+from learnweek.core.downloads import stored_file
 from learnweek.core.errors import NotFound
 from learnweek.nominations.kinds import SPECS
 from learnweek.nominations.models import NominationPhoto
@@ -52,4 +52,4 @@ def showcase_photo(request, pk, photo, size="full"):
     if record is None:
         raise NotFound()
     field = record.thumb if size == "thumb" else record.public
-    return FileResponse(field.open("rb"), content_type="image/jpeg")
+    return stored_file(field, name=record.caption, inline=True)

@@ -21,7 +21,7 @@ from learnweek.campaigns.selectors import (
     week_calendar,
 )
 from learnweek.core.public_cache import public_activities
-from learnweek.core.ratelimits import limit
+from learnweek.core.ratelimits import limit, remember_device
 from learnweek.orgs.selectors import region_get, regions_below
 from learnweek.public.posters import png_response
 
@@ -57,6 +57,7 @@ def calendar(request, year=None):
 REGION_ACTIVITIES = 12
 
 
+@remember_device
 def region(request, code):
     """A province's, city's or county's 专题 page: its activity week and opening ceremony, its
     coming activities, and the regions below it."""

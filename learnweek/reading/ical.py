@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from icalendar import Event
 
-from learnweek.core.ical import new_calendar
+from learnweek.core.ical import add_text, new_calendar
 from learnweek.reading.models import Lecture
 
 
@@ -18,20 +18,20 @@ def lectures_ics(lectures: Iterable[Lecture], *, url_of) -> bytes:
         event = Event()
         event.add("uid", f"lecture-{lecture.pk}@learnweek")
         event.add("dtstamp", lecture.created_at)
-        event.add("summary", f"{lecture.title}（{lecture.speaker}）")
+        add_text(event, "summary", f"{lecture.title}（{lecture.speaker}）")
         start = timezone.localtime(lecture.starts_at)
         event.add("dtstart", start)
         event.add(
             "dtend",
             timezone.localtime(lecture.ends_at) if lecture.ends_at else start + datetime.timedelta(hours=1),
         )
-        event.add("location", f"{lecture.platform} {lecture.link}")
+        add_text(event, "location", f"{lecture.platform} {lecture.link}")
         lines = [f"主讲人：{lecture.speaker}", f"平台：{lecture.platform}", f"观看链接：{lecture.link}"]
         if lecture.recording_url:
             lines.append(f"回放：{lecture.recording_url}")
         if lecture.description:
             lines.append(lecture.description)
-        event.add("description", "\n".join(lines))
+        add_text(event, "description", "\n".join(lines), lines=True)
         event.add("url", url_of(lecture))
         calendar.add_component(event)
     return calendar.to_ical()

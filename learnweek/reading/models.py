@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from learnweek.core.fields import LineField, TextBlockField
 from learnweek.orgs.models import Unit
 
 
@@ -21,14 +22,14 @@ class Audience(models.TextChoices):
 
 
 class Book(models.Model):
-    isbn = models.CharField("ISBN", max_length=13, unique=True, help_text="ISBN-13")
-    title = models.CharField("书名", max_length=200)
-    author = models.CharField("作者", max_length=200, blank=True)
-    publisher = models.CharField("出版社", max_length=100, blank=True)
+    isbn = LineField("ISBN", max_length=13, unique=True, help_text="ISBN-13")
+    title = LineField("书名", max_length=200)
+    author = LineField("作者", max_length=200, blank=True)
+    publisher = LineField("出版社", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("出版年", null=True, blank=True)
-    category = models.CharField("分类", max_length=50, blank=True)
+    category = LineField("分类", max_length=50, blank=True)
     audiences = models.JSONField("适读人群", default=list, blank=True)
-    summary = models.TextField("简介", blank=True)
+    summary = TextBlockField("简介", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -54,14 +55,12 @@ class BookList(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="book_lists", verbose_name="发布单位"
     )
-    kind = models.CharField("类别", max_length=16, choices=ListKind.choices)
-    title = models.CharField("名称", max_length=200)
+    kind = LineField("类别", max_length=16, choices=ListKind.choices)
+    title = LineField("名称", max_length=200)
     year = models.PositiveSmallIntegerField("年度")
-    publisher = models.CharField(
-        "出版社", max_length=100, blank=True, help_text="社长（总编）荐书：推荐的出版社"
-    )
-    recommender = models.CharField("推荐人", max_length=100, blank=True, help_text="如：社长 王某某")
-    description = models.TextField("说明", blank=True)
+    publisher = LineField("出版社", max_length=100, blank=True, help_text="社长（总编）荐书：推荐的出版社")
+    recommender = LineField("推荐人", max_length=100, blank=True, help_text="如：社长 王某某")
+    description = TextBlockField("说明", blank=True)
     published = models.BooleanField("公开", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -85,9 +84,9 @@ class BookListEntry(models.Model):
 
     book_list = models.ForeignKey(BookList, on_delete=models.CASCADE, related_name="entries")
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="entries")
-    note = models.TextField("推荐语或导读", blank=True)
-    audience = models.CharField("适读人群", max_length=16, choices=Audience.choices, blank=True)
-    topic = models.CharField("主题", max_length=50, blank=True)
+    note = TextBlockField("推荐语或导读", blank=True)
+    audience = LineField("适读人群", max_length=16, choices=Audience.choices, blank=True)
+    topic = LineField("主题", max_length=50, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -102,16 +101,16 @@ class Lecture(models.Model):
     """A lecture or open course of the online lecture hall."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="lectures", verbose_name="发布单位")
-    title = models.CharField("题目", max_length=200)
-    speaker = models.CharField("主讲人", max_length=100)
+    title = LineField("题目", max_length=200)
+    speaker = LineField("主讲人", max_length=100)
     starts_at = models.DateTimeField("开始时间")
     ends_at = models.DateTimeField("结束时间", null=True, blank=True)
-    platform = models.CharField("平台", max_length=100, help_text="如：国家智慧教育公共服务平台，或本省平台")
+    platform = LineField("平台", max_length=100, help_text="如：国家智慧教育公共服务平台，或本省平台")
     link = models.URLField("观看链接", max_length=500)
     audiences = models.JSONField("适合人群", default=list, blank=True)
-    topic = models.CharField("主题", max_length=50, blank=True)
+    topic = LineField("主题", max_length=50, blank=True)
     recording_url = models.URLField("回放链接", max_length=500, blank=True)
-    description = models.TextField("简介", blank=True)
+    description = TextBlockField("简介", blank=True)
     published = models.BooleanField("公开", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -146,9 +145,9 @@ class ReaderProfile(models.Model):
     region = models.ForeignKey(
         Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="所在地区"
     )
-    age_group = models.CharField("年龄段", max_length=8, choices=AgeGroup.choices, blank=True)
+    age_group = LineField("年龄段", max_length=8, choices=AgeGroup.choices, blank=True)
     audiences = models.JSONField("关注人群", default=list, blank=True)
-    interests = models.CharField("兴趣", max_length=200, blank=True, help_text="如：历史、养生、亲子")
+    interests = LineField("兴趣", max_length=200, blank=True, help_text="如：历史、养生、亲子")
 
     def __str__(self) -> str:
         return f"{self.account} 的阅读资料"
@@ -159,8 +158,8 @@ class Reader(models.Model):
     parents, each with their own log."""
 
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="readers")
-    name = models.CharField("称呼", max_length=30)
-    age_group = models.CharField("年龄段", max_length=8, choices=AgeGroup.choices, blank=True)
+    name = LineField("称呼", max_length=30)
+    age_group = LineField("年龄段", max_length=8, choices=AgeGroup.choices, blank=True)
     is_self = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -181,8 +180,8 @@ class ReadingStatus(models.TextChoices):
 class ReadingLog(models.Model):
     reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="logs")
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="logs")
-    status = models.CharField("状态", max_length=8, choices=ReadingStatus.choices)
-    notes = models.TextField("笔记", blank=True)
+    status = LineField("状态", max_length=8, choices=ReadingStatus.choices)
+    notes = TextBlockField("笔记", blank=True)
     times_read = models.PositiveSmallIntegerField("读过遍数", default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -257,8 +256,8 @@ class EssayCall(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="essay_calls", verbose_name="发布单位"
     )
-    title = models.CharField("征文名称", max_length=200)
-    description = models.TextField("征文要求", blank=True)
+    title = LineField("征文名称", max_length=200)
+    description = TextBlockField("征文要求", blank=True)
     deadline = models.DateField("截止日期")
     max_chars = models.PositiveIntegerField("正文最多字数", default=3000)
     published = models.BooleanField("公开", default=False)
@@ -274,8 +273,8 @@ class EssayCall(models.Model):
 class Essay(models.Model):
     call = models.ForeignKey(EssayCall, on_delete=models.CASCADE, related_name="essays")
     account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="essays")
-    title = models.CharField("题目", max_length=50)
-    body = models.TextField("正文")
+    title = LineField("题目", max_length=50)
+    body = TextBlockField("正文")
     submitted_at = models.DateTimeField()
 
     class Meta:

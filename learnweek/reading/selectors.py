@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from learnweek.core.errors import NotFound
+from learnweek.core.phones import MaskedRows, masked
 from learnweek.orgs.selectors import scope_filter
 from learnweek.reading.models import Audience, Book, BookList, BookListEntry, EssayCall, Lecture, ListKind
 
@@ -18,19 +19,38 @@ if TYPE_CHECKING:
     from learnweek.accounts.models import User
 
 
+# What the public reads of lists, lectures and essay calls: every mobile number in their text
+# masked as 138****5678, office lines kept (core.phones), the public pages, feeds and API alike.
+
+
+class _PublicListRows(MaskedRows):
+    fields = ("title", "publisher", "recommender", "description")
+
+
+class _PublicLectureRows(MaskedRows):
+    fields = ("title", "speaker", "platform", "description")
+
+
+class _PublicEssayCallRows(MaskedRows):
+    fields = ("title", "description")
+
+
 def lists_public(*, kind: str | None = None) -> QuerySet[BookList]:
-    lists = (
+    lists = masked(
         BookList.objects.filter(published=True)
         .exclude(kind=ListKind.GUIDANCE)
         .select_related("unit")
-        .annotate(books=Count("entries"))
+        .annotate(books=Count("entries")),
+        _PublicListRows,
     )
     return lists.filter(kind=kind) if kind else lists
 
 
 def list_get_public(pk: int) -> BookList:
     try:
-        return BookList.objects.filter(published=True).select_related("unit").get(pk=pk)
+        return masked(BookList.objects.filter(published=True).select_related("unit"), _PublicListRows).get(
+            pk=pk
+        )
     except BookList.DoesNotExist as exc:
         raise NotFound() from exc
 
@@ -71,7 +91,7 @@ def lectures_public(
     *, upcoming: bool | None = None, now: datetime.datetime | None = None
 ) -> QuerySet[Lecture]:
     now = now or timezone.now()
-    lectures = Lecture.objects.filter(published=True).select_related("unit")
+    lectures = masked(Lecture.objects.filter(published=True).select_related("unit"), _PublicLectureRows)
     if upcoming is True:
         return lectures.filter(starts_at__gte=now - datetime.timedelta(hours=3)).order_by("starts_at")
     if upcoming is False:
@@ -81,7 +101,7 @@ def lectures_public(
 
 def lecture_get_public(pk: int) -> Lecture:
     try:
-        return Lecture.objects.filter(published=True).select_related("unit").get(pk=pk)
+        return lectures_public().get(pk=pk)
     except Lecture.DoesNotExist as exc:
         raise NotFound() from exc
 
@@ -140,7 +160,10 @@ def lecture_get_visible(user: User, pk: int) -> Lecture:
 
 
 def essay_calls_public() -> QuerySet[EssayCall]:
-    return EssayCall.objects.filter(published=True).select_related("unit").annotate(entries=Count("essays"))
+    return masked(
+        EssayCall.objects.filter(published=True).select_related("unit").annotate(entries=Count("essays")),
+        _PublicEssayCallRows,
+    )
 
 
 def essay_call_get_public(pk: int) -> EssayCall:

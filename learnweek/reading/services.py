@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from learnweek.accounts.models import Role
 from learnweek.campaigns.rules import count_chars
-from learnweek.core.errors import DomainError, NotFound, RowErrors, row_error
+from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.tabular import read_table
 from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
@@ -68,37 +68,37 @@ class ImportResult:
     merged: int  # rows of the file that were the same book as an earlier row
 
 
-def _row_values(number: int, row: dict[str, str], errors: list[str]) -> dict[str, Any] | None:
+def _row_values(number: int, row: dict[str, str], errors: RowErrorList) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     failed = False
     try:
         values["isbn"] = normalise_isbn(row.get("ISBN", ""))
     except DomainError as exc:
-        errors.append(row_error(number, "ISBN", exc.message))
+        errors.add(number, "ISBN", exc.message)
         failed = True
     for column, field in IMPORT_COLUMNS.items():
         if field in ("isbn", "year", "audiences"):
             continue
         text = row.get(column, "").strip()
         if field in LIMITS and len(text) > LIMITS[field]:
-            errors.append(row_error(number, column, f"最多 {LIMITS[field]} 字（现有 {len(text)} 字）"))
+            errors.add(number, column, f"最多 {LIMITS[field]} 字（现有 {len(text)} 字）")
             failed = True
         values[field] = text
     if not values["title"]:
-        errors.append(row_error(number, "书名", "不能为空"))
+        errors.add(number, "书名", "不能为空")
         failed = True
     year = row.get("出版年", "").strip()
     if year:
         this_year = timezone.localdate().year
         if not year.isdigit() or not 1000 <= int(year) <= this_year + 1:
-            errors.append(row_error(number, "出版年", f"“{year}”不是年份"))
+            errors.add(number, "出版年", f"“{year}”不是年份")
             failed = True
         else:
             values["year"] = int(year)
     try:
         values["audiences"] = audiences_from_text(row.get("适读人群", ""))
     except ValueError as exc:
-        errors.append(row_error(number, "适读人群", str(exc)))
+        errors.add(number, "适读人群", str(exc))
         failed = True
     return None if failed else values
 
@@ -116,7 +116,7 @@ def books_import(
     missing = [c for c in REQUIRED_COLUMNS if c not in table.headers]
     if missing:
         raise DomainError(f"缺少列：{'、'.join(missing)}（第 1 行应为表头）。", code="import_invalid")
-    errors: list[str] = []
+    errors = RowErrorList()
     books: dict[str, tuple[int, dict[str, Any]]] = {}
     merged = 0
     for number, row in table.rows:
@@ -129,18 +129,16 @@ def books_import(
             continue
         first, kept = earlier
         if kept["title"] != values["title"]:
-            errors.append(
-                row_error(
-                    number,
-                    "书名",
-                    f"与第{first}行是同一 ISBN（{values['isbn']}），书名却不同（“{kept['title']}”）",
-                )
+            errors.add(
+                number,
+                "书名",
+                f"与第{first}行是同一 ISBN（{values['isbn']}），书名却不同（“{kept['title']}”）",
             )
             continue
         kept.update({k: v for k, v in values.items() if v not in ("", None, [])})
         merged += 1
     if errors:
-        raise RowErrors(errors)
+        raise errors.refusal()
     existing = {b.isbn: b for b in Book.objects.filter(isbn__in=list(books))}
     created = updated = 0
     for isbn, (_number, values) in books.items():

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from learnweek.activities.models import Activity
+from learnweek.core.fields import LineField
 
 
 class RegistrationStatus(models.TextChoices):
@@ -41,13 +42,13 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name="居民账号",
     )
-    name = models.CharField("姓名", max_length=50)
-    phone = models.CharField("手机号码", max_length=20)
-    status = models.CharField("状态", max_length=12, choices=RegistrationStatus.choices)
+    name = LineField("姓名", max_length=50)
+    phone = LineField("手机号码", max_length=20)
+    status = LineField("状态", max_length=12, choices=RegistrationStatus.choices)
     # The check-in code the QR code carries: ten characters of Crockford's base 32.
     # Unique with the year in the database (registration_code_unique); registration_create draws
     # again on a code used in any year, so a code finds one registration.
-    code = models.CharField("签到码", max_length=16)
+    code = LineField("签到码", max_length=16)
     created_at = models.DateTimeField("报名时间")
     confirmed_at = models.DateTimeField("获得名额时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)

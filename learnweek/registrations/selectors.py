@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from learnweek.activities.selectors import activity_get_visible
+from learnweek.activities.selectors import PublicActivityRows, activity_get_visible
 from learnweek.core.audit import SYSTEM, Change, actor_label
 from learnweek.core.errors import NotFound
+from learnweek.core.phones import MaskedRows, mask_fields, masked
 from learnweek.registrations.models import Registration, RegistrationStatus
 
 if TYPE_CHECKING:
@@ -17,13 +18,22 @@ if TYPE_CHECKING:
     from learnweek.activities.models import Activity
 
 
+class _OwnRegistrationRows(MaskedRows):
+    """A resident's sign-ups with their activities as the public reads them (mobiles masked)."""
+
+    def mask(self, obj):
+        mask_fields(obj.activity, PublicActivityRows.fields)
+        return obj
+
+
 def registrations_of_resident(user: User) -> QuerySet[Registration]:
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    return (
+    return masked(
         Registration.objects.filter(resident=user)
         .select_related("activity", "activity__campaign")
-        .order_by("-activity__start", "-pk")
+        .order_by("-activity__start", "-pk"),
+        _OwnRegistrationRows,
     )
 
 

@@ -14,7 +14,7 @@ from learnweek.accounts.models import Role
 from learnweek.activities.models import Activity
 from learnweek.activities.selectors import activities_public
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.core.phones import normalise_mobile
+from learnweek.core.phones import fold, normalise_mobile
 from learnweek.core.sms import send_sms
 from learnweek.orgs.selectors import require_role
 from learnweek.registrations.models import ACTIVE, Registration, RegistrationStatus
@@ -43,9 +43,9 @@ def _unused_code() -> str:
 
 
 def normalise_code(raw: str) -> str:
-    """The code as stored, from what a scanner or a person types: dashes and spaces dropped,
-    upper case, O read as 0 and I/L as 1 (Crockford's rule)."""
-    text = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    """The code as stored, from what a scanner or a person types: full-width forms folded, dashes
+    and spaces dropped, upper case, O read as 0 and I/L as 1 (Crockford's rule)."""
+    text = "".join(ch for ch in fold(raw).upper() if ch.isalnum())
     return text.translate(str.maketrans("OIL", "011"))[:32]
 
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from learnweek.activities.models import Category
 from learnweek.campaigns.models import Campaign, Submission
+from learnweek.core.fields import LineField
 from learnweek.orgs.models import Unit
 
 
@@ -46,10 +47,10 @@ class ReportedTotal(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="reported_totals", verbose_name="开展单位"
     )
-    column = models.CharField("统计栏目", max_length=24, choices=Column.choices)
+    column = LineField("统计栏目", max_length=24, choices=Column.choices)
     activities = models.PositiveIntegerField("活动数")
     person_times = models.PositiveIntegerField("参加人次", default=0)
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = LineField("说明", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -72,11 +73,11 @@ class StatsHeader(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    department = models.CharField("所在部门", max_length=100, blank=True)
-    office_phone = models.CharField("办公电话", max_length=40, blank=True)
-    mobile = models.CharField("手机号码", max_length=20, blank=True)
-    platform_name = models.CharField("活动周平台名称", max_length=100, blank=True)
+    contact_name = LineField("联系人", max_length=50, blank=True)
+    department = LineField("所在部门", max_length=100, blank=True)
+    office_phone = LineField("办公电话", max_length=40, blank=True)
+    mobile = LineField("手机号码", max_length=20, blank=True)
+    platform_name = LineField("活动周平台名称", max_length=100, blank=True)
     platform_url = models.URLField("活动周平台网址", max_length=300, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -34,7 +34,7 @@ from learnweek.campaigns.selectors import (
 )
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
-from learnweek.orgs.selectors import is_within, unit_get_by_code, within
+from learnweek.orgs.selectors import is_within, unit_get_within, within
 from learnweek.stats.models import READING_COLUMNS, Column, ReportedTotal, StatsHeader, StatsSnapshot
 
 if TYPE_CHECKING:
@@ -288,10 +288,7 @@ def stats_unit_for(user: User, campaign: Campaign, code: str | None) -> Unit:
         if root is None:
             return campaign.issuing_unit
         return root
-    unit = unit_get_by_code(code)
-    if not is_within(root, unit):
-        raise NotFound()
-    return unit
+    return unit_get_within(root, code)
 
 
 def stats_table_for(user: User, slug: str, code: str | None, *, by_child: bool = False) -> Table:

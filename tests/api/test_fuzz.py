@@ -48,7 +48,9 @@ def tokens(tree, make_activity):
     staff = StaffFactory(unit=unit(COUNTY), roles=[Role.ADMIN, Role.REPORTER, Role.REVIEWER])
     resident = User.objects.create_user(username="fuzz-resident", phone="13800006666")
     for user, raw in ((staff, "fuzz-staff"), (resident, "fuzz-resident")):
-        ApiToken.objects.create(user=user, digest=ApiToken.digest_of(raw))
+        ApiToken.objects.create(
+            user=user, digest=ApiToken.digest_of(raw), password_stamp=ApiToken.stamp_of(user)
+        )
     return {"staff": "fuzz-staff", "resident": "fuzz-resident"}
 
 

@@ -1,7 +1,9 @@
 """One small, complete world for the permission matrix: every kind of object the back office and
 the API address, owned by 朝阳区 (220104) — or, for what only a province has, by 吉林省 — and the
-six people who try each page: anonymous, a resident, a user of the sibling unit, a user of the
-right unit holding no role, a user of the parent unit, and the owner."""
+people who try each page: anonymous, a resident, a user of the sibling unit, a user of the right
+unit holding no role, a user of the parent unit, the owner, and — for 朝阳区's objects — the staff
+of 长春市's 领导小组办公室 (长春开放大学), who act as 长春市 for 长春市's own campaign only and so
+see none of what 朝阳区 does under 吉林省's."""
 
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from learnweek.accounts.models import Role, User
+from learnweek.accounts.models import ApiToken, Role, User
 from learnweek.activities.services import activity_create
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
     campaign_create,
     campaign_derive,
+    campaign_office_set,
     campaign_set_status,
     contact_add,
     requirement_create,
@@ -37,7 +40,8 @@ from tests.factories import StaffFactory
 from tests.nominations.conftest import UNIT_VALUES
 
 ALL_ROLES = [Role.ADMIN, Role.REPORTER, Role.REVIEWER]
-ACTORS = ("anonymous", "resident", "sibling", "norole", "parent", "owner")
+ACTORS = ("anonymous", "resident", "sibling", "norole", "parent", "owner", "office")
+OFFICE_CODE = "M-OFFICE"
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,14 @@ def people(level: Level) -> dict[str, User | None]:
         "norole": StaffFactory(unit=unit(level.owner_code), roles=[]),
         "parent": StaffFactory(unit=unit(level.parent_code), roles=ALL_ROLES),
         "owner": StaffFactory(unit=unit(level.owner_code), roles=ALL_ROLES),
-    }
+    } | ({"office": StaffFactory(unit=unit(OFFICE_CODE), roles=ALL_ROLES)} if level == COUNTY_LEVEL else {})
+
+
+def token_of(user: User, raw: str) -> ApiToken:
+    """The API token ``raw`` of ``user`` (made once), as ``api_token_create`` would store it."""
+    return ApiToken.objects.get_or_create(
+        user=user, digest=ApiToken.digest_of(raw), defaults={"password_stamp": ApiToken.stamp_of(user)}
+    )[0]
 
 
 def jpeg(name: str = "现场.jpg", width: int = 2400) -> Any:
@@ -148,6 +159,14 @@ def build() -> SimpleNamespace:
     campaign_set_status(actor=system, campaign=jilin, status=CampaignStatus.PUBLISHED)
     changchun = campaign_derive(actor=system, parent=jilin, unit=unit(CITY), slug="m-cc")
     campaign_set_status(actor=system, campaign=changchun, status=CampaignStatus.PUBLISHED)
+    office = institution_create(
+        actor=system,
+        parent=unit(CITY),
+        code=OFFICE_CODE,
+        name="长春开放大学",
+        institution_type=InstitutionType.OPEN_UNIVERSITY,
+    )
+    campaign_office_set(actor=system, campaign=changchun, office=office)
     chaoyang = campaign_derive(actor=system, parent=changchun, unit=county, slug="m-cy")
     contact_add(actor=system, campaign=chaoyang, name="李老师", office="社区教育科", phone="0431-88886666")
     school = institution_create(

@@ -1,8 +1,9 @@
 from ninja import Router, Schema, Status
 
 from learnweek.accounts.residents import otp_send, resident_token_issue
-from learnweek.accounts.services import api_token_issue
-from learnweek.api.schemas import ErrorOut, TokenIn, TokenOut
+from learnweek.accounts.selectors import api_tokens_of
+from learnweek.accounts.services import api_token_issue, api_token_revoke
+from learnweek.api.schemas import ApiTokenOut, ErrorOut, Id, TokenIn, TokenOut
 from learnweek.core.ratelimits import limit
 
 router = Router(tags=["auth"])
@@ -32,13 +33,12 @@ class ResidentTokenIn(Schema):
 
 @router.post(
     "/code",
-    response={202: CodeOut, 400: ErrorOut, 429: ErrorOut},
+    response={202: CodeOut, 400: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     auth=None,
     summary="向手机号发送登录验证码（居民）",
 )
 def code(request, payload: CodeIn):
-    limit(request, "code")
-    phone = otp_send(phone=payload.phone)
+    phone = otp_send(phone=payload.phone, before_send=lambda: limit(request, "code"))
     return Status(202, CodeOut(phone=f"{phone[:3]}****{phone[-4:]}"))
 
 
@@ -52,3 +52,26 @@ def resident_token(request, payload: ResidentTokenIn):
     return TokenOut(
         token=resident_token_issue(phone=payload.phone, code=payload.code, full_name=payload.name)
     )
+
+
+@router.get("/tokens", response=list[ApiTokenOut], summary="我的令牌（创建、最近使用与到期时间）")
+def tokens(request):
+    return [
+        {
+            "id": t.pk,
+            "created": t.created,
+            "last_used": t.last_used,
+            "expires_at": t.expires_at,
+            "state": t.state_label,
+            "current": t.pk == request.api_token.pk,
+        }
+        for t in api_tokens_of(request.auth)
+    ]
+
+
+@router.delete(
+    "/tokens/{pk}", response={204: None, 404: ErrorOut}, summary="撤销我的一个令牌（可撤销本次所用的令牌）"
+)
+def token_revoke(request, pk: Id):
+    api_token_revoke(actor=request.auth, pk=pk)
+    return Status(204, None)

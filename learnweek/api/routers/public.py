@@ -9,7 +9,6 @@ from ninja.pagination import paginate
 from learnweek.activities.selectors import ActivityFilters, activities_found
 from learnweek.api.auth import ResidentToken
 from learnweek.api.schemas import ErrorOut, Pages
-from learnweek.core.phones import mask_phones
 from learnweek.core.ratelimits import limit
 from learnweek.orgs.selectors import region_get
 from learnweek.registrations.selectors import registration_get_for_resident
@@ -19,6 +18,8 @@ router = Router(tags=["public"])
 
 
 class PublicActivityOut(Schema):
+    """A public activity (``activities_public``: its mobile numbers already masked)."""
+
     id: int
     campaign: str = Field(..., alias="campaign.slug")
     name: str
@@ -37,10 +38,6 @@ class PublicActivityOut(Schema):
     registration_phone: str
     content: str
     cancelled: bool
-
-    @staticmethod
-    def resolve_registration_phone(obj) -> str:
-        return mask_phones(obj.registration_phone)
 
     @staticmethod
     def resolve_cancelled(obj) -> bool:

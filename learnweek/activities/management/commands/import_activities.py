@@ -36,7 +36,7 @@ class Command(BaseCommand):
         except RowErrors as exc:
             for line in exc.errors:
                 self.stderr.write(line)
-            raise CommandError(f"导入失败，未写入任何数据（{len(exc.errors)} 处错误）。") from exc
+            raise CommandError(f"导入失败，未写入任何数据（{exc.count_text()}）。") from exc
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(report.summary())

@@ -11,7 +11,10 @@ from learnweek.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "从备份恢复：替换全部数据和上传文件（一个事务；与备份清单不符则撤销）。"
+    help = (
+        "从备份恢复：先检查整个备份（签名、条目名称和大小、清单与数据），"
+        "再在一个事务里替换全部数据和上传文件；任何一步失败，数据和文件都保持原样。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="learnweek backup 写出的 zip")
