@@ -123,7 +123,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # header is ignored (nobody can forge an address) and the connection's own address counts.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
-AXES_CLIENT_IP_CALLABLE = "learnweek.core.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "learnweek.core.clientip.client_network"  # an IPv6 /64 is one client
 AXES_LOCKOUT_CALLABLE = "learnweek.core.lockout.lockout_response"  # JSON for the API
 # An API token lives this many days from its issue (it ends sooner on a new password or when the
 # account is deactivated); then the client signs in again for a new one.

@@ -41,6 +41,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from learnweek.core.errors import DomainError
+from learnweek.core.partitioning import ensure_partitions
 
 FORMAT = 2
 MANIFEST, SIGNATURE, DATA, MEDIA = "manifest.json", "manifest.sig", "data.json", "media/"
@@ -476,9 +477,20 @@ def _check_data(data: Path, rows: dict[str, int]) -> None:
         raise _refused(f"清单的行数与 {DATA} 不符：{_some(wrong)}", code="restore_mismatch")
 
 
+def _campaign_years(data: Path) -> set[int]:
+    with data.open(encoding="utf-8") as handle:
+        objects = json.load(handle)
+    return {int(o["fields"]["year"]) for o in objects if o.get("model") == "campaigns.campaign"}
+
+
 def _replace_rows(data: Path, rows: dict[str, int]) -> None:
     """Inside the caller's transaction: every row replaced by the backup's, checked once more."""
     call_command("flush", interactive=False, verbosity=0)
+    # On PostgreSQL each campaign year's activities and registrations belong in the year's own
+    # partition, which a fresh database does not have yet: made before the rows arrive, as
+    # creating the year's first campaign would, so none lands in the default partition.
+    for year in _campaign_years(data):
+        ensure_partitions(year)
     call_command("loaddata", str(data), verbosity=0)
     found = row_counts()
     wrong = {k: (v, found.get(k)) for k, v in rows.items() if found.get(k) != v}

@@ -9,6 +9,11 @@ seconds, so that a down or unreachable server costs one connection attempt per p
 time rather than one (with its timeout) per cache call; and the outage is logged once per
 ``LOG_EVERY`` seconds, not once per call. ``/readyz`` reports the cache as down meanwhile.
 
+A write or delete that could not reach Redis would leave its old value there for when Redis comes
+back — a signed-out session (``cached_db``) signed in again, a public page of before the change.
+So the keys of the writes and deletes that failed are remembered (up to ``PENDING_LIMIT`` per
+process) and deleted as soon as Redis answers again; a read then falls back to the database.
+
 The rate limits notice the outage through that ``ValueError`` (learnweek/core/ratelimits.py
 decides per limit whether to let requests through or refuse them)."""
 
@@ -30,6 +35,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0  # seconds without trying Redis after a failed call
 LOG_EVERY = 60.0  # seconds between two log lines about the same outage
 ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+PENDING_LIMIT = 10_000  # keys to delete once Redis is back; beyond it, everything is cleared
 
 
 class Outage:
@@ -41,6 +47,8 @@ class Outage:
         self.error = ""
         self.retry_at = 0.0
         self.logged_at: float | None = None
+        self.pending: set[str] = set()  # keys whose write or delete did not reach Redis
+        self.overflowed = False
 
     def skipping(self) -> bool:
         return bool(self.error) and time.monotonic() < self.retry_at
@@ -56,6 +64,13 @@ class Outage:
                 self.location,
                 self.error,
             )
+
+    def missed(self, keys: Any) -> None:
+        for key in keys:
+            if len(self.pending) >= PENDING_LIMIT:
+                self.overflowed = True
+                return
+            self.pending.add(key)
 
     def recovered(self) -> None:
         if self.error:
@@ -77,18 +92,34 @@ def _masked(server: str) -> str:
 class ResilientClient(RedisCacheClient):
     outage: Outage
 
-    def _guard(self, method: Callable[..., Any], fallback: Any, *args: Any) -> Any:
+    def _guard(self, method: Callable[..., Any], fallback: Any, *args: Any, writes: Any = ()) -> Any:
         if not self.outage.skipping():
             try:
+                if self.outage.pending or self.outage.overflowed:
+                    self._forget_missed()  # before this call can read a stale value
                 result = method(self, *args)
             except ERRORS as exc:
                 self.outage.failed(exc)
             else:
                 self.outage.recovered()
                 return result
+        self.outage.missed(writes)
         if fallback is _RAISE:
             raise ValueError("the cache is unavailable")
         return fallback() if callable(fallback) else fallback
+
+    def _forget_missed(self) -> None:
+        """Delete what the outage left stale; a new failure keeps the rest for the next time."""
+        outage = self.outage
+        if outage.overflowed:
+            RedisCacheClient.clear(self)
+            outage.pending.clear()
+            outage.overflowed = False
+            return
+        while outage.pending:
+            keys = list(outage.pending)[:500]
+            RedisCacheClient.delete_many(self, keys)
+            outage.pending.difference_update(keys)
 
     def add(self, key, value, timeout):
         return self._guard(RedisCacheClient.add, False, key, value, timeout)
@@ -97,13 +128,13 @@ class ResilientClient(RedisCacheClient):
         return self._guard(RedisCacheClient.get, lambda: default, key, default)
 
     def set(self, key, value, timeout):
-        return self._guard(RedisCacheClient.set, None, key, value, timeout)
+        return self._guard(RedisCacheClient.set, None, key, value, timeout, writes=(key,))
 
     def touch(self, key, timeout):
         return self._guard(RedisCacheClient.touch, False, key, timeout)
 
     def delete(self, key):
-        return self._guard(RedisCacheClient.delete, False, key)
+        return self._guard(RedisCacheClient.delete, False, key, writes=(key,))
 
     def get_many(self, keys):
         return self._guard(RedisCacheClient.get_many, dict, keys)
@@ -115,10 +146,10 @@ class ResilientClient(RedisCacheClient):
         return self._guard(RedisCacheClient.incr, _RAISE, key, delta)
 
     def set_many(self, data, timeout):
-        return self._guard(RedisCacheClient.set_many, None, data, timeout)
+        return self._guard(RedisCacheClient.set_many, None, data, timeout, writes=list(data))
 
     def delete_many(self, keys):
-        return self._guard(RedisCacheClient.delete_many, None, keys)
+        return self._guard(RedisCacheClient.delete_many, None, keys, writes=list(keys))
 
     def clear(self):
         return self._guard(RedisCacheClient.clear, False)

@@ -6,14 +6,19 @@ was reached from to ``CLIENT_IP_HEADER`` (X-Forwarded-For, as nginx's
 ``$proxy_add_x_forwarded_for`` does). The client is then the entry ``PROXY_COUNT`` places from the
 right: whatever a client writes into the header itself stays to the left of it and is never read.
 With ``PROXY_COUNT=0`` (the default: the app is reached directly) the header is ignored and the
-address is the connection's own, ``REMOTE_ADDR``. python-ipware parses the header (ports, IPv6
-brackets, IPv4-mapped addresses, junk entries)."""
+address is the connection's own, ``REMOTE_ADDR``.
+
+The header is split on commas and only that one entry is read, as a bare address (``ipaddress``);
+anything else in it — a port, brackets, ``for=`` tokens, quotes — makes the entry unreadable and
+the connection's own address counts. (python-ipware was tried first: its lenient parser let a
+client's unclosed quote swallow the entry the proxy appended, so a forged address counted.)"""
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
-from python_ipware import IpWare
 
 
 def _meta_key(header: str) -> str:
@@ -25,15 +30,41 @@ def forwarded(request: HttpRequest) -> bool:
     return bool(request.META.get(_meta_key(settings.CLIENT_IP_HEADER)))
 
 
+def _address(entry: str) -> str | None:
+    entry = entry.strip()
+    if entry.startswith("[") and "]" in entry:  # [2001:db8::1]:443, as some proxies write IPv6
+        entry = entry[1 : entry.index("]")]
+    elif entry.count(":") == 1:  # 203.0.113.9:51234
+        entry = entry.split(":", 1)[0]
+    try:
+        ip = ipaddress.ip_address(entry)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)
+
+
 def client_ip(request: HttpRequest) -> str:
     """The address of the client that sent ``request``, as the trusted proxies saw it."""
     remote = request.META.get("REMOTE_ADDR") or ""
     proxies = settings.PROXY_COUNT
     if proxies <= 0:
         return remote
-    # python-ipware counts the proxies listed in the header after the client; the nearest proxy
-    # is REMOTE_ADDR, not in the header, so that is one fewer than PROXY_COUNT. Too short a chain
-    # (a request that skipped a proxy) falls back to the connection's address.
-    ipware = IpWare(precedence=(_meta_key(settings.CLIENT_IP_HEADER),), proxy_count=proxies - 1)
-    ip, _trusted = ipware.get_client_ip(request.META, strict=False)
-    return str(ip) if ip is not None else remote
+    entries = request.META.get(_meta_key(settings.CLIENT_IP_HEADER), "").split(",")
+    if len(entries) < proxies:  # a request that skipped a proxy
+        return remote
+    return _address(entries[-proxies]) or remote
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's address as limits count it: an IPv4 address, or the /64 an IPv6 subscriber
+    is given (its addresses are all one household). Used by axes and every rate limit."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)

@@ -44,12 +44,18 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def stored_format(head: bytes) -> tuple[str, str]:
-    """(content type, extension) of a stored upload from its first bytes; anything else is
-    opaque bytes to download."""
+    """(content type, extension) of a stored upload from its first bytes (a PDF may start after
+    whitespace, as ``check_pdf`` accepts); anything else is opaque bytes to download."""
     for magic, content_type, extension in _STORED_FORMATS:
-        if head.startswith(magic):
+        if head.startswith(magic) or (extension == "pdf" and head.lstrip().startswith(magic)):
             return content_type, extension
     return "application/octet-stream", "bin"
+
+
+def stored_name(name: str, head: bytes) -> str:
+    """The name a stored upload is handed out under: the uploader's, with the extension of what
+    its bytes are (a docx named ``x.hta`` is ``x.docx``)."""
+    return _named(name, stored_format(head)[1])
 
 
 def _named(name: str, extension: str) -> str:
@@ -64,7 +70,7 @@ def stored_file(field: FieldFile, *, name: str, inline: bool = False) -> FileRes
     """Serve an uploaded file as the format its content is. ``inline`` only for the copies the
     system re-encoded itself (public photos and thumbnails)."""
     handle = field.open("rb")
-    head = handle.read(8)
+    head = handle.read(1024)
     handle.seek(0)
     content_type, extension = stored_format(head)
     response = FileResponse(handle, content_type=content_type)

@@ -27,8 +27,10 @@ from django.db import transaction
 
 TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
 # Part of every key: entries are (built at, value) pairs since format 2, and a server of the new
-# release must not read a bare value an older one left in a shared cache.
-FORMAT = 2
+# release must not read a bare value an older one left in a shared cache; format 3 holds
+# activities with their mobile numbers masked (activities_public), so no entry of an older
+# release shows a full number.
+FORMAT = 3
 REFRESH_AFTER = 240  # seconds; the first request after this rebuilds the entry before it expires
 BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves
 POLL = 0.02  # seconds between a waiter's looks

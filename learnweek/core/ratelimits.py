@@ -19,7 +19,6 @@ sign-up is one per resident and activity, checked in the database."""
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -28,7 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 
-from learnweek.core.clientip import client_ip
+from learnweek.core.clientip import client_network
 from learnweek.core.errors import DomainError
 
 # Counted first: (whose, rate, message). "device" is skipped for a client without the cookie,
@@ -94,14 +93,7 @@ def remember_device(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 
 def _network(request: HttpRequest) -> str:
-    address = client_ip(request)
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return f"net:{address}"
-    if ip.version == 6:  # one subscriber's IPv6 addresses share a /64
-        return f"net:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
-    return f"net:{ip}"
+    return f"net:{client_network(request)}"
 
 
 def _whose(request: HttpRequest, scope: str) -> str | None:

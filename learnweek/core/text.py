@@ -42,7 +42,7 @@ def clean_line(value: str) -> str:
     nothing XML cannot hold."""
     if not _LINE_DIRTY.search(value):
         return value
-    return _ILLEGAL.sub("", _LINE_SPACE.sub(" ", value))
+    return _ILLEGAL.sub("", _LINE_SPACE.sub(" ", value)).strip()
 
 
 # What a spreadsheet would read as the start of a formula, or a control that changes a cell.

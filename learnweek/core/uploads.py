@@ -229,6 +229,10 @@ def check_document(upload: IO[bytes]) -> CheckedDocument:
     name = safe_name(getattr(upload, "name", "") or "", fallback="document")
     content = _read(upload, f"文档“{name}”", _limit_mb("LEARNWEEK_DOCUMENT_MAX_MB", 20))
     try:
+        # A zip whose first bytes are its first entry: zipfile also accepts one behind other data
+        # (an HTML page or a program followed by a docx), which is not a Word document.
+        if not content.startswith(b"PK\x03\x04"):
+            raise zipfile.BadZipFile
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise zipfile.BadZipFile

@@ -16,6 +16,7 @@ from docx.shared import Pt
 
 from learnweek.campaigns.models import Campaign, Submission
 from learnweek.campaigns.selectors import campaign_family
+from learnweek.core.downloads import stored_name
 from learnweek.core.grid import east_asian_font
 from learnweek.core.text import clean_text
 from learnweek.core.uploads import safe_name
@@ -94,7 +95,10 @@ def package_files(campaign: Campaign, unit_id: int) -> Iterator[PackageFile]:
                 yield PackageFile(f"{folder}/{name}", handle.read())
         for record in submission.files.all():
             with record.file.open("rb") as handle:
-                yield PackageFile(f"{folder}/附件-{record.name}", handle.read())
+                content = handle.read()
+            # Named by what the file was checked to be, never by its uploader's extension.
+            name = stored_name(record.name, content[:1024])
+            yield PackageFile(f"{folder}/附件-{name}", content)
 
 
 def package_zip(campaign: Campaign, unit_id: int) -> bytes:

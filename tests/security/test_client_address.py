@@ -55,6 +55,11 @@ def ask_code(client, phone, **environ):
         (2, {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "1.1.1.1, 203.0.113.1, 10.0.0.9"}, "203.0.113.1"),
         (2, behind_proxy("203.0.113.1"), PROXY),  # a request that skipped the outer proxy
         (1, {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "[2001:db8::5]:443"}, "2001:db8::5"),
+        # an unclosed quote or a for= token written by the client must not swallow the entry
+        # the proxy appended (python-ipware's lenient parser let 6.6.6.6 count)
+        (1, behind_proxy("203.0.113.1", forged='for=6.6.6.6;x="'), "203.0.113.1"),
+        (1, behind_proxy("203.0.113.1", forged='"6.6.6.6'), "203.0.113.1"),
+        (1, {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": 'for="6.6.6.6"'}, PROXY),
     ],
 )
 def test_the_client_address_is_the_one_the_trusted_proxies_saw(settings, rf, proxies, environ, expected):
@@ -183,3 +188,13 @@ def test_the_api_refuses_as_json_when_locked_out_or_over_a_limit(
     over = client.get("/api/v1/public/activities", {"q": "读书"})
     assert over.status_code == 429 and over["Content-Type"].startswith("application/json")
     assert over.json()["message"] == "您所在网络搜索过于频繁（每分钟最多 1 次），请稍候一分钟再试。"
+
+
+def test_an_ipv6_household_is_one_client_for_the_lock_out_and_the_limits(settings, rf):
+    from learnweek.core.clientip import client_network
+
+    settings.PROXY_COUNT = 1
+    one = client_network(rf.get("/", **behind_proxy("2001:db8:1:2::5")))
+    other = client_network(rf.get("/", **behind_proxy("2001:db8:1:2:ffff::9")))
+    assert one == other == "2001:db8:1:2::/64"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "learnweek.core.clientip.client_network"

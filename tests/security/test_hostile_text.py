@@ -84,10 +84,14 @@ def test_every_spreadsheet_is_written_through_the_one_cell_writer():
         str(p.relative_to(root)) for p in root.rglob("*.py") if "Workbook()" in p.read_text(encoding="utf-8")
     )
     assert makers == ["core/exporters.py", "core/grid.py"], makers
+    writers = re.compile(
+        r"\.append\(\[|sheet\.append\(|\.cell\([^)]*,[^)]*,|\.value = |\w\[\"?[A-Z]+[0-9]+\"?\] = "
+    )
     for name in makers:
         source = (root / name).read_text(encoding="utf-8")
-        assert not re.search(r"sheet\.append\(|\.cell\([^)]*,[^)]*,", source), name
-        assert ".value = " not in source.split("def put(")[0], name
+        if name == "core/exporters.py":  # put itself sets the value
+            source = source.replace(source[source.index("def put(") : source.index("def put_row(")], "")
+        assert not writers.search(source), (name, writers.search(source))
 
 
 def test_the_official_tables_keep_formulas_as_text(client, make_activity, public_campaign):
@@ -146,7 +150,7 @@ def test_pasted_control_characters_are_cleaned_where_text_comes_in(client, make_
     # the service (pages and the command line call it)
     made = make_activity("朝阳区\n全民读书节\x0b", content=PASTED)
     made.refresh_from_db()
-    assert made.name == "朝阳区 全民读书节 "
+    assert made.name == "朝阳区 全民读书节"
     assert made.content == "第一段：读书会\n第二段：书法课\n第三段\n第四段"
     # the API
     admin = StaffFactory(unit=unit(COUNTY), roles=[Role.ADMIN, Role.REPORTER])

@@ -398,3 +398,28 @@ def test_a_file_that_fails_to_be_placed_puts_everything_back(archive, settings, 
     assert restore_attempt(archive) is None
     assert Nomination.objects.get().name == "刘桂芳"
     assert "stray.txt" in state(media)["files"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="year partitions exist on PostgreSQL only")
+def test_a_restore_into_a_database_without_the_years_partitions_makes_them(archive):
+    """A fresh database has no partition for the backup's years: the restore makes them before
+    the rows arrive, so no activity lands in the default partition."""
+    from learnweek.core.partitioning import partition_name, year_partitioned_tables
+
+    years = sorted(set(Activity.objects.values_list("year", flat=True)))
+    with connection.cursor() as cursor:
+        for table in reversed(year_partitioned_tables()):  # registrations before activities
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names of our own tables
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deletes' deferred checks, before DDL
+        for table in reversed(year_partitioned_tables()):
+            for year in years:
+                cursor.execute(f"ALTER TABLE {table} DETACH PARTITION {partition_name(table, year)}")
+                cursor.execute(f"DROP TABLE {partition_name(table, year)}")
+    assert restore_attempt(archive) is None
+    table = Activity._meta.db_table
+    with connection.cursor() as cursor:
+        for year in years:
+            cursor.execute(f"SELECT count(*) FROM {partition_name(table, year)}")  # noqa: S608
+            assert cursor.fetchone()[0] == Activity.objects.filter(year=year).count() > 0
+        cursor.execute(f"SELECT count(*) FROM {partition_name(table, 'default')}")  # noqa: S608
+        assert cursor.fetchone()[0] == 0
