@@ -132,6 +132,7 @@ def activity_import(request):
     campaigns = _campaigns(request.user)
     form = forms.ActivityImportForm(request.POST or None, request.FILES or None, campaigns=campaigns)
     errors: list[str] = []
+    summary = ""
     if request.method == "POST" and form.is_valid():
         campaign = next(c for c in campaigns if c.slug == form.cleaned_data["campaign"])
         try:
@@ -147,13 +148,15 @@ def activity_import(request):
                 demonstration=form.cleaned_data["demonstration"],
             )
         except RowErrors as exc:
-            errors = exc.errors
+            errors, summary = exc.errors, exc.summary
         except DomainError as exc:
             errors = [exc.message]
         else:
             messages.success(request, report.summary())
             return redirect(f"/office/activities/?campaign={campaign.slug}")
-    return render(request, "backoffice/activities/import.html", {"form": form, "errors": errors})
+    return render(
+        request, "backoffice/activities/import.html", {"form": form, "errors": errors, "summary": summary}
+    )
 
 
 @staff_required

@@ -48,9 +48,16 @@ class RowErrors(DomainError):
 
     code = "import_invalid"
 
-    def __init__(self, errors: list[str], *, more_rows: int = 0) -> None:
+    def __init__(self, errors: list[str], *, more_rows: int = 0, bad_rows: int | None = None) -> None:
         lines = [*errors, f"另有 {more_rows:,} 行有误"] if more_rows else list(errors)
-        super().__init__("导入失败，未写入任何数据：\n" + "\n".join(lines))
+        # The first line says how much is wrong, so a long list need not be read to the end.
+        head = (
+            f"导入失败，未写入任何数据：共 {bad_rows:,} 行有误，改正后请重新上传整个文件。"
+            if bad_rows
+            else "导入失败，未写入任何数据："
+        )
+        super().__init__(head + "\n" + "\n".join(lines))
+        self.summary = head
         self.errors = lines
         self.more_rows = more_rows
 
@@ -87,7 +94,7 @@ class RowErrorList:
         return len(self._listed) >= self._listed_rows
 
     def refusal(self) -> RowErrors:
-        return RowErrors(self.lines, more_rows=len(self._more))
+        return RowErrors(self.lines, more_rows=len(self._more), bad_rows=len(self._listed) + len(self._more))
 
 
 def row_error(number: int, column: str, reason: str) -> str:

@@ -372,4 +372,6 @@ def test_the_import_page_lists_200_bad_rows_then_the_count(client, county_report
     text = response.content.decode()
     assert "第203行 人数" in text and "第204行" not in text
     assert "另有 60 行有误" in text
+    # and the first line says how much is wrong before the list begins
+    assert text.index("共 260 行有误") < text.index("第4行 人数")
     assert not Activity.objects.exists()
