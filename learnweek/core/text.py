@@ -49,11 +49,5 @@ def clean_line(value: str) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def spreadsheet_text(value: str) -> str:
-    """Text for a spreadsheet cell: cleaned of what XML cannot hold. Whether it starts like a
-    formula is handled by ``core.exporters.put``, which stores it as text."""
-    return clean_text(value)
-
-
 def looks_like_formula(value: str) -> bool:
     return value.startswith(_FORMULA_START)
