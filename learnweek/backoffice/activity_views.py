@@ -21,7 +21,7 @@ from learnweek.backoffice import activity_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.models import Campaign, CampaignStatus
 from learnweek.campaigns.selectors import campaigns_visible_to
-from learnweek.core.downloads import XLSX, download
+from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound, RowErrors
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import scope_root, unit_get_visible
@@ -173,7 +173,7 @@ def activity_export(request):
     personal_export_log(
         actor=request.user, what="附表1 汇总表", detail=f"{unit.name}：{filters.campaign.title}"
     )
-    return download(exporter.to_xlsx(), f"{exporter.filename}.xlsx", XLSX)
+    return download_document(exporter, "xlsx")
 
 
 @staff_required

@@ -33,7 +33,7 @@ from learnweek.campaigns.selectors import (
     tasks_for_unit,
 )
 from learnweek.campaigns.tasks import send_reminders
-from learnweek.core.downloads import DOCX, XLSX, ZIP, download
+from learnweek.core.downloads import ZIP, download, download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.queue import enqueue
 from learnweek.materials.documents import package_zip as materials_zip
@@ -111,7 +111,7 @@ def campaign_detail(request, slug):
 def campaign_notice_draft(request, slug):
     """The draft of the campaign's notice, as Word, for the issuing unit to edit and issue."""
     campaign = campaign_get_issued_within(request.user, slug)
-    return download(notice_draft(campaign), f"{campaign.title}（通知草稿）.docx", DOCX)
+    return download_document(notice_draft(campaign), "docx")
 
 
 @staff_required
@@ -321,7 +321,7 @@ def board(request, pk):
 def board_export(request, pk):
     requirement = requirement_get_visible(request.user, pk)
     exporter = BoardExporter(board_for(request.user, requirement, request.GET.get("under")))
-    return download(exporter.to_xlsx(), f"{exporter.filename}.xlsx", XLSX)
+    return download_document(exporter, "xlsx")
 
 
 @staff_required

@@ -11,9 +11,8 @@ from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
-from learnweek.core.downloads import DOCX, XLSX, ZIP, download, stored_file
+from learnweek.core.downloads import ZIP, download, download_document, stored_file
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, selectors, services
 from learnweek.nominations.kinds import is_nomination, spec_for
 from learnweek.nominations.models import DecisionAction, NominationPhoto, NominationState
@@ -198,13 +197,11 @@ def nomination_act(request, pk):
 @staff_required
 def nomination_docx(request, pk):
     nomination = selectors.nomination_get_visible(request.user, pk)
-    grid = documents.nomination_form(nomination)
+    document = documents.nomination_document(nomination)
     personal_export_log(
         actor=request.user, what="推荐申报表", detail=f"{nomination.requirement.title}：{nomination.name}"
     )
-    return download(
-        grid_to_docx(grid), f"{nomination.name}-{spec_for(nomination.requirement).form_name}.docx", DOCX
-    )
+    return download_document(document, "docx")
 
 
 @staff_required
@@ -228,14 +225,9 @@ def level_summary(request, pk, fmt):
     requirement = _nomination_requirement(request.user, pk)
     unit = _level(request, requirement)
     upward = selectors.upward_requirement(unit, requirement)
-    grid = documents.summary_form(upward, unit)
+    document = documents.summary_document(upward, unit)
     personal_export_log(actor=request.user, what="推荐汇总表", detail=f"{unit.name}：{upward.title}")
-    name = f"{unit.name}-{spec_for(upward).noun}汇总表"
-    if fmt == "xlsx":
-        return download(grid_to_xlsx(grid, sheet_title=spec_for(upward).noun), f"{name}.xlsx", XLSX)
-    if fmt == "docx":
-        return download(grid_to_docx(grid), f"{name}.docx", DOCX)
-    raise NotFound()
+    return download_document(document, fmt)
 
 
 @staff_required

@@ -15,7 +15,7 @@ from learnweek.activities.exporters import span_text
 from learnweek.backoffice import stats_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
-from learnweek.core.downloads import DOCX, XLSX, download
+from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import unit_get_visible, unit_get_within
@@ -198,8 +198,7 @@ def stats_export(request, slug, fmt):
     exporter = StatsExporter(
         stats_table(campaign, unit), header_for(campaign, unit), with_platform=asks_platform(campaign, unit)
     )
-    body, content_type = (exporter.to_xlsx(), XLSX) if fmt == "xlsx" else (exporter.to_docx(), DOCX)
-    return download(body, f"{exporter.filename}.{fmt}", content_type)
+    return download_document(exporter, fmt)
 
 
 @staff_required
@@ -232,9 +231,7 @@ def stats_summary_draft(request, slug):
     """The draft of the unit's annual work summary, as Word: its figures, charts, cases and
     photos, with the parts to write marked."""
     campaign, unit = _context(request, slug)
-    return download(
-        work_summary_draft(campaign, unit), f"{unit.name}{campaign.year}年工作总结（草稿）.docx", DOCX
-    )
+    return download_document(work_summary_draft(campaign, unit), "docx")
 
 
 def _drill_args(request, campaign, unit):

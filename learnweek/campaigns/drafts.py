@@ -52,9 +52,9 @@ def requirement_line(requirement: Requirement) -> str:
     return line + "。"
 
 
-def notice_draft(campaign: Campaign) -> bytes:
+def notice_draft(campaign: Campaign) -> Draft:
     issuer = campaign.issuing_unit
-    draft = Draft()
+    draft = Draft(f"{campaign.title}（通知草稿）")
     draft.note(
         "【草稿】本稿由系统根据本级活动的设置生成：日期、报送事项、联系人和附件来自系统数据，红色【待填写】处请起草；核对修改后按公文程序印发。"
     )
@@ -143,4 +143,4 @@ def notice_draft(campaign: Campaign) -> bytes:
             draft.line(f"{'附件：' if number == 1 else '　　　'}{number}. {attachment.title}")
 
     draft.signature(issuer.name, campaign.issued_on)
-    return draft.to_bytes()
+    return draft

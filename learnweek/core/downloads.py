@@ -1,5 +1,6 @@
-"""Files handed out by every front door: the official forms we write (``download``) and the files
-people uploaded (``stored_file``).
+"""Files handed out by every front door: the documents we write (``download_document``, any
+``core.documents.Document``; ``download`` for bytes already written, the packages' zips) and the
+files people uploaded (``stored_file``).
 
 An uploaded file is served as the format it was checked to be when it came in, read again from
 its first bytes, never as what its uploader named it: a JPEG named ``x.js`` or ``x.html`` is
@@ -11,10 +12,14 @@ are shown inline."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
+
+if TYPE_CHECKING:
+    from learnweek.core.documents import Document
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -40,6 +45,13 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = _disposition("attachment", filename)
     return response
+
+
+def download_document(document: Document, fmt: str) -> HttpResponse:
+    """``document`` in ``fmt`` as an attachment, under the name and content type it gives
+    itself (a format it does not come in is not found)."""
+    rendered = document.render(fmt)
+    return download(rendered.content, rendered.filename, rendered.content_type)
 
 
 def stored_format(head: bytes) -> tuple[str, str]:

@@ -1,7 +1,8 @@
 """Drafted Word documents (a notice, a work summary) in the layout officials edit: a centred
 title, body text with first-line indents, numbered headings 一、二、三, tables, images, and the
 issuing unit and date at the foot. Parts a person must still write are marked 【待填写：…】 in red,
-so nothing generated passes for something decided."""
+so nothing generated passes for something decided. A draft is a ``core.documents.Document``
+(docx) under the name it is given."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
+from learnweek.core import documents
 from learnweek.core.chinese import chinese_date, chinese_number
 from learnweek.core.grid import east_asian_font
 from learnweek.core.text import clean_text
@@ -21,8 +23,11 @@ RED = RGBColor(0xC0, 0x00, 0x00)
 TODO = "【待填写：{}】"
 
 
-class Draft:
-    def __init__(self) -> None:
+class Draft(documents.Document):
+    formats = ("docx",)
+
+    def __init__(self, filename: str = "草稿") -> None:
+        self.filename = filename
         self.document: DocumentObject = Document()
         normal = self.document.styles["Normal"]
         normal.font.size = Pt(14)
@@ -102,6 +107,9 @@ class Draft:
 
     def generated_text(self) -> str:
         return "".join(self.text_parts)
+
+    def content(self, fmt: str) -> bytes:
+        return self.to_bytes()
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()

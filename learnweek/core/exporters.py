@@ -1,6 +1,7 @@
-"""One exporter contract for official tables: a subclass yields the title, the header and the
-rows; the base class writes them (xlsx with openpyxl). The same data never has two hand-written
-renderings.
+"""Official tables as spreadsheets: a subclass of ``ListExporter`` yields the title, the header
+and the rows; the base class writes them (xlsx with openpyxl) and hands them out as a
+``core.documents.Document`` under the subclass's ``filename``. The same data never has two
+hand-written renderings.
 
 Every cell the system writes goes through ``put``: text people typed is stored as text, whatever
 it starts with (``=``, ``+``, ``-``, ``@``, a tab), so no spreadsheet runs it as a formula, and a
@@ -18,6 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from learnweek.core.documents import Document
 from learnweek.core.text import clean_text, looks_like_formula
 
 
@@ -42,8 +44,12 @@ def put_row(sheet: Worksheet, values: Sequence[Any]) -> int:
     return row
 
 
-class ListExporter:
+class ListExporter(Document):
+    formats = ("xlsx",)
     filename = "export"
+
+    def content(self, fmt: str) -> bytes:
+        return self.to_xlsx()
 
     def title(self) -> str:
         raise NotImplementedError

@@ -1,7 +1,7 @@
 """Official forms with merged cells, described once and written as xlsx (openpyxl) and docx
 (python-docx): the statistics table, and later the nomination forms. A form is a title, lines
 above the table (the seal line), a grid of cells that may span rows and columns, and lines below
-(signature and date)."""
+(signature and date). ``GridDocument`` hands a form out as a ``core.documents.Document``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from learnweek.core import documents
 from learnweek.core.exporters import put
 from learnweek.core.text import clean_text
 
@@ -173,3 +174,31 @@ def grid_to_docx(grid: FormGrid) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+class GridDocument(documents.Document):
+    """A form handed out under ``filename``, as xlsx (one sheet, ``sheet_title``) and docx, or
+    only in the ``formats`` given (the 申报表 is Word only)."""
+
+    formats: tuple[str, ...] = ("xlsx", "docx")
+
+    def __init__(
+        self,
+        grid: FormGrid,
+        filename: str,
+        *,
+        sheet_title: str = "Sheet1",
+        formats: tuple[str, ...] | None = None,
+    ) -> None:
+        self.grid, self.filename, self.sheet_title = grid, filename, sheet_title
+        if formats is not None:
+            self.formats = formats
+
+    def content(self, fmt: str) -> bytes:
+        return self.to_xlsx() if fmt == "xlsx" else self.to_docx()
+
+    def to_xlsx(self) -> bytes:
+        return grid_to_xlsx(self.grid, self.sheet_title)
+
+    def to_docx(self) -> bytes:
+        return grid_to_docx(self.grid)

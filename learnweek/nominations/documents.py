@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.campaigns.selectors import campaign_family
-from learnweek.core.grid import FormGrid, grid_to_docx, grid_to_xlsx
+from learnweek.core.grid import FormGrid, GridDocument, grid_to_docx, grid_to_xlsx
 from learnweek.core.uploads import safe_name
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS, KindSpec
 from learnweek.nominations.models import Decision, DecisionAction, Nomination
@@ -196,6 +196,21 @@ def summary_form(requirement: Requirement, unit: Unit, *, on: datetime.date | No
         for col, (_label, name) in enumerate(spec.summary, start=1):
             grid.add(row, col, _value(nomination, name))
     return grid
+
+
+def nomination_document(nomination: Nomination) -> GridDocument:
+    """The nominee's 申报表 as Word, named ``姓名-申报表``."""
+    return GridDocument(
+        nomination_form(nomination),
+        f"{nomination.name}-{SPECS[nomination.requirement.kind].form_name}",
+        formats=("docx",),
+    )
+
+
+def summary_document(requirement: Requirement, unit: Unit) -> GridDocument:
+    """``unit``'s 汇总表 under ``requirement`` as xlsx (one sheet named for the kind) and docx."""
+    noun = SPECS[requirement.kind].noun
+    return GridDocument(summary_form(requirement, unit), f"{unit.name}-{noun}汇总表", sheet_title=noun)
 
 
 # -- a unit's package --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from learnweek.core.grid import FormGrid, grid_to_docx, grid_to_xlsx
+from learnweek.core.grid import FormGrid, GridDocument
 from learnweek.orgs.models import UnitKind
 from learnweek.stats.models import Column
 from learnweek.stats.selectors import COLUMNS, Table
@@ -129,9 +129,11 @@ def stats_grid(
     return grid
 
 
-class StatsExporter:
+class StatsExporter(GridDocument):
+    """The unit's statistics table as the notice's attachment, xlsx (sheet 统计表) and docx."""
+
     def __init__(self, table: Table, header: Any, *, with_platform: bool = False) -> None:
-        self.grid = stats_grid(
+        grid = stats_grid(
             table.as_json(),
             year=table.campaign.year,
             level=table.level,
@@ -139,10 +141,8 @@ class StatsExporter:
             header=header,
             with_platform=with_platform,
         )
-        self.filename = f"{table.campaign.year}年全民终身学习活动开展情况统计表-{table.unit.name}"
-
-    def to_xlsx(self) -> bytes:
-        return grid_to_xlsx(self.grid, "统计表")
-
-    def to_docx(self) -> bytes:
-        return grid_to_docx(self.grid)
+        super().__init__(
+            grid,
+            f"{table.campaign.year}年全民终身学习活动开展情况统计表-{table.unit.name}",
+            sheet_title="统计表",
+        )

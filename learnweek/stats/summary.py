@@ -62,7 +62,7 @@ def _summary_requirement_min(campaign: Campaign, unit: Unit) -> int | None:
     return max(minimums) if minimums else None
 
 
-def work_summary_draft(campaign: Campaign, unit: Unit) -> bytes:
+def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
     year = campaign.year
     table = stats_table(campaign, unit, by_child=True)
     now = figures_of(table.as_json())
@@ -70,7 +70,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> bytes:
     before = figures_of(stats_table(earlier[0], unit).as_json()) if earlier else None
     labels = {c: Column(c).label for c in COLUMNS}
 
-    draft = Draft()
+    draft = Draft(f"{unit.name}{year}年工作总结（草稿）")
     draft.title(f"{unit.name}{year}年全民终身学习活动工作总结")
     draft.centred(f"（{unit.name}　{chinese_date(timezone.localdate())}）")
 
@@ -174,4 +174,4 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> bytes:
     else:
         remark += "。"
     draft.note(remark, first=True)
-    return draft.to_bytes()
+    return draft

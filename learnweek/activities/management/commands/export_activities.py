@@ -22,5 +22,7 @@ class Command(BaseCommand):
         activities = within(Activity.objects.filter(campaign=target), root, path_field="unit_path")
         if demonstration:
             activities = activities.filter(is_demonstration=True)
-        output.write_bytes(Fubiao1Exporter(target, root, activities, demonstration=demonstration).to_xlsx())
+        output.write_bytes(
+            Fubiao1Exporter(target, root, activities, demonstration=demonstration).render("xlsx").content
+        )
         self.stdout.write(f"已导出 {activities.count()} 项活动到 {output}。")

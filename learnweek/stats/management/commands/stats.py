@@ -33,5 +33,5 @@ class Command(BaseCommand):
         if output is None:
             raise CommandError(f"导出 {format} 时请用 -o 指定输出文件。")
         exporter = StatsExporter(table, header_for(target, root), with_platform=asks_platform(target, root))
-        output.write_bytes(exporter.to_xlsx() if format == "xlsx" else exporter.to_docx())
+        output.write_bytes(exporter.render(format).content)
         self.stdout.write(f"已导出 {root.name} 的统计表到 {output}。")

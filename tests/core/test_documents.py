@@ -1,0 +1,223 @@
+"""Every document the system writes keeps one contract (core.documents.Document): for each of
+its formats it gives non-empty bytes of that format, the content type and the file name the user
+gets, and the pages hand it out through core.downloads.download_document under those."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+import learnweek.api.api  # noqa: F401  (every front door's documents are imported)
+import learnweek.backoffice.urls  # noqa: F401
+from learnweek.accounts.models import Role
+from learnweek.activities.exporters import Fubiao1Exporter
+from learnweek.activities.models import Activity
+from learnweek.campaigns.drafts import notice_draft
+from learnweek.campaigns.exporters import BoardExporter
+from learnweek.campaigns.models import RequirementKind
+from learnweek.campaigns.selectors import board_for
+from learnweek.campaigns.services import requirement_create
+from learnweek.core.documents import CONTENT_TYPES, Document
+from learnweek.core.downloads import DOCX, XLSX, download_document
+from learnweek.core.drafts import Draft
+from learnweek.core.errors import NotFound
+from learnweek.core.exporters import ListExporter
+from learnweek.core.grid import FormGrid, GridDocument
+from learnweek.materials.exporters import MaterialDocument
+from learnweek.materials.services import material_save
+from learnweek.nominations import documents as nomination_documents
+from learnweek.nominations import services as nomination_services
+from learnweek.nominations.models import Nomination
+from learnweek.orgs.models import UnitKind
+from learnweek.stats.exporters import StatsExporter
+from learnweek.stats.selectors import header_for, stats_table
+from learnweek.stats.summary import work_summary_draft
+from tests.conftest import COUNTY, PROVINCE, unit
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+# What the bytes of each format start with, and a part only that kind of package holds.
+SIGNATURES = {"xlsx": (b"PK\x03\x04", "xl/workbook.xml"), "docx": (b"PK\x03\x04", "word/document.xml")}
+
+# Bases that are not documents by themselves: a subclass says what its table holds.
+BASES = {ListExporter}
+
+NOMINEE = {
+    "name": "长春市朝阳区社区教育学院",
+    "supervisor": "长春市朝阳区教育局",
+    "head_name": "王建国",
+    "head_title": "院长",
+    "address": "长春市朝阳区人民大街1号",
+    "phone": "0431-88886666",
+    "deeds": "组织社区读书会、老年智能手机课堂等活动一百二十场。",
+    "contact_name": "李老师",
+    "contact_phone": "13904310000",
+}
+
+
+def concrete_documents(cls=Document) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("learnweek.") and sub not in BASES:
+            found.add(sub)
+        found |= concrete_documents(sub)
+    return found
+
+
+@pytest.fixture
+def made(jilin, province_admin, settings, tmp_path):
+    """One document of every kind the system writes, with the name each is handed out under."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    deadline = datetime.date(jilin.year, 12, 31)
+    nominees = requirement_create(
+        actor=None,
+        campaign=jilin,
+        kind=RequirementKind.ADVANCED_UNIT,
+        title="活动周工作先进单位",
+        applies_to=[UnitKind.COUNTY],
+        deadline=deadline,
+        quota_per_unit=1,
+    )
+    reporter = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
+    nomination = nomination_services.nomination_create(
+        actor=reporter, requirement=nominees, unit=unit(COUNTY), **NOMINEE
+    )
+    plans = requirement_create(
+        actor=None,
+        campaign=jilin,
+        kind=RequirementKind.WORK_PLAN,
+        title="活动周工作方案",
+        applies_to=[UnitKind.COUNTY],
+        deadline=deadline,
+    )
+    material = material_save(
+        actor=None, requirement=plans, unit=unit(COUNTY), title="朝阳区活动周工作方案", body="全年工作扎实。"
+    )
+    province, county = unit(PROVINCE), unit(COUNTY)
+    return {
+        "board": (BoardExporter(board_for(province_admin, plans)), f"报送进度-{plans.pk}-{PROVINCE}"),
+        "fubiao1": (
+            Fubiao1Exporter(jilin, province, Activity.objects.none(), demonstration=False),
+            f"附表1-{jilin.slug}-{PROVINCE}",
+        ),
+        "stats": (
+            StatsExporter(stats_table(jilin, province), header_for(jilin, province)),
+            f"{jilin.year}年全民终身学习活动开展情况统计表-{province.name}",
+        ),
+        "nomination": (
+            nomination_documents.nomination_document(nomination),
+            f"{nomination.name}-申报表",
+        ),
+        "summary": (
+            nomination_documents.summary_document(nominees, county),
+            f"{county.name}-先进单位汇总表",
+        ),
+        "notice": (notice_draft(jilin), f"{jilin.title}（通知草稿）"),
+        "work_summary": (work_summary_draft(jilin, county), f"{county.name}{jilin.year}年工作总结（草稿）"),
+        "material": (MaterialDocument(material), "朝阳区活动周工作方案"),
+    }
+
+
+def test_every_document_class_is_made_here(made):
+    """A new kind of document is added to ``made``, so that it is held to the contract too."""
+    assert concrete_documents() == {type(document) for document, _name in made.values()} | {
+        GridDocument,
+        Draft,
+    }
+
+
+def test_every_document_renders_each_of_its_formats_as_that_format(made):
+    formats = {key: document.formats for key, (document, _name) in made.items()}
+    assert formats == {
+        "board": ("xlsx",),
+        "fubiao1": ("xlsx",),
+        "stats": ("xlsx", "docx"),
+        "nomination": ("docx",),
+        "summary": ("xlsx", "docx"),
+        "notice": ("docx",),
+        "work_summary": ("docx",),
+        "material": ("docx",),
+    }
+    for key, (document, name) in made.items():
+        for fmt in document.formats:
+            rendered = document.render(fmt)
+            magic, part = SIGNATURES[fmt]
+            assert rendered.content.startswith(magic), (key, fmt)
+            assert part in zipfile.ZipFile(io.BytesIO(rendered.content)).namelist(), (key, fmt)
+            assert rendered.content_type == CONTENT_TYPES[fmt] == {"xlsx": XLSX, "docx": DOCX}[fmt]
+            assert rendered.filename == f"{name}.{fmt}", key
+
+
+def test_a_format_a_document_does_not_come_in_is_not_found(made):
+    for fmt in ("pdf", "csv", "xlsx"):
+        document = made["nomination"][0]
+        if fmt not in document.formats:
+            with pytest.raises(NotFound):
+                document.render(fmt)
+            with pytest.raises(NotFound):
+                download_document(document, fmt)
+
+
+def test_download_document_sends_the_documents_name_and_type():
+    grid = FormGrid(title="统计表", columns=1)
+    grid.add(0, 0, "活动数")
+    response = download_document(GridDocument(grid, "2026年统计表-吉林省"), "xlsx")
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''2026%E5%B9%B4%E7%BB%9F%E8%AE%A1%E8%A1%A8-%E5%90%89%E6%9E%97%E7%9C%81.xlsx"
+    )
+    assert response.content.startswith(b"PK\x03\x04")
+    docx = download_document(GridDocument(grid, "统计表"), "docx")
+    assert docx["Content-Type"] == DOCX
+    assert docx["Content-Disposition"] == f"attachment; filename*=UTF-8''{quote('统计表.docx')}"
+
+
+def disposition(name: str) -> str:
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+def test_the_pages_hand_out_each_document_under_its_name_and_type(client, made, jilin, province_admin):
+    province, county = unit(PROVINCE), unit(COUNTY)
+    board, _ = made["board"]
+    client.force_login(province_admin)
+    pages = [
+        (reverse("backoffice:board_export", args=[board.board.requirement.pk]), made["board"][1], "xlsx"),
+        (reverse("backoffice:activity_export") + f"?campaign={jilin.slug}", made["fubiao1"][1], "xlsx"),
+        (reverse("backoffice:stats_export", args=[jilin.slug, "xlsx"]), made["stats"][1], "xlsx"),
+        (reverse("backoffice:stats_export", args=[jilin.slug, "docx"]), made["stats"][1], "docx"),
+        (reverse("backoffice:campaign_notice_draft", args=[jilin.slug]), made["notice"][1], "docx"),
+        (
+            reverse("backoffice:stats_summary_draft", args=[jilin.slug]),
+            f"{province.name}{jilin.year}年工作总结（草稿）",
+            "docx",
+        ),
+    ]
+    for url, name, fmt in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == CONTENT_TYPES[fmt], url
+        assert response["Content-Disposition"] == disposition(f"{name}.{fmt}"), url
+        assert response.content.startswith(b"PK\x03\x04"), url
+
+    client.force_login(StaffFactory(unit=county, roles=[Role.REPORTER]))
+    nominee = Nomination.objects.get()
+    response = client.get(reverse("backoffice:nomination_docx", args=[nominee.pk]))
+    assert response["Content-Type"] == DOCX
+    assert response["Content-Disposition"] == disposition(f"{made['nomination'][1]}.docx")
+    for fmt in ("xlsx", "docx"):
+        response = client.get(reverse("backoffice:nomination_summary", args=[nominee.requirement_id, fmt]))
+        assert response["Content-Type"] == CONTENT_TYPES[fmt]
+        assert response["Content-Disposition"] == disposition(f"{made['summary'][1]}.{fmt}")
+
+
+def test_a_statistics_table_in_a_format_it_does_not_come_in_is_not_found(client, jilin, province_admin):
+    """Not a Word file named ``.pdf``."""
+    client.force_login(province_admin)
+    response = client.get(reverse("backoffice:stats_export", args=[jilin.slug, "pdf"]))
+    assert response.status_code == 404
