@@ -14,7 +14,7 @@ from typing import Any
 from learnweek.core.grid import FormGrid, grid_to_docx, grid_to_xlsx
 from learnweek.orgs.models import UnitKind
 from learnweek.stats.models import Column
-from learnweek.stats.selectors import COLUMNS, Table
+from learnweek.stats.selectors import COLUMNS, StatsTable
 
 YES, NO = "是", "否"
 PREFECTURE_BLOCK = "地市级及以上城市开展情况"
@@ -130,7 +130,7 @@ def stats_grid(
 
 
 class StatsExporter:
-    def __init__(self, table: Table, header: Any, *, with_platform: bool = False) -> None:
+    def __init__(self, table: StatsTable, header: Any, *, with_platform: bool = False) -> None:
         self.grid = stats_grid(
             table.as_json(),
             year=table.campaign.year,
