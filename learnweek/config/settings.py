@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "learnweek.backoffice",
     "learnweek.public",
     "learnweek.api",
+    "learnweek.demo",  # the top of the import order: it loads every domain app's demo data
 ]
 
 MIDDLEWARE = [

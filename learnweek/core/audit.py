@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from learnweek.accounts.models import User
+if TYPE_CHECKING:  # core sits below accounts: the type only, never the import at run time
+    from learnweek.accounts.models import User
 
 SYSTEM = "系统"
 

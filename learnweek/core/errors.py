@@ -1,4 +1,10 @@
-"""Domain errors: a stable code and a Chinese message that every front door shows as it is."""
+"""Domain errors: a stable code and a Chinese message that every front door shows as it is.
+
+Services say who may act, and refuse with these errors. The acting user's keyword says what it
+acts as: ``actor`` is a staff user acting with its unit's roles (checked against scope and role;
+``None`` for the command line), ``resident`` a resident on its own sign-ups, ``account`` an
+account holder on its own reading log and essays (the rows' ``account`` field); ``user`` is the
+account a write is about (its roles, password or API token), never the one acting."""
 
 from __future__ import annotations
 

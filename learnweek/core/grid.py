@@ -1,5 +1,5 @@
 """Official forms with merged cells, described once and written as xlsx (openpyxl) and docx
-(python-docx): the statistics table, and later the nomination forms. A form is a title, lines
+(python-docx): the statistics table and the nomination forms. A form is a title, lines
 above the table (the seal line), a grid of cells that may span rows and columns, and lines below
 (signature and date). ``GridDocument`` hands a form out as a ``core.documents.Document``."""
 

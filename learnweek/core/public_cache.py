@@ -8,12 +8,11 @@ a request that cached the old state between the two is superseded at commit. Sea
 cached: they change with every sign-up and are one indexed count.
 
 A missing entry is built once: the first request takes a short lock in the cache and builds it,
-the others wait for its result. Without that, every thread that found the finder's count missing
-(after a write or when the entry expired) counted the same million rows at once; on the load
-test's two cores that stalled every request, static files included, for seconds
-(docs/performance.md). And an entry is rebuilt before it expires: the first request after
-``REFRESH_AFTER`` seconds rebuilds it while the others keep being served, so expiry alone never
-makes requests wait."""
+the others wait for its result. The finder's count reads a million rows; built by every thread
+that finds it missing (after a write or when the entry expires), it would stall every request on
+a two-core server, static files included, for seconds (docs/performance.md). And an entry is
+rebuilt before it expires: the first request after ``REFRESH_AFTER`` seconds rebuilds it while
+the others keep being served, so expiry alone never makes requests wait."""
 
 from __future__ import annotations
 
@@ -26,10 +25,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
-# Part of every key: entries are (built at, value) pairs since format 2, and a server of the new
-# release must not read a bare value an older one left in a shared cache; format 3 holds
-# activities with their mobile numbers masked (activities_public), so no entry of an older
-# release shows a full number.
+# Part of every key, raised whenever the shape or content of an entry changes, so that a server
+# never reads an entry that another release left in a shared cache. Format 3: (built at, value)
+# pairs, activities with their mobile numbers masked (activities_public).
 FORMAT = 3
 REFRESH_AFTER = 240  # seconds; the first request after this rebuilds the entry before it expires
 BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves

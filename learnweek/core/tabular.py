@@ -532,7 +532,9 @@ def _check_xls(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> None
 
 
 @dataclass
-class Table:
+class ImportTable:
+    """An uploaded table keyed by its header row (institutions, books): what ``read_table`` gives."""
+
     headers: list[str]
     rows: TableRows  # (spreadsheet row number, {header: cell text}), read again on each pass
 
@@ -556,11 +558,11 @@ class TableRows:
         return next(iter(self), None) is not None
 
 
-def read_table(source: Path | BinaryIO, filename: str | None = None) -> Table:
+def read_table(source: Path | BinaryIO, filename: str | None = None) -> ImportTable:
     """A CSV or spreadsheet whose first non-empty row is the header."""
     sheet = open_sheet(source, filename, allow_csv=True)
     for number, values in sheet.rows():
         headers = [cell_text(v) for v in values]
         if any(headers):
-            return Table(headers=headers, rows=TableRows(sheet, number, headers))
+            return ImportTable(headers=headers, rows=TableRows(sheet, number, headers))
     raise DomainError("文件是空的：第 1 行应为表头。", code="empty_file")

@@ -89,7 +89,6 @@ class Nomination(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
     def can_edit(self) -> bool:
         return self.state in (NominationState.DRAFT, NominationState.RETURNED)
 

@@ -150,7 +150,7 @@ def _lock(nomination: Nomination) -> Nomination:
 
 
 def _require_editable(nomination: Nomination) -> None:
-    if not nomination.can_edit:
+    if not nomination.can_edit():
         where = f"，正在{nomination.at_unit.name}审核" if nomination.at_unit else ""
         raise DomainError(
             f"“{nomination.name}”{nomination.get_state_display()}{where}，不能修改；"
@@ -243,7 +243,7 @@ def nomination_submit(
     requirement = nomination.requirement
     require_campaign_role(actor, requirement.campaign, nomination.unit, Role.REPORTER, "上报推荐")
     _open(requirement)
-    if not nomination.can_edit:
+    if not nomination.can_edit():
         raise DomainError(
             f"“{nomination.name}”{nomination.get_state_display()}，不能再次上报。", code="bad_state"
         )

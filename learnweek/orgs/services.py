@@ -10,7 +10,7 @@ from django.db import transaction
 
 from learnweek.core.errors import DomainError, RowErrorList, RowErrors
 from learnweek.core.phones import fold, normalise_phone
-from learnweek.core.tabular import Table
+from learnweek.core.tabular import ImportTable
 from learnweek.orgs.divisions import DivisionRecord, national_divisions
 from learnweek.orgs.models import (
     ADMINISTRATIVE_KINDS,
@@ -145,7 +145,7 @@ INSTITUTION_OPTIONAL_COLUMNS = {"division": "所属区划代码", "address": "�
 
 
 @transaction.atomic
-def institutions_import(*, actor: User | None, under: Unit, table: Table) -> list[Unit]:
+def institutions_import(*, actor: User | None, under: Unit, table: ImportTable) -> list[Unit]:
     """Create one institution per row. Every row is checked before anything is written; any
     problem refuses the whole file with a message per row and column."""
     _require_admin_over(actor, under)

@@ -14,7 +14,7 @@ from typing import Any
 from learnweek.core.grid import FormGrid, GridDocument
 from learnweek.orgs.models import UnitKind
 from learnweek.stats.models import Column
-from learnweek.stats.selectors import COLUMNS, Table
+from learnweek.stats.selectors import COLUMNS, StatsTable
 
 YES, NO = "是", "否"
 PREFECTURE_BLOCK = "地市级及以上城市开展情况"
@@ -132,7 +132,7 @@ def stats_grid(
 class StatsExporter(GridDocument):
     """The unit's statistics table as the notice's attachment, xlsx (sheet 统计表) and docx."""
 
-    def __init__(self, table: Table, header: Any, *, with_platform: bool = False) -> None:
+    def __init__(self, table: StatsTable, header: Any, *, with_platform: bool = False) -> None:
         grid = stats_grid(
             table.as_json(),
             year=table.campaign.year,

@@ -104,7 +104,7 @@ class Cell:
 
 
 @dataclass
-class Table:
+class StatsTable:
     campaign: Campaign
     unit: Unit
     prefecture_units: int
@@ -114,7 +114,7 @@ class Table:
     county: dict[str, Cell]
     # The cities behind 城市数: row → column → {admin unit id: (activities, person-times)}.
     cities: dict[str, dict[str, dict[int, list[int]]]] = field(default_factory=dict)
-    children: list[Table] | None = None
+    children: list[StatsTable] | None = None
 
     @property
     def level(self) -> str:
@@ -196,7 +196,7 @@ def _admins(root: Unit) -> dict[int, _Admin]:
     }
 
 
-def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Admin]) -> Table:
+def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Admin]) -> StatsTable:
     held = dict.fromkeys(COLUMNS, False)
     cities: dict[str, dict[str, dict[int, list[int]]]] = {
         row: {c: defaultdict(lambda: [0, 0]) for c in COLUMNS} for row in ("prefecture", "county")
@@ -222,7 +222,7 @@ def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Ad
         for row in cities
     }
     in_subtree = [a for a in admins if a.path.startswith(unit.path)]
-    return Table(
+    return StatsTable(
         campaign=campaign,
         unit=unit,
         prefecture_units=sum(1 for a in in_subtree if a.row == "prefecture"),
@@ -234,7 +234,7 @@ def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Ad
     )
 
 
-def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> Table:
+def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> StatsTable:
     """``unit``'s table for the year of ``campaign``, computed now; with ``by_child`` also one
     table per administrative child unit (provinces for the ministry, cities for a province)."""
     if unit.admin_unit_id is not None and unit.admin_unit_id != unit.pk:
@@ -291,7 +291,7 @@ def stats_unit_for(user: User, campaign: Campaign, code: str | None) -> Unit:
     return unit_get_within(root, code)
 
 
-def stats_table_for(user: User, slug: str, code: str | None, *, by_child: bool = False) -> Table:
+def stats_table_for(user: User, slug: str, code: str | None, *, by_child: bool = False) -> StatsTable:
     campaign = campaign_get_visible(user, slug)
     return stats_table(campaign, stats_unit_for(user, campaign, code), by_child=by_child)
 
@@ -330,7 +330,7 @@ def drill_totals(campaign: Campaign, unit: Unit, row: str, column: str, city: Un
     )
 
 
-def drill_cities(table: Table, row: str, column: str) -> list[tuple[Unit, int, int]]:
+def drill_cities(table: StatsTable, row: str, column: str) -> list[tuple[Unit, int, int]]:
     """The cities (or counties) behind 城市数, with their activities and person-times."""
     if row not in ("prefecture", "county") or column not in COLUMNS:
         raise NotFound()
