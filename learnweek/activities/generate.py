@@ -19,6 +19,7 @@ from learnweek.campaigns.models import Campaign
 from learnweek.core.db import bulk_insert
 from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.selectors import within
 
 TITLES = {
     Category.THEMED_READING: [
@@ -58,9 +59,7 @@ def generate(
     rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
     root = campaign.issuing_unit
     units = list(
-        Unit.objects.filter(
-            path__startswith=root.path, kind__in=[UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY]
-        )
+        within(Unit.objects.filter(kind__in=[UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY]), root)
         .only("pk", "path", "name", "kind", "depth")
         .order_by("path")
     )

@@ -23,7 +23,7 @@ from learnweek.core.public_cache import public_activities
 from learnweek.core.tabular import open_sheet
 from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit
-from learnweek.orgs.selectors import is_within
+from learnweek.orgs.selectors import is_within, within
 from learnweek.registrations.models import Registration, RegistrationStatus
 from learnweek.registrations.services import notify_cancelled, waitlist_fill
 
@@ -242,7 +242,7 @@ def activities_import(
     """Import a filled 附表1. Every row is checked first; one bad row refuses the file."""
     _require_reporter(actor, campaign, unit)
     sheet = open_sheet(source)  # refuses a file over the size and row/column limits unread
-    subtree = {u.pk: u for u in Unit.objects.filter(path__startswith=unit.path)}
+    subtree = {u.pk: u for u in within(Unit.objects.all(), unit)}
     by_code = {u.code: u for u in subtree.values()}
     by_name: dict[str, Unit | None] = {}
     for u in subtree.values():

@@ -24,7 +24,7 @@ from learnweek.campaigns.selectors import campaigns_visible_to
 from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound, RowErrors
 from learnweek.core.paging import DeferredJoinPaginator
-from learnweek.orgs.selectors import scope_root, unit_get_visible
+from learnweek.orgs.selectors import is_within, scope_root, unit_get_visible
 
 PAGE_SIZE = 50
 
@@ -33,7 +33,7 @@ def _campaigns(user) -> list[Campaign]:
     """Published campaigns the user's unit works under (its own and those above it)."""
     root = scope_root(user)
     campaigns = campaigns_visible_to(user).filter(status=CampaignStatus.PUBLISHED).order_by("-year")
-    return [c for c in campaigns if root is None or root.path.startswith(c.issuing_unit.path)]
+    return [c for c in campaigns if root is None or is_within(c.issuing_unit, root)]
 
 
 def _filters(user, data) -> tuple[forms.ActivityFilterForm, ActivityFilters]:

@@ -30,7 +30,7 @@ from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError
 from learnweek.core.tabular import read_table
-from learnweek.orgs.selectors import unit_children, unit_get_visible, units_visible_to
+from learnweek.orgs.selectors import unit_children, unit_get_visible, units_visible_to, within
 from learnweek.orgs.services import (
     INSTITUTION_COLUMNS,
     INSTITUTION_OPTIONAL_COLUMNS,
@@ -69,8 +69,7 @@ def unit_detail(request, code):
     if query:
         # Search the whole subtree, not only the direct children.
         children = (
-            units_visible_to(request.user)
-            .filter(path__startswith=unit.path)
+            within(units_visible_to(request.user), unit)
             .exclude(pk=unit.pk)
             .filter(Q(name__contains=query) | Q(code__startswith=query))
             .order_by("path")

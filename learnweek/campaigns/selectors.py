@@ -24,7 +24,7 @@ from learnweek.campaigns.models import (
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import is_within, require_role, scope_root, unit_get_within, within
+from learnweek.orgs.selectors import is_within, require_role, scope_root, unit_get_within, within, within_q
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import Role, User
@@ -99,7 +99,7 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     above = root.get_ancestors().values("pk")
     office = Q(office=root)
     return queryset.filter(
-        Q(issuing_unit__path__startswith=root.path)
+        within_q(root, unit_field="issuing_unit")
         | Q(issuing_unit__in=above, status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED])
         | office
     )
@@ -166,7 +166,7 @@ def derive_refusal(parent: Campaign, unit: Unit) -> tuple[str, str] | None:
     """Why ``unit`` may not derive its own campaign from ``parent`` (code, message), or None."""
     if not unit.is_administrative or unit.kind == UnitKind.MINISTRY:
         return "campaign_level", "只有省、地市、县级行政单位可以派生本级活动。"
-    if not unit.path.startswith(parent.issuing_unit.path) or unit.pk == parent.issuing_unit_id:
+    if not is_within(parent.issuing_unit, unit) or unit.pk == parent.issuing_unit_id:
         return "derive_scope", f"{unit.name} 不在 {parent.issuing_unit.name} 之下，不能派生该活动。"
     if parent.status == CampaignStatus.DRAFT:
         return "parent_draft", "上级活动尚未发布，不能派生。"
@@ -236,9 +236,7 @@ def applicable_units(requirement: Requirement) -> QuerySet[Unit]:
     )
     for derived in _overriding(requirement):
         below = derived.campaign.issuing_unit
-        units = units.exclude(
-            Q(path__startswith=below.path) & Q(kind__in=derived.applies_to) & ~Q(pk=below.pk)
-        )
+        units = units.exclude(within_q(below) & Q(kind__in=derived.applies_to) & ~Q(pk=below.pk))
     return units
 
 

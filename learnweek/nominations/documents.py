@@ -27,6 +27,7 @@ from learnweek.nominations.selectors import (
     upward_requirement,
 )
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.selectors import is_within
 
 PENDING_BOX = "（盖章）\n\n年    月    日"
 
@@ -229,7 +230,7 @@ def _lists_of(campaign: Campaign, unit: Unit) -> list[Requirement]:
         for requirement in member.requirements.filter(kind__in=NOMINATION_KINDS).select_related(
             "campaign__issuing_unit", "parent_requirement__campaign__issuing_unit"
         ):
-            if not unit.path.startswith(requirement.campaign.issuing_unit.path):
+            if not is_within(requirement.campaign.issuing_unit, unit):
                 continue
             upward = upward_requirement(unit, requirement)
             seen.setdefault(upward.pk, upward)

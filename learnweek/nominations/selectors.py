@@ -27,7 +27,7 @@ from learnweek.nominations.models import (
     Score,
 )
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import scope_root
+from learnweek.orgs.selectors import scope_root, within, within_q
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -106,7 +106,7 @@ def stage_of(nomination: Nomination, unit: Unit) -> Stage | None:
 
 def _seen_from(root: Unit) -> Q:
     """From ``root``: its own nominations, and those of its subtree that have reached it."""
-    return Q(unit__path__startswith=root.path) & (Q(unit=root) | Q(reached_depth__lte=root.depth))
+    return within_q(root, unit_field="unit") & (Q(unit=root) | Q(reached_depth__lte=root.depth))
 
 
 def acting_units(user: User) -> list[tuple[Unit, frozenset[int] | None]]:
@@ -194,7 +194,7 @@ def passed_upward(requirement: Requirement, unit: Unit) -> Q:
 def level_count(unit: Unit, requirement: Requirement) -> int:
     """What counts against ``unit``'s quota under ``requirement``: its own nominations handed in
     and still standing, and those from below that it recommended and that still stand above it."""
-    standing = _family(requirement).filter(unit__path__startswith=unit.path, state__in=STANDING)
+    standing = within(_family(requirement), unit, unit_field="unit").filter(state__in=STANDING)
     return standing.filter(Q(unit=unit) | passed_upward(requirement, unit)).count()
 
 
@@ -222,7 +222,7 @@ def level_list(unit: Unit, requirement: Requirement, *, drafts: bool = False) ->
     nominations by 推荐序号, and those it recommended from below by the order it gave them. With
     ``drafts`` the unit's drafts and returned ones come too (to print the forms before submitting)."""
     own_states = [*STANDING, NominationState.DRAFT, NominationState.RETURNED] if drafts else list(STANDING)
-    family = _family(requirement).filter(unit__path__startswith=unit.path)
+    family = within(_family(requirement), unit, unit_field="unit")
     items = list(
         family.filter(
             Q(unit=unit, state__in=own_states)
@@ -246,9 +246,8 @@ def level_list(unit: Unit, requirement: Requirement, *, drafts: bool = False) ->
 def level_decided(requirement: Requirement, unit: Unit) -> list[Nomination]:
     """Nominations ``unit`` returned or declined in their current round (kept in its view)."""
     items = list(
-        _family(requirement)
+        within(_family(requirement), unit, unit_field="unit")
         .filter(
-            unit__path__startswith=unit.path,
             state__in=[NominationState.RETURNED, NominationState.DECLINED],
             reached_depth=unit.depth,
         )
@@ -470,7 +469,7 @@ def showcase(
     if year:
         queryset = queryset.filter(requirement__campaign__year=year)
     if province is not None:
-        queryset = queryset.filter(unit__path__startswith=province.path)
+        queryset = within(queryset, province, unit_field="unit")
     if kind:
         queryset = queryset.filter(requirement__kind=kind)
     return queryset.order_by("-requirement__campaign__year", "requirement__kind", "unit__path", "rank", "pk")

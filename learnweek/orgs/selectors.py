@@ -1,5 +1,11 @@
 """Reads of the unit tree, and the scope rule.
 
+The subtree rule — "this unit and everything below it" — is spelled here and nowhere else:
+``within`` (a queryset), ``within_q`` (the same filter as a ``Q``, to compose into a larger
+expression) and ``is_within`` (on loaded units). The unit tree is a materialised path, so the rule
+is one indexed ``path LIKE 'prefix%'``; every other module, and every test, asks these helpers
+(``tests/orgs/test_one_scope_rule.py`` fails if the rule is written out elsewhere).
+
 ``scope_filter`` is the one place that knows who sees what: a staff account sees its unit and
 everything below it, a superuser sees everything, anyone else sees nothing. Every read of
 unit-owned data in every front door goes through it.
@@ -11,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from learnweek.core.errors import NotFound, PermissionDenied
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
@@ -37,6 +43,15 @@ def scope_root(user: User) -> Unit | None:
     return user.unit
 
 
+def within_q(root: Unit | None, *, unit_field: str = "", path_field: str = "path") -> Q:
+    """``within`` as a ``Q``, for a subtree condition inside a larger expression (an empty ``Q``,
+    which matches every row, for ``ALL_UNITS``)."""
+    if root is None:  # ALL_UNITS
+        return Q()
+    lookup = f"{unit_field}__{path_field}" if unit_field else path_field
+    return Q(**{f"{lookup}__startswith": root.path})
+
+
 def within(
     queryset: QuerySet[M], root: Unit | None, *, unit_field: str = "", path_field: str = "path"
 ) -> QuerySet[M]:
@@ -45,12 +60,13 @@ def within(
     kept on the row itself (activities), which spares the join."""
     if root is None:  # ALL_UNITS
         return queryset
-    lookup = f"{unit_field}__{path_field}" if unit_field else path_field
-    return queryset.filter(**{f"{lookup}__startswith": root.path})
+    return queryset.filter(within_q(root, unit_field=unit_field, path_field=path_field))
 
 
 def is_within(root: Unit | None, unit: Unit) -> bool:
-    """``unit`` lies in ``root``'s subtree (the same rule as ``within``, on loaded objects)."""
+    """``unit`` lies in ``root``'s subtree (the same rule as ``within``, on loaded objects).
+    Read the other way, ``is_within(unit, root)`` says ``unit`` is ``root`` or one of its
+    ancestors."""
     return root is None or unit.path.startswith(root.path)
 
 
@@ -134,9 +150,7 @@ def administrative_units() -> QuerySet[Unit]:
 
 def unit_counts_by_kind(root: Unit | None = None) -> dict[str, int]:
     """Number of units of each kind in ``root``'s subtree (the whole tree without a root)."""
-    queryset = Unit.objects.all()
-    if root is not None:
-        queryset = queryset.filter(path__startswith=root.path)
+    queryset = within(Unit.objects.all(), root)
     counts = {kind.value: 0 for kind in UnitKind}
     for row in queryset.values("kind").order_by().annotate(n=Count("id")):
         counts[row["kind"]] = row["n"]

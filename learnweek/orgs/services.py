@@ -22,7 +22,7 @@ from learnweek.orgs.models import (
     Unit,
     UnitKind,
 )
-from learnweek.orgs.selectors import require_role
+from learnweek.orgs.selectors import require_role, within
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -163,9 +163,7 @@ def institutions_import(*, actor: User | None, under: Unit, table: ImportTable) 
             code__in=[fold(r.get(cols["code"], "")).strip() for _, r in table.rows]
         ).values_list("code", flat=True)
     )
-    divisions = {
-        u.code: u for u in Unit.objects.filter(path__startswith=under.path, kind__in=ADMINISTRATIVE_KINDS)
-    }
+    divisions = {u.code: u for u in within(Unit.objects.filter(kind__in=ADMINISTRATIVE_KINDS), under)}
     planned: list[tuple[Unit, dict[str, str]]] = []
     for number, row in table.rows:
 

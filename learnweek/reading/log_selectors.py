@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.selectors import is_within, within
 from learnweek.reading.models import (
     BookListEntry,
     Finish,
@@ -179,19 +180,18 @@ def leaderboard(province: Unit, year: int) -> list[LeaderRow] | None:
     scheme = IncentiveScheme.objects.filter(province=province).first()
     if scheme is None or not scheme.leaderboard:
         return None
-    counties = {u.path: u for u in Unit.objects.filter(path__startswith=province.path, kind=UnitKind.COUNTY)}
-    totals: dict[str, int] = {}
-    rows = (
-        Finish.objects.filter(
-            on__year=year, reader__account__reader_profile__region__path__startswith=province.path
-        )
-        .values("reader__account__reader_profile__region__path")
+    region = "reader__account__reader_profile__region"
+    counties = list(within(Unit.objects.filter(kind=UnitKind.COUNTY), province))
+    rows = list(
+        within(Finish.objects.filter(on__year=year), province, unit_field=region)
+        .values(region)
         .annotate(n=Count("id"))
     )
+    regions = Unit.objects.only("pk", "path").in_bulk([row[region] for row in rows])
+    totals: dict[Unit, int] = {}
     for row in rows:
-        path = row["reader__account__reader_profile__region__path"]
-        county = next((p for p in counties if path.startswith(p)), None)
+        county = next((c for c in counties if is_within(c, regions[row[region]])), None)
         if county is not None:
             totals[county] = totals.get(county, 0) + row["n"]
     ranked = sorted(totals.items(), key=lambda item: -item[1])
-    return [LeaderRow(counties[path], n) for path, n in ranked[:20]]
+    return [LeaderRow(county, n) for county, n in ranked[:20]]
