@@ -15,10 +15,11 @@ from learnweek.accounts.models import Role
 from learnweek.activities import fubiao1
 from learnweek.activities.models import Activity, Audience, Category, Mode
 from learnweek.activities.search import activity_index_text
+from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Campaign
-from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, RowErrorList
+from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.public_cache import public_activities
 from learnweek.core.tabular import open_sheet
 from learnweek.core.validation import http_url_problem
@@ -117,7 +118,7 @@ def _require_reporter(actor: User | None, campaign: Campaign, organiser: Unit) -
             f"{organiser.name} 不在 {campaign.issuing_unit.name} 之下，不能登记到该年度活动。",
             code="campaign_scope",
         )
-    require_campaign_role(actor, campaign, organiser, Role.REPORTER, "登记活动")
+    require(actor, campaign, organiser, Role.REPORTER, "登记活动")
 
 
 @transaction.atomic
@@ -159,10 +160,11 @@ def _registration_problems(activity: Activity, values: dict[str, Any]) -> list[t
 
 @transaction.atomic
 def activity_update(*, actor: User | None, activity: Activity, **values: Any) -> Activity:
+    _require_reporter(actor, activity.campaign, activity.organiser)
+    lock(key(SEATS, activity.pk))  # capacity: sign-ups count seats under the same lock
     activity = (
         Activity.objects.select_for_update().select_related("campaign", "organiser").get(pk=activity.pk)
     )
-    _require_reporter(actor, activity.campaign, activity.organiser)
     merged = {name: getattr(activity, name) for name in EDITABLE} | values
     _raise_if(problems_of(merged) + _registration_problems(activity, values))
     more_seats = "capacity" in values and (
@@ -184,10 +186,11 @@ def activity_update(*, actor: User | None, activity: Activity, **values: Any) ->
 def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> Activity:
     """Call an activity off: sign-ups stop, the people registered are told by text message, and
     the public page says so with the reason."""
+    _require_reporter(actor, activity.campaign, activity.organiser)
+    lock(key(SEATS, activity.pk))  # no sign-up slips in between: sign-ups take the same lock
     activity = (
         Activity.objects.select_for_update().select_related("campaign", "organiser").get(pk=activity.pk)
     )
-    _require_reporter(actor, activity.campaign, activity.organiser)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("请填写取消原因，报名的居民会收到它。", code="reason_required")

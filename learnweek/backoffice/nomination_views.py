@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
 from learnweek.backoffice.guards import staff_required
+from learnweek.campaigns import access
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
 from learnweek.core.downloads import ZIP, download, download_document, stored_file
 from learnweek.core.errors import DomainError, NotFound
@@ -26,7 +27,7 @@ def _nomination_requirement(user, pk):
 
 
 def _level(request, requirement):
-    unit = selectors.acting_unit_for(request.user, requirement)
+    unit = access.acting_unit_for(request.user, requirement)
     if unit is None:
         raise NotFound()
     return unit
@@ -104,7 +105,9 @@ def nomination_detail(request, pk):
     spec = spec_for(requirement)
     chain = selectors.review_chain(requirement, nomination.unit)
     opinions = selectors.current_opinions(nomination)
-    own = selectors.acts_as(request.user, nomination.unit, requirement) and not request.user.is_superuser
+    own = (
+        access.may(request.user, requirement, nomination.unit, exactly=True) and not request.user.is_superuser
+    )
     context = {
         "nomination": nomination,
         "requirement": requirement,
@@ -116,7 +119,7 @@ def nomination_detail(request, pk):
         "own": own,
         "can_decide": nomination.state == NominationState.IN_REVIEW
         and nomination.at_unit is not None
-        and selectors.acts_as(request.user, nomination.at_unit, requirement),
+        and access.may(request.user, requirement, nomination.at_unit, exactly=True),
         "is_last": nomination.at_unit is not None and chain[-1].unit.pk == nomination.at_unit_id,
         "opinion_form": forms.OpinionForm(),
         "photo_form": forms.PhotoForm(),

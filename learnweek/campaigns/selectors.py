@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from learnweek.campaigns.access import campaign_scope_root
 from learnweek.campaigns.models import (
     HANDED_IN,
     Campaign,
@@ -24,10 +25,10 @@ from learnweek.campaigns.models import (
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import is_within, require_role, scope_root, unit_get_within, within, within_q
+from learnweek.orgs.selectors import is_within, scope_root, unit_get_within, within, within_q
 
 if TYPE_CHECKING:
-    from learnweek.accounts.models import Role, User
+    from learnweek.accounts.models import User
 
 
 def today() -> datetime.date:
@@ -35,55 +36,6 @@ def today() -> datetime.date:
 
 
 # -- scope -------------------------------------------------------------------------------------
-
-
-def campaign_scope_root(user: User, campaign: Campaign) -> Unit | None:
-    """The subtree ``user`` acts on for ``campaign``: its own unit, or the issuing unit's when the
-    user works in the campaign's 领导小组办公室 (an institution such as an open university)."""
-    root = scope_root(user)
-    if root is not None and campaign.office_id is not None and root.pk == campaign.office_id:
-        return campaign.issuing_unit
-    return root
-
-
-def requirement_family_ids(*requirements: Requirement | int) -> list[int]:
-    """The requirements and every requirement passed down from them, at any depth."""
-    ids = [r if isinstance(r, int) else r.pk for r in requirements]
-    frontier = list(ids)
-    while frontier:
-        frontier = list(
-            Requirement.objects.filter(parent_requirement__in=frontier).values_list("pk", flat=True)
-        )
-        ids.extend(frontier)
-    return ids
-
-
-@dataclass(frozen=True)
-class OfficeScope:
-    """What the staff of a 领导小组办公室 act on: the issuing unit's level, for the requirements of
-    that one campaign and those the levels below passed down from them — never another campaign
-    of the issuer, not even one of the same year."""
-
-    campaign: Campaign
-    requirement_ids: frozenset[int]
-
-    @property
-    def unit(self) -> Unit:
-        return self.campaign.issuing_unit
-
-
-def offices_of(root: Unit) -> list[OfficeScope]:
-    """The campaigns whose 领导小组办公室 is ``root``, each with the requirements it acts on."""
-    scopes = []
-    for campaign in Campaign.objects.filter(office=root).select_related("issuing_unit"):
-        own = list(campaign.requirements.values_list("pk", flat=True))
-        scopes.append(OfficeScope(campaign, frozenset(requirement_family_ids(*own))))
-    return scopes
-
-
-def require_campaign_role(actor: User | None, campaign: Campaign, unit: Unit, role: Role, what: str) -> None:
-    """``require_role`` acting for ``campaign``: its office's staff act with the issuer's scope."""
-    require_role(actor, unit, role, what, acting_root=lambda user: campaign_scope_root(user, campaign))
 
 
 def campaigns_visible_to(user: User) -> QuerySet[Campaign]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from learnweek.accounts.models import Role
+from learnweek.campaigns.access import require
 from learnweek.campaigns.models import (
     HANDED_IN,
     RULE_FIELDS,
@@ -29,18 +30,17 @@ from learnweek.campaigns.rules import submission_problems
 from learnweek.campaigns.selectors import (
     applicable_units,
     campaign_lineage,
-    campaign_scope_root,
     derive_refusal,
-    require_campaign_role,
     requirement_applies_to,
     today,
 )
-from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.errors import DomainError
+from learnweek.core.locking import SUBMISSION, key, lock
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
 from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import is_within, require_role, within
+from learnweek.orgs.selectors import is_within, within
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -72,13 +72,6 @@ DATE_PAIRS = [
 ]
 
 
-def _require_role(actor: User | None, campaign: Campaign | None, unit: Unit, role: Role, what: str) -> None:
-    if campaign is None:
-        require_role(actor, unit, role, what)
-    else:
-        require_campaign_role(actor, campaign, unit, role, what)
-
-
 def _check_campaign_fields(values: dict[str, Any]) -> None:
     problems = []
     if not str(values.get("title", "")).strip():
@@ -98,7 +91,7 @@ def campaign_create(
     *, actor: User | None, issuing_unit: Unit, year: int, slug: str = "", **values: Any
 ) -> Campaign:
     """A ministry or provincial campaign. Lower levels derive theirs with ``campaign_derive``."""
-    _require_role(actor, None, issuing_unit, Role.ADMIN, "创建年度活动")
+    require(actor, None, issuing_unit, Role.ADMIN, "创建年度活动")
     if issuing_unit.kind not in (UnitKind.MINISTRY, UnitKind.PROVINCE):
         raise DomainError("地市和县级请从上级活动“派生”本级活动。", code="campaign_level")
     _check_campaign_fields(values)
@@ -124,7 +117,7 @@ def campaign_derive(
 ) -> Campaign:
     """The lower level's own campaign: theme and requirements come from ``parent``; the new
     campaign starts as a draft that the unit completes and publishes."""
-    _require_role(actor, None, unit, Role.ADMIN, "派生本级活动")
+    require(actor, None, unit, Role.ADMIN, "派生本级活动")
     refusal = derive_refusal(parent, unit)
     if refusal is not None:
         code, message = refusal
@@ -146,7 +139,7 @@ def campaign_derive(
 
 @transaction.atomic
 def campaign_update(*, actor: User | None, campaign: Campaign, **values: Any) -> Campaign:
-    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "修改年度活动")
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "修改年度活动")
     merged = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS} | values
     _check_campaign_fields(merged)
     early = [
@@ -164,7 +157,7 @@ def campaign_update(*, actor: User | None, campaign: Campaign, **values: Any) ->
 
 @transaction.atomic
 def campaign_set_status(*, actor: User | None, campaign: Campaign, status: str) -> Campaign:
-    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "发布或结束年度活动")
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "发布或结束年度活动")
     if status not in CampaignStatus.values:
         raise DomainError("未知的状态。", code="status_invalid")
     campaign.status = status
@@ -175,7 +168,7 @@ def campaign_set_status(*, actor: User | None, campaign: Campaign, status: str) 
 
 @transaction.atomic
 def campaign_office_set(*, actor: User | None, campaign: Campaign, office: Unit | None) -> Campaign:
-    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "指定领导小组办公室")
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "指定领导小组办公室")
     if office is not None and (
         office.kind != UnitKind.INSTITUTION or not is_within(campaign.issuing_unit, office)
     ):
@@ -189,7 +182,7 @@ def campaign_office_set(*, actor: User | None, campaign: Campaign, office: Unit 
 def contact_add(
     *, actor: User | None, campaign: Campaign, name: str, office: str = "", phone: str = "", email: str = ""
 ) -> CampaignContact:
-    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "维护联系人")
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "维护联系人")
     if not name.strip() or not (phone.strip() or email.strip()):
         raise DomainError("联系人需要姓名，以及电话或邮箱。", code="contact_invalid")
     return CampaignContact.objects.create(
@@ -273,7 +266,7 @@ REQUIREMENT_FIELDS = (
 
 @transaction.atomic
 def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any) -> Requirement:
-    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
     parent_requirement = values.get("parent_requirement")
     if parent_requirement is not None:
         # A level that passes a requirement down inherits its kind and rules unless it sets its own.
@@ -294,7 +287,7 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
 @transaction.atomic
 def requirement_update(*, actor: User | None, requirement: Requirement, **values: Any) -> Requirement:
     campaign = requirement.campaign
-    _require_role(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
     merged = {name: getattr(requirement, name) for name in REQUIREMENT_FIELDS} | values
     _check_requirement(campaign, merged)
     child = (
@@ -340,11 +333,14 @@ def submission_save(
     details: dict[str, Any] | None = None,
 ) -> Submission:
     """Create or update the unit's draft. Refused once approved, until the reviewer reopens it."""
-    _require_role(actor, requirement.campaign, unit, Role.REPORTER, "填报")
+    require(actor, requirement.campaign, unit, Role.REPORTER, "填报")
     if requirement.campaign.status != CampaignStatus.PUBLISHED:
         raise DomainError("该活动未发布或已结束，不能填报。", code="campaign_not_open")
     if not requirement_applies_to(requirement, unit):
         raise DomainError(f"“{requirement.title}”不要求 {unit.name} 报送。", code="not_applicable")
+    # The unit's one submission may not exist yet: two first saves at the same moment take turns
+    # on this lock, so the second finds the first's row instead of creating a second one.
+    lock(key(SUBMISSION, requirement.pk, unit.pk))
     submission = Submission.objects.select_for_update().filter(requirement=requirement, unit=unit).first()
     if submission is None:
         submission = Submission.objects.create(requirement=requirement, unit=unit, created_by=actor)
@@ -370,11 +366,11 @@ def submission_save(
 def submission_submit(
     *, actor: User | None, submission: Submission, now: datetime.datetime | None = None, comment: str = ""
 ) -> Submission:
+    require(actor, submission.requirement.campaign, submission.unit, Role.REPORTER, "提交")
     submission = (
         Submission.objects.select_for_update().select_related("requirement__campaign").get(pk=submission.pk)
     )
     requirement = submission.requirement
-    _require_role(actor, requirement.campaign, submission.unit, Role.REPORTER, "提交")
     if not submission.can_submit():
         raise DomainError(f"该材料{submission.get_state_display()}，不能再次提交。", code="bad_state")
     now = now or timezone.now()
@@ -402,22 +398,13 @@ def submission_submit(
 
 def _require_reviewer(actor: User | None, submission: Submission) -> None:
     """The reviewer is above the submitting unit, inside the issuing unit's subtree."""
-    if actor is None:
-        return
-    campaign = submission.requirement.campaign
-    root = campaign_scope_root(actor, campaign)
-    if not is_within(root, submission.unit):
-        raise NotFound()
-    if root is not None and (root.pk == submission.unit_id or not is_within(campaign.issuing_unit, root)):
-        raise PermissionDenied("只能由上级单位审核。")
-    if not actor.has_role(Role.REVIEWER):
-        raise PermissionDenied("只有审核员可以审核。")
+    require(actor, submission.requirement.campaign, submission.unit, Role.REVIEWER, "审核", above=True)
 
 
 @transaction.atomic
 def submission_return(*, actor: User | None, submission: Submission, reason: str) -> Submission:
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _require_reviewer(actor, submission)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.can_review():
         raise DomainError(f"该材料{submission.get_state_display()}，不能退回。", code="bad_state")
     if not reason.strip():
@@ -432,8 +419,8 @@ def submission_return(*, actor: User | None, submission: Submission, reason: str
 
 @transaction.atomic
 def submission_approve(*, actor: User | None, submission: Submission, comment: str = "") -> Submission:
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _require_reviewer(actor, submission)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.can_review():
         raise DomainError(f"该材料{submission.get_state_display()}，不能审核通过。", code="bad_state")
     before = submission.state
@@ -447,8 +434,8 @@ def submission_approve(*, actor: User | None, submission: Submission, comment: s
 @transaction.atomic
 def submission_reopen(*, actor: User | None, submission: Submission, reason: str) -> Submission:
     """Unlock an approved submission for changes; it goes back to the unit as returned."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     _require_reviewer(actor, submission)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not submission.can_reopen():
         raise DomainError("只有已通过的材料可以重新打开。", code="bad_state")
     if not reason.strip():
@@ -539,7 +526,7 @@ def week_slot_apply(
     *, actor: User | None, campaign: Campaign, province: Unit, start: datetime.date, end: datetime.date
 ) -> WeekSlot:
     """A province asks for its activity-week dates in the ministry's campaign."""
-    _require_role(actor, None, province, Role.ADMIN, "申请活动周时间")
+    require(actor, None, province, Role.ADMIN, "申请活动周时间")
     if campaign.issuing_unit.kind != UnitKind.MINISTRY or province.kind != UnitKind.PROVINCE:
         raise DomainError("活动周时间由省级单位向教育部的年度活动申请。", code="week_invalid")
     _check_week(campaign, start, end)
@@ -558,7 +545,7 @@ def week_slot_arrange(
     *, actor: User | None, slot: WeekSlot, start: datetime.date, end: datetime.date
 ) -> WeekSlot:
     """The ministry fixes a province's week (keeping or moving the dates it asked for)."""
-    _require_role(actor, slot.campaign, slot.campaign.issuing_unit, Role.ADMIN, "安排活动周时间")
+    require(actor, slot.campaign, slot.campaign.issuing_unit, Role.ADMIN, "安排活动周时间")
     _check_week(slot.campaign, start, end)
     slot.start, slot.end, slot.status = start, end, WeekSlot.Status.ARRANGED
     slot.save(update_fields=["start", "end", "status"])

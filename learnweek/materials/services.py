@@ -10,8 +10,8 @@ from typing import IO, TYPE_CHECKING, Any
 from django.db import transaction
 
 from learnweek.accounts.models import Role
+from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Requirement, RequirementKind, Submission
-from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.campaigns.services import submission_save
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.uploads import check_document, photo_delete, photo_store, write_files
@@ -67,6 +67,7 @@ def material_save(
 
 
 def _editable(actor: User | None, submission: Submission, what: str) -> Submission:
+    require(actor, submission.requirement.campaign, submission.unit, Role.REPORTER, what)
     try:
         submission = (
             Submission.objects.select_for_update(of=("self",))
@@ -75,7 +76,6 @@ def _editable(actor: User | None, submission: Submission, what: str) -> Submissi
         )
     except Submission.DoesNotExist as exc:
         raise NotFound() from exc
-    require_campaign_role(actor, submission.requirement.campaign, submission.unit, Role.REPORTER, what)
     if not submission.can_edit():
         raise DomainError(
             f"该材料{submission.get_state_display()}，不能修改；如需修改，请上级审核员退回或重新打开。",

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from learnweek.campaigns.access import acting_levels, requirement_family_ids
 from learnweek.campaigns.models import CampaignStatus, Requirement
-from learnweek.campaigns.selectors import offices_of, requirement_applies_to, requirement_family_ids
+from learnweek.campaigns.selectors import requirement_applies_to
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS
@@ -27,7 +28,7 @@ from learnweek.nominations.models import (
     Score,
 )
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import scope_root, within, within_q
+from learnweek.orgs.selectors import within, within_q
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -109,31 +110,22 @@ def _seen_from(root: Unit) -> Q:
     return within_q(root, unit_field="unit") & (Q(unit=root) | Q(reached_depth__lte=root.depth))
 
 
-def acting_units(user: User) -> list[tuple[Unit, frozenset[int] | None]]:
-    """The levels the user acts as: its unit (for every requirement), and the issuing unit of
-    every campaign whose 领导小组办公室 it works in, for that campaign's requirements only
-    (``campaigns.selectors.offices_of``). Empty for a superuser (everything)."""
-    root = scope_root(user)
-    if root is None:
-        return []
-    acting: list[tuple[Unit, frozenset[int] | None]] = [(root, None)]
-    acting.extend((office.unit, office.requirement_ids) for office in offices_of(root))
-    return acting
-
-
 def nominations_visible_to(user: User) -> QuerySet[Nomination]:
+    """What the levels the user acts as see (``campaigns.access.acting_levels``: its own unit,
+    and the issuer of a campaign whose office it works in, for that campaign's requirements)."""
     try:
-        roots = acting_units(user)
+        levels = acting_levels(user)
     except NotFound:
         return Nomination.objects.none()
     queryset = Nomination.objects.select_related(
         "unit", "at_unit", "requirement", "requirement__campaign", "requirement__campaign__issuing_unit"
     )
-    if user.is_superuser and not roots:
+    if user.is_superuser and not levels:
         return queryset
     condition = Q(pk__in=[])
-    for unit, requirements in roots:
-        condition |= _seen_from(unit) & (Q() if requirements is None else Q(requirement__in=requirements))
+    for level in levels:
+        only = Q() if level.campaign is None else Q(requirement__in=level.requirement_ids)
+        condition |= _seen_from(level.unit) & only
     return queryset.filter(condition)
 
 
@@ -142,35 +134,6 @@ def nomination_get_visible(user: User, pk: int) -> Nomination:
         return nominations_visible_to(user).get(pk=pk)
     except Nomination.DoesNotExist as exc:
         raise NotFound() from exc
-
-
-def acts_as(user: User | None, unit: Unit, requirement: Requirement) -> bool:
-    """Whether ``user`` may speak for ``unit`` on ``requirement``: its own unit, or the issuer
-    of the campaign whose office it works in when ``requirement`` is that campaign's."""
-    if user is None or user.is_superuser:
-        return True
-    try:
-        return any(
-            u.pk == unit.pk and (ids is None or requirement.pk in ids) for u, ids in acting_units(user)
-        )
-    except NotFound:
-        return False
-
-
-def acting_unit_for(user: User, requirement: Requirement) -> Unit | None:
-    """The level the user works as on ``requirement``'s page: the issuer when the user works in
-    the office of that requirement's campaign, else the user's own unit (None: a superuser, who
-    sees the issuer's)."""
-    try:
-        roots = acting_units(user)
-    except NotFound:
-        return None
-    if not roots:
-        return requirement.campaign.issuing_unit
-    for unit, ids in roots[1:]:
-        if ids is not None and requirement.pk in ids and unit.pk == requirement.campaign.issuing_unit_id:
-            return unit
-    return roots[0][0]
 
 
 # -- a level's lists ---------------------------------------------------------------------------

@@ -14,10 +14,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from learnweek.accounts.models import Role
+from learnweek.campaigns.access import acts_as, require
 from learnweek.campaigns.models import CampaignStatus, Requirement
 from learnweek.campaigns.rules import count_chars
-from learnweek.campaigns.selectors import require_campaign_role, requirement_applies_to
+from learnweek.campaigns.selectors import requirement_applies_to
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.core.locking import QUOTA, key, lock
 from learnweek.core.phones import is_phone_number
 from learnweek.core.uploads import check_pdf, photo_delete, photo_store, write_files
 from learnweek.core.validation import is_http_url
@@ -33,7 +35,6 @@ from learnweek.nominations.models import (
     Score,
 )
 from learnweek.nominations.selectors import (
-    acts_as,
     level_count,
     level_list,
     next_stage,
@@ -138,15 +139,19 @@ def _clean(requirement: Requirement, values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _lock(nomination: Nomination) -> Nomination:
+def _load(nomination: Nomination, *, lock: bool = True) -> Nomination:
+    """The nomination as it stands in the database, its row locked (``lock``) for the update."""
+    queryset = Nomination.objects.select_related("requirement__campaign__issuing_unit", "unit", "at_unit")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
     try:
-        return (
-            Nomination.objects.select_for_update(of=("self",))
-            .select_related("requirement__campaign__issuing_unit", "unit", "at_unit")
-            .get(pk=nomination.pk)
-        )
+        return queryset.get(pk=nomination.pk)
     except Nomination.DoesNotExist as exc:
         raise NotFound() from exc
+
+
+def _lock(nomination: Nomination) -> Nomination:
+    return _load(nomination)
 
 
 def _require_editable(nomination: Nomination) -> None:
@@ -170,7 +175,7 @@ def _open(requirement: Requirement) -> None:
 def nomination_create(
     *, actor: User | None, requirement: Requirement, unit: Unit, **values: Any
 ) -> Nomination:
-    require_campaign_role(actor, requirement.campaign, unit, Role.REPORTER, "填报推荐")
+    require(actor, requirement.campaign, unit, Role.REPORTER, "填报推荐")
     _open(requirement)
     if not requirement_applies_to(requirement, unit):
         raise DomainError(f"“{requirement.title}”不要求 {unit.name} 推荐。", code="not_applicable")
@@ -192,8 +197,8 @@ def nomination_create(
 
 @transaction.atomic
 def nomination_update(*, actor: User | None, nomination: Nomination, **values: Any) -> Nomination:
+    require(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "修改推荐")
     nomination = _lock(nomination)
-    require_campaign_role(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "修改推荐")
     _require_editable(nomination)
     cleaned = _clean(nomination.requirement, values)
     merged = {name: getattr(nomination, name) for name in cleaned} | cleaned
@@ -209,17 +214,22 @@ def nomination_update(*, actor: User | None, nomination: Nomination, **values: A
 @transaction.atomic
 def nomination_delete(*, actor: User | None, nomination: Nomination) -> None:
     """A draft never handed in may be deleted; anything that went up stays, for the record."""
+    require(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "删除推荐")
     nomination = _lock(nomination)
-    require_campaign_role(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "删除推荐")
     if nomination.state != NominationState.DRAFT or nomination.decisions.exists():
         raise DomainError("只能删除从未上报的草稿。", code="locked")
     nomination.delete()
 
 
-def _lock_level(unit: Unit) -> None:
-    """Serialises quota checks of one level: two reporters of a unit submitting at the same
-    moment, or two reviewers of a city recommending, take turns on the unit's row."""
-    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+def _lock_level(requirement: Requirement, unit: Unit) -> None:
+    """Serialises the quota checks and the list of one level: two reporters of a unit submitting
+    at the same moment, or two reviewers of a city recommending, take turns. One lock for the
+    whole family of requirements (keyed by its top one), since a level's list and quota count
+    the requirements passed down below it too."""
+    top = requirement
+    while top.parent_requirement_id is not None:
+        top = top.parent_requirement  # type: ignore[assignment]
+    lock(key(QUOTA, top.pk, unit.pk))
 
 
 def _quota_refusal(unit: Unit, requirement: Requirement, quota: int, names: list[str]) -> DomainError:
@@ -239,9 +249,9 @@ def nomination_submit(
     """The nominating unit hands a nominee in with its own opinion (单位意见). Checked: every
     field, the photos the requirement asks for, the deadline, and the unit's quota — counted under
     a lock on the unit, so simultaneous submissions cannot both take the last place."""
+    require(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上报推荐")
     nomination = _lock(nomination)
     requirement = nomination.requirement
-    require_campaign_role(actor, requirement.campaign, nomination.unit, Role.REPORTER, "上报推荐")
     _open(requirement)
     if not nomination.can_edit():
         raise DomainError(
@@ -264,7 +274,7 @@ def nomination_submit(
         raise DomainError("找不到上一级审核单位。", code="no_reviewer")
     quota = chain[0].quota
     if quota is not None:
-        _lock_level(nomination.unit)
+        _lock_level(requirement, nomination.unit)
         standing = list(
             Nomination.objects.filter(
                 requirement=requirement,
@@ -295,24 +305,27 @@ def nomination_submit(
     return nomination
 
 
-def _require_next_in_line(actor: User | None, nomination: Nomination) -> Unit:
+def _level_in_line(nomination: Nomination) -> Unit:
+    """The level whose decision the nomination awaits."""
     level = nomination.at_unit
-    requirement = nomination.requirement
     if nomination.state != NominationState.IN_REVIEW or level is None:
         raise DomainError(
             f"“{nomination.name}”{nomination.get_state_display()}，现在不需要审核决定。", code="bad_state"
         )
-    if not acts_as(actor, level, requirement):
-        chain = review_chain(requirement, nomination.unit)
-        mine = next((s.unit for s in chain if acts_as(actor, s.unit, requirement)), None)
-        if mine is None or (mine.pk != nomination.unit_id and nomination.reached_depth > mine.depth):
-            raise NotFound()  # not yet recommended up to the actor's level: it does not see it
-        if mine.pk == nomination.unit_id:
-            raise PermissionDenied(f"本单位推荐的对象由上级审核；现在由{level.name}审核。")
-        raise PermissionDenied(f"“{nomination.name}”现在由{level.name}审核，不是本级（{mine.name}）。")
-    if actor is not None and not actor.has_role(Role.REVIEWER):
-        raise PermissionDenied("只有审核员可以作出推荐决定。")
     return level
+
+
+def _not_in_line(actor: User | None, nomination: Nomination, level: Unit) -> DomainError:
+    """Why ``actor`` may not decide at ``level``: missing while the nomination has not reached
+    the actor's level, else whose turn it is."""
+    requirement = nomination.requirement
+    chain = review_chain(requirement, nomination.unit)
+    mine = next((s.unit for s in chain if acts_as(actor, s.unit, requirement)), None)
+    if mine is None or (mine.pk != nomination.unit_id and nomination.reached_depth > mine.depth):
+        return NotFound()  # not yet recommended up to the actor's level: it does not see it
+    if mine.pk == nomination.unit_id:
+        return PermissionDenied(f"本单位推荐的对象由上级审核；现在由{level.name}审核。")
+    return PermissionDenied(f"“{nomination.name}”现在由{level.name}审核，不是本级（{mine.name}）。")
 
 
 @transaction.atomic
@@ -326,8 +339,23 @@ def nomination_decide(
 ) -> Nomination:
     """The level whose turn it is recommends (passing it up, within its own quota to the level
     above; the top level's recommendation selects it), returns it for revision, or declines it."""
+    seen = _load(nomination, lock=False)  # the guard runs before the lock, on what stands now
+    level = _level_in_line(seen)
+    require(
+        actor,
+        seen.requirement,
+        level,
+        Role.REVIEWER,
+        "作出推荐决定",
+        exactly=True,
+        otherwise=lambda: _not_in_line(actor, seen, level),
+    )
     nomination = _lock(nomination)
-    level = _require_next_in_line(actor, nomination)
+    if nomination.state != seen.state or nomination.at_unit_id != level.pk:
+        raise DomainError(
+            f"“{nomination.name}”刚由他人作出了决定（现为{nomination.get_state_display()}），请刷新后再看。",
+            code="bad_state",
+        )
     comment = comment.strip()
     now = now or timezone.now()
     rank = None
@@ -336,7 +364,7 @@ def nomination_decide(
         if stage is None:
             raise DomainError(f"{level.name}不在“{nomination.name}”的审核链上。", code="bad_state")
         after = next_stage(nomination, level)
-        _lock_level(level)
+        _lock_level(stage.requirement, level)
         forwarded = [n for n in level_list(level, stage.requirement) if n.unit_id != level.pk]
         if (
             after is not None
@@ -382,16 +410,16 @@ def level_reorder(
 ) -> list[Nomination]:
     """The level orders its list (推荐序号). ``order`` holds every nomination of the list, in the
     new order. Only what the next level has not yet decided on may move."""
-    _lock_level(unit)
+    # A list of the level's own nominations is the reporters'; once it holds some from below,
+    # the reviewers'. Asked of the list as it stands, before the lock; the lock then keeps it.
+    current = level_list(unit, requirement, drafts=True)
+    role = Role.REPORTER if all(n.unit_id == unit.pk for n in current) else Role.REVIEWER
+    require(actor, requirement, unit, role, "调整推荐顺序", exactly=True)
+    _lock_level(requirement, unit)
     current = level_list(unit, requirement, drafts=True)
     ids = [n.pk for n in current]
     if sorted(order) != sorted(ids) or len(set(order)) != len(order):
         raise DomainError("排序须包含本级名单中的每一项，且不重复。", code="order_invalid")
-    role = Role.REPORTER if all(n.unit_id == unit.pk for n in current) else Role.REVIEWER
-    if actor is not None and not acts_as(actor, unit, requirement):
-        raise NotFound()
-    if actor is not None and not actor.has_role(role):
-        raise PermissionDenied(f"只有{role.label}可以调整推荐顺序。")
     by_id = {n.pk: n for n in current}
     for n in current:
         moving = order.index(n.pk) != ids.index(n.pk)
@@ -419,9 +447,9 @@ def level_reorder(
 def photo_add(
     *, actor: User | None, nomination: Nomination, upload: IO[bytes], caption: str
 ) -> NominationPhoto:
+    require(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上传照片")
     nomination = _lock(nomination)
     requirement = nomination.requirement
-    require_campaign_role(actor, requirement.campaign, nomination.unit, Role.REPORTER, "上传照片")
     _require_editable(nomination)
     if not spec_for(requirement).media:
         raise DomainError(
@@ -440,8 +468,8 @@ def photo_add(
 
 @transaction.atomic
 def photo_remove(*, actor: User | None, photo: NominationPhoto) -> None:
+    require(actor, photo.nomination.requirement.campaign, photo.nomination.unit, Role.REPORTER, "删除照片")
     nomination = _lock(photo.nomination)
-    require_campaign_role(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "删除照片")
     _require_editable(nomination)
     photo_delete(photo)
 
@@ -449,10 +477,8 @@ def photo_remove(*, actor: User | None, photo: NominationPhoto) -> None:
 @transaction.atomic
 def scan_attach(*, actor: User | None, nomination: Nomination, upload: IO[bytes]) -> Nomination:
     """The stamped scan of the nominee's form, as the notices ask for with the Word file."""
+    require(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上传盖章扫描件")
     nomination = _lock(nomination)
-    require_campaign_role(
-        actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上传盖章扫描件"
-    )
     if nomination.state in (NominationState.APPROVED, NominationState.DECLINED):
         raise DomainError(
             f"“{nomination.name}”{nomination.get_state_display()}，不能再更换扫描件。", code="locked"
@@ -475,10 +501,7 @@ def sheet_save(
     scan: IO[bytes] | None = None,
 ) -> NominationSheet:
     """A level's summary table: its contact lines and the stamped scan of the table."""
-    if actor is not None and not acts_as(actor, unit, requirement):
-        raise NotFound()
-    if actor is not None and not (actor.has_role(Role.REPORTER) or actor.has_role(Role.REVIEWER)):
-        raise PermissionDenied("只有填报员或审核员可以填写汇总表。")
+    require(actor, requirement, unit, (Role.REPORTER, Role.REVIEWER), "填写汇总表", exactly=True)
     if not is_nomination(requirement):
         raise DomainError(f"“{requirement.title}”不是推荐评选事项。", code="not_nomination")
     if contact_phone and not is_phone_number(contact_phone):
@@ -508,17 +531,22 @@ def criteria_for(nomination: Nomination) -> list[dict[str, Any]]:
 @transaction.atomic
 def score_save(*, actor: User, nomination: Nomination, points: dict[str, Any], comment: str = "") -> Score:
     """A reviewer of the selecting level scores a nominee before it, against each criterion."""
-    nomination = _lock(nomination)
     chain = review_chain(nomination.requirement, nomination.unit)
     top = chain[-1]
+    require(
+        actor,
+        nomination.requirement,
+        top.unit,
+        Role.REVIEWER,
+        "评分",
+        exactly=True,
+        otherwise=lambda: PermissionDenied(f"评分由{top.unit.name}的审核员进行。"),
+    )
+    nomination = _lock(nomination)
     if not top.is_top or nomination.state not in (NominationState.IN_REVIEW, NominationState.APPROVED):
         raise DomainError("只有到达评选单位的推荐才能评分。", code="bad_state")
     if nomination.state == NominationState.IN_REVIEW and nomination.at_unit_id != top.unit.pk:
         raise DomainError(f"“{nomination.name}”尚未推荐到{top.unit.name}，不能评分。", code="bad_state")
-    if not acts_as(actor, top.unit, nomination.requirement):
-        raise PermissionDenied(f"评分由{top.unit.name}的审核员进行。")
-    if not actor.has_role(Role.REVIEWER):
-        raise PermissionDenied("只有审核员可以评分。")
     criteria = criteria_for(nomination)
     if not criteria:
         raise DomainError("该事项没有设置评分项。", code="no_criteria")

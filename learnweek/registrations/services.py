@@ -1,5 +1,6 @@
-"""Sign-ups, cancellations, the waiting list and check-in. Each is one transaction that locks the
-activity row before it counts seats, so capacity holds however many people sign up at once."""
+"""Sign-ups, cancellations, the waiting list and check-in. Each is one transaction that takes the
+activity's seats lock (``core.locking``) before it counts seats, so capacity holds however many
+people sign up at once; changes of capacity and cancellations of the activity take it too."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from django.utils import timezone
 from learnweek.accounts.models import Role
 from learnweek.activities.models import Activity
 from learnweek.activities.selectors import activities_public
+from learnweek.campaigns.access import require
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.phones import fold, normalise_mobile
 from learnweek.core.sms import send_sms
-from learnweek.orgs.selectors import require_role
 from learnweek.registrations.models import ACTIVE, Registration, RegistrationStatus
 
 if TYPE_CHECKING:
@@ -50,8 +52,10 @@ def normalise_code(raw: str) -> str:
 
 
 def _lock_public(activity_id: int) -> Activity:
+    """The public activity, its seats locked for the rest of the transaction."""
+    lock(key(SEATS, activity_id))
     try:
-        return activities_public().select_for_update(of=("self",)).get(pk=activity_id)
+        return activities_public().get(pk=activity_id)
     except Activity.DoesNotExist as exc:
         raise NotFound("没有这项活动，或它未公开。") from exc
 
@@ -122,7 +126,7 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
     try:
         with transaction.atomic():
             registration.save()
-    except IntegrityError as exc:  # the same number at the same moment, past the row lock
+    except IntegrityError as exc:  # the same number at the same moment, past the seats lock
         raise DomainError("该手机号已报名此活动，每人只能报名一次。", code="already_registered") from exc
     position = waitlist_position(registration)
     if position is None:
@@ -134,7 +138,7 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
 
 def waitlist_fill(activity: Activity) -> list[Registration]:
     """Give free seats to the waiting list, first come first served. The caller holds the
-    activity's row lock (cancellation, a larger capacity)."""
+    activity's seats lock (a cancelled sign-up, a larger capacity)."""
     waiting = Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITLISTED).order_by(
         "pk"
     )
@@ -170,7 +174,8 @@ def registration_cancel(*, resident: User, registration: Registration) -> Regist
     first person waiting."""
     if registration.resident_id != resident.pk:
         raise NotFound()
-    activity = Activity.objects.select_for_update().get(pk=registration.activity_id)
+    lock(key(SEATS, registration.activity_id))
+    activity = Activity.objects.get(pk=registration.activity_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         raise DomainError("该报名已取消。", code="already_cancelled")
@@ -216,10 +221,11 @@ def checkin(*, actor: User | None, code: str, activity: Activity | None = None) 
     if found is None:
         raise DomainError(INVALID_CODE, code="checkin_invalid")
     try:
-        require_role(actor, found.activity.organiser, Role.REPORTER, "签到")
+        require(actor, None, found.activity.organiser, Role.REPORTER, "签到")
     except NotFound as exc:
         raise DomainError(INVALID_CODE, code="checkin_invalid") from exc
-    # The activity first, then the registration: the order every other writer locks them in.
+    # The activity's row (its person-times change), then the registration's: the order every writer
+    # taking both locks them in. Check-in counts no seats and needs no seats lock.
     locked = Activity.objects.select_for_update().get(pk=found.activity_id)
     registration = Registration.objects.select_for_update().get(pk=found.pk)
     registration.activity = locked

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learnweek.accounts.models import Role
+from learnweek.campaigns.access import require
 from learnweek.campaigns.models import (
     AWAITING_REVIEW,
     Campaign,
@@ -20,7 +21,6 @@ from learnweek.campaigns.models import (
     Submission,
     SubmissionState,
 )
-from learnweek.campaigns.selectors import require_campaign_role
 from learnweek.campaigns.services import submission_save, submission_submit
 from learnweek.core.errors import DomainError
 from learnweek.core.validation import is_http_url
@@ -61,7 +61,7 @@ def _require_open(campaign: Campaign, unit: Unit) -> None:
 
 @transaction.atomic
 def header_save(*, actor: User | None, campaign: Campaign, unit: Unit, **values: Any) -> StatsHeader:
-    require_campaign_role(actor, campaign, unit, Role.REPORTER, "填写统计表")
+    require(actor, campaign, unit, Role.REPORTER, "填写统计表")
     _require_open(campaign, unit)
     cleaned = {name: str(values.get(name) or "").strip() for name in HEADER_FIELDS}
     problems = []
@@ -122,7 +122,7 @@ def reported_total_add(
     note: str = "",
 ) -> ReportedTotal:
     """A total the unit ``entered_by`` reports for itself or a unit below it."""
-    require_campaign_role(actor, campaign, entered_by, Role.REPORTER, "填报汇总数")
+    require(actor, campaign, entered_by, Role.REPORTER, "填报汇总数")
     problems = []
     if not unit.path.startswith(entered_by.path):
         problems.append(f"开展单位“{unit.name}”不在{entered_by.name}的范围内，只能为本单位及下级单位填报")
@@ -156,7 +156,7 @@ def reported_total_add(
 @transaction.atomic
 def reported_total_delete(*, actor: User | None, total: ReportedTotal) -> None:
     campaign = total.campaign
-    require_campaign_role(actor, campaign, total.entered_by_unit, Role.REPORTER, "删除汇总数")
+    require(actor, campaign, total.entered_by_unit, Role.REPORTER, "删除汇总数")
     _require_open(campaign, total.entered_by_unit)
     total.delete()
 
@@ -190,7 +190,7 @@ def statistics_submit(
     if requirement.kind != RequirementKind.STATISTICS:
         raise DomainError("该报送事项不是活动开展情况统计表。", code="not_statistics")
     campaign = requirement.campaign
-    require_campaign_role(actor, campaign, unit, Role.REPORTER, "提交统计表")
+    require(actor, campaign, unit, Role.REPORTER, "提交统计表")
     header = header_for(campaign, unit)
     missing = [] if header.contact_name else ["联系人"]
     if not header.office_phone and not header.mobile:
