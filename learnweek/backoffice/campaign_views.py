@@ -27,15 +27,15 @@ from learnweek.campaigns.selectors import (
     campaign_scope_root,
     campaigns_visible_to,
     derive_refusal,
+    may_create_campaign,
     requirement_get_visible,
     submission_get_visible,
     submission_history,
     tasks_for_unit,
 )
-from learnweek.campaigns.tasks import send_reminders
+from learnweek.campaigns.tasks import reminders_request
 from learnweek.core.downloads import ZIP, download, download_document
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.core.queue import enqueue
 from learnweek.materials.documents import package_zip as materials_zip
 from learnweek.materials.rules import is_material
 from learnweek.materials.services import material_save
@@ -55,11 +55,7 @@ def _form_page(request, form, title, back_url, *, action_label="保存"):
 @staff_required
 def campaign_list(request):
     campaigns = campaigns_visible_to(request.user).order_by("-year", "issuing_unit__path")
-    unit = request.user.unit
-    can_create = request.user.has_role(Role.ADMIN) and (
-        request.user.is_superuser
-        or (unit is not None and unit.kind in (UnitKind.MINISTRY, UnitKind.PROVINCE))
-    )
+    can_create = may_create_campaign(request.user)
     return render(
         request, "backoffice/campaigns/list.html", {"campaigns": campaigns, "can_create": can_create}
     )
@@ -329,24 +325,15 @@ def board_export(request, pk):
 def board_remind(request, pk):
     requirement = requirement_get_visible(request.user, pk)
     data = board_for(request.user, requirement, request.GET.get("under"))
-    if not request.user.has_role(Role.REVIEWER) and not request.user.has_role(Role.ADMIN):
-        messages.error(request, "只有审核员或管理员可以发送提醒。")
+    try:
+        reminders_request(actor=request.user, requirement=requirement, under=data.under)
+    except DomainError as exc:
+        messages.error(request, exc.message)
     else:
-        try:
-            enqueue(
-                send_reminders,
-                what="提醒",
-                within_days=0,
-                requirement_id=requirement.pk,
-                under_id=data.under.pk,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                f"已提醒 {len(data.missing_units)} 个未提交的单位（邮件发给其留有邮箱的填报员，没有填报员邮箱时发给管理员）。",
-            )
+        messages.success(
+            request,
+            f"已提醒 {len(data.missing_units)} 个未提交的单位（邮件发给其留有邮箱的填报员，没有填报员邮箱时发给管理员）。",
+        )
     url = reverse("backoffice:board", args=[pk])
     return redirect(f"{url}?under={data.under.code}")
 

@@ -14,21 +14,19 @@ from learnweek.accounts.models import Role
 from learnweek.activities.exporters import span_text
 from learnweek.backoffice import stats_forms as forms
 from learnweek.backoffice.guards import staff_required
-from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
+from learnweek.campaigns.selectors import campaign_get_visible, cascade_of, requirement_get_visible
 from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import unit_get_visible, unit_get_within
 from learnweek.stats import services
-from learnweek.stats.exporters import StatsExporter, body_rows
+from learnweek.stats.exporters import StatsExporter
 from learnweek.stats.models import Column
+from learnweek.stats.page_selectors import stats_page_data, submitted_stats
 from learnweek.stats.quality import RULES, Report, quality_report
 from learnweek.stats.selectors import (
     COLUMNS,
-    approved_snapshot,
-    approved_snapshots,
     asks_platform,
-    column_sums,
     drill_activities,
     drill_cities,
     drill_totals,
@@ -59,94 +57,16 @@ def _quality_url(campaign, unit, requirement_pk=None) -> str:
     return reverse("backoffice:stats_quality", args=[campaign.slug]) + "?" + urlencode(query)
 
 
-def _form_rows(data, level, own_label, compare=None):
-    """The body rows with, per figure, the live value beside a frozen one when they differ."""
-    rows = body_rows(data, level, own_label)
-    if compare is None:
-        return [
-            {"r": r, "cells": [{"text": t, "column": c} for t, c in zip(r.texts(), COLUMNS, strict=True)]}
-            for r in rows
-        ]
-    live = body_rows(compare, level, own_label)
-    return [
-        {
-            "r": r,
-            "cells": [
-                {"text": t, "column": c, "live": lt if lt != t else None}
-                for t, lt, c in zip(r.texts(), other.texts(), COLUMNS, strict=True)
-            ],
-        }
-        for r, other in zip(rows, live, strict=True)
-    ]
-
-
-def _figures(data) -> tuple:
-    return data["own_level_held"], data["prefecture"], data["county"]
-
-
 @staff_required
 def stats_page(request, slug):
     campaign, unit = _context(request, slug)
-    table = stats_table(campaign, unit, by_child=True)
-    data = table.as_json()
-    # The unit the user answers for: its own, or the issuer's for the campaign office's staff.
-    own = stats_unit_for(request.user, campaign, None).pk == unit.pk
-    with_platform = asks_platform(campaign, unit)
-    header = header_for(campaign, unit)
-    submissions = list(statistics_submissions(campaign, unit))
-    snapshot = approved_snapshot(campaign, unit)
-    children = table.children or []
-    reported = approved_snapshots(campaign, [child.unit for child in children])
-    child_rows = []
-    for child in children:
-        live = child.as_json()
-        frozen = reported.get(child.unit.pk)
-        child_rows.append(
-            {
-                "table": child,
-                "cells": column_sums(live),
-                "reported": frozen is not None,
-                "reported_cells": column_sums(frozen.data) if frozen else None,
-                "differs": frozen is not None and _figures(frozen.data) != _figures(live),
-            }
-        )
-    total_cells = column_sums(data)
-    own_cells = [
-        (
-            total[0] - sum(c["cells"][i][0] for c in child_rows),
-            total[1] - sum(c["cells"][i][1] for c in child_rows),
-        )
-        for i, total in enumerate(total_cells)
-    ]
-    chart = {
-        "columns": [Column(c).label for c in COLUMNS],
-        "units": [child.unit.name for child in children],
-        "series": [[row["cells"][i][1] for row in child_rows] for i in range(len(COLUMNS))],
-    }
-    context = {
-        "campaign": campaign,
-        "unit": unit,
-        "table": table,
-        "rows": _form_rows(data, table.level, table.own_level_label),
+    page = stats_page_data(request.user, campaign, unit)
+    context = page.as_context() | {
         "columns": [(c, Column(c).label) for c in COLUMNS],
-        "header": header,
-        "with_platform": with_platform,
         "header_form": forms.HeaderForm(
-            initial={name: getattr(header, name) for name in services.HEADER_FIELDS},
-            with_platform=with_platform,
+            initial={name: getattr(page.header, name) for name in services.HEADER_FIELDS},
+            with_platform=page.with_platform,
         ),
-        "own": own,
-        "can_report": own and request.user.has_role(Role.REPORTER),
-        "submissions": submissions,
-        "requirements": statistics_requirements_unanswered(campaign, unit, submissions),
-        "snapshot": snapshot,
-        "snapshot_rows": _form_rows(snapshot.data, table.level, table.own_level_label, data)
-        if snapshot
-        else None,
-        "child_rows": child_rows,
-        "total_cells": total_cells,
-        "own_cells": own_cells if any(a or p for a, p in own_cells) else None,
-        "chart": chart,
         "query": urlencode({"unit": unit.code}),
     }
     return render(request, "backoffice/stats/table.html", context)
@@ -206,18 +126,19 @@ def stats_quality(request, slug):
     """The data-quality checks of the unit's table, on demand and before it is submitted: each
     warning with the rows behind it, and the form to submit anyway with an explanation."""
     campaign, unit = _context(request, slug)
+    cascade = cascade_of(campaign)
     own = stats_unit_for(request.user, campaign, None).pk == unit.pk
     submittable = []
     if own and request.user.has_role(Role.REPORTER):
-        submissions = list(statistics_submissions(campaign, unit))
+        submissions = list(statistics_submissions(campaign, unit, cascade=cascade))
         submittable = [s.requirement for s in submissions if s.can_submit()] + list(
-            statistics_requirements_unanswered(campaign, unit, submissions)
+            statistics_requirements_unanswered(campaign, unit, submissions, cascade=cascade)
         )
     chosen = request.GET.get("requirement", "")
     context = {
         "campaign": campaign,
         "unit": unit,
-        "report": quality_report(campaign, unit),
+        "report": quality_report(campaign, unit, cascade=cascade),
         "rules": RULES,
         "submittable": [r for r in submittable if not chosen or str(r.pk) == chosen] or submittable,
         "explanation_max": services.EXPLANATION_MAX,
@@ -345,19 +266,13 @@ def stats_total_delete(request, slug, pk):
 
 
 def stats_submission_context(submission) -> dict:
-    """What the submission page shows of a statistics table: the frozen copy, with the live figure
-    beside each one that has changed since."""
-    campaign, unit = submission.requirement.campaign, submission.unit
-    snapshot = submission.stats_snapshots.first()
-    table = stats_table(campaign, unit)
-    live = table.as_json()
-    frozen = snapshot.data if snapshot else live
-    quality = snapshot.data.get("quality") if snapshot else None
+    """What the submission page shows of a statistics table (``submitted_stats``)."""
+    stats = submitted_stats(submission)
     return {
-        "stats_snapshot": snapshot,
-        "stats_quality": Report.from_json(quality) if quality is not None else None,
-        "stats_explanation": (quality or {}).get("explanation", ""),
-        "stats_rows": _form_rows(frozen, table.level, table.own_level_label, live if snapshot else None),
+        "stats_snapshot": stats.snapshot,
+        "stats_quality": Report.from_json(stats.quality) if stats.quality is not None else None,
+        "stats_explanation": (stats.quality or {}).get("explanation", ""),
+        "stats_rows": stats.rows,
         "stats_columns": [(c, Column(c).label) for c in COLUMNS],
-        "stats_url": _page_url(campaign, unit),
+        "stats_url": _page_url(submission.requirement.campaign, submission.unit),
     }

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from learnweek.accounts.models import Role
 from learnweek.campaigns.access import campaign_scope_root
 from learnweek.campaigns.models import (
     HANDED_IN,
@@ -96,22 +97,94 @@ def campaign_lineage(campaign: Campaign) -> list[Campaign]:
     return list(reversed(chain))
 
 
-def campaign_family(campaign: Campaign) -> list[Campaign]:
-    """The year's whole cascade the campaign belongs to: the root of its lineage and every
-    campaign derived below it, the root first. A unit's activities of that year may have been
-    registered under any of them (a county under its province's campaign, say)."""
-    root = campaign_lineage(campaign)[0]
+@dataclass(frozen=True)
+class Cascade:
+    """The year's whole cascade a campaign belongs to: the root of its lineage and every campaign
+    derived below it, the root first (breadth first). A unit's activities, reported totals and
+    statistics of that year may have been registered under any of them (a county under its
+    province's campaign, say), so the statistics read the year through this one value, built
+    once per request by ``cascade_of`` and passed to each selector."""
+
+    root: Campaign
+    campaigns: tuple[Campaign, ...]
+    ids: frozenset[int]
+    year: int
+
+    def lineage(self, campaign: Campaign) -> tuple[Campaign, ...]:
+        """``campaign_lineage`` of a member, read from the cascade without a query."""
+        by_pk = {c.pk: c for c in self.campaigns}
+        chain = [by_pk[campaign.pk]]
+        while chain[-1].parent_id is not None:
+            chain.append(by_pk[chain[-1].parent_id])
+        return tuple(reversed(chain))
+
+
+def _year_campaigns(year: int) -> dict[int, Campaign]:
+    return {c.pk: c for c in Campaign.objects.filter(year=year).select_related("issuing_unit")}
+
+
+def cascade_of(campaign: Campaign) -> Cascade:
+    """The cascade of ``campaign``'s year, in one query: a derived campaign always has its
+    parent's year (``campaign_derive``), so the year's campaigns hold the whole lineage and every
+    branch. ``campaign`` itself stands in the result as given."""
+    rows = _year_campaigns(campaign.year)
+    rows[campaign.pk] = campaign
+    root = campaign
+    while root.parent_id is not None and root.parent_id in rows:
+        root = rows[root.parent_id]
+    if root.parent_id is not None:  # a parent of another year, which campaign_derive never makes
+        root = campaign_lineage(root)[0]
+        rows = _year_campaigns(root.year)
+        rows[root.pk] = root
     children: dict[int | None, list[Campaign]] = {}
-    for candidate in (
-        Campaign.objects.filter(year=root.year).exclude(pk=root.pk).select_related("issuing_unit")
-    ):
-        children.setdefault(candidate.parent_id, []).append(candidate)
+    for candidate in rows.values():  # in Campaign.Meta.ordering
+        if candidate.pk != root.pk:
+            children.setdefault(candidate.parent_id, []).append(candidate)
     family, queue = [], [root]
     while queue:
         current = queue.pop(0)
         family.append(current)
         queue.extend(children.get(current.pk, []))
-    return family
+    return Cascade(root=root, campaigns=tuple(family), ids=frozenset(c.pk for c in family), year=root.year)
+
+
+def campaign_family(campaign: Campaign) -> list[Campaign]:
+    """The campaigns of ``campaign``'s cascade, the root first (``cascade_of``)."""
+    return list(cascade_of(campaign).campaigns)
+
+
+def cascade_requirements(cascade: Cascade, kind: str) -> list[Requirement]:
+    """The requirements of ``kind`` set in any campaign of the cascade, in the cascade's order
+    (one query rather than one per campaign)."""
+    order = {c.pk: i for i, c in enumerate(cascade.campaigns)}
+    by_pk = {c.pk: c for c in cascade.campaigns}
+    found = list(Requirement.objects.filter(campaign_id__in=cascade.ids, kind=kind))
+    for requirement in found:
+        requirement.campaign = by_pk[requirement.campaign_id]  # the cascade's loaded campaign
+    return sorted(found, key=lambda r: order[r.campaign_id])
+
+
+def campaign_level_refusal(issuing_unit: Unit) -> tuple[str, str] | None:
+    """Why ``issuing_unit`` may not issue a campaign of its own (code, message), or None: only the
+    ministry and the provinces do; the levels below derive theirs (``derive_refusal``)."""
+    if issuing_unit.kind not in (UnitKind.MINISTRY, UnitKind.PROVINCE):
+        return "campaign_level", "地市和县级请从上级活动“派生”本级活动。"
+    return None
+
+
+def may_create_campaign(user: User) -> bool:
+    """Whether ``user`` may create a year's campaign, by the rule ``campaign_create`` checks: an
+    administrator whose unit may issue one (a superuser without a unit issues as the ministry)."""
+    if not user.has_role(Role.ADMIN):
+        return False
+    if user.unit is None:
+        return user.is_superuser
+    return campaign_level_refusal(user.unit) is None
+
+
+def may_send_reminders(user: User) -> bool:
+    """Reviewers and administrators remind the units that have not handed in a requirement."""
+    return user.has_role(Role.REVIEWER) or user.has_role(Role.ADMIN)
 
 
 def derive_refusal(parent: Campaign, unit: Unit) -> tuple[str, str] | None:

@@ -29,6 +29,7 @@ from learnweek.campaigns.models import (
 from learnweek.campaigns.rules import submission_problems
 from learnweek.campaigns.selectors import (
     applicable_units,
+    campaign_level_refusal,
     campaign_lineage,
     derive_refusal,
     requirement_applies_to,
@@ -92,8 +93,10 @@ def campaign_create(
 ) -> Campaign:
     """A ministry or provincial campaign. Lower levels derive theirs with ``campaign_derive``."""
     require(actor, None, issuing_unit, Role.ADMIN, "创建年度活动")
-    if issuing_unit.kind not in (UnitKind.MINISTRY, UnitKind.PROVINCE):
-        raise DomainError("地市和县级请从上级活动“派生”本级活动。", code="campaign_level")
+    refusal = campaign_level_refusal(issuing_unit)
+    if refusal is not None:
+        code, message = refusal
+        raise DomainError(message, code=code)
     _check_campaign_fields(values)
     slug = slug or _free_slug(f"{year}-{issuing_unit.code}")
     if Campaign.objects.filter(slug=slug).exists():

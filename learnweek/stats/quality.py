@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 from learnweek.activities.models import Activity
 from learnweek.activities.selectors import sorted_by_start
 from learnweek.campaigns.models import Campaign
-from learnweek.campaigns.selectors import campaign_lineage
+from learnweek.campaigns.selectors import Cascade, campaign_lineage, cascade_of
 from learnweek.core.chinese import chinese_date
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit
 from learnweek.orgs.selectors import within
@@ -51,7 +51,6 @@ from learnweek.stats.selectors import (
     column_sums,
     earlier_roots,
     family_activities,
-    family_ids_of,
     stats_table,
 )
 
@@ -153,9 +152,9 @@ def _found(findings: list[Finding], matching: QuerySet[Activity]) -> Found:
     return findings, len(findings) if len(findings) < KEEP else matching.count()
 
 
-def _counted(campaign: Campaign, unit: Unit) -> QuerySet[Activity]:
+def _counted(campaign: Campaign, unit: Unit, cascade: Cascade | None) -> QuerySet[Activity]:
     return within(
-        family_activities(campaign).filter(COUNTED),
+        family_activities(campaign, cascade).filter(COUNTED),
         unit,
         path_field="unit_path",
     )
@@ -168,8 +167,8 @@ def _day(value: datetime.datetime) -> str:
 # -- person-times against seats and headcount --------------------------------------------------
 
 
-def check_capacity(campaign: Campaign, unit: Unit) -> Found:
-    matching = _counted(campaign, unit).filter(
+def check_capacity(campaign: Campaign, unit: Unit, cascade: Cascade | None = None) -> Found:
+    matching = _counted(campaign, unit, cascade).filter(
         Q(capacity__gt=0, person_times__gt=F("capacity") * RATIO)
         | Q(headcount__gt=0, person_times__gt=F("headcount") * RATIO)
     )
@@ -230,12 +229,12 @@ def same_activity_name(a: str, b: str) -> bool:
     return _Name.of(a).same_as(_Name.of(b))
 
 
-def check_duplicates(campaign: Campaign, unit: Unit) -> Found:
+def check_duplicates(campaign: Campaign, unit: Unit, cascade: Cascade | None = None) -> Found:
     """Only the activities that share their organiser and day with another are read (a window
     count in the database); their names are compared here."""
     day = TruncDate("start")
     candidates = (
-        _counted(campaign, unit)
+        _counted(campaign, unit, cascade)
         .filter(cancelled_at__isnull=True)
         .annotate(day=day, same_day=Window(Count("id"), partition_by=[F("organiser_id"), day]))
         .filter(same_day__gt=1)
@@ -272,11 +271,13 @@ def check_duplicates(campaign: Campaign, unit: Unit) -> Found:
 # -- dates outside the campaign -----------------------------------------------------------------
 
 
-def campaign_period(campaign: Campaign) -> tuple[datetime.date, datetime.date]:
+def campaign_period(
+    campaign: Campaign, cascade: Cascade | None = None
+) -> tuple[datetime.date, datetime.date]:
     """The days a campaign's activities may fall on: its reading period (the whole year where no
     campaign of its lineage sets one) and its week together, each taken from the nearest campaign
-    of its lineage that sets it."""
-    lineage = list(reversed(campaign_lineage(campaign)))
+    of its lineage that sets it. Given its ``cascade``, the lineage is read from it."""
+    lineage = list(reversed(cascade.lineage(campaign) if cascade else campaign_lineage(campaign)))
     reading_start = next((c.reading_start for c in lineage if c.reading_start), None)
     reading_end = next((c.reading_end for c in lineage if c.reading_end), None)
     week_start = next((c.week_start for c in lineage if c.week_start), None)
@@ -290,17 +291,15 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def check_dates(campaign: Campaign, unit: Unit) -> Found:
-    periods = {
-        c.pk: (c, *campaign_period(c))
-        for c in Campaign.objects.filter(pk__in=family_ids_of(campaign)).select_related("parent")
-    }
+def check_dates(campaign: Campaign, unit: Unit, cascade: Cascade | None = None) -> Found:
+    cascade = cascade or cascade_of(campaign)
+    periods = {c.pk: (c, *campaign_period(c, cascade)) for c in cascade.campaigns}
     outside = Q()
     for pk, (_, first, last) in periods.items():
         outside |= Q(campaign_id=pk) & (
             Q(start__lt=_midnight(first)) | Q(end__gte=_midnight(last + datetime.timedelta(days=1)))
         )
-    matching = _counted(campaign, unit).filter(outside)
+    matching = _counted(campaign, unit, cascade).filter(outside)
     rows = sorted_by_start(matching).values_list(
         "pk", "name", "organiser__name", "campaign_id", "start", "end"
     )[:KEEP]
@@ -337,12 +336,15 @@ def modified_z(value: float, history: Sequence[float]) -> float | None:
     return None
 
 
-def _figures_by_unit(campaign: Campaign, unit: Unit) -> dict[int, tuple[Unit, list[tuple[int, int]]]]:
+def _figures_by_unit(
+    campaign: Campaign, unit: Unit, cascade: Cascade | None = None
+) -> dict[int, tuple[Unit, list[tuple[int, int]]]]:
     """Per unit (``unit`` and its administrative children): the column sums of its table for the
     year of ``campaign``, as approved where the unit's table was approved, else as it stands."""
-    table = stats_table(campaign, unit, by_child=True)
+    cascade = cascade or cascade_of(campaign)
+    table = stats_table(campaign, unit, by_child=True, cascade=cascade)
     tables = [table, *(table.children or [])]
-    approved = approved_snapshots(campaign, [t.unit for t in tables])
+    approved = approved_snapshots(campaign, [t.unit for t in tables], cascade=cascade)
     return {
         t.unit.pk: (
             t.unit,
@@ -352,11 +354,11 @@ def _figures_by_unit(campaign: Campaign, unit: Unit) -> dict[int, tuple[Unit, li
     }
 
 
-def check_jumps(campaign: Campaign, unit: Unit) -> Found:
-    earlier = earlier_roots(campaign, unit, HISTORY_YEARS)
+def check_jumps(campaign: Campaign, unit: Unit, cascade: Cascade | None = None) -> Found:
+    earlier = earlier_roots(campaign, unit, HISTORY_YEARS, cascade=cascade)
     if not earlier:
         return [], 0
-    now = _figures_by_unit(campaign, unit)
+    now = _figures_by_unit(campaign, unit, cascade)
     past = [(c.year, _figures_by_unit(c, unit)) for c in earlier]
     findings = []
     for unit_pk, (subject, sums) in now.items():
@@ -405,10 +407,10 @@ def _jump(
 # -- reported totals over itemised activities ---------------------------------------------------
 
 
-def check_overlap(campaign: Campaign, unit: Unit) -> Found:
-    family_ids = family_ids_of(campaign)
+def check_overlap(campaign: Campaign, unit: Unit, cascade: Cascade | None = None) -> Found:
+    cascade = cascade or cascade_of(campaign)
     totals = (
-        within(ReportedTotal.objects.filter(campaign_id__in=family_ids), unit, unit_field="unit")
+        within(ReportedTotal.objects.filter(campaign_id__in=cascade.ids), unit, unit_field="unit")
         .select_related("unit")
         .order_by("unit__path", "column", "pk")
     )
@@ -419,7 +421,7 @@ def check_overlap(campaign: Campaign, unit: Unit) -> Found:
             continue
         seen.add((total.unit_id, total.column))
         itemised = within(
-            family_activities(campaign, family_ids).filter(column_filter(total.column)),
+            family_activities(campaign, cascade).filter(column_filter(total.column)),
             total.unit,
             path_field="unit_path",
         ).order_by("start", "pk")
@@ -441,7 +443,7 @@ def check_overlap(campaign: Campaign, unit: Unit) -> Found:
     return findings[:KEEP], len(findings)
 
 
-CHECKS: tuple[tuple[Callable[[Campaign, Unit], Found], str], ...] = (
+CHECKS: tuple[tuple[Callable[[Campaign, Unit, Cascade], Found], str], ...] = (
     (check_capacity, "capacity"),
     (check_duplicates, "duplicate"),
     (check_dates, "outside"),
@@ -450,11 +452,12 @@ CHECKS: tuple[tuple[Callable[[Campaign, Unit], Found], str], ...] = (
 )
 
 
-def quality_report(campaign: Campaign, unit: Unit) -> Report:
-    """Every check on ``unit``'s table for the year of ``campaign``."""
+def quality_report(campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None) -> Report:
+    """Every check on ``unit``'s table for the year of ``campaign``, all reading one cascade."""
+    cascade = cascade or cascade_of(campaign)
     report = Report()
     for check, rule in CHECKS:
-        findings, total = check(campaign, unit)
+        findings, total = check(campaign, unit, cascade)
         report.findings.extend(findings)
         if total > len(findings):
             report.more[rule] = total - len(findings)

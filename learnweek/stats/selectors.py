@@ -3,7 +3,7 @@
 The rules are those of SPEC §6, in one place:
 
 - the activities counted are those in the unit's subtree registered under any campaign of the
-  year's cascade (``campaign_family``), plus the totals units reported instead of listing them;
+  year's cascade (``campaigns.selectors.Cascade``), plus the totals units reported instead of listing them;
 - a reading column counts activities by primary category, the week column by the week flag;
 - an activity's level is the kind of its organiser's ``admin_unit`` (an institution counts at the
   level of the division it hangs under);
@@ -12,8 +12,10 @@ The rules are those of SPEC §6, in one place:
   county-level activities with their county;
 - "是否开展" is whether any activity sits at the level of the unit itself.
 
-One grouped query reads the activities (by admin unit, category and week flag), one the reported
-totals, one the administrative units of the subtree; the rest is folding a few thousand groups.
+One query reads the year's cascade, one grouped query the activities (by admin unit, category and
+week flag), one the reported totals, one the administrative units of the subtree; the rest is
+folding a few thousand groups. A page reads the cascade once (``cascade_of``) and hands it to each
+selector below through ``cascade=``; called without it, a selector reads it itself.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from learnweek.activities.models import Activity
 from learnweek.campaigns.models import Campaign, Requirement, RequirementKind, Submission, SubmissionState
 from learnweek.campaigns.selectors import (
-    campaign_family,
+    Cascade,
     campaign_get_visible,
     campaign_scope_root,
+    cascade_of,
+    cascade_requirements,
     requirement_applies_to,
 )
 from learnweek.core.errors import NotFound
@@ -107,6 +111,9 @@ class Cell:
 class StatsTable:
     campaign: Campaign
     unit: Unit
+    # The unit's administrative level (that of its division for an institution), which picks the
+    # layout of the official form.
+    level: str
     prefecture_units: int
     county_units: int
     own_level_held: dict[str, bool]
@@ -115,12 +122,6 @@ class StatsTable:
     # The cities behind 城市数: row → column → {admin unit id: (activities, person-times)}.
     cities: dict[str, dict[str, dict[int, list[int]]]] = field(default_factory=dict)
     children: list[StatsTable] | None = None
-
-    @property
-    def level(self) -> str:
-        """The unit's administrative level, which picks the layout of the official form."""
-        admin = self.unit.admin_unit
-        return admin.kind if admin is not None else self.unit.kind
 
     @property
     def own_level_label(self) -> str:
@@ -149,7 +150,9 @@ class StatsTable:
 class _Admin:
     pk: int
     path: str
+    kind: str
     row: str | None
+    inside: bool  # in the subtree read (not the division an institution root counts in)
 
 
 @dataclass(frozen=True)
@@ -160,10 +163,10 @@ class _Group:
     person_times: int
 
 
-def _groups(campaign: Campaign, family_ids: list[int], root: Unit) -> list[_Group]:
+def _groups(campaign: Campaign, cascade: Cascade, root: Unit) -> list[_Group]:
     groups = []
     activity_rows = (
-        within(family_activities(campaign, family_ids).filter(COUNTED), root, path_field="unit_path")
+        within(family_activities(campaign, cascade).filter(COUNTED), root, path_field="unit_path")
         .values_list("organiser__admin_unit_id", "category", "is_week")
         .annotate(n=Count("id"), p=Sum("person_times"))
         .order_by()
@@ -175,7 +178,7 @@ def _groups(campaign: Campaign, family_ids: list[int], root: Unit) -> list[_Grou
         if is_week:
             groups.append(_Group(admin_id, Column.ACTIVITY_WEEK, n, p or 0))
     totals = (
-        within(ReportedTotal.objects.filter(campaign_id__in=family_ids), root, unit_field="unit")
+        within(ReportedTotal.objects.filter(campaign_id__in=cascade.ids), root, unit_field="unit")
         .values_list("unit__admin_unit_id", "column")
         .annotate(n=Sum("activities"), p=Sum("person_times"))
         .order_by()
@@ -188,22 +191,27 @@ def _admins(root: Unit) -> dict[int, _Admin]:
     """The administrative units of the subtree, and the root's own division if it is an
     institution (its activities count there)."""
     rows = within(Unit.objects.filter(kind__in=ADMINISTRATIVE_KINDS), root)
-    if root.admin_unit_id not in (None, root.pk):
-        rows = rows | Unit.objects.filter(pk=root.admin_unit_id)
+    division = root.admin_unit_id if root.admin_unit_id not in (None, root.pk) else None
+    if division is not None:
+        rows = rows | Unit.objects.filter(pk=division)
     return {
-        pk: _Admin(pk, path, counts_in_row(kind, is_municipality))
+        pk: _Admin(pk, path, kind, counts_in_row(kind, is_municipality), inside=pk != division)
         for pk, path, kind, is_municipality in rows.values_list("pk", "path", "kind", "is_municipality")
     }
 
 
-def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Admin]) -> StatsTable:
+def _fold(
+    campaign: Campaign, unit: Unit, admin_id: int, level: str, groups: list[_Group], admins: list[_Admin]
+) -> StatsTable:
+    """``unit``'s table; ``admin_id`` is the administrative unit whose activities are its own
+    level's, ``admins`` those of its subtree (and that one)."""
     held = dict.fromkeys(COLUMNS, False)
     cities: dict[str, dict[str, dict[int, list[int]]]] = {
         row: {c: defaultdict(lambda: [0, 0]) for c in COLUMNS} for row in ("prefecture", "county")
     }
     by_pk = {admin.pk: admin for admin in admins}
     for group in groups:
-        if group.admin_id == unit.admin_unit_id:
+        if group.admin_id == admin_id:
             held[group.column] = True
         admin = by_pk.get(group.admin_id)
         if admin is not None and admin.row is not None:
@@ -221,10 +229,11 @@ def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Ad
         }
         for row in cities
     }
-    in_subtree = [a for a in admins if a.path.startswith(unit.path)]
+    in_subtree = [a for a in admins if a.inside]
     return StatsTable(
         campaign=campaign,
         unit=unit,
+        level=level,
         prefecture_units=sum(1 for a in in_subtree if a.row == "prefecture"),
         county_units=sum(1 for a in in_subtree if a.row == "county"),
         own_level_held=held,
@@ -234,17 +243,19 @@ def _fold(campaign: Campaign, unit: Unit, groups: list[_Group], admins: list[_Ad
     )
 
 
-def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> StatsTable:
+def stats_table(
+    campaign: Campaign, unit: Unit, *, by_child: bool = False, cascade: Cascade | None = None
+) -> StatsTable:
     """``unit``'s table for the year of ``campaign``, computed now; with ``by_child`` also one
-    table per administrative child unit (provinces for the ministry, cities for a province)."""
-    if unit.admin_unit_id is not None and unit.admin_unit_id != unit.pk:
-        unit.admin_unit = Unit.objects.get(pk=unit.admin_unit_id)
-    else:
-        unit.admin_unit = unit
-    family_ids = family_ids_of(campaign)
-    groups = _groups(campaign, family_ids, unit)
+    table per administrative child unit (provinces for the ministry, cities for a province).
+    ``unit`` is read, never changed."""
+    cascade = cascade or cascade_of(campaign)
+    groups = _groups(campaign, cascade, unit)
     admins = _admins(unit)
-    table = _fold(campaign, unit, groups, list(admins.values()))
+    # An institution's own activities count at the level of the division it hangs under.
+    admin_id = unit.admin_unit_id if unit.admin_unit_id is not None else unit.pk
+    level = admins[admin_id].kind if admin_id in admins else unit.kind
+    table = _fold(campaign, unit, admin_id, level, groups, list(admins.values()))
     if by_child:
         step = len(unit.path) + Unit.steplen
         admins_under: dict[str, list[_Admin]] = defaultdict(list)
@@ -257,11 +268,13 @@ def stats_table(campaign: Campaign, unit: Unit, *, by_child: bool = False) -> St
             if owner is not None and len(owner.path) >= step:
                 groups_under[owner.path[:step]].append(group)
         table.children = []
-        for child in Unit.objects.filter(
-            path__startswith=unit.path, depth=unit.depth + 1, kind__in=ADMINISTRATIVE_KINDS
-        ).order_by("path"):
-            child.admin_unit = child
-            table.children.append(_fold(campaign, child, groups_under[child.path], admins_under[child.path]))
+        children = within(Unit.objects.filter(depth=unit.depth + 1, kind__in=ADMINISTRATIVE_KINDS), unit)
+        for child in children.order_by("path"):
+            table.children.append(
+                _fold(
+                    campaign, child, child.pk, child.kind, groups_under[child.path], admins_under[child.path]
+                )
+            )
     return table
 
 
@@ -292,6 +305,7 @@ def stats_unit_for(user: User, campaign: Campaign, code: str | None) -> Unit:
 
 
 def stats_table_for(user: User, slug: str, code: str | None, *, by_child: bool = False) -> StatsTable:
+    """The table the API answers with: ``stats_table`` through the scope rule."""
     campaign = campaign_get_visible(user, slug)
     return stats_table(campaign, stats_unit_for(user, campaign, code), by_child=by_child)
 
@@ -302,20 +316,36 @@ def _drill_root(unit: Unit, city: Unit | None) -> Unit:
     return city if city is not None else unit
 
 
-def drill_activities(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
+def drill_activities(
+    campaign: Campaign,
+    unit: Unit,
+    row: str,
+    column: str,
+    city: Unit | None,
+    *,
+    cascade: Cascade | None = None,
+) -> QuerySet:
     """The activities behind one figure of ``unit``'s table (of one city, when given)."""
     where = _drill_root(unit, city)
     return within(
-        family_activities(campaign).filter(row_filter(row, unit), column_filter(column)),
+        family_activities(campaign, cascade).filter(row_filter(row, unit), column_filter(column)),
         where,
         path_field="unit_path",
     ).order_by("-start", "-pk")
 
 
-def drill_totals(campaign: Campaign, unit: Unit, row: str, column: str, city: Unit | None) -> QuerySet:
+def drill_totals(
+    campaign: Campaign,
+    unit: Unit,
+    row: str,
+    column: str,
+    city: Unit | None,
+    *,
+    cascade: Cascade | None = None,
+) -> QuerySet:
     """The reported totals behind the same figure."""
     where = _drill_root(unit, city)
-    family_ids = family_ids_of(campaign)
+    family_ids = (cascade or cascade_of(campaign)).ids
     column_filter(column)  # refuses an unknown column
     return (
         within(
@@ -342,28 +372,25 @@ def drill_cities(table: StatsTable, row: str, column: str) -> list[tuple[Unit, i
 # -- header, reported totals, submissions ---------------------------------------------------------
 
 
-def family_ids_of(campaign: Campaign) -> list[int]:
-    """The ids of the campaigns of the year's cascade (``campaign_family``), for filters."""
-    return [c.pk for c in campaign_family(campaign)]
-
-
-def family_activities(campaign: Campaign, family_ids: list[int] | None = None) -> QuerySet[Activity]:
+def family_activities(campaign: Campaign, cascade: Cascade | None = None) -> QuerySet[Activity]:
     """The activities of the campaigns of ``campaign``'s cascade. Naming the year lets PostgreSQL
     read that year's partition alone (core.partitioning)."""
-    ids = family_ids_of(campaign) if family_ids is None else family_ids
-    return Activity.objects.filter(campaign_id__in=ids, year=campaign.year)
+    cascade = cascade or cascade_of(campaign)
+    return Activity.objects.filter(campaign_id__in=cascade.ids, year=cascade.year)
 
 
-def earlier_roots(campaign: Campaign, unit: Unit, years: int) -> list[Campaign]:
+def earlier_roots(
+    campaign: Campaign, unit: Unit, years: int, *, cascade: Cascade | None = None
+) -> list[Campaign]:
     """The root campaign of each of the ``years`` years before ``campaign``'s (newest first, the
     years that have one) issued by ``unit`` or a level above it: whose tables are its history."""
-    root = campaign_family(campaign)[0]
+    year = (cascade or cascade_of(campaign)).year
     found: dict[int, Campaign] = {}
     for candidate in (
         Campaign.objects.filter(
             parent__isnull=True,
-            year__lt=root.year,
-            year__gte=root.year - years,
+            year__lt=year,
+            year__gte=year - years,
             issuing_unit__in=[*unit.get_ancestors(), unit],
         )
         .select_related("issuing_unit")
@@ -375,63 +402,70 @@ def earlier_roots(campaign: Campaign, unit: Unit, years: int) -> list[Campaign]:
 
 def family_root(campaign: Campaign) -> Campaign:
     """Headers and reported totals are kept once per unit for the year's whole cascade."""
-    return campaign_family(campaign)[0]
+    return cascade_of(campaign).root
 
 
-def header_for(campaign: Campaign, unit: Unit) -> StatsHeader:
-    root = family_root(campaign)
+def header_for(campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None) -> StatsHeader:
+    root = (cascade or cascade_of(campaign)).root
     return StatsHeader.objects.filter(campaign=root, unit=unit).first() or StatsHeader(
         campaign=root, unit=unit
     )
 
 
-def asks_platform(campaign: Campaign, unit: Unit) -> bool:
+def asks_platform(campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None) -> bool:
     """Whether a statistics requirement that ``unit`` answers (one set by a level above it in the
     year's cascade) asks for 活动周平台名称及网址, as Shanxi's does."""
     return any(
         requirement.asks_platform
-        for c in campaign_family(campaign)
-        if unit.path.startswith(c.issuing_unit.path) and c.issuing_unit_id != unit.pk
-        for requirement in c.requirements.filter(kind=RequirementKind.STATISTICS)
+        for requirement in cascade_requirements(cascade or cascade_of(campaign), RequirementKind.STATISTICS)
+        if is_within(requirement.campaign.issuing_unit, unit)
+        and requirement.campaign.issuing_unit_id != unit.pk
     )
 
 
-def reported_totals_entered_by(campaign: Campaign, unit: Unit) -> QuerySet[ReportedTotal]:
-    family_ids = family_ids_of(campaign)
+def reported_totals_entered_by(
+    campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None
+) -> QuerySet[ReportedTotal]:
+    family_ids = (cascade or cascade_of(campaign)).ids
     return ReportedTotal.objects.filter(campaign_id__in=family_ids, entered_by_unit=unit).select_related(
         "unit"
     )
 
 
-def statistics_submissions(campaign: Campaign, unit: Unit) -> QuerySet[Submission]:
+def statistics_submissions(
+    campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None
+) -> QuerySet[Submission]:
     """The unit's answers to the statistics requirements of the year's cascade."""
-    family_ids = family_ids_of(campaign)
+    family_ids = (cascade or cascade_of(campaign)).ids
     return Submission.objects.filter(
         requirement__campaign_id__in=family_ids, requirement__kind=RequirementKind.STATISTICS, unit=unit
     ).select_related("requirement")
 
 
 def statistics_requirements_unanswered(
-    campaign: Campaign, unit: Unit, submissions: list[Submission]
+    campaign: Campaign, unit: Unit, submissions: list[Submission], *, cascade: Cascade | None = None
 ) -> list[Requirement]:
     """Statistics requirements of the year that ask ``unit`` and it has not answered yet."""
     answered = {s.requirement_id for s in submissions}
     return [
         requirement
-        for c in campaign_family(campaign)
-        for requirement in c.requirements.filter(kind=RequirementKind.STATISTICS)
+        for requirement in cascade_requirements(cascade or cascade_of(campaign), RequirementKind.STATISTICS)
         if requirement.pk not in answered and requirement_applies_to(requirement, unit)
     ]
 
 
-def approved_snapshot(campaign: Campaign, unit: Unit) -> StatsSnapshot | None:
+def approved_snapshot(
+    campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None
+) -> StatsSnapshot | None:
     """The table the level above has approved, as it was submitted."""
-    return approved_snapshots(campaign, [unit]).get(unit.pk)
+    return approved_snapshots(campaign, [unit], cascade=cascade).get(unit.pk)
 
 
-def approved_snapshots(campaign: Campaign, units: list[Unit]) -> dict[int, StatsSnapshot]:
+def approved_snapshots(
+    campaign: Campaign, units: list[Unit], *, cascade: Cascade | None = None
+) -> dict[int, StatsSnapshot]:
     """The approved snapshot of each of ``units`` that has one (for the by-child table)."""
-    family_ids = family_ids_of(campaign)
+    family_ids = (cascade or cascade_of(campaign)).ids
     found: dict[int, StatsSnapshot] = {}
     for snapshot in (
         StatsSnapshot.objects.filter(

@@ -25,6 +25,7 @@ from learnweek.campaigns.services import submission_save, submission_submit
 from learnweek.core.errors import DomainError
 from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
+from learnweek.orgs.selectors import is_within
 from learnweek.stats.models import Column, ReportedTotal, StatsHeader, StatsSnapshot
 from learnweek.stats.quality import quality_report
 from learnweek.stats.selectors import (
@@ -124,7 +125,7 @@ def reported_total_add(
     """A total the unit ``entered_by`` reports for itself or a unit below it."""
     require(actor, campaign, entered_by, Role.REPORTER, "填报汇总数")
     problems = []
-    if not unit.path.startswith(entered_by.path):
+    if not is_within(entered_by, unit):
         problems.append(f"开展单位“{unit.name}”不在{entered_by.name}的范围内，只能为本单位及下级单位填报")
     if column not in Column.values:
         problems.append(

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from learnweek.campaigns.models import Campaign, RequirementKind
 from learnweek.campaigns.rules import count_chars
-from learnweek.campaigns.selectors import campaign_family, requirement_applies_to
+from learnweek.campaigns.selectors import Cascade, cascade_of, cascade_requirements, requirement_applies_to
 from learnweek.core.charts import bar_chart
 from learnweek.core.chinese import chinese_date
 from learnweek.core.drafts import TODO, Draft
 from learnweek.materials.selectors import approved_case_materials, approved_cases, approved_photos
 from learnweek.orgs.models import Unit
 from learnweek.stats.models import Column
-from learnweek.stats.selectors import COLUMNS, column_sums, earlier_roots, family_ids_of, stats_table
+from learnweek.stats.selectors import COLUMNS, column_sums, earlier_roots, stats_table
 
 READING = [c for c in COLUMNS if c != Column.ACTIVITY_WEEK]
 PHOTOS = 6
@@ -52,11 +52,10 @@ def change(now: int, before: int, noun: str, counter: str) -> str:
     return f"{noun}{verb}{abs(now - before)}{counter}{share}"
 
 
-def _summary_requirement_min(campaign: Campaign, unit: Unit) -> int | None:
+def _summary_requirement_min(cascade: Cascade, unit: Unit) -> int | None:
     minimums = [
         requirement.body_min_chars
-        for c in campaign_family(campaign)
-        for requirement in c.requirements.filter(kind=RequirementKind.WORK_SUMMARY)
+        for requirement in cascade_requirements(cascade, RequirementKind.WORK_SUMMARY)
         if requirement.body_min_chars and requirement_applies_to(requirement, unit)
     ]
     return max(minimums) if minimums else None
@@ -64,9 +63,10 @@ def _summary_requirement_min(campaign: Campaign, unit: Unit) -> int | None:
 
 def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
     year = campaign.year
-    table = stats_table(campaign, unit, by_child=True)
+    cascade = cascade_of(campaign)
+    table = stats_table(campaign, unit, by_child=True, cascade=cascade)
     now = figures_of(table.as_json())
-    earlier = earlier_roots(campaign, unit, 1)
+    earlier = earlier_roots(campaign, unit, 1, cascade=cascade)
     before = figures_of(stats_table(earlier[0], unit).as_json()) if earlier else None
     labels = {c: Column(c).label for c in COLUMNS}
 
@@ -135,7 +135,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
     else:
         draft.body(f"{unit.name}没有下级行政单位，活动均在本级登记。")
 
-    family_ids = family_ids_of(campaign)
+    family_ids = sorted(cascade.ids)
     cases = [(s.title, s.body, s.unit.name) for s in approved_case_materials(family_ids, unit)] + [
         (c.title, c.body, c.submission.unit.name) for c in approved_cases(family_ids, unit)
     ]
@@ -161,7 +161,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
     draft.body(TODO.format("存在的问题和下一年度的工作打算"))
     draft.signature(unit.name, None)
 
-    minimum = _summary_requirement_min(campaign, unit)
+    minimum = _summary_requirement_min(cascade, unit)
     remark = (
         f"【草稿说明】本稿由系统于{chinese_date(timezone.localdate())}生成。“基本情况”“各地开展情况”中的数字、表格和图表来自"
         "系统统计数据（实时统计，含汇总填报数），“典型案例”及照片摘自已审核通过的材料；红色【待填写】部分须由本单位撰写。"

@@ -5,7 +5,8 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from learnweek.campaigns.selectors import board_for
+from learnweek.accounts.models import Role
+from learnweek.campaigns.selectors import board_for, may_send_reminders
 from learnweek.campaigns.services import (
     campaign_office_set,
     reminders_send,
@@ -13,7 +14,8 @@ from learnweek.campaigns.services import (
     submission_save,
     submission_submit,
 )
-from learnweek.core.errors import NotFound
+from learnweek.campaigns.tasks import reminders_request
+from learnweek.core.errors import NotFound, PermissionDenied
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within, within
 from tests.campaigns.conftest import days
@@ -143,3 +145,17 @@ def test_campaign_office_staff_act_with_the_issuing_units_scope(cascade, tree):
     # ... for that campaign only: the national one stays out of reach.
     with pytest.raises(NotFound):
         board_for(staff, cascade["stats"], "220000")
+
+
+def test_only_reviewers_and_admins_queue_reminders(
+    province_board, province_admin, django_capture_on_commit_callbacks
+):
+    StaffFactory(unit=unit("220200"), roles=["reporter"], email="jilin-city@example.cn")
+    reporter = StaffFactory(unit=unit("220000"), roles=[Role.REPORTER])
+    assert not may_send_reminders(reporter) and may_send_reminders(province_admin)
+    with pytest.raises(PermissionDenied, match="只有审核员或管理员可以发送提醒"):
+        reminders_request(actor=reporter, requirement=province_board, under=unit("220000"))
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_request(actor=province_admin, requirement=province_board, under=unit("220000"))
+    assert ["jilin-city@example.cn"] in [m.to for m in mail.outbox]
