@@ -12,13 +12,13 @@ from learnweek.accounts.models import Role
 from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import campaign_forms as forms
 from learnweek.backoffice.guards import staff_required
-from learnweek.backoffice.material_forms import MaterialForm
-from learnweek.backoffice.material_views import material_context
-from learnweek.backoffice.stats_views import stats_submission_context
+from learnweek.backoffice.kind_pages import page_for
 from learnweek.campaigns import services
 from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
-from learnweek.campaigns.models import CampaignStatus, RequirementKind, SubmissionState
+from learnweek.campaigns.kinds import kind_of, unit_packages
+from learnweek.campaigns.models import CampaignStatus, SubmissionState
+from learnweek.campaigns.packages import package_zip
 from learnweek.campaigns.selectors import (
     board_for,
     campaign_get_issued_within,
@@ -36,10 +36,6 @@ from learnweek.campaigns.selectors import (
 from learnweek.campaigns.tasks import reminders_request
 from learnweek.core.downloads import ZIP, download, download_document
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.materials.documents import package_zip as materials_zip
-from learnweek.materials.rules import is_material
-from learnweek.materials.services import material_save
-from learnweek.nominations.kinds import NOMINATION_KINDS, is_nomination
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
 
@@ -79,6 +75,10 @@ def campaign_new(request):
     return _form_page(request, form, "新建年度活动", reverse("backoffice:campaigns"))
 
 
+def _link(link, requirement) -> tuple[str, str] | None:
+    return (link.label, link.url(requirement)) if link is not None else None
+
+
 @staff_required
 def campaign_detail(request, slug):
     campaign = campaign_get_visible(request.user, slug)
@@ -88,17 +88,18 @@ def campaign_detail(request, slug):
     can_derive = (
         request.user.has_role(Role.ADMIN) and unit is not None and derive_refusal(campaign, unit) is None
     )
+    requirements = list(campaign.requirements.select_related("parent_requirement__campaign__issuing_unit"))
     context = {
         "campaign": campaign,
         "lineage": campaign_lineage(campaign),
-        "requirements": campaign.requirements.select_related("parent_requirement__campaign__issuing_unit"),
+        # Each requirement with the link its kind adds beside its board (campaigns.kinds).
+        "requirements": [(r, _link(kind_of(r).campaign_link, r)) for r in requirements],
         "children": campaigns_visible_to(request.user).filter(parent=campaign),
         "manages": manages,
         "drafts_notice": is_within(root, campaign.issuing_unit),
         "can_derive": can_derive,
         "statuses": CampaignStatus.choices,
-        "nomination_kinds": NOMINATION_KINDS,
-        "has_nominations": unit is not None and any(is_nomination(r) for r in campaign.requirements.all()),
+        "unit_packages": unit_packages(campaign, requirements) if unit is not None else [],
     }
     return render(request, "backoffice/campaigns/detail.html", context)
 
@@ -215,33 +216,16 @@ def submission_edit(request, pk):
     unit = request.user.unit
     if unit is None:
         raise NotFound()
-    if requirement.kind == RequirementKind.STATISTICS:  # filled from the live table, not as text
-        return redirect(reverse("backoffice:stats", args=[requirement.campaign.slug]) + f"?unit={unit.code}")
-    if is_nomination(requirement):  # several nominees, each with its own form and review
-        return redirect("backoffice:nominations", pk=requirement.pk)
+    elsewhere = kind_of(requirement).edit_address(requirement, unit)
+    if elsewhere is not None:  # answered on a page of its own (a live table, a list of nominees)
+        return redirect(elsewhere)
     submission = requirement.submissions.filter(unit=unit).first()
-    material = is_material(requirement)
-    form: forms.SubmissionForm | MaterialForm
-    if material:  # photos, cases and documents are added on the material's page
-        form = MaterialForm(
-            request.POST or None, requirement=requirement, initial=MaterialForm.initial_for(submission)
-        )
-    else:
-        form = forms.SubmissionForm(
-            request.POST or None,
-            initial={"title": submission.title, "body": submission.body} if submission else None,
-        )
+    page = page_for(requirement)
+    form = page.form(request.POST or None, requirement, submission)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                if isinstance(form, MaterialForm):
-                    submission = material_save(
-                        actor=request.user, requirement=requirement, unit=unit, **form.values()
-                    )
-                else:
-                    submission = services.submission_save(
-                        actor=request.user, requirement=requirement, unit=unit, **form.cleaned_data
-                    )
+                submission = page.save(actor=request.user, requirement=requirement, unit=unit, form=form)
                 if "submit" in request.POST:
                     services.submission_submit(actor=request.user, submission=submission)
         except DomainError as exc:
@@ -269,10 +253,9 @@ def submission_detail(request, pk):
         "reason_form": forms.ReasonForm(),
         "State": SubmissionState,
     }
-    if submission.requirement.kind == RequirementKind.STATISTICS:
-        context |= stats_submission_context(submission)
-    elif is_material(submission.requirement):
-        context |= material_context(submission, request.user)
+    detail_context = page_for(submission.requirement).detail_context
+    if detail_context is not None:
+        context |= detail_context(submission, request.user)
     return render(request, "backoffice/campaigns/submission_detail.html", context)
 
 
@@ -309,7 +292,11 @@ def board(request, pk):
     return render(
         request,
         "backoffice/campaigns/board.html",
-        {"board": data, "requirement": requirement, "is_nomination": is_nomination(requirement)},
+        {
+            "board": data,
+            "requirement": requirement,
+            "kind_link": _link(kind_of(requirement).board_link, requirement),
+        },
     )
 
 
@@ -387,6 +374,6 @@ def materials_package(request, slug):
     unit = unit_get_visible(request.user, code) if code else request.user.unit
     if unit is None:
         raise NotFound()
-    content = materials_zip(campaign, unit.pk)
+    content = package_zip(campaign, unit.pk)
     personal_export_log(actor=request.user, what="报送材料 zip", detail=f"{unit.name}：{campaign.title}")
     return download(content, f"{unit.name}-{campaign.year}-报送材料.zip", ZIP)

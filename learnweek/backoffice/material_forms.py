@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from learnweek.campaigns.models import Requirement, RequirementKind
-from learnweek.materials.rules import DETAILS, PUBLICITY_TYPES
+from learnweek.campaigns.models import Requirement
+from learnweek.materials.rules import DETAILS, PUBLICITY_TYPES, body_label, lists_items
 
 ITEM_FIELDS = ("type", "title", "url", "date", "medium")
 
@@ -26,11 +26,10 @@ class MaterialForm(forms.Form):
             body["data-count-limit"] = str(requirement.body_max_chars)
         if requirement.body_min_chars:
             body["data-count-min"] = str(requirement.body_min_chars)
-        if requirement.kind == RequirementKind.TYPICAL_CASE:
-            self.fields["body"].label = "案例内容"
+        self.fields["body"].label = body_label(requirement)
         for detail in DETAILS.get(requirement.kind, ()):
             self.fields[detail.name] = forms.CharField(label=detail.label, required=False, max_length=200)
-        if requirement.kind == RequirementKind.PUBLICITY:
+        if lists_items(requirement):
             self.fields["items"] = forms.CharField(
                 label="宣传材料",
                 required=False,

@@ -9,12 +9,13 @@ from django.views.decorators.http import require_POST
 
 from learnweek.backoffice import material_forms as forms
 from learnweek.backoffice.guards import staff_required
+from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import submission_get_visible
 from learnweek.campaigns.services import submission_submit
 from learnweek.core.downloads import stored_file
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.materials import services
-from learnweek.materials.rules import DETAILS, is_material, takes_photos
+from learnweek.materials.rules import DETAILS, MATERIAL, takes_photos
 
 
 def material_context(submission, user) -> dict:
@@ -44,7 +45,7 @@ def material_context(submission, user) -> dict:
 @require_POST
 def material_act(request, pk):
     submission = submission_get_visible(request.user, pk)
-    if not is_material(submission.requirement):
+    if kind_of(submission.requirement).family != MATERIAL:
         raise NotFound()
     action = request.POST.get("action", "")
     try:

@@ -11,17 +11,18 @@ from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns import access
+from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
 from learnweek.core.downloads import ZIP, download, download_document, stored_file
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.nominations import documents, selectors, services
-from learnweek.nominations.kinds import is_nomination, spec_for
+from learnweek.nominations.kinds import NOMINATION, spec_for
 from learnweek.nominations.models import DecisionAction, NominationPhoto, NominationState
 
 
 def _nomination_requirement(user, pk):
     requirement = requirement_get_visible(user, pk)
-    if not is_nomination(requirement):
+    if kind_of(requirement).family != NOMINATION:
         raise NotFound()
     return requirement
 

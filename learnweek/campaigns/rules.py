@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import regex
 
+from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.models import Requirement, Submission
 
 _GRAPHEME = regex.compile(r"\X")
@@ -32,20 +31,11 @@ def text_problems(requirement: Requirement, *, title: str, body: str) -> list[st
     return problems
 
 
-# Kinds whose material is more than a title and a text (photos, cases, documents) add their own
-# checks at submission: kind -> function of (requirement, submission) giving problems.
-SubmitCheck = Callable[[Requirement, Submission], list[str]]
-_SUBMIT_CHECKS: dict[str, SubmitCheck] = {}
-
-
-def register_submit_check(kind: str, check: SubmitCheck) -> None:
-    _SUBMIT_CHECKS[kind] = check
-
-
 def submission_problems(submission: Submission) -> list[str]:
-    """Everything that keeps ``submission`` from being handed in under its requirement's rules."""
+    """Everything that keeps ``submission`` from being handed in under its requirement's rules:
+    its kind's own check where it registered one (campaigns.kinds), else the text rules."""
     requirement = submission.requirement
-    check = _SUBMIT_CHECKS.get(requirement.kind)
+    check = kind_of(requirement).submit_check
     if check is not None:
         return check(requirement, submission)
     return text_problems(requirement, title=submission.title, body=submission.body)

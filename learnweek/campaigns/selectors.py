@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from learnweek.accounts.models import Role
 from learnweek.campaigns.access import campaign_scope_root
+from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.models import (
     HANDED_IN,
     Campaign,
@@ -290,9 +290,9 @@ class Task:
 
     @cached_property
     def _sourced(self) -> tuple[str, str] | None:
-        """The state and label from the requirement's own board source (nominations), asked once
-        per task for both the label and whether it is done."""
-        source = _BOARD_SOURCES.get(self.requirement.kind)
+        """The state and label from the kind's own board states (campaigns.kinds), asked once per
+        task for both the label and whether it is done."""
+        source = kind_of(self.requirement).board_states
         if source is None or self.unit is None:
             return None
         return source(self.requirement, [self.unit], self.today).get(self.unit.pk)
@@ -346,16 +346,6 @@ BOARD_STATES = {
     "overdue": "逾期未交",
 }
 MISSING_STATES = ("not_started", "draft", "short", "returned", "overdue")
-
-# Requirements whose answer is not one text per unit (nominations: several nominees, each
-# reviewed on its own) tell the board each unit's state themselves: kind -> function of
-# (requirement, units, on) giving {unit id: (state, label)}. Registered by the app that owns them.
-BoardSource = Callable[[Requirement, list[Unit], datetime.date], dict[int, tuple[str, str]]]
-_BOARD_SOURCES: dict[str, BoardSource] = {}
-
-
-def register_board_source(kind: str, source: BoardSource) -> None:
-    _BOARD_SOURCES[kind] = source
 
 
 def board_state(requirement: Requirement, submission: Submission | None, on: datetime.date) -> str:
@@ -462,7 +452,8 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
         )
     }
     rows = []
-    source = _BOARD_SOURCES.get(requirement.kind)
+    # A kind whose answer is not one submission per unit tells each unit's state itself.
+    source = kind_of(requirement).board_states
     states = source(requirement, units, on) if source is not None else {}
     for unit in units:
         submission = submissions.get(unit.pk)

@@ -7,9 +7,15 @@ class MaterialsConfig(AppConfig):
     verbose_name = "报送材料"
 
     def ready(self) -> None:
-        # A material's photos, cases, document and links are checked when it is submitted.
-        from learnweek.campaigns.rules import register_submit_check
-        from learnweek.materials.rules import MATERIAL_KINDS, material_problems
+        # The material kinds: answered on the material's page (photos, cases, documents, details),
+        # checked as materials when handed in, and each a folder of its unit's package.
+        from learnweek.campaigns.kinds import KindBehaviour, register
+        from learnweek.materials.documents import material_files
+        from learnweek.materials.rules import MATERIAL, MATERIAL_KINDS, material_problems
 
         for kind in MATERIAL_KINDS:
-            register_submit_check(kind, material_problems)
+            register(
+                KindBehaviour(
+                    kind, family=MATERIAL, submit_check=material_problems, package_files=material_files
+                )
+            )

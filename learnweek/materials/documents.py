@@ -1,26 +1,23 @@
-"""A unit's submission package: every material it handed in for a campaign's year, each as a
-Word document (title, text, details, cases, photo captions) with its photos named
-``序号-说明.jpg`` as the notices ask and its attached documents — one zip a reviewer who still
-works offline can open."""
+"""A material as its unit's package holds it (campaigns.packages): a Word document (title, text,
+details, cases, photo captions) with its photos named ``序号-说明.jpg`` as the notices ask and
+its attached documents."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from learnweek.campaigns.models import Campaign, Submission
-from learnweek.campaigns.selectors import campaign_family
+from learnweek.campaigns.models import Submission
 from learnweek.core.downloads import stored_name
 from learnweek.core.grid import east_asian_font
+from learnweek.core.packages import PackageEntry
 from learnweek.core.text import clean_text
 from learnweek.core.uploads import safe_name
-from learnweek.materials.rules import DETAILS, MATERIAL_KINDS
+from learnweek.materials.rules import DETAILS
 
 
 def material_docx(submission: Submission) -> bytes:
@@ -65,45 +62,18 @@ def material_docx(submission: Submission) -> bytes:
     return buffer.getvalue()
 
 
-@dataclass(frozen=True)
-class PackageFile:
-    path: str
-    content: bytes
-
-
-def unit_materials(campaign: Campaign, unit_id: int) -> list[Submission]:
-    """The unit's materials in the campaign's year, soonest deadline first."""
-    return list(
-        Submission.objects.filter(
-            unit_id=unit_id,
-            requirement__campaign__in=campaign_family(campaign),
-            requirement__kind__in=MATERIAL_KINDS,
-        )
-        .select_related("requirement", "unit")
-        .order_by("requirement__deadline", "requirement__position", "pk")
-    )
-
-
-def package_files(campaign: Campaign, unit_id: int) -> Iterator[PackageFile]:
-    for number, submission in enumerate(unit_materials(campaign, unit_id), start=1):
-        folder = safe_name(f"{number:02d}-{submission.requirement.title}", fallback=f"{number:02d}")
-        title = safe_name(submission.title or submission.requirement.title, fallback="材料")
-        yield PackageFile(f"{folder}/{title}.docx", material_docx(submission))
-        for i, photo in enumerate(submission.photos.all(), start=1):
-            name = safe_name(f"{i}-{photo.caption}.{photo.extension}", fallback=f"{i}.{photo.extension}")
-            with photo.original.open("rb") as handle:
-                yield PackageFile(f"{folder}/{name}", handle.read())
-        for record in submission.files.all():
-            with record.file.open("rb") as handle:
-                content = handle.read()
-            # Named by what the file was checked to be, never by its uploader's extension.
-            name = stored_name(record.name, content[:1024])
-            yield PackageFile(f"{folder}/附件-{name}", content)
-
-
-def package_zip(campaign: Campaign, unit_id: int) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in package_files(campaign, unit_id):
-            archive.writestr(item.path, item.content)
-    return buffer.getvalue()
+def material_files(submission: Submission) -> Iterator[PackageEntry]:
+    """What a material puts in its unit's package (campaigns.packages): its Word document, its
+    photos named ``序号-说明.jpg`` and its attached documents."""
+    title = safe_name(submission.title or submission.requirement.title, fallback="材料")
+    yield PackageEntry(f"{title}.docx", material_docx(submission))
+    for i, photo in enumerate(submission.photos.all(), start=1):
+        name = safe_name(f"{i}-{photo.caption}.{photo.extension}", fallback=f"{i}.{photo.extension}")
+        with photo.original.open("rb") as handle:
+            yield PackageEntry(name, handle.read())
+    for record in submission.files.all():
+        with record.file.open("rb") as handle:
+            content = handle.read()
+        # Named by what the file was checked to be, never by its uploader's extension.
+        name = stored_name(record.name, content[:1024])
+        yield PackageEntry(f"附件-{name}", content)

@@ -12,6 +12,7 @@ from learnweek.campaigns.rules import count_chars, text_problems
 from learnweek.core.phones import is_phone_number
 from learnweek.core.validation import is_http_url
 
+MATERIAL = "material"  # the family of the material kinds (campaigns.kinds)
 MATERIAL_KINDS = (
     RequirementKind.WORK_PLAN,
     RequirementKind.EXHIBITION_BOARD,
@@ -45,6 +46,16 @@ DETAILS: dict[str, tuple[Detail, ...]] = {
 
 def is_material(requirement: Requirement) -> bool:
     return requirement.kind in MATERIAL_KINDS
+
+
+def body_label(requirement: Requirement) -> str:
+    """What the text of the material is called on its form."""
+    return "案例内容" if requirement.kind == RequirementKind.TYPICAL_CASE else "正文"
+
+
+def lists_items(requirement: Requirement) -> bool:
+    """Whether the material is a list of publicity items (links, videos, articles)."""
+    return requirement.kind == RequirementKind.PUBLICITY
 
 
 def min_long_side(requirement: Requirement) -> int | None:

@@ -6,16 +6,14 @@ with the stamped scans and photos. Each level's recorded decision stands where i
 from __future__ import annotations
 
 import datetime
-import io
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.utils import timezone
 
 from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.campaigns.selectors import campaign_family
 from learnweek.core.grid import FormGrid, GridDocument, grid_to_docx, grid_to_xlsx
+from learnweek.core.packages import PackageEntry, zip_of
 from learnweek.core.uploads import safe_name
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS, KindSpec
 from learnweek.nominations.models import Decision, DecisionAction, Nomination
@@ -217,12 +215,6 @@ def summary_document(requirement: Requirement, unit: Unit) -> GridDocument:
 # -- a unit's package --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PackageFile:
-    path: str
-    content: bytes
-
-
 def _lists_of(campaign: Campaign, unit: Unit) -> list[Requirement]:
     """The requirements ``unit`` answers with a list of nominees in the campaign's year."""
     seen: dict[int, Requirement] = {}
@@ -239,7 +231,7 @@ def _lists_of(campaign: Campaign, unit: Unit) -> list[Requirement]:
 
 def package_files(
     campaign: Campaign, unit: Unit, *, on: datetime.date | None = None
-) -> Iterator[PackageFile]:
+) -> Iterator[PackageEntry]:
     """Every form of ``unit`` in the campaign's year: per list the 汇总表 (docx and xlsx, and its
     stamped scan), per nominee the 申报表 (docx and its stamped scan) and its photos."""
     lists = _lists_of(campaign, unit)
@@ -252,33 +244,29 @@ def package_files(
         names_used.add(folder)
         summary = summary_form(requirement, unit, on=on)
         base = "汇总表" if spec.official_layout else "推荐汇总表"
-        yield PackageFile(f"{folder}/{base}.docx", grid_to_docx(summary))
-        yield PackageFile(f"{folder}/{base}.xlsx", grid_to_xlsx(summary, sheet_title=spec.noun))
+        yield PackageEntry(f"{folder}/{base}.docx", grid_to_docx(summary))
+        yield PackageEntry(f"{folder}/{base}.xlsx", grid_to_xlsx(summary, sheet_title=spec.noun))
         sheet = sheet_for(requirement, unit)
         if sheet is not None and sheet.scan:
             with sheet.scan.open("rb") as handle:
-                yield PackageFile(f"{folder}/{base}（盖章扫描件）.pdf", handle.read())
+                yield PackageEntry(f"{folder}/{base}（盖章扫描件）.pdf", handle.read())
         for position, nomination in enumerate(level_list(unit, requirement, drafts=True), start=1):
             stem = safe_name(f"{position:02d}-{nomination.name}", fallback=f"{position:02d}")
-            yield PackageFile(
+            yield PackageEntry(
                 f"{folder}/{spec.form_name}/{stem}.docx", grid_to_docx(nomination_form(nomination))
             )
             if nomination.scan:
                 with nomination.scan.open("rb") as handle:
-                    yield PackageFile(f"{folder}/{spec.form_name}/{stem}（盖章扫描件）.pdf", handle.read())
+                    yield PackageEntry(f"{folder}/{spec.form_name}/{stem}（盖章扫描件）.pdf", handle.read())
             for i, photo in enumerate(nomination.photos.all(), start=1):
                 ext = photo.original.name.rsplit(".", 1)[-1]
                 caption = safe_name(f"{i}-{photo.caption}.{ext}", fallback=f"{i}.{ext}")
                 with photo.original.open("rb") as handle:
-                    yield PackageFile(f"{folder}/照片/{stem}/{caption}", handle.read())
+                    yield PackageEntry(f"{folder}/照片/{stem}/{caption}", handle.read())
 
 
 def package_zip(campaign: Campaign, unit: Unit, *, on: datetime.date | None = None) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in package_files(campaign, unit, on=on):
-            archive.writestr(item.path, item.content)
-    return buffer.getvalue()
+    return zip_of(package_files(campaign, unit, on=on))
 
 
 def package_name(campaign: Campaign, unit: Unit) -> str:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from learnweek.campaigns.models import Requirement, RequirementKind
+from django.urls import reverse
+
+from learnweek.campaigns.models import Campaign, Requirement, RequirementKind
+from learnweek.orgs.models import Unit
 
 DEEDS_LIMIT = 500  # "500 字以内" on 附表2 and 附表4; a requirement may set its own body_max_chars
 
@@ -156,6 +159,7 @@ SPECS = {
     )
 }
 NOMINATION_KINDS = tuple(SPECS)
+NOMINATION = "nomination"  # the family of the nomination kinds (campaigns.kinds)
 # Never shown on the public site, whatever the kind.
 PERSONAL_FIELDS = ("birth_date", "gender", "ethnicity", "email", "phone", "contact_name", "contact_phone")
 
@@ -170,3 +174,13 @@ def is_nomination(requirement: Requirement) -> bool:
 
 def deeds_limit(requirement: Requirement) -> int:
     return requirement.body_max_chars or DEEDS_LIMIT
+
+
+# The pages of a nomination requirement, as the registry of kinds links them (nominations.apps).
+def lists_url(requirement: Requirement, unit: Unit | None = None) -> str:
+    """A level's lists under the requirement: where a unit nominates and reviews."""
+    return reverse("backoffice:nominations", args=[requirement.pk])
+
+
+def package_url(campaign: Campaign) -> str:
+    return reverse("backoffice:nomination_package", args=[campaign.slug])

@@ -15,6 +15,7 @@ from docx import Document
 
 from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
+from learnweek.campaigns.packages import package_entries
 from learnweek.campaigns.services import (
     campaign_create,
     campaign_set_status,
@@ -24,7 +25,6 @@ from learnweek.campaigns.services import (
 )
 from learnweek.core.downloads import DOCX
 from learnweek.core.errors import DomainError
-from learnweek.materials.documents import package_files
 from learnweek.materials.services import material_file_attach, material_photo_add, material_save
 from learnweek.nominations import services as nominations
 from learnweek.orgs.models import Unit, UnitKind
@@ -267,6 +267,6 @@ def test_a_page_or_program_in_front_of_a_docx_is_not_a_document(client, case_mat
     document = material_file_attach(
         actor=county_reporter, submission=case_material, upload=upload("x.hta", buffer.getvalue())
     )
-    names = [f.path for f in package_files(case_material.requirement.campaign, county_reporter.unit_id)]
+    names = [f.path for f in package_entries(case_material.requirement.campaign, county_reporter.unit_id)]
     assert any(n.endswith("附件-x.docx") for n in names), names
     assert document.name == "x.hta"  # the name shown is kept; what it is handed out as is not

@@ -8,11 +8,12 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from learnweek.api.schemas import ErrorOut, Id
+from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import requirement_get_visible, submission_get_visible
 from learnweek.campaigns.services import submission_submit
 from learnweek.core.errors import NotFound
 from learnweek.materials import services
-from learnweek.materials.rules import is_material
+from learnweek.materials.rules import MATERIAL
 from learnweek.materials.selectors import materials_visible_to
 
 router = Router(tags=["materials"])
@@ -75,7 +76,7 @@ def _out(submission) -> dict:
 
 def _material(request, pk: int):
     submission = submission_get_visible(request.auth, pk)
-    if not is_material(submission.requirement):
+    if kind_of(submission.requirement).family != MATERIAL:
         raise NotFound()
     return submission
 
@@ -100,7 +101,7 @@ def material_detail(request, pk: int):
 )
 def material_save(request, pk: int, payload: MaterialIn):
     requirement = requirement_get_visible(request.auth, pk)
-    if not is_material(requirement) or request.auth.unit is None:
+    if kind_of(requirement).family != MATERIAL or request.auth.unit is None:
         raise NotFound()
     submission = services.material_save(
         actor=request.auth, requirement=requirement, unit=request.auth.unit, **payload.dict()

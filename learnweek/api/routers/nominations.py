@@ -6,10 +6,11 @@ from datetime import date, datetime
 from ninja import Field, Query, Router, Schema, Status
 
 from learnweek.api.schemas import ErrorOut, Id
+from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import requirement_get_visible
 from learnweek.core.errors import NotFound
 from learnweek.nominations import selectors, services
-from learnweek.nominations.kinds import is_nomination
+from learnweek.nominations.kinds import NOMINATION
 
 router = Router(tags=["nominations"])
 
@@ -110,7 +111,7 @@ def nomination_list(request, filters: Query[NominationQuery]):
 )
 def nomination_new(request, pk: int, payload: NominationValues):
     requirement = requirement_get_visible(request.auth, pk)
-    if not is_nomination(requirement) or request.auth.unit is None:
+    if kind_of(requirement).family != NOMINATION or request.auth.unit is None:
         raise NotFound()
     nomination = services.nomination_create(
         actor=request.auth, requirement=requirement, unit=request.auth.unit, **payload.dict(exclude_none=True)

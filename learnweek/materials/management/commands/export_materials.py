@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from learnweek.campaigns.cli import campaign_and_unit
-from learnweek.materials.documents import package_zip, unit_materials
+from learnweek.campaigns.packages import package_zip, packaged_submissions
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, campaign: str, unit: str, output: str, **options):
         the_campaign, the_unit = campaign_and_unit(campaign, unit)
-        materials = unit_materials(the_campaign, the_unit.pk)
+        materials = packaged_submissions(the_campaign, the_unit.pk)
         if not materials:
             raise CommandError(f"{the_unit.name}在“{the_campaign.title}”中没有报送材料。")
         target = Path(output)
