@@ -28,6 +28,7 @@ from learnweek.campaigns.selectors import (
     campaigns_visible_to,
     derive_refusal,
     may_create_campaign,
+    may_send_reminders,
     requirement_get_visible,
     submission_get_visible,
     submission_history,
@@ -296,6 +297,7 @@ def board(request, pk):
             "board": data,
             "requirement": requirement,
             "kind_link": _link(kind_of(requirement).board_link, requirement),
+            "can_remind": may_send_reminders(request.user),
         },
     )
 

@@ -159,3 +159,14 @@ def test_only_reviewers_and_admins_queue_reminders(
     with django_capture_on_commit_callbacks(execute=True):
         reminders_request(actor=province_admin, requirement=province_board, under=unit("220000"))
     assert ["jilin-city@example.cn"] in [m.to for m in mail.outbox]
+
+
+def test_the_board_offers_the_remind_button_only_to_those_who_may_send(
+    client, province_board, province_admin
+):
+    reporter = StaffFactory(unit=unit("220000"), roles=[Role.REPORTER])
+    url = reverse("backoffice:board", args=[province_board.pk])
+    client.force_login(reporter)
+    assert "提醒未提交的" not in client.get(url).content.decode()
+    client.force_login(province_admin)
+    assert "提醒未提交的" in client.get(url).content.decode()
