@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from learnweek.accounts.models import Role, User
+from learnweek.accounts.models import User
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import divisions_load
 from tests.factories import StaffFactory
 

@@ -25,10 +25,7 @@ LAYERS = [
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
 # Known upward imports, each to be removed by moving the name it imports down: (module, import).
-KNOWN = {
-    # ``Role`` is defined in accounts but checked by ``orgs.selectors.require_role``.
-    ("orgs/services.py", "learnweek.accounts.models"),
-}
+KNOWN: set[tuple[str, str]] = set()
 
 # Only these modules may open a spreadsheet; openpyxl elsewhere writes xlsx, it never loads one.
 READERS = {"python_calamine", "xlrd"}

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from learnweek.accounts.models import Role, User
+from learnweek.accounts.models import User
 from learnweek.accounts.services import staff_account_create
 from learnweek.orgs.models import DesignationKind, InstitutionType, Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import unit_get_by_code
 from learnweek.orgs.services import designation_add, institution_create
 

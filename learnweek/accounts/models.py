@@ -12,14 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from learnweek.core.fields import LineField
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 
 TOKEN_STAMP_SALT = "learnweek.accounts.ApiToken.password_stamp"  # noqa: S105 - an HMAC salt, not a secret
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "管理员"
-    REPORTER = "reporter", "填报员"
-    REVIEWER = "reviewer", "审核员"
 
 
 ROLE_FIELDS = {Role.ADMIN: "is_unit_admin", Role.REPORTER: "is_reporter", Role.REVIEWER: "is_reviewer"}

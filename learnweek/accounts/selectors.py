@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from learnweek.accounts.models import ApiToken, PersonalDataExport, Role, User
+from learnweek.accounts.models import ApiToken, PersonalDataExport, User
 from learnweek.core.errors import Unauthenticated
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import get_in_scope, scope_filter
 
 

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
-from learnweek.accounts.models import ROLE_FIELDS, ApiToken, PersonalDataExport, Role, User
+from learnweek.accounts.models import ROLE_FIELDS, ApiToken, PersonalDataExport, User
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.phones import normalise_mobile
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from learnweek.activities.generate import generate
 from learnweek.campaigns.models import Campaign, CampaignStatus
-from learnweek.campaigns.selectors import today
 from learnweek.campaigns.services import campaign_create, campaign_set_status
+from learnweek.core.clock import today
 from learnweek.orgs.selectors import unit_get_by_code
 
 DEMO_ACTIVITIES = 1500

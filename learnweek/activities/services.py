@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.activities import fubiao1
 from learnweek.activities.models import Activity, Audience, Category, Mode
 from learnweek.activities.search import activity_index_text
@@ -24,6 +23,7 @@ from learnweek.core.public_cache import public_activities
 from learnweek.core.tabular import open_sheet
 from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
 from learnweek.registrations.models import Registration, RegistrationStatus
 from learnweek.registrations.services import notify_cancelled, waitlist_fill

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from learnweek.accounts.models import Role
 from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import campaign_forms as forms
 from learnweek.backoffice.guards import staff_required
@@ -38,6 +37,7 @@ from learnweek.campaigns.tasks import reminders_request
 from learnweek.core.downloads import ZIP, download, download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from learnweek.accounts.models import Role
 from learnweek.orgs.models import DesignationKind, InstitutionType
+from learnweek.orgs.roles import Role
 
 
 class InstitutionForm(forms.Form):

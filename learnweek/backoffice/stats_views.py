@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from learnweek.accounts.models import Role
 from learnweek.activities.exporters import span_text
 from learnweek.backoffice import stats_forms as forms
 from learnweek.backoffice.guards import staff_required
@@ -18,6 +17,7 @@ from learnweek.campaigns.selectors import campaign_get_visible, cascade_of, requ
 from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import unit_get_visible, unit_get_within
 from learnweek.stats import services
 from learnweek.stats.exporters import StatsExporter

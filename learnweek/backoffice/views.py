@@ -12,7 +12,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learnweek.accounts.models import Role
 from learnweek.accounts.selectors import (
     api_tokens_of,
     personal_exports_visible_to,
@@ -30,6 +29,7 @@ from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError
 from learnweek.core.tabular import read_table
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import unit_children, unit_get_visible, units_visible_to, within
 from learnweek.orgs.services import (
     INSTITUTION_COLUMNS,

@@ -24,7 +24,8 @@ from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import is_within, scope_root
 
 if TYPE_CHECKING:
-    from learnweek.accounts.models import Role, User
+    from learnweek.accounts.models import User
+    from learnweek.orgs.roles import Role
 
 Target = Campaign | Requirement | None  # what the actor acts on; None: no campaign (own unit only)
 

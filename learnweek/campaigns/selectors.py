@@ -9,9 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.access import campaign_scope_root
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.models import (
@@ -24,16 +22,14 @@ from learnweek.campaigns.models import (
     WeekSlot,
 )
 from learnweek.core.audit import Change, actor_label
+from learnweek.core.clock import today
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, scope_root, unit_get_within, within, within_q
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 # -- scope -------------------------------------------------------------------------------------

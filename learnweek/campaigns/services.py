@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import (
     HANDED_IN,
@@ -33,14 +32,15 @@ from learnweek.campaigns.selectors import (
     campaign_lineage,
     derive_refusal,
     requirement_applies_to,
-    today,
 )
+from learnweek.core.clock import today
 from learnweek.core.errors import DomainError
 from learnweek.core.locking import SUBMISSION, key, lock
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
 from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
 
 if TYPE_CHECKING:

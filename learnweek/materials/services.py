@@ -9,7 +9,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Requirement, RequirementKind, Submission
 from learnweek.campaigns.services import submission_save
@@ -18,6 +17,7 @@ from learnweek.core.uploads import check_document, photo_delete, photo_store, wr
 from learnweek.materials.models import SubmissionCase, SubmissionFile, SubmissionPhoto
 from learnweek.materials.rules import DETAILS, detail_problems, is_material, min_long_side, takes_photos
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.campaigns.selectors import campaign_family
+from learnweek.core import clock
 from learnweek.core.grid import FormGrid, GridDocument, grid_to_docx, grid_to_xlsx
 from learnweek.core.packages import PackageEntry, zip_of
 from learnweek.core.uploads import safe_name
@@ -170,7 +171,7 @@ def nomination_form(nomination: Nomination) -> FormGrid:
 
 def summary_form(requirement: Requirement, unit: Unit, *, on: datetime.date | None = None) -> FormGrid:
     """``unit``'s 汇总表 under ``requirement`` (the one its list answers), in its own order."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     spec = SPECS[requirement.kind]
     top = review_chain(requirement, unit)[-1].unit
     items = level_list(unit, requirement, drafts=True)

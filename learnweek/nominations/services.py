@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.access import acts_as, require
 from learnweek.campaigns.models import CampaignStatus, Requirement
 from learnweek.campaigns.rules import count_chars
 from learnweek.campaigns.selectors import requirement_applies_to
+from learnweek.core import clock
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.locking import QUOTA, key, lock
 from learnweek.core.phones import is_phone_number
@@ -42,6 +42,7 @@ from learnweek.nominations.selectors import (
     stage_of,
 )
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -69,10 +70,6 @@ VALUE_FIELDS = (
 MAX_LENGTHS = {f.name: f.max_length for f in Nomination._meta.concrete_fields if f.max_length}
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _field_problems(requirement: Requirement, values: dict[str, Any], *, complete: bool) -> list[str]:
     """Each refused field by its label on the form, and what was found. ``complete``: every field
     the form marks as required must be filled (at submission; a draft may be partial)."""
@@ -98,7 +95,7 @@ def _field_problems(requirement: Requirement, values: dict[str, Any], *, complet
     if "birth_date" in labels and birth:
         if not isinstance(birth, datetime.date):
             problems.append(f"“{labels['birth_date']}”不是日期")
-        elif birth > _today():
+        elif birth > clock.today():
             problems.append(f"“{labels['birth_date']}” {birth:%Y年%m月%d日} 在今天之后")
         elif birth.year < 1900:
             problems.append(f"“{labels['birth_date']}” {birth:%Y年%m月%d日} 不合理")

@@ -21,9 +21,10 @@ from django.db.models import Count, Model, Q, QuerySet
 
 from learnweek.core.errors import NotFound, PermissionDenied
 from learnweek.orgs.models import ADMINISTRATIVE_KINDS, Unit, UnitKind
+from learnweek.orgs.roles import Role
 
 if TYPE_CHECKING:
-    from learnweek.accounts.models import Role, User
+    from learnweek.accounts.models import User
 
 M = TypeVar("M", bound=Model)
 

@@ -22,6 +22,7 @@ from learnweek.orgs.models import (
     Unit,
     UnitKind,
 )
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role, within
 
 if TYPE_CHECKING:
@@ -88,8 +89,6 @@ INSTITUTION_TYPES_BY_LABEL = {label: value for value, label in InstitutionType.c
 
 
 def _require_admin_over(actor: User | None, unit: Unit) -> None:
-    from learnweek.accounts.models import Role  # accounts builds on orgs
-
     require_role(actor, unit, Role.ADMIN, "管理单位")
 
 

@@ -21,7 +21,7 @@ from learnweek.activities.selectors import (
     activity_state,
     finder_page,
 )
-from learnweek.campaigns.selectors import today
+from learnweek.core.clock import today
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.public.forms import FinderForm

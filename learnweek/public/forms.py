@@ -9,7 +9,7 @@ from django import forms
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.search import QUERY_MAX_CHARS
 from learnweek.activities.selectors import ActivityFilters
-from learnweek.campaigns.selectors import today
+from learnweek.core.clock import today
 from learnweek.orgs.models import Unit
 from learnweek.orgs.selectors import regions_below
 

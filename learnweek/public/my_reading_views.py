@@ -7,9 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from learnweek.core import clock
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.selectors import region_get
 from learnweek.public.resident_views import _is_resident
@@ -67,7 +67,7 @@ def my_reading(request):
         ),
         "age_groups": AgeGroup.choices,
         "statuses": ReadingStatus.choices,
-        "board": leaderboard(province, timezone.localdate().year) if province else None,
+        "board": leaderboard(province, clock.today().year) if province else None,
         "province": province,
         "suggestions": recommend_for(request.user),
     }

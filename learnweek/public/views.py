@@ -17,9 +17,9 @@ from learnweek.campaigns.selectors import (
     campaign_lineage,
     campaigns_public,
     region_week,
-    today,
     week_calendar,
 )
+from learnweek.core.clock import today
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.orgs.selectors import region_get, regions_below

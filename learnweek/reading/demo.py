@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from learnweek.accounts.models import User
+from learnweek.core import clock
 from learnweek.reading import services
 from learnweek.reading.models import BookList
 
@@ -34,7 +35,7 @@ def demo_reading() -> int:
     if BookList.objects.filter(title="2026年出版社社长推荐好书（演示）").exists():
         return 0
     jilin = User.objects.get(username="jilin")
-    year = timezone.localdate().year
+    year = clock.today().year
     picks = services.book_list_create(
         actor=jilin,
         unit=jilin.unit,
@@ -89,7 +90,7 @@ def demo_reading() -> int:
         unit=jilin.unit,
         title="我与一本书的故事（演示）",
         description="写一本影响你的书，不超过 3000 字。",
-        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        deadline=clock.today() + datetime.timedelta(days=30),
         published=True,
     )
     return 2

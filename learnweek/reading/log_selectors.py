@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import Count
-from django.utils import timezone
 
+from learnweek.core import clock
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import is_within, within
 from learnweek.reading.models import (
@@ -133,7 +133,7 @@ def _badges(
 
 def account_reading(account: User, *, today: datetime.date | None = None) -> list[ReaderView]:
     """Every reader of the account with its log, this year's progress, streak and badges."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     scheme = scheme_for(account)
     readers = list(Reader.objects.filter(account=account))
     finishes = list(Finish.objects.filter(reader__account=account).values_list("reader_id", "book_id", "on"))

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from learnweek.accounts.models import Role
+from learnweek.core import clock
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role
 from learnweek.reading.isbn import normalise_isbn
 from learnweek.reading.models import (
@@ -35,10 +35,6 @@ if TYPE_CHECKING:
 
 MAX_READERS = 8
 NOTES_LIMIT = 2000
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _own(account: User, reader: Reader) -> Reader:
@@ -113,7 +109,7 @@ def log_set(
         raise DomainError("状态应为想读、在读或读过。", code="log_invalid")
     if notes is not None and len(notes) > NOTES_LIMIT:
         raise DomainError(f"笔记最多 {NOTES_LIMIT} 字（现有 {len(notes)} 字）。", code="log_invalid")
-    today = _today()
+    today = clock.today()
     if finished_on is not None and finished_on > today:
         raise DomainError(f"读完日期 {finished_on:%Y年%m月%d日} 在今天之后。", code="log_invalid")
     log = ReadingLog.objects.select_for_update().filter(reader=reader, book=book).first()
@@ -133,8 +129,8 @@ def log_set(
 def day_mark(*, account: User, reader: Reader, on: datetime.date | None = None) -> bool:
     """Mark a day as read (打卡); True when it was not marked yet."""
     _own(account, reader)
-    on = on or _today()
-    if on > _today():
+    on = on or clock.today()
+    if on > clock.today():
         raise DomainError("不能为以后的日子打卡。", code="day_invalid")
     _, created = ReadingDay.objects.get_or_create(reader=reader, on=on)
     return created
@@ -146,7 +142,7 @@ def goal_set(*, account: User, reader: Reader, books: int, year: int | None = No
     if not isinstance(books, int) or not 1 <= books <= 1000:
         raise DomainError("年度目标应为 1—1000 本。", code="goal_invalid")
     goal, _ = ReadingGoal.objects.update_or_create(
-        reader=reader, year=year or _today().year, defaults={"books": books}
+        reader=reader, year=year or clock.today().year, defaults={"books": books}
     )
     return goal
 

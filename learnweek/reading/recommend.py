@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 import jieba
 import numpy as np
 from django.urls import reverse
-from django.utils import timezone
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from learnweek.core import clock
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.reading.models import (
     AgeGroup,
@@ -340,7 +340,7 @@ def recommend_for(account: User, *, today: datetime.date | None = None) -> list[
     from learnweek.activities.selectors import ActivityFilters, activities_found
     from learnweek.reading.selectors import lectures_public
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     profile = ReaderProfile.objects.filter(account=account).select_related("region").first()
     wanted = _wanted(profile)
     labels = dict(Audience.choices)

@@ -11,12 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.rules import count_chars
+from learnweek.core import clock
 from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.tabular import read_table
 from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role
 from learnweek.reading.isbn import normalise_isbn
 from learnweek.reading.models import (
@@ -89,7 +90,7 @@ def _row_values(number: int, row: dict[str, str], errors: RowErrorList) -> dict[
         failed = True
     year = row.get("出版年", "").strip()
     if year:
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         if not year.isdigit() or not 1000 <= int(year) <= this_year + 1:
             errors.add(number, "出版年", f"“{year}”不是年份")
             failed = True
@@ -167,7 +168,7 @@ def _check_list(values: dict[str, Any]) -> None:
     if not str(values.get("title") or "").strip():
         problems.append("请填写书单名称")
     year = values.get("year")
-    if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year + 1:
+    if not isinstance(year, int) or not 2000 <= year <= clock.today().year + 1:
         problems.append("请填写书单年度")
     if values.get("kind") == ListKind.PRESIDENT and not str(values.get("publisher") or "").strip():
         problems.append("社长（总编）荐书请填写出版社")
@@ -327,7 +328,7 @@ def essay_call_create(
         problems.append("请填写征文名称")
     if not isinstance(max_chars, int) or not 100 <= max_chars <= 20000:
         problems.append("正文最多字数应为 100—20000")
-    if deadline < timezone.localdate():
+    if deadline < clock.today():
         problems.append(f"截止日期 {deadline:%Y年%m月%d日} 已过")
     if problems:
         raise DomainError("；".join(problems) + "。", code="call_invalid")
@@ -346,7 +347,7 @@ def essay_submit(*, account: User, call: EssayCall, title: str, body: str) -> Es
     """A resident's essay for a published call, until its deadline; sending again replaces it."""
     if not call.published:
         raise NotFound()
-    if timezone.localdate() > call.deadline:
+    if clock.today() > call.deadline:
         raise DomainError(f"“{call.title}”已于 {call.deadline:%Y年%m月%d日} 截止。", code="call_closed")
     title, body = title.strip(), body.strip()
     problems = []

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.activities.models import Activity
 from learnweek.activities.selectors import activities_public
 from learnweek.campaigns.access import require
@@ -19,6 +18,7 @@ from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.phones import fold, normalise_mobile
 from learnweek.core.sms import send_sms
+from learnweek.orgs.roles import Role
 from learnweek.registrations.models import ACTIVE, Registration, RegistrationStatus
 
 if TYPE_CHECKING:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import Campaign, Requirement, Submission
 from learnweek.campaigns.selectors import cascade_of
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.stats.exporters import body_rows
 from learnweek.stats.models import Column, StatsHeader, StatsSnapshot
 from learnweek.stats.selectors import (

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import (
     AWAITING_REVIEW,
@@ -25,6 +24,7 @@ from learnweek.campaigns.services import submission_save, submission_submit
 from learnweek.core.errors import DomainError
 from learnweek.core.validation import is_http_url
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within
 from learnweek.stats.models import Column, ReportedTotal, StatsHeader, StatsSnapshot
 from learnweek.stats.quality import quality_report

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from learnweek.campaigns.models import Campaign, RequirementKind
 from learnweek.campaigns.rules import count_chars
 from learnweek.campaigns.selectors import Cascade, cascade_of, cascade_requirements, requirement_applies_to
+from learnweek.core import clock
 from learnweek.core.charts import bar_chart
 from learnweek.core.chinese import chinese_date
 from learnweek.core.drafts import TODO, Draft
@@ -72,7 +71,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
 
     draft = Draft(f"{unit.name}{year}年工作总结（草稿）")
     draft.title(f"{unit.name}{year}年全民终身学习活动工作总结")
-    draft.centred(f"（{unit.name}　{chinese_date(timezone.localdate())}）")
+    draft.centred(f"（{unit.name}　{chinese_date(clock.today())}）")
 
     draft.heading("基本情况")
     reading_acts, reading_people = now.reading
@@ -163,7 +162,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
 
     minimum = _summary_requirement_min(cascade, unit)
     remark = (
-        f"【草稿说明】本稿由系统于{chinese_date(timezone.localdate())}生成。“基本情况”“各地开展情况”中的数字、表格和图表来自"
+        f"【草稿说明】本稿由系统于{chinese_date(clock.today())}生成。“基本情况”“各地开展情况”中的数字、表格和图表来自"
         "系统统计数据（实时统计，含汇总填报数），“典型案例”及照片摘自已审核通过的材料；红色【待填写】部分须由本单位撰写。"
         f"生成部分约{generated}字"
     )

@@ -1,8 +1,9 @@
 import pytest
 
-from learnweek.accounts.models import Role, User
+from learnweek.accounts.models import User
 from learnweek.accounts.services import staff_account_create, staff_active_set, staff_roles_set
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.orgs.roles import Role
 from tests.conftest import COUNTY, SIBLING_COUNTY, unit
 
 GOOD_PASSWORD = "Chaoyang-2026-xyz"

@@ -14,7 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from learnweek.accounts.models import ApiToken, Role, User
+from learnweek.accounts.models import ApiToken, User
+from learnweek.orgs.roles import Role
 from tests.conftest import COUNTY, unit
 from tests.factories import StaffFactory
 

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import RequirementKind
+from learnweek.orgs.roles import Role
 from tests.conftest import COUNTY, unit
 from tests.factories import PASSWORD, StaffFactory
 from tests.nominations.conftest import make_requirement

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
     campaign_create,
@@ -16,6 +15,7 @@ from learnweek.campaigns.services import (
     requirement_create,
 )
 from learnweek.orgs.models import InstitutionType, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
 from tests.conftest import unit
 from tests.factories import StaffFactory

@@ -5,7 +5,6 @@ from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.selectors import board_for, may_send_reminders
 from learnweek.campaigns.services import (
     campaign_office_set,
@@ -17,6 +16,7 @@ from learnweek.campaigns.services import (
 from learnweek.campaigns.tasks import reminders_request
 from learnweek.core.errors import NotFound, PermissionDenied
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
 from tests.campaigns.conftest import days
 from tests.conftest import unit

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignAttachment, CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
     campaign_create,
@@ -21,6 +20,7 @@ from learnweek.campaigns.services import (
     requirement_create,
 )
 from learnweek.orgs.models import UnitKind
+from learnweek.orgs.roles import Role
 from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
 from tests.office import libreoffice_text

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.selectors import may_create_campaign
 from learnweek.campaigns.services import campaign_create
 from learnweek.core.errors import DomainError
+from learnweek.orgs.roles import Role
 from tests.conftest import unit
 from tests.factories import StaffFactory
 

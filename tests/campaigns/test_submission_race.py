@@ -9,11 +9,11 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import Submission
 from learnweek.campaigns.services import submission_save
 from learnweek.core import locking
 from learnweek.core.errors import DomainError
+from learnweek.orgs.roles import Role
 from tests.conftest import unit
 from tests.factories import StaffFactory
 

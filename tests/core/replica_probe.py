@@ -23,9 +23,9 @@ from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from learnweek.accounts.models import Role  # noqa: E402
 from learnweek.activities.models import Activity  # noqa: E402
 from learnweek.orgs.models import Unit  # noqa: E402
+from learnweek.orgs.roles import Role  # noqa: E402
 from tests.factories import StaffFactory  # noqa: E402
 
 

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import SubmissionState
 from learnweek.campaigns.services import (
     submission_approve,
@@ -22,6 +21,7 @@ from learnweek.campaigns.services import (
 from learnweek.core.errors import DomainError
 from learnweek.nominations import services as nominations
 from learnweek.nominations.models import NominationState
+from learnweek.orgs.roles import Role
 from learnweek.registrations.models import Registration
 from learnweek.stats.services import header_save, statistics_submit
 from tests.conftest import CITY, COUNTY, PROVINCE, unit

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 import learnweek.api.api  # noqa: F401  (every front door's documents are imported)
 import learnweek.backoffice.urls  # noqa: F401
-from learnweek.accounts.models import Role
 from learnweek.activities.exporters import Fubiao1Exporter
 from learnweek.activities.models import Activity
 from learnweek.campaigns.drafts import notice_draft
@@ -34,6 +33,7 @@ from learnweek.nominations import documents as nomination_documents
 from learnweek.nominations import services as nomination_services
 from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.stats.exporters import StatsExporter
 from learnweek.stats.selectors import header_for, stats_table
 from learnweek.stats.summary import work_summary_draft

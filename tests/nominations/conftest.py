@@ -8,7 +8,6 @@ import datetime
 
 import pytest
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
     campaign_derive,
@@ -17,6 +16,7 @@ from learnweek.campaigns.services import (
 )
 from learnweek.nominations import services
 from learnweek.orgs.models import UnitKind
+from learnweek.orgs.roles import Role
 from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
 from tests.factories import StaffFactory
 

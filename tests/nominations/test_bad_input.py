@@ -88,7 +88,7 @@ def test_submitting_needs_every_required_field(advanced_unit, county_reporter, n
 
 
 def test_a_unit_not_asked_cannot_nominate(advanced_unit, city_reviewer):
-    from learnweek.accounts.models import Role
+    from learnweek.orgs.roles import Role
     from tests.factories import StaffFactory
 
     city_reporter = StaffFactory(unit=city_reviewer.unit, roles=[Role.REPORTER])

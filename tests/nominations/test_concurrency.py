@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from learnweek.accounts.models import Role
 from learnweek.core.errors import DomainError
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
+from learnweek.orgs.roles import Role
 from tests.conftest import CITY, COUNTY, unit
 from tests.factories import StaffFactory
 

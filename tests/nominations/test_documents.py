@@ -84,10 +84,10 @@ def test_summary_tables_keep_the_recommendation_order(jilin, nominate, tree):
     """附表5 of the city: what it recommended, in the order it chose, with 推荐单位 and 填表时间."""
     import datetime
 
-    from learnweek.accounts.models import Role
     from learnweek.campaigns.models import RequirementKind
     from learnweek.campaigns.services import requirement_create
     from learnweek.orgs.models import UnitKind
+    from learnweek.orgs.roles import Role
     from tests.factories import StaffFactory
 
     requirement = requirement_create(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import RequirementKind
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.nominations import selectors, services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
+from learnweek.orgs.roles import Role
 from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
 from tests.nominations.conftest import make_requirement

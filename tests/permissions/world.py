@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from learnweek.accounts.models import ApiToken, Role, User
+from learnweek.accounts.models import ApiToken, User
 from learnweek.activities.services import activity_create
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
@@ -31,6 +31,7 @@ from learnweek.campaigns.services import (
 from learnweek.materials.services import material_file_attach, material_photo_add, material_save
 from learnweek.nominations import services as nominations
 from learnweek.orgs.models import InstitutionType, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
 from learnweek.reading.services import book_list_add, book_list_create, essay_call_create, lecture_create
 from learnweek.registrations.services import registration_create

@@ -55,7 +55,7 @@ def sheet(rows, header=("ISBN", "书名", "作者", "出版社", "出版年", "�
 
 
 def test_import_merges_a_books_isbn10_and_isbn13_rows(county_admin):
-    from learnweek.accounts.models import Role
+    from learnweek.orgs.roles import Role
     from tests.factories import StaffFactory
 
     reporter = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
@@ -88,7 +88,7 @@ def test_import_merges_a_books_isbn10_and_isbn13_rows(county_admin):
 
 
 def test_an_import_with_bad_rows_stores_nothing_and_names_them(county_admin):
-    from learnweek.accounts.models import Role
+    from learnweek.orgs.roles import Role
     from tests.factories import StaffFactory
 
     reporter = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
@@ -117,7 +117,7 @@ def test_an_import_with_bad_rows_stores_nothing_and_names_them(county_admin):
 
 @pytest.fixture
 def curator(tree):
-    from learnweek.accounts.models import Role
+    from learnweek.orgs.roles import Role
     from tests.factories import StaffFactory
 
     return StaffFactory(unit=unit(PROVINCE), roles=[Role.REPORTER])

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.activities.services import activity_cancel, activity_update
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.orgs.roles import Role
 from learnweek.registrations.models import Registration, RegistrationStatus
 from learnweek.registrations.services import checkin, registration_cancel, registration_create
 from tests.conftest import CITY, COUNTY, SIBLING_COUNTY, unit

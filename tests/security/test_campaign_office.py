@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import campaign_create, campaign_office_set, campaign_set_status
 from learnweek.core.errors import NotFound
 from learnweek.nominations import services
 from learnweek.nominations.models import Nomination, NominationState
 from learnweek.orgs.models import InstitutionType, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
 from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import PASSWORD, StaffFactory

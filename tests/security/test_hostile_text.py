@@ -17,7 +17,6 @@ from docx import Document
 from icalendar import Calendar
 from openpyxl import Workbook, load_workbook
 
-from learnweek.accounts.models import Role
 from learnweek.activities.models import Activity
 from learnweek.activities.services import activities_import
 from learnweek.campaigns.models import RequirementKind
@@ -25,6 +24,7 @@ from learnweek.campaigns.services import requirement_create
 from learnweek.nominations import services as nominations
 from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import InstitutionType, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
 from tests.activities.conftest import fubiao1
 from tests.conftest import CITY, COUNTY, PROVINCE, unit

@@ -10,13 +10,14 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from learnweek.accounts.models import OneTimeCode, Role, User
+from learnweek.accounts.models import OneTimeCode, User
 from learnweek.accounts.residents import otp_send, resident_sign_in
 from learnweek.accounts.services import staff_account_create
 from learnweek.core.errors import DomainError, RowErrors
 from learnweek.core.phones import mask_phones, normalise_mobile
 from learnweek.core.tabular import read_table
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institutions_import
 from learnweek.registrations.models import Registration
 from learnweek.registrations.services import registration_create

@@ -29,13 +29,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from learnweek.accounts.models import Role, User
+from learnweek.accounts.models import User
 from learnweek.activities.models import Activity
 from learnweek.core import backup as backup_module
 from learnweek.core.backup import row_counts
 from learnweek.nominations import services as nominations
 from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import Unit
+from learnweek.orgs.roles import Role
 from tests.conftest import photo_file
 from tests.factories import StaffFactory
 from tests.nominations.conftest import make_requirement

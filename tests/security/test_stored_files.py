@@ -13,7 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.packages import package_entries
 from learnweek.campaigns.services import (
@@ -28,6 +27,7 @@ from learnweek.core.errors import DomainError
 from learnweek.materials.services import material_file_attach, material_photo_add, material_save
 from learnweek.nominations import services as nominations
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.roles import Role
 from tests.factories import PASSWORD, StaffFactory
 from tests.materials.conftest import photos
 from tests.nominations.conftest import PERSON_VALUES, make_requirement

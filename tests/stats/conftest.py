@@ -11,7 +11,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from learnweek.accounts.models import Role
 from learnweek.activities.services import activity_create
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
@@ -21,6 +20,7 @@ from learnweek.campaigns.services import (
     requirement_create,
 )
 from learnweek.orgs.models import InstitutionType, UnitKind
+from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
 from learnweek.stats.services import reported_total_add
 from tests.conftest import unit

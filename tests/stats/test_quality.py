@@ -249,7 +249,7 @@ def test_warnings_need_an_explanation_and_go_up_with_it(
 def test_the_pages_show_the_warnings_to_the_submitter_and_the_reviewer(
     public_campaign, requirement, county_reporter, add, client
 ):
-    from learnweek.accounts.models import Role
+    from learnweek.orgs.roles import Role
     from tests.factories import StaffFactory
 
     over = submit_ready(public_campaign, county_reporter, add)

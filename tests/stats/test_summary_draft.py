@@ -8,11 +8,11 @@ import io
 from django.urls import reverse
 from docx import Document
 
-from learnweek.accounts.models import Role
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.services import requirement_create, submission_approve, submission_submit
 from learnweek.materials.services import material_case_save, material_photo_add, material_save
 from learnweek.orgs.models import UnitKind
+from learnweek.orgs.roles import Role
 from tests.conftest import photo_file, unit
 from tests.factories import StaffFactory
 from tests.office import libreoffice_text
