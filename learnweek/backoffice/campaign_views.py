@@ -239,7 +239,13 @@ def submission_edit(request, pk):
     return render(
         request,
         "backoffice/campaigns/submission_edit.html",
-        {"requirement": requirement, "submission": submission, "form": form, "unit": unit},
+        {
+            "requirement": requirement,
+            "submission": submission,
+            "form": form,
+            "unit": unit,
+            "aid": kind_of(requirement).edit_aid_for(requirement, unit),
+        },
     )
 
 

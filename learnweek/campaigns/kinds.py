@@ -67,9 +67,15 @@ class KindBehaviour:
     board_link: Link | None = None  # shown on the board, e.g. 推荐名单与审核
     campaign_link: Link | None = None  # shown beside the requirement on its campaign's page
     unit_package: Link | None = None  # the unit's own package of the kind, on the campaign page
+    # A help on the page the unit answers on, e.g. 下载工作总结草稿: (requirement, unit) ->
+    # (label, address).
+    edit_aid: Callable[[Requirement, Unit], tuple[str, str]] | None = None
 
     def edit_address(self, requirement: Requirement, unit: Unit) -> str | None:
         return self.edit_url(requirement, unit) if self.edit_url is not None else None
+
+    def edit_aid_for(self, requirement: Requirement, unit: Unit) -> tuple[str, str] | None:
+        return self.edit_aid(requirement, unit) if self.edit_aid is not None else None
 
 
 _KINDS: dict[str, KindBehaviour] = {}

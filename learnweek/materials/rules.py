@@ -4,13 +4,19 @@ keeps it from being handed in. Messages name the rule and what was found."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
 
 from learnweek.campaigns.models import Requirement, RequirementKind, Submission
 from learnweek.campaigns.rules import count_chars, text_problems
 from learnweek.core.phones import is_phone_number
 from learnweek.core.validation import is_http_url
+
+if TYPE_CHECKING:
+    from learnweek.orgs.models import Unit
 
 MATERIAL = "material"  # the family of the material kinds (campaigns.kinds)
 MATERIAL_KINDS = (
@@ -42,6 +48,17 @@ DETAILS: dict[str, tuple[Detail, ...]] = {
     ),
     RequirementKind.TYPICAL_CASE: (Detail("case_unit", "案例单位"),),
 }
+
+
+def _summary_draft(requirement: Requirement, unit: Unit) -> tuple[str, str]:
+    """The drafted work summary (stats.summary) of the unit, to start the 工作总结 from."""
+    address = reverse("backoffice:stats_summary_draft", args=[requirement.campaign.slug])
+    return "下载工作总结草稿（Word，含本单位数字、图表、案例和照片）", f"{address}?unit={unit.code}"
+
+
+def edit_aid(kind: str) -> Callable[[Requirement, Unit], tuple[str, str]] | None:
+    """The help the material's edit page offers for ``kind`` (campaigns.kinds ``edit_aid``)."""
+    return _summary_draft if kind == RequirementKind.WORK_SUMMARY else None
 
 
 def is_material(requirement: Requirement) -> bool:

@@ -90,3 +90,28 @@ def test_a_unit_outside_the_users_subtree_has_no_draft(client, year):
     url = reverse("backoffice:stats_summary_draft", args=["jl23"])
     assert client.get(url + "?unit=220200").status_code == 404
     assert client.get(url + "?unit=220104").status_code == 200
+
+
+def test_the_work_summary_page_offers_the_draft_and_other_materials_do_not(client, year):
+    summary = requirement_create(
+        actor=None,
+        campaign=year.jilin,
+        kind=RequirementKind.WORK_SUMMARY,
+        title="年度工作总结",
+        applies_to=[UnitKind.COUNTY],
+        deadline=year.requirement.deadline,
+    )
+    case = requirement_create(
+        actor=None,
+        campaign=year.jilin,
+        kind=RequirementKind.TYPICAL_CASE,
+        title="典型案例",
+        applies_to=[UnitKind.COUNTY],
+        deadline=year.requirement.deadline,
+    )
+    client.force_login(StaffFactory(unit=unit("220104"), roles=[Role.REPORTER]))
+    page = client.get(reverse("backoffice:submission_edit", args=[summary.pk])).content.decode()
+    draft = reverse("backoffice:stats_summary_draft", args=[year.jilin.slug]) + "?unit=220104"
+    assert "下载工作总结草稿" in page and draft in page
+    other = client.get(reverse("backoffice:submission_edit", args=[case.pk])).content.decode()
+    assert "下载工作总结草稿" not in other
