@@ -20,7 +20,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     search_fields = ("username", "full_name", "unit__name")
     raw_id_fields = ("unit",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]  # django-stubs leave UserAdmin.fieldsets ModelAdmin's Optional; Django sets a tuple
         (
             "单位与角色",
             {"fields": ("full_name", "phone", "unit", "is_unit_admin", "is_reporter", "is_reviewer")},

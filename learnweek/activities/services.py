@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from learnweek.activities import fubiao1
@@ -57,7 +58,9 @@ EDITABLE = (
 
 
 def label(name: str) -> str:
-    return str(Activity._meta.get_field(name).verbose_name)
+    column = Activity._meta.get_field(name)
+    assert isinstance(column, Field)  # asked only of the model's own columns, never of a relation's other end
+    return str(column.verbose_name)
 
 
 CATEGORIES, MODES, AUDIENCES = frozenset(Category.values), frozenset(Mode.values), frozenset(Audience.values)
@@ -260,12 +263,13 @@ def activities_import(
             continue  # a bad row past the listed ones is only counted
         organiser = unit
         if row.unit_code:
-            organiser = by_code.get(row.unit_code)
-            if organiser is None:
+            coded = by_code.get(row.unit_code)
+            if coded is None:
                 errors.add(row.number, "单位代码", f"{row.unit_code} 不是 {unit.name} 或其下级单位的代码")
                 continue
-        elif row.organiser_name and by_name.get(row.organiser_name):
-            organiser = by_name[row.organiser_name]  # type: ignore[assignment]
+            organiser = coded
+        elif row.organiser_name and (named := by_name.get(row.organiser_name)):
+            organiser = named
         values = row.values | {"is_demonstration": demonstration or row.values.get("is_demonstration", False)}
         for field_name, reason in problems_of(values):
             if values.get("start") is None and field_name in ("start", "end"):

@@ -3,6 +3,8 @@ only shape the input; every rule is checked by the services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from learnweek.campaigns.models import Requirement
@@ -17,7 +19,7 @@ class NominationForm(forms.Form):
         super().__init__(*args, **kwargs)
         spec = spec_for(requirement)
         for field in spec.fields:
-            common = {"label": field.label, "required": False, "help_text": field.hint}
+            common: dict[str, Any] = {"label": field.label, "required": False, "help_text": field.hint}
             if field.name == "birth_date":
                 self.fields[field.name] = forms.DateField(
                     widget=forms.DateInput(attrs={"type": "date"}), **common
@@ -25,7 +27,7 @@ class NominationForm(forms.Form):
             elif field.name == "gender":
                 self.fields[field.name] = forms.ChoiceField(choices=[("", "—"), *Gender.choices], **common)
             elif field.name in LONG_TEXT:
-                attrs = {"rows": LONG_TEXT[field.name]}
+                attrs: dict[str, int | str] = {"rows": LONG_TEXT[field.name]}
                 if field.name == "deeds":
                     # The live counter (static/js/char-counter.js) counts as the server does.
                     attrs["data-count-limit"] = str(deeds_limit(requirement))

@@ -467,6 +467,7 @@ def campaigns_seed() -> list[Campaign]:
             values = dict(spec)
             parent_title = values.pop("parent", None)
             if parent_title:
+                assert campaign.parent is not None  # only a derived campaign's requirements name a parent
                 values["parent_requirement"] = campaign.parent.requirements.get(title=parent_title)
             requirement_create(actor=None, campaign=campaign, **values)
         if seed.office:

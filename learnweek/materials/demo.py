@@ -43,6 +43,7 @@ def demo_materials() -> int:
     if board is None:
         return 0
     changchun = User.objects.get(username="changchun")
+    assert changchun.unit is not None  # every demo account belongs to a unit
     if Submission.objects.filter(requirement=board, unit=changchun.unit).exists():
         return 0
     body = BODY

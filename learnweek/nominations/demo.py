@@ -51,6 +51,7 @@ def demo_nominations() -> int:
     changchun = User.objects.get(username="changchun")
     jilin = User.objects.get(username="jilin")
     ministry = User.objects.get(username="ministry")
+    assert chaoyang.unit is not None and jilin.unit is not None  # every demo account belongs to a unit
     made = 0
     unit_requirement = _requirement("2023-jilin", RequirementKind.ADVANCED_UNIT)
     if unit_requirement is not None:

@@ -35,6 +35,7 @@ def demo_reading() -> int:
     if BookList.objects.filter(title="2026年出版社社长推荐好书（演示）").exists():
         return 0
     jilin = User.objects.get(username="jilin")
+    assert jilin.unit is not None  # every demo account belongs to a unit
     year = clock.today().year
     picks = services.book_list_create(
         actor=jilin,

@@ -79,8 +79,8 @@ class RegistrationOut(Schema):
     id: int
     activity: int
     status: str = Field(..., description="confirmed（已报名）、waitlisted（候补）或 cancelled")
-    position: int | None = Field(None, description="候补的位次")
-    code: str | None = Field(None, description="签到码（二维码内容）")
+    position: int | None = Field(default=None, description="候补的位次")
+    code: str | None = Field(default=None, description="签到码（二维码内容）")
 
 
 @router.post(
@@ -131,6 +131,7 @@ class CheckinOut(Schema):
 def checkin_post(request, payload: CheckinIn):
     result = checkin(actor=request.auth, code=payload.code)
     r = result.registration
+    assert r.checked_in_at is not None  # checkin sets it, or found it set
     return CheckinOut(
         status="already_checked_in" if result.already else "checked_in",
         message=result.message,

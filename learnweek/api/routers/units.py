@@ -1,6 +1,6 @@
 from ninja import Router
 
-from learnweek.api.schemas import ErrorOut, UnitOut, unit_brief
+from learnweek.api.schemas import ErrorOut, UnitBrief, UnitOut, unit_brief
 from learnweek.orgs.selectors import unit_children, unit_get_visible
 
 router = Router(tags=["units"])
@@ -19,5 +19,5 @@ def unit_detail(request, code: str):
         is_municipality=unit.is_municipality,
         institution_type=unit.institution_type,
         parent=parent.code if parent else None,
-        children=[unit_brief(c) for c in unit_children(unit)],
+        children=[UnitBrief(**unit_brief(c)) for c in unit_children(unit)],
     )
