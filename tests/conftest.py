@@ -3,22 +3,14 @@ level and role."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
 from learnweek.accounts.models import User
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import divisions_load
 from tests.factories import StaffFactory
-
-# Codes used throughout the tests: Jilin province, Changchun city, two of its districts, and
-# a sibling city.
-PROVINCE, CITY, COUNTY, SIBLING_COUNTY, OTHER_CITY = "220000", "220100", "220104", "220105", "220200"
+from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, YEAR, unit
 
 
 @pytest.fixture(autouse=True)
@@ -65,10 +57,6 @@ def tree(db) -> None:
     """The national tree; reloaded if a transactional test flushed it."""
     if not Unit.objects.filter(code="000000").exists():
         divisions_load()
-
-
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
 
 
 @pytest.fixture
@@ -178,8 +166,6 @@ def make_resident(db):
 
 # -- campaigns with requirements to answer: nominations and materials ----------------------------
 
-YEAR = timezone.localdate().year  # a campaign of this year, its deadlines ahead
-
 
 @pytest.fixture
 def jilin(tree):
@@ -210,15 +196,3 @@ def jilin_campaign(tree):
     jilin = campaign_derive(actor=None, parent=national, unit=unit("220000"), slug="jl23", title="吉林")
     campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
     return jilin
-
-
-def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def pdf_file(name="申报表盖章.pdf"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 800), "white").save(buffer, format="PDF")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from learnweek.accounts.models import PersonalDataExport
 from learnweek.campaigns.models import RequirementKind
 from learnweek.nominations import services
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from learnweek.activities.models import Activity
 from learnweek.activities.services import MAX_IMPORT_BYTES, activities_import
 from learnweek.core.errors import DomainError, RowErrors
 from learnweek.orgs.selectors import within
-from tests.activities.conftest import HEADER, fubiao1
-from tests.conftest import unit
+from tests.activities.helpers import HEADER, fubiao1
+from tests.helpers import unit
 
 GOOD = [
     ["全民读书节", "2023年10月15日", "朝阳区图书馆", "朝阳区社区学院", 200, "0431-85551234", "读书分享"],

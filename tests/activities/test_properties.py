@@ -17,8 +17,8 @@ from learnweek.activities.models import Activity
 from learnweek.activities.services import activities_import
 from learnweek.activities.timeparse import TimeParseError, parse_span
 from learnweek.core.errors import RowErrors
-from tests.activities.conftest import fubiao1
-from tests.conftest import unit
+from tests.activities.helpers import fubiao1
+from tests.helpers import unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023

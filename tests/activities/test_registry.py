@@ -8,8 +8,8 @@ from learnweek.accounts.services import api_token_issue
 from learnweek.activities.models import Activity
 from learnweek.activities.services import activity_create
 from learnweek.core.errors import DomainError, NotFound
-from tests.conftest import unit
 from tests.factories import PASSWORD
+from tests.helpers import unit
 
 TZ = timezone.get_current_timezone()
 

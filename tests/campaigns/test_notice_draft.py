@@ -21,8 +21,8 @@ from learnweek.campaigns.services import (
 )
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
+from tests.helpers import CITY, PROVINCE, unit
 from tests.office import libreoffice_text
 
 PARENT_PROSE = "各地要把全民终身学习活动周作为推进学习型社会建设的重要抓手。"

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from learnweek.core.backup import row_counts
 from learnweek.nominations import services as nominations
 from learnweek.nominations.models import Nomination, NominationPhoto
-from tests.conftest import photo_file
-from tests.nominations.conftest import make_requirement
+from tests.helpers import photo_file
+from tests.nominations.helpers import make_requirement
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -37,8 +37,8 @@ from learnweek.orgs.roles import Role
 from learnweek.stats.exporters import StatsExporter
 from learnweek.stats.selectors import header_for, stats_table
 from learnweek.stats.summary import work_summary_draft
-from tests.conftest import COUNTY, PROVINCE, unit
 from tests.factories import StaffFactory
+from tests.helpers import COUNTY, PROVINCE, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from learnweek.activities.services import activities_import
 from learnweek.config.celery import app as celery_app
 from learnweek.core.errors import DomainError
 from learnweek.materials.models import SubmissionPhoto
-from tests.activities.conftest import fubiao1
-from tests.conftest import COUNTY, unit
+from tests.activities.helpers import fubiao1
+from tests.helpers import COUNTY, unit
 from tests.permissions import world
 
 ROWS = [[f"读书会{i}", f"2023-10-{10 + i}", "社区学校", "朝阳区教育局", 30, "", "共读"] for i in range(6)]

@@ -7,7 +7,6 @@ import pytest
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.services import requirement_create
 from learnweek.orgs.models import UnitKind
-from tests.conftest import photo_file
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +45,3 @@ def summary(make_material):
     return make_material(
         RequirementKind.WORK_SUMMARY, body_min_chars=1500, photo_min=8, photo_max=8, cases_required=2
     )
-
-
-def photos(count, start=0):
-    """``count`` different photos, 2000×1500 (different in size so their SHA-256 differ)."""
-    return [photo_file(f"现场{i}.jpg", size=(2000 + i, 1500)) for i in range(start, start + count)]

@@ -17,8 +17,8 @@ from learnweek.core.errors import DomainError
 from learnweek.nominations import services
 from learnweek.nominations.models import Nomination, NominationPhoto
 from learnweek.orgs.models import UnitKind
-from tests.conftest import YEAR, pdf_file, photo_file
-from tests.nominations.conftest import PERSON_VALUES
+from tests.helpers import YEAR, pdf_file, photo_file
+from tests.nominations.helpers import PERSON_VALUES
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, services
 from learnweek.nominations.models import DecisionAction
-from tests.conftest import CITY, COUNTY, pdf_file, unit
+from tests.helpers import CITY, COUNTY, pdf_file, unit
 from tests.office import libreoffice_text
 
 pytestmark = pytest.mark.django_db

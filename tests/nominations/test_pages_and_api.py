@@ -14,9 +14,9 @@ from learnweek.campaigns.services import campaign_create, campaign_set_status, r
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
-from tests.conftest import COUNTY, PROVINCE, YEAR, photo_file, unit
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES
+from tests.helpers import COUNTY, PROVINCE, YEAR, photo_file, unit
+from tests.nominations.helpers import PERSON_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +221,7 @@ def test_a_requirement_page_of_another_kind_is_not_a_nomination_page(client, jil
 
 
 def test_the_nominating_unit_orders_its_nominees_on_its_page(client, jilin, county_reporter, nominate):
-    from tests.nominations.conftest import make_requirement
+    from tests.nominations.helpers import make_requirement
 
     requirement = make_requirement(jilin, RequirementKind.ADVANCED_UNIT, quota_per_unit=3)
     first = nominate(county_reporter, requirement, name="甲社区学校")

@@ -10,9 +10,9 @@ from learnweek.nominations import selectors, services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
-from tests.nominations.conftest import make_requirement
+from tests.helpers import CITY, PROVINCE, unit
+from tests.nominations.helpers import make_requirement
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from learnweek.campaigns.models import WeekSlot
 from learnweek.campaigns.services import campaign_update
 from learnweek.registrations.models import Registration
-from tests.conftest import COUNTY, PROVINCE, unit
+from tests.helpers import COUNTY, PROVINCE, unit
 
 
 def test_finder_lists_matches_and_escapes_what_was_typed(client, make_activity):

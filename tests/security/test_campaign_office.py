@@ -15,9 +15,9 @@ from learnweek.nominations.models import Nomination, NominationState
 from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
-from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.helpers import CITY, PROVINCE, unit
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 
 pytestmark = pytest.mark.django_db
 

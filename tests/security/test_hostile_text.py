@@ -26,10 +26,10 @@ from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
-from tests.activities.conftest import fubiao1
-from tests.conftest import CITY, COUNTY, PROVINCE, unit
+from tests.activities.helpers import fubiao1
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.helpers import CITY, COUNTY, PROVINCE, unit
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 
 pytestmark = pytest.mark.django_db
 

@@ -37,9 +37,9 @@ from learnweek.nominations import services as nominations
 from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
-from tests.conftest import photo_file
 from tests.factories import StaffFactory
-from tests.nominations.conftest import make_requirement
+from tests.helpers import photo_file
+from tests.nominations.helpers import make_requirement
 
 MB = 1024 * 1024
 WRITES = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "DROP", "CREATE", "ALTER"}

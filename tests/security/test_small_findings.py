@@ -27,8 +27,8 @@ from learnweek.core.errors import DomainError
 from learnweek.core.uploads import check_photo
 from learnweek.materials.services import material_photo_add, material_save
 from learnweek.orgs.models import UnitKind
-from tests.conftest import COUNTY, SIBLING_COUNTY, YEAR, unit
 from tests.factories import PASSWORD
+from tests.helpers import COUNTY, SIBLING_COUNTY, YEAR, unit
 
 
 def bearer(user) -> dict[str, str]:

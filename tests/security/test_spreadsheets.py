@@ -27,8 +27,8 @@ from learnweek.orgs.models import Unit
 from learnweek.orgs.services import institutions_import
 from learnweek.reading import services as reading
 from learnweek.reading.models import Book
-from tests.activities.conftest import fubiao1
-from tests.conftest import COUNTY, unit
+from tests.activities.helpers import fubiao1
+from tests.helpers import COUNTY, unit
 
 FAST = 2.0  # seconds; the refusals measure well under 0.1 s
 GIB = 1024**3

@@ -29,8 +29,8 @@ from learnweek.nominations import services as nominations
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from tests.factories import PASSWORD, StaffFactory
-from tests.materials.conftest import photos
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.materials.helpers import photos
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 from tests.security.polyglot import MARKER, jpeg_page, jpeg_script, pdf_page
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from learnweek.core.errors import DomainError
 from learnweek.orgs.models import UnitKind
 from learnweek.stats.quality import modified_z, quality_report, same_activity_name
 from learnweek.stats.services import header_save, reported_total_add, statistics_submit
-from tests.conftest import CITY, COUNTY, SIBLING_COUNTY, unit
+from tests.helpers import CITY, COUNTY, SIBLING_COUNTY, unit
 
 YEAR = 2026
 
