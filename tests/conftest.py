@@ -75,6 +75,16 @@ def city_admin(tree) -> User:
 
 
 @pytest.fixture
+def province_reviewer(tree) -> User:
+    return StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def city_reviewer(tree) -> User:
+    return StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
+
+
+@pytest.fixture
 def county_admin(tree) -> User:
     return StaffFactory(unit=unit(COUNTY), roles=[Role.ADMIN])
 
@@ -113,7 +123,9 @@ def sms_outbox(settings):
 
 
 @pytest.fixture
-def public_campaign(tree):
+def jilin_2026_published(tree):
+    """Jilin's own campaign of 2026 (a fixed year, not derived), published, with its theme and no
+    requirements: the public side's activities hang on it."""
     from learnweek.campaigns.models import CampaignStatus
     from learnweek.campaigns.services import campaign_create, campaign_set_status
 
@@ -129,7 +141,7 @@ def public_campaign(tree):
 
 
 @pytest.fixture
-def make_activity(public_campaign):
+def make_activity(jilin_2026_published):
     """An activity to come (tomorrow, 14:00–16:00) of a unit under Jilin; keywords override."""
     import datetime
 
@@ -147,7 +159,7 @@ def make_activity(public_campaign):
             "end": start + datetime.timedelta(hours=2),
         } | values
         return activity_create(
-            actor=None, campaign=public_campaign, organiser=unit(organiser), name=name, **values
+            actor=None, campaign=jilin_2026_published, organiser=unit(organiser), name=name, **values
         )
 
     return make
@@ -168,8 +180,9 @@ def make_resident(db):
 
 
 @pytest.fixture
-def jilin(tree):
-    """Jilin's published campaign of this year, with no requirements yet."""
+def jilin_this_year_published(tree):
+    """Jilin's own campaign of this year (``YEAR``, so deadlines set in it lie ahead), published,
+    with no requirements: the nomination and material tests add theirs."""
     from learnweek.campaigns.models import CampaignStatus
     from learnweek.campaigns.services import campaign_create, campaign_set_status
 
@@ -185,9 +198,9 @@ def jilin(tree):
 
 
 @pytest.fixture
-def jilin_campaign(tree):
-    """Jilin's 2023 campaign, derived from the national one: what the 附表1 sheets of the tests
-    were filled for."""
+def jilin_2023_derived(tree):
+    """Jilin's 2023 campaign derived from the national 2023 one, both published, with no
+    requirements: what the 附表1 sheets of the tests were filled for."""
     from learnweek.campaigns.models import CampaignStatus
     from learnweek.campaigns.services import campaign_create, campaign_derive, campaign_set_status
 

@@ -15,14 +15,16 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def make_material(jilin):
+def make_material(jilin_this_year_published):
     def make(kind, **rules):
         defaults = {
             "title": RequirementKind(kind).label,
             "applies_to": [UnitKind.COUNTY],
-            "deadline": datetime.date(jilin.year, 12, 31),
+            "deadline": datetime.date(jilin_this_year_published.year, 12, 31),
         }
-        return requirement_create(actor=None, campaign=jilin, kind=kind, **(defaults | rules))
+        return requirement_create(
+            actor=None, campaign=jilin_this_year_published, kind=kind, **(defaults | rules)
+        )
 
     return make
 

@@ -1,6 +1,6 @@
-"""Nomination fixtures: Jilin's 2026 campaign asking each county (and each university or related
-unit) for one advanced unit and one advanced individual (as Jilin did in 2023), and the national
-campaign asking each province for 3 to 5 learning stars."""
+"""Nomination fixtures: Jilin's campaign of this year (``jilin_this_year_published``) asking each
+county (and each university or related unit) for one advanced unit and one advanced individual (as
+Jilin did in 2023), and the national campaign asking each province for 3 to 5 learning stars."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from learnweek.nominations import services
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
 from tests.factories import StaffFactory
-from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
+from tests.helpers import CITY, COUNTY, SIBLING_COUNTY, unit
 from tests.nominations.helpers import PERSON_VALUES, UNIT_VALUES, make_requirement
 
 
@@ -27,27 +27,27 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def advanced_unit(jilin):
-    return make_requirement(jilin, RequirementKind.ADVANCED_UNIT)
+def advanced_unit(jilin_this_year_published):
+    return make_requirement(jilin_this_year_published, RequirementKind.ADVANCED_UNIT)
 
 
 @pytest.fixture
-def advanced_individual(jilin):
-    return make_requirement(jilin, RequirementKind.ADVANCED_INDIVIDUAL)
+def advanced_individual(jilin_this_year_published):
+    return make_requirement(jilin_this_year_published, RequirementKind.ADVANCED_INDIVIDUAL)
 
 
 @pytest.fixture
-def city_cascade(jilin):
+def city_cascade(jilin_this_year_published):
     """The province asks each city for 2 advanced units; Changchun passes the requirement down
     to its districts, 1 each, with an earlier deadline. Returns (provincial, local)."""
     provincial = make_requirement(
-        jilin,
+        jilin_this_year_published,
         RequirementKind.ADVANCED_UNIT,
         title="先进单位",
         applies_to=[UnitKind.PREFECTURE],
         quota_per_unit=2,
     )
-    city_campaign = campaign_derive(actor=None, parent=jilin, unit=unit(CITY))
+    city_campaign = campaign_derive(actor=None, parent=jilin_this_year_published, unit=unit(CITY))
     campaign_set_status(actor=None, campaign=city_campaign, status=CampaignStatus.PUBLISHED)
     local = make_requirement(
         city_campaign,
@@ -55,7 +55,7 @@ def city_cascade(jilin):
         parent_requirement=provincial,
         title="先进单位（市级收集）",
         applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 1),
+        deadline=datetime.date(jilin_this_year_published.year, 12, 1),
     )
     return provincial, local
 
@@ -78,28 +78,13 @@ def submitted_by_districts(city_cascade, nominate):
 
 
 @pytest.fixture
-def county_reporter2(tree):
-    return StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
-
-
-@pytest.fixture
-def county_staff(tree):
+def county_reporter_reviewer(tree):
     return StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER, Role.REVIEWER])
 
 
 @pytest.fixture
-def sibling_reporter(tree):
+def sibling_county_reporter(tree):
     return StaffFactory(unit=unit(SIBLING_COUNTY), roles=[Role.REPORTER])
-
-
-@pytest.fixture
-def city_reviewer(tree):
-    return StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def province_reviewer(tree):
-    return StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
 
 
 @pytest.fixture

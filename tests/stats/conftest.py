@@ -155,8 +155,3 @@ def city_reporter(tree):
 @pytest.fixture
 def ministry_reviewer(tree):
     return StaffFactory(unit=unit("000000"), roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def province_reviewer(tree):
-    return StaffFactory(unit=unit("220000"), roles=[Role.REVIEWER])
