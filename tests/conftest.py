@@ -3,22 +3,14 @@ level and role."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
 from learnweek.accounts.models import User
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import divisions_load
 from tests.factories import StaffFactory
-
-# Codes used throughout the tests: Jilin province, Changchun city, two of its districts, and
-# a sibling city.
-PROVINCE, CITY, COUNTY, SIBLING_COUNTY, OTHER_CITY = "220000", "220100", "220104", "220105", "220200"
+from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, YEAR, unit
 
 
 @pytest.fixture(autouse=True)
@@ -67,10 +59,6 @@ def tree(db) -> None:
         divisions_load()
 
 
-def unit(code: str) -> Unit:
-    return Unit.objects.get(code=code)
-
-
 @pytest.fixture
 def ministry_admin(tree) -> User:
     return StaffFactory(unit=unit("000000"), roles=[Role.ADMIN, Role.REVIEWER])
@@ -84,6 +72,16 @@ def province_admin(tree) -> User:
 @pytest.fixture
 def city_admin(tree) -> User:
     return StaffFactory(unit=unit(CITY), roles=[Role.ADMIN, Role.REVIEWER])
+
+
+@pytest.fixture
+def province_reviewer(tree) -> User:
+    return StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
+
+
+@pytest.fixture
+def city_reviewer(tree) -> User:
+    return StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
 
 
 @pytest.fixture
@@ -125,7 +123,9 @@ def sms_outbox(settings):
 
 
 @pytest.fixture
-def public_campaign(tree):
+def jilin_2026_published(tree):
+    """Jilin's own campaign of 2026 (a fixed year, not derived), published, with its theme and no
+    requirements: the public side's activities hang on it."""
     from learnweek.campaigns.models import CampaignStatus
     from learnweek.campaigns.services import campaign_create, campaign_set_status
 
@@ -141,7 +141,7 @@ def public_campaign(tree):
 
 
 @pytest.fixture
-def make_activity(public_campaign):
+def make_activity(jilin_2026_published):
     """An activity to come (tomorrow, 14:00–16:00) of a unit under Jilin; keywords override."""
     import datetime
 
@@ -159,7 +159,7 @@ def make_activity(public_campaign):
             "end": start + datetime.timedelta(hours=2),
         } | values
         return activity_create(
-            actor=None, campaign=public_campaign, organiser=unit(organiser), name=name, **values
+            actor=None, campaign=jilin_2026_published, organiser=unit(organiser), name=name, **values
         )
 
     return make
@@ -178,12 +178,11 @@ def make_resident(db):
 
 # -- campaigns with requirements to answer: nominations and materials ----------------------------
 
-YEAR = timezone.localdate().year  # a campaign of this year, its deadlines ahead
-
 
 @pytest.fixture
-def jilin(tree):
-    """Jilin's published campaign of this year, with no requirements yet."""
+def jilin_this_year_published(tree):
+    """Jilin's own campaign of this year (``YEAR``, so deadlines set in it lie ahead), published,
+    with no requirements: the nomination and material tests add theirs."""
     from learnweek.campaigns.models import CampaignStatus
     from learnweek.campaigns.services import campaign_create, campaign_set_status
 
@@ -199,9 +198,9 @@ def jilin(tree):
 
 
 @pytest.fixture
-def jilin_campaign(tree):
-    """Jilin's 2023 campaign, derived from the national one: what the 附表1 sheets of the tests
-    were filled for."""
+def jilin_2023_derived(tree):
+    """Jilin's 2023 campaign derived from the national 2023 one, both published, with no
+    requirements: what the 附表1 sheets of the tests were filled for."""
     from learnweek.campaigns.models import CampaignStatus
     from learnweek.campaigns.services import campaign_create, campaign_derive, campaign_set_status
 
@@ -210,15 +209,3 @@ def jilin_campaign(tree):
     jilin = campaign_derive(actor=None, parent=national, unit=unit("220000"), slug="jl23", title="吉林")
     campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
     return jilin
-
-
-def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def pdf_file(name="申报表盖章.pdf"):
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 800), "white").save(buffer, format="PDF")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

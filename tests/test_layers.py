@@ -1,7 +1,7 @@
 """The import order of the package, read from the source: a lower app never imports a higher one,
 at the top of a module or inside a function (a lazy import hides a cycle, it does not remove it);
 imports under ``TYPE_CHECKING`` are types only and do not count. And every uploaded spreadsheet is
-read by one reader, ``core.tabular``."""
+read by one reader, ``core.tabular``. And the tests import helpers, never a conftest."""
 
 import ast
 from pathlib import Path
@@ -82,3 +82,22 @@ def test_every_spreadsheet_import_goes_through_core_tabular():
             if module.split(".")[0] in READERS or "load_workbook" in (*names, module.rsplit(".")[-1]):
                 elsewhere.append(f"learnweek/{relative}:{line} imports {module}")
     assert not elsewhere, "read a spreadsheet with learnweek.core.tabular:\n" + "\n".join(elsewhere)
+
+
+def test_no_test_imports_from_a_conftest():
+    """A conftest holds fixtures, which pytest hands to the tests that name them; what a test
+    imports (unit codes, ``unit()``, files to upload, form values) lives in ``tests/helpers.py``
+    or its app's ``tests/<app>/helpers.py``."""
+    here = Path(__file__).parent
+    found = []
+    for path in sorted([*here.rglob("*.py"), *(here.parent / "bench").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(module.rsplit(".", 1)[-1] == "conftest" for module in modules):
+                found.append(f"{path.relative_to(here.parent)}:{node.lineno}")
+    assert not found, "import helpers from a helpers module, not a conftest:\n" + "\n".join(found)

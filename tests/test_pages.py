@@ -9,8 +9,8 @@ from django.urls import reverse
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_load
 from learnweek.accounts.models import User
 from learnweek.orgs.models import Unit
-from tests.conftest import CITY, COUNTY
 from tests.factories import PASSWORD
+from tests.helpers import CITY, COUNTY
 
 
 def test_home_is_in_chinese_and_lists_demo_accounts_in_demo_mode(client, tree, settings):

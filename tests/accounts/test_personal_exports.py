@@ -9,16 +9,16 @@ from django.urls import reverse
 from learnweek.accounts.models import PersonalDataExport
 from learnweek.campaigns.models import RequirementKind
 from learnweek.nominations import services
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_nominees_form_export_is_logged_and_shown_to_the_admins_above(
-    client, jilin, county_reporter, city_admin, sibling_county_admin, settings, tmp_path
+    client, jilin_this_year_published, county_reporter, city_admin, sibling_county_admin, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    requirement = make_requirement(jilin, RequirementKind.ADVANCED_INDIVIDUAL)
+    requirement = make_requirement(jilin_this_year_published, RequirementKind.ADVANCED_INDIVIDUAL)
     nominee = services.nomination_create(
         actor=county_reporter, requirement=requirement, unit=county_reporter.unit, **PERSON_VALUES
     )

@@ -4,7 +4,7 @@ from learnweek.accounts.models import User
 from learnweek.accounts.services import staff_account_create, staff_active_set, staff_roles_set
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.orgs.roles import Role
-from tests.conftest import COUNTY, SIBLING_COUNTY, unit
+from tests.helpers import COUNTY, SIBLING_COUNTY, unit
 
 GOOD_PASSWORD = "Chaoyang-2026-xyz"
 

@@ -6,7 +6,7 @@ from learnweek.orgs.selectors import within
 
 
 def test_generated_activities_are_valid_and_spread_over_the_tree(tree, capsys):
-    from tests.conftest import unit
+    from tests.helpers import unit
 
     campaign = campaign_create(actor=None, issuing_unit=unit("220000"), year=2023, slug="gen", title="gen")
     call_command("generate", "--campaign", "gen", "--activities", "500")

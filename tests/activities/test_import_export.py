@@ -10,8 +10,8 @@ from learnweek.activities.models import Activity
 from learnweek.activities.services import MAX_IMPORT_BYTES, activities_import
 from learnweek.core.errors import DomainError, RowErrors
 from learnweek.orgs.selectors import within
-from tests.activities.conftest import HEADER, fubiao1
-from tests.conftest import unit
+from tests.activities.helpers import HEADER, fubiao1
+from tests.helpers import unit
 
 GOOD = [
     ["全民读书节", "2023年10月15日", "朝阳区图书馆", "朝阳区社区学院", 200, "0431-85551234", "读书分享"],
@@ -39,8 +39,8 @@ def local(dt):
     return timezone.localtime(dt)
 
 
-def test_a_filled_table_imports_whole(jilin_campaign, school):
-    report = run_import(jilin_campaign, GOOD)
+def test_a_filled_table_imports_whole(jilin_2023_derived, school):
+    report = run_import(jilin_2023_derived, GOOD)
     assert report.created == 3 and report.skipped == 0
     reading, elderly, salon = Activity.objects.order_by("start")
     assert (reading.organiser, reading.headcount, reading.person_times) == (school, 200, 200)
@@ -56,24 +56,24 @@ def test_a_filled_table_imports_whole(jilin_campaign, school):
     assert within(Activity.objects.all(), unit("220104"), path_field="unit_path").count() == 3
 
 
-def test_optional_columns_in_any_order(jilin_campaign, school):
+def test_optional_columns_in_any_order(jilin_2023_derived, school):
     extra = ["面向人群", "活动类别", "单位代码", "活动周", "参加人次", "活动方式"]
     rows = [[*GOOD[0], "老年人群、家庭", "主题阅读活动", "CY-SCHOOL", "是", 350, "线上线下"]]
-    report = run_import(jilin_campaign, rows, extra_header=extra)
+    report = run_import(jilin_2023_derived, rows, extra_header=extra)
     assert report.summary() == "已导入 1 项活动（主题阅读活动 1）。"
     a = Activity.objects.get()
     assert (a.category, a.is_week, a.person_times, a.mode) == ("themed_reading", True, 350, "both")
     assert a.audiences == ["elderly", "families"] and a.organiser == school
 
 
-def test_importing_the_same_file_twice_does_not_duplicate(jilin_campaign, school):
-    run_import(jilin_campaign, GOOD)
-    report = run_import(jilin_campaign, GOOD)
+def test_importing_the_same_file_twice_does_not_duplicate(jilin_2023_derived, school):
+    run_import(jilin_2023_derived, GOOD)
+    report = run_import(jilin_2023_derived, GOOD)
     assert report.summary() == "该文件此前已导入（3 行），未重复写入。"
     assert Activity.objects.count() == 3
 
 
-def test_every_bad_row_is_named_and_nothing_is_written(jilin_campaign, school):
+def test_every_bad_row_is_named_and_nothing_is_written(jilin_2023_derived, school):
     extra = ["活动类别", "单位代码"]
     rows = [
         [*GOOD[0], "主题阅读活动", ""],
@@ -85,7 +85,7 @@ def test_every_bad_row_is_named_and_nothing_is_written(jilin_campaign, school):
         ["", "2023-10-15", "甲", "乙", 1, "", "", "", ""],
     ]
     with pytest.raises(RowErrors) as excinfo:
-        run_import(jilin_campaign, rows, extra_header=extra)
+        run_import(jilin_2023_derived, rows, extra_header=extra)
     assert excinfo.value.errors == [
         "第5行 人数: 不能为负数（-5）",
         "第6行 人数: “很多”不是数字",
@@ -122,13 +122,13 @@ def test_every_bad_row_is_named_and_nothing_is_written(jilin_campaign, school):
         (lambda: io.BytesIO(b"0" * (MAX_IMPORT_BYTES + 1)), "文件超过 20 MB"),
     ],
 )
-def test_bad_files_are_refused_clearly(jilin_campaign, make, message):
+def test_bad_files_are_refused_clearly(jilin_2023_derived, make, message):
     with pytest.raises(DomainError, match=message):
-        activities_import(actor=None, campaign=jilin_campaign, unit=unit("220104"), source=make())
+        activities_import(actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=make())
     assert not Activity.objects.exists()
 
 
-def test_command_prints_rows_and_exits_1(jilin_campaign, tmp_path, capsys):
+def test_command_prints_rows_and_exits_1(jilin_2023_derived, tmp_path, capsys):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(fubiao1([["负数", "2023-10-15", "甲", "乙", -5, "", ""]]).getvalue())
     with pytest.raises(CommandError, match="导入失败，未写入任何数据（1 处错误）"):
@@ -136,7 +136,7 @@ def test_command_prints_rows_and_exits_1(jilin_campaign, tmp_path, capsys):
     assert "第4行 人数: 不能为负数（-5）" in capsys.readouterr().err
 
 
-def test_command_imports_and_reports_by_category(jilin_campaign, school, tmp_path, capsys):
+def test_command_imports_and_reports_by_category(jilin_2023_derived, school, tmp_path, capsys):
     path = tmp_path / "good.xlsx"
     path.write_bytes(fubiao1(GOOD).getvalue())
     call_command("import_activities", str(path), "--campaign", "jl23", "--unit", "220104", "--demonstration")
@@ -144,8 +144,8 @@ def test_command_imports_and_reports_by_category(jilin_campaign, school, tmp_pat
     assert Activity.objects.filter(is_demonstration=True).count() == 3
 
 
-def test_export_has_the_official_layout_and_imports_back(jilin_campaign, school, tmp_path):
-    run_import(jilin_campaign, GOOD)
+def test_export_has_the_official_layout_and_imports_back(jilin_2023_derived, school, tmp_path):
+    run_import(jilin_2023_derived, GOOD)
     path = tmp_path / "out.xlsx"
     call_command("export_activities", "--campaign", "jl23", "--unit", "220104", "-o", str(path))
     rows = [tuple(c for c in row) for row in load_workbook(path).active.iter_rows(values_only=True)]
@@ -166,6 +166,6 @@ def test_export_has_the_official_layout_and_imports_back(jilin_campaign, school,
     assert rows[-2][0].startswith("注：") and rows[-1][0].startswith("填表联系人")
     # The export is itself a valid 附表1: importing it finds every activity already there.
     report = activities_import(
-        actor=None, campaign=jilin_campaign, unit=unit("220104"), source=io.BytesIO(path.read_bytes())
+        actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=io.BytesIO(path.read_bytes())
     )
     assert report.summary() == "该文件此前已导入（3 行），未重复写入。"

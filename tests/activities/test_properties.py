@@ -17,8 +17,8 @@ from learnweek.activities.models import Activity
 from learnweek.activities.services import activities_import
 from learnweek.activities.timeparse import TimeParseError, parse_span
 from learnweek.core.errors import RowErrors
-from tests.activities.conftest import fubiao1
-from tests.conftest import unit
+from tests.activities.helpers import fubiao1
+from tests.helpers import unit
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEAR = 2023
@@ -54,7 +54,7 @@ rows = st.lists(
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=rows)
-def test_a_sheet_is_imported_whole_or_refused_whole(jilin_campaign, rows):
+def test_a_sheet_is_imported_whole_or_refused_whole(jilin_2023_derived, rows):
     sheet_rows, bad = [], {}
     for i, row in enumerate(rows):
         row = {"name": f"读书会{i}"} | row
@@ -67,7 +67,7 @@ def test_a_sheet_is_imported_whole_or_refused_whole(jilin_campaign, rows):
         before = Activity.objects.count()
         try:
             report = activities_import(
-                actor=None, campaign=jilin_campaign, unit=unit("220104"), source=fubiao1(sheet_rows)
+                actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=fubiao1(sheet_rows)
             )
         except RowErrors as refused:
             assert bad, f"a clean sheet was refused: {refused.errors}"

@@ -8,8 +8,8 @@ from learnweek.accounts.services import api_token_issue
 from learnweek.activities.models import Activity
 from learnweek.activities.services import activity_create
 from learnweek.core.errors import DomainError, NotFound
-from tests.conftest import unit
 from tests.factories import PASSWORD
+from tests.helpers import unit
 
 TZ = timezone.get_current_timezone()
 
@@ -19,7 +19,7 @@ def at(day, hour=9):
 
 
 @pytest.fixture
-def activities(jilin_campaign, school):
+def activities(jilin_2023_derived, school):
     made = {}
     for key, organiser, category, day, week in [
         ("school", school, "themed_reading", 15, True),
@@ -29,7 +29,7 @@ def activities(jilin_campaign, school):
     ]:
         made[key] = activity_create(
             actor=None,
-            campaign=jilin_campaign,
+            campaign=jilin_2023_derived,
             organiser=organiser,
             name=f"{organiser.name}活动",
             category=category,
@@ -68,7 +68,7 @@ def test_a_sibling_gets_404_for_an_activity(client, activities, sibling_county_a
 
 
 def test_reporter_registers_an_activity_and_later_enters_person_times(
-    client, jilin_campaign, county_reporter
+    client, jilin_2023_derived, county_reporter
 ):
     client.force_login(county_reporter)
     form = {
@@ -90,7 +90,7 @@ def test_reporter_registers_an_activity_and_later_enters_person_times(
     assert activity.history.count() == 2
 
 
-def test_end_before_start_is_refused_with_the_field_named(client, jilin_campaign, county_reporter):
+def test_end_before_start_is_refused_with_the_field_named(client, jilin_2023_derived, county_reporter):
     client.force_login(county_reporter)
     page = client.post(
         reverse("backoffice:activity_new"),
@@ -107,11 +107,11 @@ def test_end_before_start_is_refused_with_the_field_named(client, jilin_campaign
     assert not Activity.objects.exists()
 
 
-def test_an_organiser_outside_the_scope_is_refused(jilin_campaign, county_reporter):
+def test_an_organiser_outside_the_scope_is_refused(jilin_2023_derived, county_reporter):
     with pytest.raises(NotFound):
         activity_create(
             actor=county_reporter,
-            campaign=jilin_campaign,
+            campaign=jilin_2023_derived,
             organiser=unit("220105"),
             name="甲",
             category="other",
@@ -121,7 +121,7 @@ def test_an_organiser_outside_the_scope_is_refused(jilin_campaign, county_report
     with pytest.raises(DomainError, match="不在 吉林省 之下"):
         activity_create(
             actor=None,
-            campaign=jilin_campaign,
+            campaign=jilin_2023_derived,
             organiser=unit("110105"),
             name="甲",
             category="other",
@@ -141,7 +141,7 @@ def test_api_lists_filters_pages_and_scopes(client, activities, city_admin, coun
     assert client.get(f"/api/v1/activities/{other}", headers=bearer(city_admin)).status_code == 404
 
 
-def test_api_create_and_patch(client, jilin_campaign, county_reporter):
+def test_api_create_and_patch(client, jilin_2023_derived, county_reporter):
     headers = bearer(county_reporter)
     payload = {
         "campaign": "jl23",

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from learnweek.activities.search import index_tokens, query_tokens
 from learnweek.activities.selectors import ActivityFilters, activities_found
-from tests.conftest import CITY, COUNTY, OTHER_CITY, unit
+from tests.helpers import CITY, COUNTY, OTHER_CITY, unit
 
 
 def names(filters):

@@ -16,8 +16,8 @@ from schemathesis.checks import not_a_server_error
 
 from learnweek.accounts.models import ApiToken, User
 from learnweek.orgs.roles import Role
-from tests.conftest import COUNTY, unit
 from tests.factories import StaffFactory
+from tests.helpers import COUNTY, unit
 
 # In CI the examples are derived from the schema alone, the same every run, so a red run is a
 # regression and not the luck of the draw; FUZZ_EXPLORE=N draws N fresh random examples per

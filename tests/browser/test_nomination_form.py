@@ -7,9 +7,9 @@ import pytest
 
 from learnweek.campaigns.models import RequirementKind
 from learnweek.orgs.roles import Role
-from tests.conftest import COUNTY, unit
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import make_requirement
+from tests.helpers import COUNTY, unit
+from tests.nominations.helpers import make_requirement
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")

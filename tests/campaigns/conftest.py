@@ -1,10 +1,7 @@
 """A small cascade: the ministry's campaign, Jilin's derived from it, Changchun's derived from
 Jilin's (with an earlier deadline for its counties), and a county campaign for its institutions."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
@@ -17,14 +14,9 @@ from learnweek.campaigns.services import (
 from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
-from tests.conftest import unit
+from tests.campaigns.helpers import TODAY, days
 from tests.factories import StaffFactory
-
-TODAY = timezone.localdate()
-
-
-def days(n: int) -> datetime.date:
-    return TODAY + datetime.timedelta(days=n)
+from tests.helpers import unit
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from learnweek.core.errors import NotFound, PermissionDenied
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
-from tests.campaigns.conftest import days
-from tests.conftest import unit
+from tests.campaigns.helpers import days
 from tests.factories import StaffFactory
+from tests.helpers import unit
 
 
 def hand_in(requirement, code, *, approve_by=None, body="正文内容已经足够长了。"):

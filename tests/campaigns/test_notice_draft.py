@@ -21,15 +21,19 @@ from learnweek.campaigns.services import (
 )
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
+from tests.helpers import CITY, PROVINCE, unit
 from tests.office import libreoffice_text
 
 PARENT_PROSE = "各地要把全民终身学习活动周作为推进学习型社会建设的重要抓手。"
 
 
 @pytest.fixture
-def jilin(tree):
+def jilin_2026_derived_filled_in(tree):
+    """Jilin's 2026 campaign derived from the ministry's (document number, theme, prose, a work
+    summary requirement), with every fact a notice reads filled in: week, ceremony, issue date, a
+    closed statistics requirement of its own, the ministry's summary passed down with an earlier
+    deadline, a contact and an attachment."""
     national = campaign_create(
         actor=None,
         issuing_unit=unit("000000"),
@@ -89,10 +93,14 @@ def paragraphs(body: bytes) -> list[str]:
     return [p.text for p in Document(io.BytesIO(body)).paragraphs if p.text.strip()]
 
 
-def test_the_notice_draft_is_built_from_the_campaigns_own_data(client, jilin, tmp_path):
+def test_the_notice_draft_is_built_from_the_campaigns_own_data(
+    client, jilin_2026_derived_filled_in, tmp_path
+):
     staff = StaffFactory(unit=unit(PROVINCE), roles=[Role.REPORTER])
     client.force_login(staff)
-    response = client.get(reverse("backoffice:campaign_notice_draft", args=[jilin.slug]))
+    response = client.get(
+        reverse("backoffice:campaign_notice_draft", args=[jilin_2026_derived_filled_in.slug])
+    )
     assert response.status_code == 200
     text = paragraphs(response.content)
 
@@ -122,8 +130,18 @@ def test_the_notice_draft_is_built_from_the_campaigns_own_data(client, jilin, tm
     assert "2026年11月30日前报送" in opened
 
 
-def test_only_the_issuing_unit_and_above_draft_its_notice(client, jilin):
+def test_only_the_issuing_unit_and_above_draft_its_notice(client, jilin_2026_derived_filled_in):
     client.force_login(StaffFactory(unit=unit(CITY), roles=[Role.ADMIN]))
-    assert client.get(reverse("backoffice:campaign_notice_draft", args=[jilin.slug])).status_code == 404
+    assert (
+        client.get(
+            reverse("backoffice:campaign_notice_draft", args=[jilin_2026_derived_filled_in.slug])
+        ).status_code
+        == 404
+    )
     client.force_login(StaffFactory(unit=unit("000000"), roles=[Role.REVIEWER]))
-    assert client.get(reverse("backoffice:campaign_notice_draft", args=[jilin.slug])).status_code == 200
+    assert (
+        client.get(
+            reverse("backoffice:campaign_notice_draft", args=[jilin_2026_derived_filled_in.slug])
+        ).status_code
+        == 200
+    )

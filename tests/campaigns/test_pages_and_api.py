@@ -4,8 +4,8 @@ from django.urls import reverse
 from learnweek.accounts.services import api_token_issue
 from learnweek.campaigns.models import Campaign, CampaignStatus, WeekSlot
 from learnweek.campaigns.services import submission_save, submission_submit
-from tests.conftest import unit
 from tests.factories import PASSWORD
+from tests.helpers import unit
 
 
 def bearer(user):

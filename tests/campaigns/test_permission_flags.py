@@ -8,8 +8,8 @@ from learnweek.campaigns.selectors import may_create_campaign
 from learnweek.campaigns.services import campaign_create
 from learnweek.core.errors import DomainError
 from learnweek.orgs.roles import Role
-from tests.conftest import unit
 from tests.factories import StaffFactory
+from tests.helpers import unit
 
 
 @pytest.mark.parametrize(

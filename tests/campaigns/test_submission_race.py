@@ -14,8 +14,8 @@ from learnweek.campaigns.services import submission_save
 from learnweek.core import locking
 from learnweek.core.errors import DomainError
 from learnweek.orgs.roles import Role
-from tests.conftest import unit
 from tests.factories import StaffFactory
+from tests.helpers import unit
 
 pytestmark = [
     pytest.mark.postgres,

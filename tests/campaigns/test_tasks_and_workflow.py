@@ -14,8 +14,8 @@ from learnweek.campaigns.services import (
     submission_submit,
 )
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
-from tests.campaigns.conftest import days
-from tests.conftest import unit
+from tests.campaigns.helpers import days
+from tests.helpers import unit
 
 
 def titles(tasks):

@@ -24,8 +24,8 @@ from learnweek.nominations.models import NominationState
 from learnweek.orgs.roles import Role
 from learnweek.registrations.models import Registration
 from learnweek.stats.services import header_save, statistics_submit
-from tests.conftest import CITY, COUNTY, PROVINCE, unit
 from tests.factories import StaffFactory
+from tests.helpers import CITY, COUNTY, PROVINCE, unit
 from tests.permissions import world
 
 pytestmark = pytest.mark.django_db

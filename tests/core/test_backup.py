@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from learnweek.core.backup import row_counts
 from learnweek.nominations import services as nominations
 from learnweek.nominations.models import Nomination, NominationPhoto
-from tests.conftest import photo_file
-from tests.nominations.conftest import make_requirement
+from tests.helpers import photo_file
+from tests.nominations.helpers import make_requirement
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,12 +24,15 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_backup_and_restore_round_trip(jilin, county_reporter, make_activity, tmp_path):
+def test_backup_and_restore_round_trip(jilin_this_year_published, county_reporter, make_activity, tmp_path):
     from learnweek.campaigns.models import RequirementKind
     from learnweek.orgs.models import UnitKind
 
     star = make_requirement(
-        jilin, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY], quota_per_unit=3
+        jilin_this_year_published,
+        RequirementKind.LEARNING_STAR,
+        applies_to=[UnitKind.COUNTY],
+        quota_per_unit=3,
     )
     nominee = nominations.nomination_create(
         actor=county_reporter,

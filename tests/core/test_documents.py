@@ -37,8 +37,8 @@ from learnweek.orgs.roles import Role
 from learnweek.stats.exporters import StatsExporter
 from learnweek.stats.selectors import header_for, stats_table
 from learnweek.stats.summary import work_summary_draft
-from tests.conftest import COUNTY, PROVINCE, unit
 from tests.factories import StaffFactory
+from tests.helpers import COUNTY, PROVINCE, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,13 +71,13 @@ def concrete_documents(cls=Document) -> set[type]:
 
 
 @pytest.fixture
-def made(jilin, province_admin, settings, tmp_path):
+def made(jilin_this_year_published, province_admin, settings, tmp_path):
     """One document of every kind the system writes, with the name each is handed out under."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    deadline = datetime.date(jilin.year, 12, 31)
+    deadline = datetime.date(jilin_this_year_published.year, 12, 31)
     nominees = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.ADVANCED_UNIT,
         title="活动周工作先进单位",
         applies_to=[UnitKind.COUNTY],
@@ -90,7 +90,7 @@ def made(jilin, province_admin, settings, tmp_path):
     )
     plans = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.WORK_PLAN,
         title="活动周工作方案",
         applies_to=[UnitKind.COUNTY],
@@ -103,12 +103,17 @@ def made(jilin, province_admin, settings, tmp_path):
     return {
         "board": (BoardExporter(board_for(province_admin, plans)), f"报送进度-{plans.pk}-{PROVINCE}"),
         "fubiao1": (
-            Fubiao1Exporter(jilin, province, Activity.objects.none(), demonstration=False),
-            f"附表1-{jilin.slug}-{PROVINCE}",
+            Fubiao1Exporter(
+                jilin_this_year_published, province, Activity.objects.none(), demonstration=False
+            ),
+            f"附表1-{jilin_this_year_published.slug}-{PROVINCE}",
         ),
         "stats": (
-            StatsExporter(stats_table(jilin, province), header_for(jilin, province)),
-            f"{jilin.year}年全民终身学习活动开展情况统计表-{province.name}",
+            StatsExporter(
+                stats_table(jilin_this_year_published, province),
+                header_for(jilin_this_year_published, province),
+            ),
+            f"{jilin_this_year_published.year}年全民终身学习活动开展情况统计表-{province.name}",
         ),
         "nomination": (
             nomination_documents.nomination_document(nomination),
@@ -118,8 +123,11 @@ def made(jilin, province_admin, settings, tmp_path):
             nomination_documents.summary_document(nominees, county),
             f"{county.name}-先进单位汇总表",
         ),
-        "notice": (notice_draft(jilin), f"{jilin.title}（通知草稿）"),
-        "work_summary": (work_summary_draft(jilin, county), f"{county.name}{jilin.year}年工作总结（草稿）"),
+        "notice": (notice_draft(jilin_this_year_published), f"{jilin_this_year_published.title}（通知草稿）"),
+        "work_summary": (
+            work_summary_draft(jilin_this_year_published, county),
+            f"{county.name}{jilin_this_year_published.year}年工作总结（草稿）",
+        ),
         "material": (MaterialDocument(material), "朝阳区活动周工作方案"),
     }
 
@@ -182,19 +190,37 @@ def disposition(name: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
-def test_the_pages_hand_out_each_document_under_its_name_and_type(client, made, jilin, province_admin):
+def test_the_pages_hand_out_each_document_under_its_name_and_type(
+    client, made, jilin_this_year_published, province_admin
+):
     province, county = unit(PROVINCE), unit(COUNTY)
     board, _ = made["board"]
     client.force_login(province_admin)
     pages = [
         (reverse("backoffice:board_export", args=[board.board.requirement.pk]), made["board"][1], "xlsx"),
-        (reverse("backoffice:activity_export") + f"?campaign={jilin.slug}", made["fubiao1"][1], "xlsx"),
-        (reverse("backoffice:stats_export", args=[jilin.slug, "xlsx"]), made["stats"][1], "xlsx"),
-        (reverse("backoffice:stats_export", args=[jilin.slug, "docx"]), made["stats"][1], "docx"),
-        (reverse("backoffice:campaign_notice_draft", args=[jilin.slug]), made["notice"][1], "docx"),
         (
-            reverse("backoffice:stats_summary_draft", args=[jilin.slug]),
-            f"{province.name}{jilin.year}年工作总结（草稿）",
+            reverse("backoffice:activity_export") + f"?campaign={jilin_this_year_published.slug}",
+            made["fubiao1"][1],
+            "xlsx",
+        ),
+        (
+            reverse("backoffice:stats_export", args=[jilin_this_year_published.slug, "xlsx"]),
+            made["stats"][1],
+            "xlsx",
+        ),
+        (
+            reverse("backoffice:stats_export", args=[jilin_this_year_published.slug, "docx"]),
+            made["stats"][1],
+            "docx",
+        ),
+        (
+            reverse("backoffice:campaign_notice_draft", args=[jilin_this_year_published.slug]),
+            made["notice"][1],
+            "docx",
+        ),
+        (
+            reverse("backoffice:stats_summary_draft", args=[jilin_this_year_published.slug]),
+            f"{province.name}{jilin_this_year_published.year}年工作总结（草稿）",
             "docx",
         ),
     ]
@@ -216,8 +242,10 @@ def test_the_pages_hand_out_each_document_under_its_name_and_type(client, made, 
         assert response["Content-Disposition"] == disposition(f"{made['summary'][1]}.{fmt}")
 
 
-def test_a_statistics_table_in_a_format_it_does_not_come_in_is_not_found(client, jilin, province_admin):
+def test_a_statistics_table_in_a_format_it_does_not_come_in_is_not_found(
+    client, jilin_this_year_published, province_admin
+):
     """Not a Word file named ``.pdf``."""
     client.force_login(province_admin)
-    response = client.get(reverse("backoffice:stats_export", args=[jilin.slug, "pdf"]))
+    response = client.get(reverse("backoffice:stats_export", args=[jilin_this_year_published.slug, "pdf"]))
     assert response.status_code == 404

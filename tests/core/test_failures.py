@@ -19,8 +19,8 @@ from learnweek.activities.services import activities_import
 from learnweek.config.celery import app as celery_app
 from learnweek.core.errors import DomainError
 from learnweek.materials.models import SubmissionPhoto
-from tests.activities.conftest import fubiao1
-from tests.conftest import COUNTY, unit
+from tests.activities.helpers import fubiao1
+from tests.helpers import COUNTY, unit
 from tests.permissions import world
 
 ROWS = [[f"读书会{i}", f"2023-10-{10 + i}", "社区学校", "朝阳区教育局", 30, "", "共读"] for i in range(6)]
@@ -40,7 +40,7 @@ def halfway(fail):
 
 @pytest.mark.django_db
 def test_a_connection_lost_mid_import_writes_nothing_and_says_so(
-    client, jilin_campaign, monkeypatch, county_reporter
+    client, jilin_2023_derived, monkeypatch, county_reporter
 ):
     def drop():
         raise OperationalError("server closed the connection unexpectedly")
@@ -48,7 +48,7 @@ def test_a_connection_lost_mid_import_writes_nothing_and_says_so(
     monkeypatch.setattr(activity_services, "bulk_insert", halfway(drop))
     client.force_login(county_reporter)
     page = client.post(
-        reverse("backoffice:activity_import"), {"campaign": jilin_campaign.slug, "file": fubiao1(ROWS)}
+        reverse("backoffice:activity_import"), {"campaign": jilin_2023_derived.slug, "file": fubiao1(ROWS)}
     ).content.decode()
     assert "导入中途与数据库的连接中断，本次没有写入任何活动；请重新导入这个文件。" in page
     assert Activity.objects.count() == 0
@@ -57,7 +57,7 @@ def test_a_connection_lost_mid_import_writes_nothing_and_says_so(
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a real PostgreSQL backend")
 @pytest.mark.django_db(transaction=True)
-def test_a_postgresql_backend_killed_mid_import_keeps_nothing(tree, jilin_campaign, monkeypatch):
+def test_a_postgresql_backend_killed_mid_import_keeps_nothing(tree, jilin_2023_derived, monkeypatch):
     """The server ends the import's connection after the first rows went in, as a restart or a
     network cut would; the rows already sent die with the transaction."""
     settings = connection.settings_dict
@@ -74,10 +74,12 @@ def test_a_postgresql_backend_killed_mid_import_keeps_nothing(tree, jilin_campai
 
     monkeypatch.setattr(activity_services, "bulk_insert", halfway(kill))
     with pytest.raises(DomainError, match="连接中断"):
-        activities_import(actor=None, campaign=jilin_campaign, unit=unit(COUNTY), source=fubiao1(ROWS))
+        activities_import(actor=None, campaign=jilin_2023_derived, unit=unit(COUNTY), source=fubiao1(ROWS))
     assert Activity.objects.count() == 0  # asked on a fresh connection
     monkeypatch.undo()
-    report = activities_import(actor=None, campaign=jilin_campaign, unit=unit(COUNTY), source=fubiao1(ROWS))
+    report = activities_import(
+        actor=None, campaign=jilin_2023_derived, unit=unit(COUNTY), source=fubiao1(ROWS)
+    )
     assert report.created == 6  # and the same file imports whole once the database is back
 
 

@@ -2,7 +2,7 @@ from learnweek.activities.generate import generate
 from learnweek.activities.models import Activity
 from learnweek.campaigns.services import campaign_create
 from learnweek.core.paging import DeferredJoinPaginator
-from tests.conftest import unit
+from tests.helpers import unit
 
 
 def test_every_page_holds_the_same_rows_in_the_same_order_as_the_plain_query(tree):

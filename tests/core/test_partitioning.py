@@ -22,7 +22,7 @@ from learnweek.core.partitioning import ensure_partitions, partition_table, part
 from learnweek.registrations import services as registrations
 from learnweek.registrations.models import Registration
 from learnweek.stats.selectors import family_activities
-from tests.conftest import COUNTY, PROVINCE, unit
+from tests.helpers import COUNTY, PROVINCE, unit
 
 
 def postgres(test):  # type: ignore[no-untyped-def]

@@ -99,7 +99,7 @@ def limits(settings, monkeypatch):
     cache.clear()
 
 
-def test_search_and_codes_are_limited_per_client(client, limits, public_campaign):
+def test_search_and_codes_are_limited_per_client(client, limits, jilin_2026_published):
     finder = reverse("public:finder")
     for _ in range(3):
         assert client.get(finder, {"q": "读书"}).status_code == 200

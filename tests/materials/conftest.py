@@ -7,7 +7,6 @@ import pytest
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.services import requirement_create
 from learnweek.orgs.models import UnitKind
-from tests.conftest import photo_file
 
 
 @pytest.fixture(autouse=True)
@@ -16,14 +15,16 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def make_material(jilin):
+def make_material(jilin_this_year_published):
     def make(kind, **rules):
         defaults = {
             "title": RequirementKind(kind).label,
             "applies_to": [UnitKind.COUNTY],
-            "deadline": datetime.date(jilin.year, 12, 31),
+            "deadline": datetime.date(jilin_this_year_published.year, 12, 31),
         }
-        return requirement_create(actor=None, campaign=jilin, kind=kind, **(defaults | rules))
+        return requirement_create(
+            actor=None, campaign=jilin_this_year_published, kind=kind, **(defaults | rules)
+        )
 
     return make
 
@@ -46,8 +47,3 @@ def summary(make_material):
     return make_material(
         RequirementKind.WORK_SUMMARY, body_min_chars=1500, photo_min=8, photo_max=8, cases_required=2
     )
-
-
-def photos(count, start=0):
-    """``count`` different photos, 2000×1500 (different in size so their SHA-256 differ)."""
-    return [photo_file(f"现场{i}.jpg", size=(2000 + i, 1500)) for i in range(start, start + count)]

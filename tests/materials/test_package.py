@@ -11,8 +11,8 @@ from docx import Document
 
 from learnweek.campaigns.models import RequirementKind
 from learnweek.materials import services
-from tests.conftest import pdf_file
-from tests.materials.conftest import photos
+from tests.helpers import pdf_file
+from tests.materials.helpers import photos
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from PIL import Image
 from learnweek.accounts.services import api_token_issue
 from learnweek.campaigns.models import Submission, SubmissionState
 from learnweek.campaigns.services import submission_approve
-from tests.conftest import photo_file
 from tests.factories import PASSWORD
-from tests.materials.conftest import photos
+from tests.helpers import photo_file
+from tests.materials.helpers import photos
 
 pytestmark = pytest.mark.django_db
 

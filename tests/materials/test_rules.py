@@ -13,8 +13,8 @@ from learnweek.campaigns.services import submission_submit
 from learnweek.core.errors import DomainError
 from learnweek.materials import services
 from learnweek.materials.models import SubmissionPhoto
-from tests.conftest import pdf_file, photo_file
-from tests.materials.conftest import photos
+from tests.helpers import pdf_file, photo_file
+from tests.materials.helpers import photos
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
-"""Nomination fixtures: Jilin's 2026 campaign asking each county (and each university or related
-unit) for one advanced unit and one advanced individual (as Jilin did in 2023), and the national
-campaign asking each province for 3 to 5 learning stars."""
+"""Nomination fixtures: Jilin's campaign of this year (``jilin_this_year_published``) asking each
+county (and each university or related unit) for one advanced unit and one advanced individual (as
+Jilin did in 2023), and the national campaign asking each province for 3 to 5 learning stars."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
     campaign_derive,
     campaign_set_status,
-    requirement_create,
 )
 from learnweek.nominations import services
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
 from tests.factories import StaffFactory
+from tests.helpers import CITY, COUNTY, SIBLING_COUNTY, unit
+from tests.nominations.helpers import PERSON_VALUES, UNIT_VALUES, make_requirement
 
 
 @pytest.fixture(autouse=True)
@@ -26,40 +26,28 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def make_requirement(campaign, kind, **values):
-    """A nomination requirement of ``campaign``: by default, as Jilin asked in 2023, one per
-    county, university or related unit, due at the end of the year."""
-    defaults = {
-        "title": f"活动周工作{RequirementKind(kind).label}",
-        "applies_to": [UnitKind.COUNTY, UnitKind.INSTITUTION],
-        "deadline": datetime.date(campaign.year, 12, 31),
-        "quota_per_unit": 1,
-    }
-    return requirement_create(actor=None, campaign=campaign, kind=kind, **(defaults | values))
+@pytest.fixture
+def advanced_unit(jilin_this_year_published):
+    return make_requirement(jilin_this_year_published, RequirementKind.ADVANCED_UNIT)
 
 
 @pytest.fixture
-def advanced_unit(jilin):
-    return make_requirement(jilin, RequirementKind.ADVANCED_UNIT)
+def advanced_individual(jilin_this_year_published):
+    return make_requirement(jilin_this_year_published, RequirementKind.ADVANCED_INDIVIDUAL)
 
 
 @pytest.fixture
-def advanced_individual(jilin):
-    return make_requirement(jilin, RequirementKind.ADVANCED_INDIVIDUAL)
-
-
-@pytest.fixture
-def city_cascade(jilin):
+def city_cascade(jilin_this_year_published):
     """The province asks each city for 2 advanced units; Changchun passes the requirement down
     to its districts, 1 each, with an earlier deadline. Returns (provincial, local)."""
     provincial = make_requirement(
-        jilin,
+        jilin_this_year_published,
         RequirementKind.ADVANCED_UNIT,
         title="先进单位",
         applies_to=[UnitKind.PREFECTURE],
         quota_per_unit=2,
     )
-    city_campaign = campaign_derive(actor=None, parent=jilin, unit=unit(CITY))
+    city_campaign = campaign_derive(actor=None, parent=jilin_this_year_published, unit=unit(CITY))
     campaign_set_status(actor=None, campaign=city_campaign, status=CampaignStatus.PUBLISHED)
     local = make_requirement(
         city_campaign,
@@ -67,7 +55,7 @@ def city_cascade(jilin):
         parent_requirement=provincial,
         title="先进单位（市级收集）",
         applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 1),
+        deadline=datetime.date(jilin_this_year_published.year, 12, 1),
     )
     return provincial, local
 
@@ -90,55 +78,13 @@ def submitted_by_districts(city_cascade, nominate):
 
 
 @pytest.fixture
-def county_reporter2(tree):
-    return StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
-
-
-@pytest.fixture
-def county_staff(tree):
+def county_reporter_reviewer(tree):
     return StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER, Role.REVIEWER])
 
 
 @pytest.fixture
-def sibling_reporter(tree):
+def sibling_county_reporter(tree):
     return StaffFactory(unit=unit(SIBLING_COUNTY), roles=[Role.REPORTER])
-
-
-@pytest.fixture
-def city_reviewer(tree):
-    return StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def province_reviewer(tree):
-    return StaffFactory(unit=unit(PROVINCE), roles=[Role.REVIEWER])
-
-
-UNIT_VALUES = {
-    "name": "长春市朝阳区社区教育学院",
-    "supervisor": "长春市朝阳区教育局",
-    "head_name": "王建国",
-    "head_title": "院长",
-    "address": "长春市朝阳区人民大街1号",
-    "phone": "0431-88886666",
-    "deeds": "组织社区读书会、老年智能手机课堂等活动一百二十场，参与居民一万余人次。",
-    "contact_name": "李老师",
-    "contact_phone": "13904310000",
-}
-
-PERSON_VALUES = {
-    "name": "张秀兰",
-    "birth_date": datetime.date(1968, 5, 4),
-    "gender": "女",
-    "ethnicity": "汉族",
-    "workplace": "长春市朝阳区南湖街道社区学校",
-    "position": "校长",
-    "email": "zhangxl@example.cn",
-    "phone": "13804310001",
-    "deeds": "扎根社区教育二十年，开办家长学校和老年大学分校。",
-    "contact_name": "李老师",
-    "contact_phone": "0431-88886666",
-}
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from learnweek.core.errors import DomainError
 from learnweek.nominations import services
 from learnweek.nominations.models import Nomination, NominationPhoto
 from learnweek.orgs.models import UnitKind
-from tests.conftest import YEAR, pdf_file, photo_file
-from tests.nominations.conftest import PERSON_VALUES
+from tests.helpers import YEAR, pdf_file, photo_file
+from tests.nominations.helpers import PERSON_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -108,16 +108,16 @@ def test_a_closed_requirement_refuses_late_submissions(advanced_unit, county_rep
 
 
 def test_a_sibling_county_cannot_touch_anothers_nomination(
-    advanced_unit, county_reporter, sibling_reporter, nominate
+    advanced_unit, county_reporter, sibling_county_reporter, nominate
 ):
     from learnweek.core.errors import NotFound
     from learnweek.nominations.selectors import nomination_get_visible
 
     nomination = nominate(county_reporter, advanced_unit)
     with pytest.raises(NotFound):
-        nomination_get_visible(sibling_reporter, nomination.pk)
+        nomination_get_visible(sibling_county_reporter, nomination.pk)
     with pytest.raises(NotFound):
-        services.nomination_update(actor=sibling_reporter, nomination=nomination, name="改名")
+        services.nomination_update(actor=sibling_county_reporter, nomination=nomination, name="改名")
     nomination.refresh_from_db()
     assert nomination.name == "长春市朝阳区社区教育学院"
 
@@ -126,10 +126,10 @@ def test_a_sibling_county_cannot_touch_anothers_nomination(
 
 
 @pytest.fixture
-def star(jilin):
+def star(jilin_this_year_published):
     return requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.LEARNING_STAR,
         title="百姓学习之星",
         applies_to=[UnitKind.COUNTY],

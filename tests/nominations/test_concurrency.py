@@ -11,8 +11,8 @@ from learnweek.core.errors import DomainError
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.roles import Role
-from tests.conftest import CITY, COUNTY, unit
 from tests.factories import StaffFactory
+from tests.helpers import CITY, COUNTY, unit
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite serialises every write"

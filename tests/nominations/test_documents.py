@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, services
 from learnweek.nominations.models import DecisionAction
-from tests.conftest import CITY, COUNTY, pdf_file, unit
+from tests.helpers import CITY, COUNTY, pdf_file, unit
 from tests.office import libreoffice_text
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_advanced_individual_form_follows_fubiao4(advanced_individual, county_re
     assert rows[5] == ["单位意见", "市(州)教育行政部门意见", "吉林省教育厅意见"]
 
 
-def test_summary_tables_keep_the_recommendation_order(jilin, nominate, tree):
+def test_summary_tables_keep_the_recommendation_order(jilin_this_year_published, nominate, tree):
     """附表5 of the city: what it recommended, in the order it chose, with 推荐单位 and 填表时间."""
     import datetime
 
@@ -92,11 +92,11 @@ def test_summary_tables_keep_the_recommendation_order(jilin, nominate, tree):
 
     requirement = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.ADVANCED_INDIVIDUAL,
         title="先进个人",
         applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 31),
+        deadline=datetime.date(jilin_this_year_published.year, 12, 31),
         quota_per_unit=1,
     )
     city = StaffFactory(unit=unit(CITY), roles=[Role.REVIEWER])
@@ -115,12 +115,14 @@ def test_summary_tables_keep_the_recommendation_order(jilin, nominate, tree):
         contact_name="周老师",
         contact_phone="0431-88880000",
     )
-    on = datetime.date(jilin.year, 10, 9)
+    on = datetime.date(jilin_this_year_published.year, 10, 9)
     grid = documents.summary_form(requirement, unit(CITY), on=on)
     content = grid_to_docx(grid)
     text = docx_text(content)
-    assert f"{jilin.year}年吉林省全民终身学习活动周工作先进个人汇总表" in text
-    assert "推荐单位：长春市（盖章）" in text and f"填表时间：{jilin.year}年10月09日" in text
+    assert f"{jilin_this_year_published.year}年吉林省全民终身学习活动周工作先进个人汇总表" in text
+    assert (
+        "推荐单位：长春市（盖章）" in text and f"填表时间：{jilin_this_year_published.year}年10月09日" in text
+    )
     assert "填表联系人：周老师" in text and "联系电话：0431-88880000" in text
     rows = docx_cells(content)
     assert rows[0] == ["推荐序号", "姓名", "性别", "职务", "工作单位", "联系电话"]

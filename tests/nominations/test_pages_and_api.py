@@ -14,9 +14,9 @@ from learnweek.campaigns.services import campaign_create, campaign_set_status, r
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
-from tests.conftest import COUNTY, PROVINCE, YEAR, photo_file, unit
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES
+from tests.helpers import COUNTY, PROVINCE, YEAR, photo_file, unit
+from tests.nominations.helpers import PERSON_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_the_city_decides_on_its_page_and_the_province_waits(
 
 
 def test_the_api_creates_submits_and_decides_within_scope(
-    client, advanced_unit, county_reporter, city_reviewer, sibling_reporter
+    client, advanced_unit, county_reporter, city_reviewer, sibling_county_reporter
 ):
     headers = bearer(county_reporter)
     created = client.post(
@@ -105,7 +105,7 @@ def test_the_api_creates_submits_and_decides_within_scope(
     )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    assert client.get(f"/api/v1/nominations/{pk}", headers=bearer(sibling_reporter)).status_code == 404
+    assert client.get(f"/api/v1/nominations/{pk}", headers=bearer(sibling_county_reporter)).status_code == 404
     assert client.get(f"/api/v1/nominations/{pk}", headers=bearer(city_reviewer)).status_code == 404
     submitted = client.post(
         f"/api/v1/nominations/{pk}/submit",
@@ -206,10 +206,12 @@ def test_the_public_showcase_shows_the_selected_without_personal_data(client, na
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
 
 
-def test_a_requirement_page_of_another_kind_is_not_a_nomination_page(client, jilin, county_reporter):
+def test_a_requirement_page_of_another_kind_is_not_a_nomination_page(
+    client, jilin_this_year_published, county_reporter
+):
     other = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.WORK_PLAN,
         title="工作方案",
         applies_to=[UnitKind.COUNTY],
@@ -220,10 +222,12 @@ def test_a_requirement_page_of_another_kind_is_not_a_nomination_page(client, jil
     assert COUNTY == county_reporter.unit.code
 
 
-def test_the_nominating_unit_orders_its_nominees_on_its_page(client, jilin, county_reporter, nominate):
-    from tests.nominations.conftest import make_requirement
+def test_the_nominating_unit_orders_its_nominees_on_its_page(
+    client, jilin_this_year_published, county_reporter, nominate
+):
+    from tests.nominations.helpers import make_requirement
 
-    requirement = make_requirement(jilin, RequirementKind.ADVANCED_UNIT, quota_per_unit=3)
+    requirement = make_requirement(jilin_this_year_published, RequirementKind.ADVANCED_UNIT, quota_per_unit=3)
     first = nominate(county_reporter, requirement, name="甲社区学校")
     second = nominate(county_reporter, requirement, name="乙老年大学")
     client.force_login(county_reporter)

@@ -10,9 +10,9 @@ from learnweek.nominations import selectors, services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import StaffFactory
-from tests.nominations.conftest import make_requirement
+from tests.helpers import CITY, PROVINCE, unit
+from tests.nominations.helpers import make_requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +98,13 @@ def test_county_to_province_with_one_return(
         )
 
 
-def test_the_nominating_unit_cannot_review_its_own(advanced_unit, county_staff, nominate):
-    nomination = nominate(county_staff, advanced_unit)
-    services.nomination_submit(actor=county_staff, nomination=nomination)
+def test_the_nominating_unit_cannot_review_its_own(advanced_unit, county_reporter_reviewer, nominate):
+    nomination = nominate(county_reporter_reviewer, advanced_unit)
+    services.nomination_submit(actor=county_reporter_reviewer, nomination=nomination)
     with pytest.raises(PermissionDenied, match="由上级审核"):
-        services.nomination_decide(actor=county_staff, nomination=nomination, action=DecisionAction.RECOMMEND)
+        services.nomination_decide(
+            actor=county_reporter_reviewer, nomination=nomination, action=DecisionAction.RECOMMEND
+        )
 
 
 def test_a_declined_nomination_stops_and_frees_the_place(
@@ -152,9 +154,9 @@ def test_a_city_forwards_only_as_many_as_its_quota(city_cascade, submitted_by_di
         )
 
 
-def test_selecting_reviewers_score_and_the_ranking_follows(jilin, nominate, tree):
+def test_selecting_reviewers_score_and_the_ranking_follows(jilin_this_year_published, nominate, tree):
     requirement = make_requirement(
-        jilin,
+        jilin_this_year_published,
         RequirementKind.ADVANCED_UNIT,
         applies_to=[UnitKind.PREFECTURE],
         quota_per_unit=3,

@@ -33,8 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from learnweek.accounts.models import ApiToken, User
 from learnweek.api.api import api
-from tests.activities.conftest import fubiao1
-from tests.conftest import COUNTY, pdf_file
+from tests.activities.helpers import fubiao1
+from tests.helpers import COUNTY, pdf_file
 from tests.permissions import world
 from tests.permissions.world import COUNTY_LEVEL, PROVINCE_LEVEL, Level, jpeg, xlsx_of
 

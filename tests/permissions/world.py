@@ -36,9 +36,9 @@ from learnweek.orgs.services import institution_create
 from learnweek.reading.services import book_list_add, book_list_create, essay_call_create, lecture_create
 from learnweek.registrations.services import registration_create
 from learnweek.stats.services import header_save, reported_total_add
-from tests.conftest import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, pdf_file, photo_file, unit
 from tests.factories import StaffFactory
-from tests.nominations.conftest import UNIT_VALUES
+from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, pdf_file, photo_file, unit
+from tests.nominations.helpers import UNIT_VALUES
 
 ALL_ROLES = [Role.ADMIN, Role.REPORTER, Role.REVIEWER]
 ACTORS = ("anonymous", "resident", "sibling", "norole", "parent", "owner", "office")

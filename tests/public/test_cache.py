@@ -22,7 +22,7 @@ def activity_queries(client, url) -> tuple[str, int]:
 
 
 def test_a_change_shows_at_once_and_unchanged_pages_skip_the_database(
-    client, make_activity, public_campaign, django_capture_on_commit_callbacks
+    client, make_activity, jilin_2026_published, django_capture_on_commit_callbacks
 ):
     reading = make_activity("朝阳区全民读书节")
     finder, detail = "/activities/?q=读书", f"/activities/{reading.pk}/"
@@ -49,7 +49,7 @@ def test_a_change_shows_at_once_and_unchanged_pages_skip_the_database(
     assert "已取消" in client.get(detail).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        campaign_set_status(actor=None, campaign=public_campaign, status=CampaignStatus.DRAFT)
+        campaign_set_status(actor=None, campaign=jilin_2026_published, status=CampaignStatus.DRAFT)
     assert "南关区读书分享会" not in client.get(finder).content.decode()
     assert client.get(detail).status_code == 404
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from learnweek.campaigns.models import WeekSlot
 from learnweek.campaigns.services import campaign_update
 from learnweek.registrations.models import Registration
-from tests.conftest import COUNTY, PROVINCE, unit
+from tests.helpers import COUNTY, PROVINCE, unit
 
 
 def test_finder_lists_matches_and_escapes_what_was_typed(client, make_activity):
@@ -73,12 +73,14 @@ def test_ics_feeds_of_an_activity_and_of_a_search(client, make_activity):
     assert feed.count("BEGIN:VEVENT") == 1 and "书法" not in feed
 
 
-def test_region_page_shows_its_week_ceremony_stream_and_activities(client, make_activity, public_campaign):
+def test_region_page_shows_its_week_ceremony_stream_and_activities(
+    client, make_activity, jilin_2026_published
+):
     campaign_update(
         actor=None,
-        campaign=public_campaign,
-        week_start=public_campaign.created_at.date(),
-        week_end=public_campaign.created_at.date(),
+        campaign=jilin_2026_published,
+        week_start=jilin_2026_published.created_at.date(),
+        week_end=jilin_2026_published.created_at.date(),
         ceremony_venue="吉林开放大学",
         ceremony_stream_url="https://live.example.org/jl",
     )
@@ -87,7 +89,7 @@ def test_region_page_shows_its_week_ceremony_stream_and_activities(client, make_
     assert "朝阳区读书会" in page and "https://live.example.org/jl" in page and "吉林开放大学" in page
     assert "依据吉林省教育厅通知" in page or "依据吉林省通知" in page
     WeekSlot.objects.create(
-        campaign=public_campaign,
+        campaign=jilin_2026_published,
         province=unit(PROVINCE),
         start="2026-09-07",
         end="2026-09-13",

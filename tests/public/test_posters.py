@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image, ImageChops
 
 from learnweek.core.poster import BAND, HEIGHT, PAPER, WIDTH, font, font_path, wrap
-from tests.conftest import COUNTY
+from tests.helpers import COUNTY
 
 TITLE = (0, BAND[3] + 60, WIDTH, BAND[3] + 380)
 

@@ -18,7 +18,7 @@ from learnweek.core.errors import DomainError, RowErrors
 from learnweek.reading import services
 from learnweek.reading.isbn import normalise_isbn
 from learnweek.reading.models import Book, BookList, Lecture
-from tests.conftest import COUNTY, PROVINCE, unit
+from tests.helpers import COUNTY, PROVINCE, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from learnweek.core.errors import DomainError
 from learnweek.reading import services
 from learnweek.reading.models import Essay
-from tests.conftest import PROVINCE, unit
+from tests.helpers import PROVINCE, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from learnweek.reading import log_services, services
 from learnweek.reading.log_selectors import account_reading, leaderboard
 from learnweek.reading.models import Book, Reader
 from learnweek.reading.recommend import forget_model, recommend_books, recommend_for
-from tests.conftest import COUNTY, PROVINCE, unit
+from tests.helpers import COUNTY, PROVINCE, unit
 
 pytestmark = pytest.mark.django_db
 

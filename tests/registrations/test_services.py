@@ -10,8 +10,8 @@ from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.roles import Role
 from learnweek.registrations.models import Registration, RegistrationStatus
 from learnweek.registrations.services import checkin, registration_cancel, registration_create
-from tests.conftest import CITY, COUNTY, SIBLING_COUNTY, unit
 from tests.factories import StaffFactory
+from tests.helpers import CITY, COUNTY, SIBLING_COUNTY, unit
 
 
 def sign_up(activity, phone, name="张三", resident=None):

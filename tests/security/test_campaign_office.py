@@ -15,9 +15,9 @@ from learnweek.nominations.models import Nomination, NominationState
 from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
-from tests.conftest import CITY, PROVINCE, unit
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.helpers import CITY, PROVINCE, unit
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def offices(jilin, county_reporter):
+def offices(jilin_this_year_published, county_reporter):
     """Jilin's campaign with its office at 吉林开放大学; the ministry's campaign of the same year,
     for which 吉林省 drafts a nominee of its own; a county's nominee under Jilin's campaign,
     recommended up to the province."""
@@ -40,9 +40,13 @@ def offices(jilin, county_reporter):
         name="吉林开放大学",
         institution_type=InstitutionType.OPEN_UNIVERSITY,
     )
-    campaign_office_set(actor=None, campaign=jilin, office=college)
+    campaign_office_set(actor=None, campaign=jilin_this_year_published, office=college)
     national = campaign_create(
-        actor=None, issuing_unit=unit("000000"), year=jilin.year, slug="nat-office", title="全国"
+        actor=None,
+        issuing_unit=unit("000000"),
+        year=jilin_this_year_published.year,
+        slug="nat-office",
+        title="全国",
     )
     national_star = make_requirement(
         national,
@@ -68,7 +72,9 @@ def offices(jilin, county_reporter):
     services.nomination_submit(actor=county_reporter, nomination=passed)
     passed = services.nomination_decide(actor=city, nomination=passed, action="recommend", comment="同意")
     assert passed.at_unit == province
-    own_star = make_requirement(jilin, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY])
+    own_star = make_requirement(
+        jilin_this_year_published, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY]
+    )
     mine = services.nomination_create(
         actor=county_reporter, requirement=own_star, unit=county_reporter.unit, **PERSON_VALUES
     )

@@ -168,7 +168,7 @@ def test_one_busy_device_is_refused_while_the_help_desk_next_to_it_is_not(
 
 
 def test_the_api_refuses_as_json_when_locked_out_or_over_a_limit(
-    client, county_admin, lockout, limits, monkeypatch, public_campaign
+    client, county_admin, lockout, limits, monkeypatch, jilin_2026_published
 ):
     for _ in range(5):
         client.post(

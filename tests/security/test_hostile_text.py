@@ -26,10 +26,10 @@ from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
-from tests.activities.conftest import fubiao1
-from tests.conftest import CITY, COUNTY, PROVINCE, unit
+from tests.activities.helpers import fubiao1
 from tests.factories import PASSWORD, StaffFactory
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.helpers import CITY, COUNTY, PROVINCE, unit
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_every_spreadsheet_is_written_through_the_one_cell_writer():
         assert not writers.search(source), (name, writers.search(source))
 
 
-def test_the_official_tables_keep_formulas_as_text(client, make_activity, public_campaign):
+def test_the_official_tables_keep_formulas_as_text(client, make_activity, jilin_2026_published):
     """附表1 of the district, the city and the province; the nomination 汇总表; the board."""
     for i, text in enumerate(FORMULAS):
         make_activity(f"活动{i}", address=text, content=text, organiser_name=text)
@@ -102,7 +102,7 @@ def test_the_official_tables_keep_formulas_as_text(client, make_activity, public
     client.force_login(province)
     for code in (COUNTY, CITY, PROVINCE):
         response = client.get(
-            reverse("backoffice:activity_export"), {"campaign": public_campaign.slug, "under": code}
+            reverse("backoffice:activity_export"), {"campaign": jilin_2026_published.slug, "under": code}
         )
         assert response.status_code == 200, code
         assert_no_formula(
@@ -118,17 +118,17 @@ def test_the_official_tables_keep_formulas_as_text(client, make_activity, public
     )
     plan = requirement_create(
         actor=None,
-        campaign=public_campaign,
+        campaign=jilin_2026_published,
         kind=RequirementKind.WORK_PLAN,
         title="+方案",
         applies_to=[UnitKind.INSTITUTION],
-        deadline=datetime.date(public_campaign.year, 12, 31),
+        deadline=datetime.date(jilin_2026_published.year, 12, 31),
     )
     board = client.get(reverse("backoffice:board_export", args=[plan.pk]), {"under": COUNTY})
     assert board.status_code == 200
     assert_no_formula(board.content, '=HYPERLINK("http://evil.example/","社区学校")')
 
-    star = make_requirement(public_campaign, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY])
+    star = make_requirement(jilin_2026_published, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY])
     county = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
     nominee = nominations.nomination_create(
         actor=county,
@@ -146,7 +146,9 @@ def test_the_official_tables_keep_formulas_as_text(client, make_activity, public
 PASTED = "第一段：读书会\x0b第二段：书法课\x0c第三段\u2028第四段\x01"
 
 
-def test_pasted_control_characters_are_cleaned_where_text_comes_in(client, make_activity, public_campaign):
+def test_pasted_control_characters_are_cleaned_where_text_comes_in(
+    client, make_activity, jilin_2026_published
+):
     # the service (pages and the command line call it)
     made = make_activity("朝阳区\n全民读书节\x0b", content=PASTED)
     made.refresh_from_db()
@@ -163,7 +165,7 @@ def test_pasted_control_characters_are_cleaned_where_text_comes_in(client, make_
     created = client.post(
         "/api/v1/activities",
         {
-            "campaign": public_campaign.slug,
+            "campaign": jilin_2026_published.slug,
             "organiser": COUNTY,
             "name": "亲子\r\n阅读会",
             "category": "themed_reading",
@@ -184,7 +186,7 @@ def test_pasted_control_characters_are_cleaned_where_text_comes_in(client, make_
     sheet = fubiao1(
         [["书法_x000B_体验课", "2026年12月20日", "朝阳区图书馆", "朝阳区", "30", "0431-88888888", escaped]]
     )
-    activities_import(actor=admin, campaign=public_campaign, unit=admin.unit, source=sheet)
+    activities_import(actor=admin, campaign=jilin_2026_published, unit=admin.unit, source=sheet)
     imported = Activity.objects.get(name="书法 体验课")
     assert "\x0b" not in imported.content and "\x0c" not in imported.content
 
@@ -197,7 +199,7 @@ def _raw_update(model, pk: int, **values: str) -> None:
         cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values.values(), pk])  # noqa: S608
 
 
-def test_every_document_tolerates_what_was_stored_before(client, make_activity, public_campaign):
+def test_every_document_tolerates_what_was_stored_before(client, make_activity, jilin_2026_published):
     activity = make_activity("朝阳区全民读书节")
     _raw_update(
         Activity, activity.pk, name="朝阳区\n全民读书节\x0b", content=PASTED, address="图书馆\x0b二楼"
@@ -206,7 +208,7 @@ def test_every_document_tolerates_what_was_stored_before(client, make_activity, 
     client.force_login(province)
     for code in (COUNTY, CITY, PROVINCE):
         response = client.get(
-            reverse("backoffice:activity_export"), {"campaign": public_campaign.slug, "under": code}
+            reverse("backoffice:activity_export"), {"campaign": jilin_2026_published.slug, "under": code}
         )
         assert response.status_code == 200, code
         assert any("第二段：书法课" in str(c.value) for c in cells(response.content))
@@ -217,7 +219,7 @@ def test_every_document_tolerates_what_was_stored_before(client, make_activity, 
     feed = client.get(reverse("public:finder_ics"))
     assert feed.status_code == 200 and b"\x0b" not in feed.content
 
-    star = make_requirement(public_campaign, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY])
+    star = make_requirement(jilin_2026_published, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY])
     county = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
     nominee = nominations.nomination_create(actor=county, requirement=star, unit=county.unit, **PERSON_VALUES)
     _raw_update(Nomination, nominee.pk, story="事迹一\x0b事迹二\x08", deeds="二十年\x0b如一日")
@@ -229,6 +231,6 @@ def test_every_document_tolerates_what_was_stored_before(client, make_activity, 
         c.text for t in Document(io.BytesIO(form.content)).tables for r in t.rows for c in r.cells
     )
     assert "如一日" in text
-    package = client.get(reverse("backoffice:nomination_package", args=[public_campaign.slug]))
+    package = client.get(reverse("backoffice:nomination_package", args=[jilin_2026_published.slug]))
     assert package.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(package.content)).testzip() is None

@@ -21,7 +21,7 @@ from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institutions_import
 from learnweek.registrations.models import Registration
 from learnweek.registrations.services import registration_create
-from tests.conftest import COUNTY, unit
+from tests.helpers import COUNTY, unit
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

@@ -37,9 +37,9 @@ from learnweek.nominations import services as nominations
 from learnweek.nominations.models import Nomination
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
-from tests.conftest import photo_file
 from tests.factories import StaffFactory
-from tests.nominations.conftest import make_requirement
+from tests.helpers import photo_file
+from tests.nominations.helpers import make_requirement
 
 MB = 1024 * 1024
 WRITES = {"INSERT", "UPDATE", "DELETE", "TRUNCATE", "DROP", "CREATE", "ALTER"}
@@ -51,13 +51,16 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def archive(jilin, county_reporter, make_activity, settings, tmp_path) -> Path:
+def archive(jilin_this_year_published, county_reporter, make_activity, settings, tmp_path) -> Path:
     """A backup of a nominee with a photo and an activity, and the installation changed since."""
     from learnweek.campaigns.models import RequirementKind
     from learnweek.orgs.models import UnitKind
 
     star = make_requirement(
-        jilin, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY], quota_per_unit=3
+        jilin_this_year_published,
+        RequirementKind.LEARNING_STAR,
+        applies_to=[UnitKind.COUNTY],
+        quota_per_unit=3,
     )
     nominee = nominations.nomination_create(
         actor=county_reporter,

@@ -27,8 +27,8 @@ from learnweek.core.errors import DomainError
 from learnweek.core.uploads import check_photo
 from learnweek.materials.services import material_photo_add, material_save
 from learnweek.orgs.models import UnitKind
-from tests.conftest import COUNTY, SIBLING_COUNTY, YEAR, unit
 from tests.factories import PASSWORD
+from tests.helpers import COUNTY, SIBLING_COUNTY, YEAR, unit
 
 
 def bearer(user) -> dict[str, str]:
@@ -38,12 +38,14 @@ def bearer(user) -> dict[str, str]:
 # -- links ----------------------------------------------------------------------------------------
 
 
-def test_a_javascript_link_is_refused_by_the_api_and_the_services(client, county_reporter, jilin):
+def test_a_javascript_link_is_refused_by_the_api_and_the_services(
+    client, county_reporter, jilin_this_year_published
+):
     start = timezone.localtime().replace(microsecond=0) + datetime.timedelta(days=3)
     response = client.post(
         "/api/v1/activities",
         {
-            "campaign": jilin.slug,
+            "campaign": jilin_this_year_published.slug,
             "organiser": COUNTY,
             "name": "线上读书会",
             "category": "themed_reading",
@@ -60,21 +62,25 @@ def test_a_javascript_link_is_refused_by_the_api_and_the_services(client, county
     assert not Activity.objects.exists()
 
     with pytest.raises(DomainError, match="开幕式直播链接“javascript:alert\\(1\\)”不是 http\\(s\\) 网址"):
-        campaign_update(actor=None, campaign=jilin, ceremony_stream_url="javascript:alert(1)")
-    jilin.refresh_from_db()
-    assert jilin.ceremony_stream_url == ""
+        campaign_update(
+            actor=None, campaign=jilin_this_year_published, ceremony_stream_url="javascript:alert(1)"
+        )
+    jilin_this_year_published.refresh_from_db()
+    assert jilin_this_year_published.ceremony_stream_url == ""
 
 
 # -- unit codes -----------------------------------------------------------------------------------
 
 
-def test_an_unknown_unit_code_and_one_out_of_scope_get_the_same_404(client, county_reporter, jilin):
+def test_an_unknown_unit_code_and_one_out_of_scope_get_the_same_404(
+    client, county_reporter, jilin_this_year_published
+):
     """Every API operation that takes a unit code answers a code that exists outside the user's
     subtree (the sibling county) exactly as it answers a code that exists nowhere."""
     headers = bearer(county_reporter)
     plan = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.WORK_PLAN,
         title="活动周工作方案",
         applies_to=[UnitKind.COUNTY],
@@ -82,7 +88,7 @@ def test_an_unknown_unit_code_and_one_out_of_scope_get_the_same_404(client, coun
     )
     urls = [
         "/api/v1/units/{}",
-        f"/api/v1/campaigns/{jilin.slug}/stats/{{}}",
+        f"/api/v1/campaigns/{jilin_this_year_published.slug}/stats/{{}}",
         f"/api/v1/requirements/{plan.pk}/completeness?under={{}}",
         "/api/v1/activities?under={}",
     ]
@@ -232,13 +238,15 @@ def reset_peak_memory() -> None:
 @pytest.mark.skipif(
     not os.access("/proc/self/clear_refs", os.W_OK), reason="measures memory with Linux's /proc/self"
 )
-def test_a_48_megapixel_phone_photo_is_kept_within_bounded_memory(county_reporter, jilin, settings, tmp_path):
+def test_a_48_megapixel_phone_photo_is_kept_within_bounded_memory(
+    county_reporter, jilin_this_year_published, settings, tmp_path
+):
     """The whole upload — the check, the public copy and the thumbnail — of a photo from a 48 MP
     phone sensor (8000×6000) stays within 150 MB (it took about 450 MB: three full decodings)."""
     settings.MEDIA_ROOT = tmp_path
     summary = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.WORK_SUMMARY,
         title="年度工作总结",
         applies_to=[UnitKind.COUNTY],

@@ -27,8 +27,8 @@ from learnweek.orgs.models import Unit
 from learnweek.orgs.services import institutions_import
 from learnweek.reading import services as reading
 from learnweek.reading.models import Book
-from tests.activities.conftest import fubiao1
-from tests.conftest import COUNTY, unit
+from tests.activities.helpers import fubiao1
+from tests.helpers import COUNTY, unit
 
 FAST = 2.0  # seconds; the refusals measure well under 0.1 s
 GIB = 1024**3
@@ -152,19 +152,19 @@ def refused(do, data: bytes, name: str, campaign) -> tuple[str, float]:
 @pytest.mark.usefixtures("memory_ceiling")
 @pytest.mark.parametrize("form", ["as sent", "no dimension", "prefixed"])
 @pytest.mark.parametrize("what", UPLOADS)
-def test_a_cell_at_xfd1048576_is_refused_by_every_upload_at_once(jilin_campaign, what, form):
+def test_a_cell_at_xfd1048576_is_refused_by_every_upload_at_once(jilin_2023_derived, what, form):
     data = far_cell_xlsx(form=form)
     assert len(data) < 3000
-    message, elapsed = refused(UPLOADS[what], data, "活动汇总.xlsx", jilin_campaign)
+    message, elapsed = refused(UPLOADS[what], data, "活动汇总.xlsx", jilin_2023_derived)
     assert "“活动汇总.xlsx”" in message
     assert "1,048,576 行" in message and "超过 200,000 行" in message and "上限" in message
     assert elapsed < FAST
 
 
 @pytest.mark.parametrize("what", UPLOADS)
-def test_a_sheet_wider_than_50_columns_is_refused(jilin_campaign, what):
+def test_a_sheet_wider_than_50_columns_is_refused(jilin_2023_derived, what):
     message, elapsed = refused(
-        UPLOADS[what], far_cell_xlsx("BA3", form="no dimension"), "宽表.xlsx", jilin_campaign
+        UPLOADS[what], far_cell_xlsx("BA3", form="no dimension"), "宽表.xlsx", jilin_2023_derived
     )
     assert "“宽表.xlsx”的表格有 53 列（用到了 BA3 单元格），超过 50 列的上限" in message
     assert elapsed < FAST
@@ -181,7 +181,7 @@ def test_a_csv_over_the_caps_is_refused(tree, settings):
 
 
 @pytest.mark.usefixtures("memory_ceiling")
-def test_a_part_that_inflates_past_the_limit_is_refused_unread(jilin_campaign, settings):
+def test_a_part_that_inflates_past_the_limit_is_refused_unread(jilin_2023_derived, settings):
     """A zip bomb: 2 MB of shared strings in a few KB (the limit is lowered to 1 MB here)."""
     settings.SPREADSHEET_MAX_INFLATED_BYTES = 1024 * 1024
     data = xlsx(
@@ -189,7 +189,7 @@ def test_a_part_that_inflates_past_the_limit_is_refused_unread(jilin_campaign, s
         xl__sharedStrings_xml=b" " * (2 * 1024 * 1024),
     )
     assert len(data) < 10_000
-    message, _ = refused(import_fubiao1, data, "附表1.xlsx", jilin_campaign)
+    message, _ = refused(import_fubiao1, data, "附表1.xlsx", jilin_2023_derived)
     assert message == "文件“附表1.xlsx”解压后超过 1 MB 的上限，未读取。"
 
 
@@ -224,25 +224,25 @@ def _ods_cell(text: str, repeated: int = 1) -> str:
 
 
 @pytest.mark.usefixtures("memory_ceiling")
-def test_an_ods_of_repeated_cells_is_refused(jilin_campaign):
+def test_an_ods_of_repeated_cells_is_refused(jilin_2023_derived):
     """807 bytes that calamine expands to 99 million cells (about 4 GB) on opening."""
     data = ods(
         f'<table:table-row table:number-rows-repeated="99000">{_ods_cell("活动名称", 1001)}</table:table-row>'
     )
     assert len(data) < 1000
-    message, elapsed = refused(import_fubiao1, data, "附表1.ods", jilin_campaign)
+    message, elapsed = refused(import_fubiao1, data, "附表1.ods", jilin_2023_derived)
     assert "“附表1.ods”的表格有 1,001 列，超过 50 列的上限" in message  # stopped at the first cell
     assert elapsed < FAST
 
 
-def test_an_ods_ending_in_a_million_empty_rows_still_imports(jilin_campaign):
+def test_an_ods_ending_in_a_million_empty_rows_still_imports(jilin_2023_derived):
     """LibreOffice ends every sheet this way; those rows are not part of the used range."""
     header = "".join(_ods_cell(h) for h in ["序号", "活动名称", "活动时间"])
     row = "".join(_ods_cell(v) for v in ["1", "读书会", "2023年10月15日"])
     empty = '<table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
     data = ods(f"<table:table-row>{header}</table:table-row><table:table-row>{row}</table:table-row>{empty}")
     report = activities_import(
-        actor=None, campaign=jilin_campaign, unit=unit(COUNTY), source=upload(data, "附表1.ods")
+        actor=None, campaign=jilin_2023_derived, unit=unit(COUNTY), source=upload(data, "附表1.ods")
     )
     assert report.created == 1
 
@@ -264,8 +264,8 @@ FAR_CELL_XLS = zlib.decompress(
 )
 
 
-def test_an_xls_with_a_far_cell_is_refused(jilin_campaign):
-    message, elapsed = refused(import_fubiao1, FAR_CELL_XLS, "附表1.xls", jilin_campaign)
+def test_an_xls_with_a_far_cell_is_refused(jilin_2023_derived):
+    message, elapsed = refused(import_fubiao1, FAR_CELL_XLS, "附表1.xls", jilin_2023_derived)
     assert "“附表1.xls”的表格有 256 列，超过 50 列的上限" in message
     assert elapsed < FAST
 
@@ -273,10 +273,10 @@ def test_an_xls_with_a_far_cell_is_refused(jilin_campaign):
 # -- a file of bad rows: 200 listed, then how many more ------------------------------------------
 
 
-def test_a_fubiao1_of_bad_rows_lists_200_then_counts_the_rest(jilin_campaign):
+def test_a_fubiao1_of_bad_rows_lists_200_then_counts_the_rest(jilin_2023_derived):
     rows = [[f"活动{i}", "2023-10-15", "甲", "乙", -1, "", ""] for i in range(250)]
     with pytest.raises(RowErrors) as refusal:
-        activities_import(actor=None, campaign=jilin_campaign, unit=unit(COUNTY), source=fubiao1(rows))
+        activities_import(actor=None, campaign=jilin_2023_derived, unit=unit(COUNTY), source=fubiao1(rows))
     errors = refusal.value.errors
     assert len(errors) == 201
     assert errors[0] == "第4行 人数: 不能为负数（-1）" and errors[199] == "第203行 人数: 不能为负数（-1）"
@@ -284,7 +284,7 @@ def test_a_fubiao1_of_bad_rows_lists_200_then_counts_the_rest(jilin_campaign):
     assert not Activity.objects.exists()
 
 
-def test_the_command_says_how_many_rows_more(jilin_campaign, tmp_path, capsys):
+def test_the_command_says_how_many_rows_more(jilin_2023_derived, tmp_path, capsys):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(
         fubiao1([[f"活动{i}", "2023-10-15", "甲", "乙", -1, "", ""] for i in range(203)]).getvalue()
@@ -343,7 +343,7 @@ PAGES = {
 @pytest.mark.usefixtures("memory_ceiling")
 @pytest.mark.parametrize("page", PAGES)
 def test_the_upload_pages_show_the_refusal_in_chinese_and_write_nothing(
-    client, request, jilin_campaign, page
+    client, request, jilin_2023_derived, page
 ):
     who, url, fields = PAGES[page]
     client.force_login(request.getfixturevalue(who))
@@ -362,7 +362,7 @@ def test_the_upload_pages_show_the_refusal_in_chinese_and_write_nothing(
     assert elapsed < FAST
 
 
-def test_the_import_page_lists_200_bad_rows_then_the_count(client, county_reporter, jilin_campaign):
+def test_the_import_page_lists_200_bad_rows_then_the_count(client, county_reporter, jilin_2023_derived):
     client.force_login(county_reporter)
     rows = [[f"活动{i}", "2023-10-15", "甲", "乙", -1, "", ""] for i in range(260)]
     data = fubiao1(rows).getvalue()

@@ -27,10 +27,9 @@ from learnweek.core.errors import DomainError
 from learnweek.materials.services import material_file_attach, material_photo_add, material_save
 from learnweek.nominations import services as nominations
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.roles import Role
-from tests.factories import PASSWORD, StaffFactory
-from tests.materials.conftest import photos
-from tests.nominations.conftest import PERSON_VALUES, make_requirement
+from tests.factories import PASSWORD
+from tests.materials.helpers import photos
+from tests.nominations.helpers import PERSON_VALUES, make_requirement
 from tests.security.polyglot import MARKER, jpeg_page, jpeg_script, pdf_page
 
 pytestmark = pytest.mark.django_db
@@ -42,20 +41,15 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def city_reviewer(tree):
-    return StaffFactory(unit=Unit.objects.get(code="220100"), roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def case_material(jilin, county_reporter):
+def case_material(jilin_this_year_published, county_reporter):
     """A district's typical case (photos and documents allowed) holding the attacker's files."""
     requirement = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.TYPICAL_CASE,
         title="典型案例",
         applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 31),
+        deadline=datetime.date(jilin_this_year_published.year, 12, 31),
         photo_min=1,
     )
     return material_save(
@@ -135,9 +129,13 @@ def test_a_word_document_is_served_as_word(client, case_material, county_reporte
     )
 
 
-def test_nomination_scans_and_photos(client, jilin, county_reporter, city_reviewer):
+def test_nomination_scans_and_photos(client, jilin_this_year_published, county_reporter, city_reviewer):
     requirement = make_requirement(
-        jilin, RequirementKind.LEARNING_STAR, applies_to=[UnitKind.COUNTY], quota_per_unit=3, photo_max=2
+        jilin_this_year_published,
+        RequirementKind.LEARNING_STAR,
+        applies_to=[UnitKind.COUNTY],
+        quota_per_unit=3,
+        photo_max=2,
     )
     nomination = nominations.nomination_create(
         actor=county_reporter, requirement=requirement, unit=county_reporter.unit, **PERSON_VALUES
@@ -160,14 +158,16 @@ def test_nomination_scans_and_photos(client, jilin, county_reporter, city_review
     )
 
 
-def test_public_copies_are_shown_inline_and_sandboxed(client, jilin, county_reporter, city_admin):
+def test_public_copies_are_shown_inline_and_sandboxed(
+    client, jilin_this_year_published, county_reporter, city_admin
+):
     board = requirement_create(
         actor=None,
-        campaign=jilin,
+        campaign=jilin_this_year_published,
         kind=RequirementKind.EXHIBITION_BOARD,
         title="展板",
         applies_to=[UnitKind.COUNTY],
-        deadline=datetime.date(jilin.year, 12, 31),
+        deadline=datetime.date(jilin_this_year_published.year, 12, 31),
         photo_min=1,
     )
     submission = material_save(

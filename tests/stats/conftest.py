@@ -23,8 +23,8 @@ from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
 from learnweek.stats.services import reported_total_add
-from tests.conftest import unit
 from tests.factories import StaffFactory
+from tests.helpers import unit
 
 TODAY = timezone.localdate()
 
@@ -155,8 +155,3 @@ def city_reporter(tree):
 @pytest.fixture
 def ministry_reviewer(tree):
     return StaffFactory(unit=unit("000000"), roles=[Role.REVIEWER])
-
-
-@pytest.fixture
-def province_reviewer(tree):
-    return StaffFactory(unit=unit("220000"), roles=[Role.REVIEWER])

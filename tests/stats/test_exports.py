@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from learnweek.stats.exporters import StatsExporter
 from learnweek.stats.selectors import header_for, stats_table
 from learnweek.stats.services import header_save
-from tests.conftest import unit
+from tests.helpers import unit
 from tests.office import libreoffice_convert
 
 

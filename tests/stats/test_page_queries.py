@@ -9,7 +9,7 @@ from learnweek.campaigns.models import CampaignStatus
 from learnweek.campaigns.selectors import campaign_family, campaign_lineage, cascade_of
 from learnweek.campaigns.services import campaign_derive, campaign_set_status
 from learnweek.stats.selectors import stats_table
-from tests.conftest import unit
+from tests.helpers import unit
 
 
 def _campaign_reads(queries) -> int:

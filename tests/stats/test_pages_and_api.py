@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from learnweek.accounts.services import api_token_issue
 from learnweek.stats.models import ReportedTotal
-from tests.conftest import unit
 from tests.factories import PASSWORD, StaffFactory
+from tests.helpers import unit
 
 
 def bearer(user):

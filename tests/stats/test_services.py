@@ -20,7 +20,7 @@ from learnweek.orgs.models import UnitKind
 from learnweek.stats.models import ReportedTotal, StatsHeader
 from learnweek.stats.selectors import approved_snapshot, header_for, stats_table
 from learnweek.stats.services import header_save, reported_total_add, statistics_submit
-from tests.conftest import unit
+from tests.helpers import unit
 
 
 def add_total(year, actor, **overrides):

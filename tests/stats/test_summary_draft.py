@@ -13,8 +13,8 @@ from learnweek.campaigns.services import requirement_create, submission_approve,
 from learnweek.materials.services import material_case_save, material_photo_add, material_save
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from tests.conftest import photo_file, unit
 from tests.factories import StaffFactory
+from tests.helpers import photo_file, unit
 from tests.office import libreoffice_text
 
 CASE_BODY = "朝阳区依托社区学院开设“银龄数字课堂”，每周两次，手把手教老年人使用智能手机。"

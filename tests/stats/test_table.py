@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from learnweek.stats.selectors import COLUMNS, drill_activities, drill_cities, drill_totals, stats_table
-from tests.conftest import unit
+from tests.helpers import unit
 
 ZERO = {"units": 0, "activities": 0, "person_times": 0}
 
