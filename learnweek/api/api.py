@@ -17,6 +17,7 @@ from learnweek.api.routers import (
     units,
 )
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied, Unauthenticated
+from learnweek.core.locking import Busy
 from learnweek.core.ratelimits import CountersUnavailable, RateLimited
 
 api = NinjaAPI(
@@ -60,6 +61,8 @@ def domain_error(request, exc: DomainError):
         if isinstance(exc, CountersUnavailable)
         else 401
         if isinstance(exc, Unauthenticated)
+        else 409
+        if isinstance(exc, Busy)
         else 400
     )
     return api.create_response(request, {"code": exc.code, "message": exc.message}, status=status)

@@ -17,7 +17,7 @@ from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
 from learnweek.campaigns.kinds import kind_of, unit_packages
 from learnweek.campaigns.models import CampaignStatus, SubmissionState
-from learnweek.campaigns.packages import package_zip
+from learnweek.campaigns.packages import unit_package
 from learnweek.campaigns.selectors import (
     board_for,
     campaign_get_issued_within,
@@ -34,7 +34,7 @@ from learnweek.campaigns.selectors import (
     tasks_for_unit,
 )
 from learnweek.campaigns.tasks import reminders_request
-from learnweek.core.downloads import ZIP, download, download_document
+from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
@@ -382,6 +382,6 @@ def materials_package(request, slug):
     unit = unit_get_visible(request.user, code) if code else request.user.unit
     if unit is None:
         raise NotFound()
-    content = package_zip(campaign, unit.pk)
+    response = download_document(unit_package(campaign, unit), "zip")  # written before it is logged
     personal_export_log(actor=request.user, what="报送材料 zip", detail=f"{unit.name}：{campaign.title}")
-    return download(content, f"{unit.name}-{campaign.year}-报送材料.zip", ZIP)
+    return response

@@ -13,7 +13,7 @@ from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns import access
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import campaign_get_visible, requirement_get_visible
-from learnweek.core.downloads import ZIP, download, download_document, stored_file
+from learnweek.core.downloads import download_document, stored_file
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.nominations import documents, selectors, services
 from learnweek.nominations.kinds import NOMINATION, spec_for
@@ -304,6 +304,6 @@ def unit_package(request, slug):
     unit = request.user.unit
     if unit is None:
         raise NotFound()
-    content = documents.package_zip(campaign, unit)
+    response = download_document(documents.package_document(campaign, unit), "zip")  # written, then logged
     personal_export_log(actor=request.user, what="推荐评选材料 zip", detail=f"{unit.name}：{campaign.title}")
-    return download(content, documents.package_name(campaign, unit), ZIP)
+    return response

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from learnweek.campaigns.kinds import kind_of, packaged_kinds
 from learnweek.campaigns.models import Campaign, Submission
 from learnweek.campaigns.selectors import campaign_family
-from learnweek.core.packages import PackageEntry, zip_of
+from learnweek.core.packages import Package, PackageEntry, zip_of
 from learnweek.core.uploads import safe_name
+from learnweek.orgs.models import Unit
 
 
 def packaged_submissions(campaign: Campaign, unit_id: int) -> list[Submission]:
@@ -40,3 +41,8 @@ def package_entries(campaign: Campaign, unit_id: int) -> Iterator[PackageEntry]:
 
 def package_zip(campaign: Campaign, unit_id: int) -> bytes:
     return zip_of(package_entries(campaign, unit_id))
+
+
+def unit_package(campaign: Campaign, unit: Unit) -> Package:
+    """The unit's package of the campaign's year, as the document its page hands out."""
+    return Package(f"{unit.name}-{campaign.year}-报送材料", lambda: package_entries(campaign, unit.pk))

@@ -35,7 +35,7 @@ from learnweek.campaigns.selectors import (
 )
 from learnweek.core.clock import today
 from learnweek.core.errors import DomainError
-from learnweek.core.locking import SUBMISSION, key, lock
+from learnweek.core.locking import SUBMISSION, WEEK_SLOT, key, lock
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
 from learnweek.core.validation import http_url_problem
@@ -533,6 +533,7 @@ def week_slot_apply(
     if campaign.issuing_unit.kind != UnitKind.MINISTRY or province.kind != UnitKind.PROVINCE:
         raise DomainError("活动周时间由省级单位向教育部的年度活动申请。", code="week_invalid")
     _check_week(campaign, start, end)
+    lock(key(WEEK_SLOT, campaign.pk, province.pk))  # two first requests at once make one slot
     slot = WeekSlot.objects.select_for_update().filter(campaign=campaign, province=province).first()
     if slot is not None and slot.status == WeekSlot.Status.ARRANGED:
         raise DomainError("教育部已安排本省的活动周时间，如需调整请联系教育部。", code="week_arranged")

@@ -7,7 +7,8 @@ caller picks a file name or a content type itself.
 The documents: the tables of ``core.exporters.ListExporter`` (xlsx), the forms with merged cells
 of ``core.grid.GridDocument`` (xlsx and docx: the statistics table, the 申报表 and 汇总表), the
 Word drafts of ``core.drafts.Draft`` (the notice, the work summary) and the material's Word file
-(``materials.exporters.MaterialDocument``). What a document contains is its own module's
+(``materials.documents.MaterialDocument``); a package (``core.packages.Package``) is a zip of
+such files. What a document contains is its own module's
 business; this module only says how it is handed out."""
 
 from __future__ import annotations

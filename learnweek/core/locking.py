@@ -1,9 +1,11 @@
 """Locks for what has no row of its own to lock: an activity's seats, a level's nomination
-quota, the one submission a unit makes to a requirement (before it exists).
+quota, the one row a unit or a reader has for something before it exists (a submission, a
+province's week request, a book on a reading log).
 
 ``lock(key(namespace, *ids), ...)`` takes PostgreSQL advisory transaction locks, held until the
-transaction ends, in ascending key order (so two writers that need the same keys never wait for
-each other in a circle), each within ``LOCK_TIMEOUT`` seconds — past it the writer is told
+transaction ends, in ascending key order (so two writers asking for the same keys in one call
+never wait for each other in a circle; a caller that also takes row locks takes this lock
+first), each within ``LOCK_TIMEOUT`` seconds — past it the writer is told
 ``Busy`` (“有人正在处理同一事项，请稍后再试。”) instead of waiting without end. On SQLite, which
 lets one writer in at a time, it does nothing. Row locks (``select_for_update``) stay where a
 row is being updated; the authorization guard runs before either.
@@ -25,6 +27,8 @@ LOCK_TIMEOUT = 5.0  # seconds a writer waits for a lock before it is told to try
 SEATS = "activity_seats"  # (activity id,): sign-ups, cancellations, capacity changes
 QUOTA = "nomination_quota"  # (top requirement id, unit id): a level's places on a list
 SUBMISSION = "submission"  # (requirement id, unit id): the unit's one answer to a requirement
+WEEK_SLOT = "week_slot"  # (campaign id, province id): a province's one request for its week
+READING_LOG = "reading_log"  # (reader id, book id): a book's one line on a reader's log
 
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout expires
 

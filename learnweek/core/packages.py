@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
+
+from learnweek.core.documents import Document
 
 
 class PackageEntry(NamedTuple):
@@ -27,26 +29,45 @@ def _numbered(path: str, number: int) -> str:
     return f"{folder}{slash}{stem} ({number}){'.' + ext if ext else ''}"
 
 
+def _unique(path: str, seen: set[str]) -> str:
+    """``path`` made unique among ``seen`` (a repeated path gets its number), and added to it."""
+    path = path.replace("\\", "/").lstrip("/")
+    candidate, number = path, 1
+    while candidate.casefold() in seen:
+        number += 1
+        candidate = _numbered(path, number)
+    seen.add(candidate.casefold())
+    return candidate
+
+
 def unique_paths(paths: Iterable[str]) -> list[str]:
     """``paths`` in their order, each made unique: a repeated path gets its number."""
     seen: set[str] = set()
-    unique = []
-    for path in paths:
-        path = path.replace("\\", "/").lstrip("/")
-        candidate, number = path, 1
-        while candidate.casefold() in seen:
-            number += 1
-            candidate = _numbered(path, number)
-        seen.add(candidate.casefold())
-        unique.append(candidate)
-    return unique
+    return [_unique(path, seen) for path in paths]
 
 
 def zip_of(entries: Iterable[PackageEntry | tuple[str, bytes]]) -> bytes:
-    """The zip (deflated) of ``entries``, named as the module says."""
-    items = [PackageEntry(*entry) for entry in entries]
+    """The zip (deflated) of ``entries``, named as the module says. Each entry is written as it
+    comes, so a package of photos holds one photo's bytes at a time besides the zip."""
+    seen: set[str] = set()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, item in zip(unique_paths(i.path for i in items), items, strict=True):
-            archive.writestr(path, item.content)
+        for path, content in entries:
+            archive.writestr(_unique(path, seen), content)
     return buffer.getvalue()
+
+
+class Package(Document):
+    """A package as a document (``core.documents``): handed out like every other file, named
+    ``filename``.zip. ``entries`` is asked for its files only when the zip is written."""
+
+    formats = ("zip",)
+
+    def __init__(
+        self, filename: str, entries: Callable[[], Iterable[PackageEntry | tuple[str, bytes]]]
+    ) -> None:
+        self.filename = filename
+        self._entries = entries
+
+    def content(self, fmt: str) -> bytes:
+        return zip_of(self._entries())

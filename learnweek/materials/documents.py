@@ -7,11 +7,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from docx import Document
+import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from learnweek.campaigns.models import Submission
+from learnweek.core.documents import Document
 from learnweek.core.downloads import stored_name
 from learnweek.core.grid import east_asian_font
 from learnweek.core.packages import PackageEntry
@@ -22,7 +23,7 @@ from learnweek.materials.rules import DETAILS
 
 def material_docx(submission: Submission) -> bytes:
     requirement = submission.requirement
-    document = Document()
+    document = docx.Document()
     normal = document.styles["Normal"]
     normal.font.size = Pt(12)
     east_asian_font(normal, "宋体")
@@ -62,11 +63,25 @@ def material_docx(submission: Submission) -> bytes:
     return buffer.getvalue()
 
 
+class MaterialDocument(Document):
+    """A material handed in, as the Word file a reviewer who works offline reads, named by its
+    title (the same file and name in the unit's package)."""
+
+    formats = ("docx",)
+
+    def __init__(self, submission: Submission) -> None:
+        self.submission = submission
+        self.filename = safe_name(submission.title or submission.requirement.title, fallback="材料")
+
+    def content(self, fmt: str) -> bytes:
+        return material_docx(self.submission)
+
+
 def material_files(submission: Submission) -> Iterator[PackageEntry]:
     """What a material puts in its unit's package (campaigns.packages): its Word document, its
     photos named ``序号-说明.jpg`` and its attached documents."""
-    title = safe_name(submission.title or submission.requirement.title, fallback="材料")
-    yield PackageEntry(f"{title}.docx", material_docx(submission))
+    document = MaterialDocument(submission).render("docx")
+    yield PackageEntry(document.filename, document.content)
     for i, photo in enumerate(submission.photos.all(), start=1):
         name = safe_name(f"{i}-{photo.caption}.{photo.extension}", fallback=f"{i}.{photo.extension}")
         with photo.original.open("rb") as handle:

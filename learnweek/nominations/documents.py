@@ -14,7 +14,7 @@ from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.campaigns.selectors import campaign_family
 from learnweek.core import clock
 from learnweek.core.grid import FormGrid, GridDocument, grid_to_docx, grid_to_xlsx
-from learnweek.core.packages import PackageEntry, zip_of
+from learnweek.core.packages import Package, PackageEntry, zip_of
 from learnweek.core.uploads import safe_name
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS, KindSpec
 from learnweek.nominations.models import Decision, DecisionAction, Nomination
@@ -272,3 +272,8 @@ def package_zip(campaign: Campaign, unit: Unit, *, on: datetime.date | None = No
 
 def package_name(campaign: Campaign, unit: Unit) -> str:
     return safe_name(f"{unit.name}-{campaign.year}-推荐评选材料.zip")
+
+
+def package_document(campaign: Campaign, unit: Unit) -> Package:
+    """The unit's nomination package, as the document its page hands out."""
+    return Package(package_name(campaign, unit).removesuffix(".zip"), lambda: package_files(campaign, unit))

@@ -245,8 +245,11 @@ def nomination_submit(
 ) -> Nomination:
     """The nominating unit hands a nominee in with its own opinion (单位意见). Checked: every
     field, the photos the requirement asks for, the deadline, and the unit's quota — counted under
-    a lock on the unit, so simultaneous submissions cannot both take the last place."""
+    the level's lock (``_lock_level``), so simultaneous submissions cannot both take the last
+    place. The level's lock comes before the nomination's row, the order ``level_reorder`` takes
+    them in, so the two never wait for each other."""
     require(actor, nomination.requirement.campaign, nomination.unit, Role.REPORTER, "上报推荐")
+    _lock_level(nomination.requirement, nomination.unit)
     nomination = _lock(nomination)
     requirement = nomination.requirement
     _open(requirement)
@@ -271,7 +274,6 @@ def nomination_submit(
         raise DomainError("找不到上一级审核单位。", code="no_reviewer")
     quota = chain[0].quota
     if quota is not None:
-        _lock_level(requirement, nomination.unit)
         standing = list(
             Nomination.objects.filter(
                 requirement=requirement,
@@ -401,6 +403,10 @@ def nomination_decide(
     return nomination
 
 
+def _reorder_role(unit: Unit, current: list[Nomination]) -> Role:
+    return Role.REPORTER if all(n.unit_id == unit.pk for n in current) else Role.REVIEWER
+
+
 @transaction.atomic
 def level_reorder(
     *, actor: User | None, requirement: Requirement, unit: Unit, order: list[int]
@@ -408,12 +414,14 @@ def level_reorder(
     """The level orders its list (推荐序号). ``order`` holds every nomination of the list, in the
     new order. Only what the next level has not yet decided on may move."""
     # A list of the level's own nominations is the reporters'; once it holds some from below,
-    # the reviewers'. Asked of the list as it stands, before the lock; the lock then keeps it.
-    current = level_list(unit, requirement, drafts=True)
-    role = Role.REPORTER if all(n.unit_id == unit.pk for n in current) else Role.REVIEWER
+    # the reviewers'. Asked of the list before the lock (the guard comes first) and again under
+    # it: a recommendation from below may have joined the list in between.
+    role = _reorder_role(unit, level_list(unit, requirement, drafts=True))
     require(actor, requirement, unit, role, "调整推荐顺序", exactly=True)
     _lock_level(requirement, unit)
     current = level_list(unit, requirement, drafts=True)
+    if _reorder_role(unit, current) != role:
+        raise DomainError("本级名单刚有变动（下级推荐了新的人选），请刷新后重新排序。", code="order_stale")
     ids = [n.pk for n in current]
     if sorted(order) != sorted(ids) or len(set(order)) != len(order):
         raise DomainError("排序须包含本级名单中的每一项，且不重复。", code="order_invalid")

@@ -45,10 +45,10 @@ def scope_root(user: User) -> Unit | None:
 
 
 def within_q(root: Unit | None, *, unit_field: str = "", path_field: str = "path") -> Q:
-    """``within`` as a ``Q``, for a subtree condition inside a larger expression (an empty ``Q``,
-    which matches every row, for ``ALL_UNITS``)."""
+    """``within`` as a ``Q``, for a subtree condition inside a larger expression. For
+    ``ALL_UNITS`` a condition every row meets (not an empty ``Q``, which ``|`` would drop)."""
     if root is None:  # ALL_UNITS
-        return Q()
+        return Q(pk__isnull=False)
     lookup = f"{unit_field}__{path_field}" if unit_field else path_field
     return Q(**{f"{lookup}__startswith": root.path})
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from learnweek.core import clock
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.core.locking import READING_LOG, key, lock
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role
@@ -112,6 +113,8 @@ def log_set(
     today = clock.today()
     if finished_on is not None and finished_on > today:
         raise DomainError(f"读完日期 {finished_on:%Y年%m月%d日} 在今天之后。", code="log_invalid")
+    # Two taps at once on a book not yet on the log would both create it: they take turns.
+    lock(key(READING_LOG, reader.pk, book.pk))
     log = ReadingLog.objects.select_for_update().filter(reader=reader, book=book).first()
     if log is None:
         log = ReadingLog(reader=reader, book=book, status=status)

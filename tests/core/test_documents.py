@@ -19,15 +19,16 @@ from learnweek.activities.models import Activity
 from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
 from learnweek.campaigns.models import RequirementKind
+from learnweek.campaigns.packages import unit_package
 from learnweek.campaigns.selectors import board_for
 from learnweek.campaigns.services import requirement_create
 from learnweek.core.documents import CONTENT_TYPES, Document
-from learnweek.core.downloads import DOCX, XLSX, download_document
+from learnweek.core.downloads import DOCX, XLSX, ZIP, download_document
 from learnweek.core.drafts import Draft
 from learnweek.core.errors import NotFound
 from learnweek.core.exporters import ListExporter
 from learnweek.core.grid import FormGrid, GridDocument
-from learnweek.materials.exporters import MaterialDocument
+from learnweek.materials.documents import MaterialDocument
 from learnweek.materials.services import material_save
 from learnweek.nominations import documents as nomination_documents
 from learnweek.nominations import services as nomination_services
@@ -43,7 +44,12 @@ from tests.helpers import COUNTY, PROVINCE, unit
 pytestmark = pytest.mark.django_db
 
 # What the bytes of each format start with, and a part only that kind of package holds.
-SIGNATURES = {"xlsx": (b"PK\x03\x04", "xl/workbook.xml"), "docx": (b"PK\x03\x04", "word/document.xml")}
+SIGNATURES = {
+    "xlsx": (b"PK\x03\x04", "xl/workbook.xml"),
+    "docx": (b"PK\x03\x04", "word/document.xml"),
+    # the county's package of the fixture: its one material, in the first folder
+    "zip": (b"PK\x03\x04", "01-活动周工作方案/朝阳区活动周工作方案.docx"),
+}
 
 # Bases that are not documents by themselves: a subclass says what its table holds.
 BASES = {ListExporter}
@@ -129,6 +135,10 @@ def made(jilin_this_year_published, province_admin, settings, tmp_path):
             f"{county.name}{jilin_this_year_published.year}年工作总结（草稿）",
         ),
         "material": (MaterialDocument(material), "朝阳区活动周工作方案"),
+        "package": (
+            unit_package(jilin_this_year_published, county),
+            f"{county.name}-{jilin_this_year_published.year}-报送材料",
+        ),
     }
 
 
@@ -151,6 +161,7 @@ def test_every_document_renders_each_of_its_formats_as_that_format(made):
         "notice": ("docx",),
         "work_summary": ("docx",),
         "material": ("docx",),
+        "package": ("zip",),
     }
     for key, (document, name) in made.items():
         for fmt in document.formats:
@@ -158,7 +169,9 @@ def test_every_document_renders_each_of_its_formats_as_that_format(made):
             magic, part = SIGNATURES[fmt]
             assert rendered.content.startswith(magic), (key, fmt)
             assert part in zipfile.ZipFile(io.BytesIO(rendered.content)).namelist(), (key, fmt)
-            assert rendered.content_type == CONTENT_TYPES[fmt] == {"xlsx": XLSX, "docx": DOCX}[fmt]
+            assert (
+                rendered.content_type == CONTENT_TYPES[fmt] == {"xlsx": XLSX, "docx": DOCX, "zip": ZIP}[fmt]
+            )
             assert rendered.filename == f"{name}.{fmt}", key
 
 

@@ -184,3 +184,19 @@ def test_selecting_reviewers_score_and_the_ranking_follows(jilin_this_year_publi
     assert float(rows[1].mine.total) == 70.0
     counts = selectors.counts_by_unit(requirement, unit(PROVINCE))
     assert (unit(CITY), 2, 3, None) in counts
+
+
+def test_a_reorder_is_refused_when_the_list_changed_hands_while_it_waited(
+    advanced_unit, county_reporter, nominate, monkeypatch
+):
+    """A reporter may order a list of the unit's own nominees; if, while it waited for the
+    level's lock, a nominee from below joined the list (now the reviewers' to order), nothing moves."""
+    own = nominate(county_reporter, advanced_unit)
+    from_below = type("FromBelow", (), {"pk": own.pk + 1000, "unit_id": own.unit_id + 1000})()
+    lists = iter([[own], [own, from_below]])
+    monkeypatch.setattr(services, "level_list", lambda *args, **kwargs: next(lists))
+    with pytest.raises(DomainError, match="本级名单刚有变动.*请刷新后重新排序"):
+        services.level_reorder(
+            actor=county_reporter, requirement=advanced_unit, unit=own.unit, order=[own.pk, from_below.pk]
+        )
+    assert Nomination.objects.get(pk=own.pk).rank == own.rank
