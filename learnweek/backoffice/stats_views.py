@@ -57,19 +57,25 @@ def _quality_url(campaign, unit, requirement_pk=None) -> str:
     return reverse("backoffice:stats_quality", args=[campaign.slug]) + "?" + urlencode(query)
 
 
-@staff_required
-def stats_page(request, slug):
-    campaign, unit = _context(request, slug)
+def _render_page(request, campaign, unit, header_form: forms.HeaderForm | None = None):
     page = stats_page_data(request.user, campaign, unit)
-    context = page.as_context() | {
-        "columns": [(c, Column(c).label) for c in COLUMNS],
-        "header_form": forms.HeaderForm(
+    if header_form is None:
+        header_form = forms.HeaderForm(
             initial={name: getattr(page.header, name) for name in services.HEADER_FIELDS},
             with_platform=page.with_platform,
-        ),
+        )
+    context = page.as_context() | {
+        "columns": [(c, Column(c).label) for c in COLUMNS],
+        "header_form": header_form,
         "query": urlencode({"unit": unit.code}),
     }
     return render(request, "backoffice/stats/table.html", context)
+
+
+@staff_required
+def stats_page(request, slug):
+    campaign, unit = _context(request, slug)
+    return _render_page(request, campaign, unit)
 
 
 @staff_required
@@ -81,14 +87,13 @@ def stats_header(request, slug):
         try:
             services.header_save(actor=request.user, campaign=campaign, unit=unit, **form.cleaned_data)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, "表头已保存。")
-    else:
-        messages.error(
-            request, "表头有误：" + "；".join(e for errors in form.errors.values() for e in errors)
-        )
-    return redirect(_page_url(campaign, unit))
+            return redirect(_page_url(campaign, unit))
+    # Shown again with what was typed, and what is wrong with it: nothing typed is lost.
+    messages.error(request, "表头未保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    return _render_page(request, campaign, unit, header_form=form)
 
 
 @staff_required

@@ -115,3 +115,30 @@ def test_the_campaign_office_fills_the_issuers_table(client, year):
         "/office/stats/jl23/header/", {"unit": "220000", "contact_name": "吴老师", "mobile": "19990521785"}
     )
     assert header_for(year.jilin, unit("220000")).contact_name == "吴老师"
+
+
+def test_a_header_with_one_wrong_field_keeps_everything_typed(client, year):
+    """One wrong number: the page says which and why, every field still holds what was typed,
+    nothing is saved; corrected, the whole header is saved, 联系人 included."""
+    from learnweek.stats.selectors import header_for
+
+    client.force_login(StaffFactory(unit=unit("220100"), roles=["reporter"]))
+    typed = {
+        "unit": "220100",
+        "contact_name": "吴老师",
+        "department": "职成教处",
+        "office_phone": "0431-88905322",
+        "mobile": "1999052178",  # ten digits
+    }
+    response = client.post("/office/stats/jl23/header/", typed)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "手机号码应为 11 位数字" in page and "1999052178" in page
+    for value in ("吴老师", "职成教处", "0431-88905322"):
+        assert f'value="{value}"' in page
+    assert header_for(year.jilin, unit("220100")).contact_name == ""
+
+    response = client.post("/office/stats/jl23/header/", typed | {"mobile": "19990521785"})
+    assert response.status_code == 302
+    header = header_for(year.jilin, unit("220100"))
+    assert (header.contact_name, header.department, header.mobile) == ("吴老师", "职成教处", "19990521785")
