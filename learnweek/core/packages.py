@@ -40,12 +40,6 @@ def _unique(path: str, seen: set[str]) -> str:
     return candidate
 
 
-def unique_paths(paths: Iterable[str]) -> list[str]:
-    """``paths`` in their order, each made unique: a repeated path gets its number."""
-    seen: set[str] = set()
-    return [_unique(path, seen) for path in paths]
-
-
 def zip_of(entries: Iterable[PackageEntry | tuple[str, bytes]]) -> bytes:
     """The zip (deflated) of ``entries``, named as the module says. Each entry is written as it
     comes, so a package of photos holds one photo's bytes at a time besides the zip."""

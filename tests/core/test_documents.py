@@ -40,6 +40,7 @@ from learnweek.stats.selectors import header_for, stats_table
 from learnweek.stats.summary import work_summary_draft
 from tests.factories import StaffFactory
 from tests.helpers import COUNTY, PROVINCE, unit
+from tests.nominations.helpers import UNIT_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +54,6 @@ SIGNATURES = {
 
 # Bases that are not documents by themselves: a subclass says what its table holds.
 BASES = {ListExporter}
-
-NOMINEE = {
-    "name": "长春市朝阳区社区教育学院",
-    "supervisor": "长春市朝阳区教育局",
-    "head_name": "王建国",
-    "head_title": "院长",
-    "address": "长春市朝阳区人民大街1号",
-    "phone": "0431-88886666",
-    "deeds": "组织社区读书会、老年智能手机课堂等活动一百二十场。",
-    "contact_name": "李老师",
-    "contact_phone": "13904310000",
-}
 
 
 def concrete_documents(cls=Document) -> set[type]:
@@ -92,7 +81,7 @@ def made(jilin_this_year_published, province_admin, settings, tmp_path):
     )
     reporter = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
     nomination = nomination_services.nomination_create(
-        actor=reporter, requirement=nominees, unit=unit(COUNTY), **NOMINEE
+        actor=reporter, requirement=nominees, unit=unit(COUNTY), **UNIT_VALUES
     )
     plans = requirement_create(
         actor=None,
