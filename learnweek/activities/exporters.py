@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from learnweek.activities.fubiao1 import HEADER
-from learnweek.activities.models import Activity
-from learnweek.campaigns.models import Campaign
+from learnweek.activities.models import Activity, DemoTableSnapshot
+from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.core.chinese import chinese_date, chinese_day_span
 from learnweek.core.exporters import ListExporter
 from learnweek.orgs.models import Unit, UnitKind
@@ -44,13 +45,20 @@ class Fubiao1Exporter(ListExporter):
     def title(self) -> str:
         region = self._levels()["province"] or self.unit.name
         kind = "全民终身学习示范活动" if self.demonstration else "全民终身学习活动"
-        return f"{self.campaign.year}年“{region.removesuffix('省').removesuffix('市')}{kind}”汇总表"
+        return f"{self.campaign.year}年“{region}{kind}”汇总表"
 
     def preamble(self) -> list[list[str]]:
+        """The region row: the form's blanks (　　省　　市（县）　　区) with the unit's names."""
         levels = self._levels()
         return [
             [
-                f"{levels['province'] or '　　'}　{levels['city'] or '　　'}市（县）　{levels['county'] or '　　'}区"
+                "　".join(
+                    [
+                        levels["province"] or "　　省",
+                        levels["city"] or "　　市（县）",
+                        levels["county"] or "　　区",
+                    ]
+                )
             ]
         ]
 
@@ -74,3 +82,39 @@ class Fubiao1Exporter(ListExporter):
 
     def footer(self) -> list[str]:
         return ["注：活动不限10项，请根据实际情况填报。", "填表联系人：　　　　　　　　联系电话："]
+
+
+NOTICE_SUFFIX = re.compile(r"[（(](附件|附表)\s*\d*[）)]$")
+
+
+class FrozenFubiao1Exporter(Fubiao1Exporter):
+    """A handed-in 附表1 as it was frozen (activities.demo_table): titled as the requirement
+    names the table, with its rows and its 填表联系人."""
+
+    def __init__(self, requirement: Requirement, unit: Unit, snapshot: DemoTableSnapshot):
+        super().__init__(requirement.campaign, unit, Activity.objects.none(), demonstration=True)
+        self.requirement, self.snapshot = requirement, snapshot
+        self.filename = f"附表1-{requirement.campaign.slug}-{unit.code}-{snapshot.taken_at:%Y%m%d}"
+
+    def title(self) -> str:
+        return NOTICE_SUFFIX.sub("", self.requirement.title.strip()) or super().title()
+
+    def rows(self) -> Iterable[list]:
+        for number, row in enumerate(self.snapshot.data.get("rows", []), start=1):
+            yield [
+                number,
+                row.get("name", ""),
+                row.get("time", ""),
+                row.get("address", ""),
+                row.get("organiser", ""),
+                row.get("headcount"),
+                row.get("phone", ""),
+                row.get("content", ""),
+            ]
+
+    def footer(self) -> list[str]:
+        data = self.snapshot.data
+        return [
+            "注：活动不限10项，请根据实际情况填报。",
+            f"填表联系人：{data.get('contact_name', '')}　　联系电话：{data.get('contact_phone', '')}",
+        ]

@@ -149,3 +149,21 @@ class Activity(models.Model):
 
     def audience_labels(self) -> str:
         return "、".join(Audience(a).label for a in self.audiences if a in Audience.values)
+
+
+class DemoTableSnapshot(models.Model):
+    """A 附表1 as it was handed in: its rows in the notice's columns and its 填表联系人, frozen
+    at the hand-in (activities.demo_table). The reviewer reads it and its export is made from it;
+    a later change to the activities does not reach it."""
+
+    submission = models.ForeignKey(
+        "campaigns.Submission", on_delete=models.CASCADE, related_name="demo_table_snapshots"
+    )
+    taken_at = models.DateTimeField()
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.taken_at:%Y-%m-%d %H:%M}"

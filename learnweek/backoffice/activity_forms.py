@@ -1,5 +1,6 @@
 from django import forms
 
+from learnweek.activities.demo_table import CONTACT_NAME_MAX, CONTACT_PHONE_MAX
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.selectors import STATES
 
@@ -73,3 +74,10 @@ class ActivityImportForm(forms.Form):
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].choices = [(c.slug, f"{c.year} {c.title}") for c in campaigns]
+
+
+class DemoTableContactForm(forms.Form):
+    """The 填表联系人 and 联系电话 of a 附表1 (activities.demo_table checks them at hand-in)."""
+
+    contact_name = forms.CharField(label="填表联系人", max_length=CONTACT_NAME_MAX, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=CONTACT_PHONE_MAX, required=False)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from learnweek.activities.demo_table import DEMO_TABLE, frozen_table, table_url
 from learnweek.backoffice.campaign_forms import SubmissionForm
 from learnweek.backoffice.material_forms import MaterialForm
 from learnweek.backoffice.material_views import material_context
@@ -51,10 +52,22 @@ class KindPage:
     detail_context: Callable[[Submission, Any], dict] | None = None
 
 
+def _demo_table_context(submission: Submission, user) -> dict:
+    """The handed-in 附表1 as it was frozen, for the reviewer and the unit."""
+    snapshot = frozen_table(submission)
+    return {
+        "demo_table": True,
+        "demo_frozen": snapshot,
+        "demo_rows": snapshot.data.get("rows", []) if snapshot is not None else [],
+        "demo_url": table_url(submission.requirement, submission.unit),
+    }
+
+
 TEXT_PAGE = KindPage()
 _PAGES = {
     MATERIAL: KindPage(form=_material_form, save=_material_save, detail_context=material_context),
     STATISTICS: KindPage(detail_context=lambda submission, user: stats_submission_context(submission)),
+    DEMO_TABLE: KindPage(detail_context=_demo_table_context),
 }
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import campaign_views as cv
+from learnweek.backoffice import demo_table_views as dv
 from learnweek.backoffice import material_views as mv
 from learnweek.backoffice import nomination_views as nv
 from learnweek.backoffice import reading_views as readv
@@ -62,6 +63,11 @@ urlpatterns = [
     path("activities/<int:pk>/checkin/", rv.checkin_post, name="activity_checkin"),
     path("activities/<int:pk>/cancel/", rv.cancel, name="activity_cancel"),
     path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),
+    path("requirements/<int:pk>/demo-table/", dv.demo_table_page, name="demo_table"),
+    path("requirements/<int:pk>/demo-table/mark/", dv.demo_table_mark, name="demo_table_mark"),
+    path("requirements/<int:pk>/demo-table/submit/", dv.demo_table_submit, name="demo_table_submit"),
+    path("requirements/<int:pk>/demo-table.xlsx", dv.demo_table_export, name="demo_table_export"),
+    path("submissions/<int:pk>/fubiao1.xlsx", dv.demo_table_frozen_export, name="demo_table_frozen"),
     path("requirements/<int:pk>/board/", cv.board, name="board"),
     path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),
     path("requirements/<int:pk>/remind/", cv.board_remind, name="board_remind"),
