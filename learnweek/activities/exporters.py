@@ -94,7 +94,9 @@ class FrozenFubiao1Exporter(Fubiao1Exporter):
     def __init__(self, requirement: Requirement, unit: Unit, snapshot: DemoTableSnapshot):
         super().__init__(requirement.campaign, unit, Activity.objects.none(), demonstration=True)
         self.requirement, self.snapshot = requirement, snapshot
-        self.filename = f"附表1-{requirement.campaign.slug}-{unit.code}-{snapshot.taken_at:%Y%m%d}"
+        self.filename = (
+            f"附表1-{requirement.campaign.slug}-{unit.code}-{timezone.localtime(snapshot.taken_at):%Y%m%d}"
+        )
 
     def title(self) -> str:
         return NOTICE_SUFFIX.sub("", self.requirement.title.strip()) or super().title()

@@ -15,8 +15,9 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from learnweek.core.documents import Document
@@ -67,31 +68,69 @@ class ListExporter(Document):
     def footer(self) -> Sequence[str]:
         return []
 
+    # Wider columns wrap: a long 活动内容 makes a tall row rather than a sheet no page holds.
+    MAX_WIDTH = 40
+
     def to_xlsx(self) -> bytes:
+        """The table as officials print it: A4 (landscape past six columns), one page wide, the
+        header row repeated on every page, a thin grid, wrapped text and page numbers."""
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "Sheet1"
         header = list(self.header())
+        span = max(len(header), 1)
         put(sheet.cell(1, 1), self.title())
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(header), 1))
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet["A1"].alignment = Alignment(horizontal="center")
+        sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[1].height = 30
         for preamble_row in self.preamble():
-            put_row(sheet, preamble_row)
+            row = put_row(sheet, preamble_row)
+            if len(preamble_row) == 1:
+                sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
         header_row = put_row(sheet, header)
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
-        widths = [len(h) * 2 + 2 for h in header]
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = GRID
+        widths = [_width(h) for h in header]
+        wrap = Alignment(vertical="top", wrap_text=True)
         for row in self.rows():
             values = list(row)
-            put_row(sheet, values)
+            number = put_row(sheet, values)
             for i, value in enumerate(values[: len(widths)]):
-                widths[i] = min(max(widths[i], len(str(value or "")) * 2 + 2), 60)
+                widths[i] = min(max(widths[i], _width(value)), self.MAX_WIDTH)
+            for cell in sheet[number][:span]:
+                cell.alignment, cell.border = wrap, GRID
         for line in self.footer():
-            put_row(sheet, [line])
+            row = put_row(sheet, [line])
+            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = f"A{header_row + 1}"
+        _print_setup(sheet, header_row, landscape=span > 6)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+
+def _width(value: Any) -> float:
+    """The column width ``value`` needs: a Chinese character takes two widths, a Latin one."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(c) > 0x2E80 else 1.1 for c in text) + 2
+
+
+THIN = Side(style="thin", color="000000")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _print_setup(sheet: Worksheet, header_row: int, *, landscape: bool) -> None:
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.7, header=0.3, footer=0.3)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -4,6 +4,7 @@ approved county tables with its own rows."""
 
 import datetime
 import io
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -256,3 +257,27 @@ def test_another_units_table_is_missing(client, chain, activities, tree):
     assert _page(client, province, province_table, COUNTY).status_code == 404
     assert _page(client, province, city_table, COUNTY).status_code == 200  # read only
     assert "提交附表1" not in _page(client, province, city_table, COUNTY).content.decode()
+
+
+def test_the_handed_in_table_prints_on_a4_and_goes_into_the_units_package(chain, activities, county_reporter):
+    from learnweek.campaigns.packages import unit_package
+
+    _, city_table = chain
+    submission = tables.demo_table_submit(
+        actor=county_reporter,
+        requirement=city_table,
+        unit=unit(COUNTY),
+        contact_name="王老师",
+        contact_phone="1",
+    )
+    package = unit_package(city_table.campaign, unit(COUNTY)).render("zip").content
+    archive = zipfile.ZipFile(io.BytesIO(package))
+    entries = {name: archive.read(name) for name in archive.namelist()}
+    (path,) = [p for p in entries if p.endswith(".xlsx")]
+    assert path.startswith("01-") and "附表1-cc23-220104" in path
+    sheet = load_workbook(io.BytesIO(entries[path])).active
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$3:$3"  # the header row on every page
+    assert sheet["B4"].border.left.style == "thin" and sheet["H4"].alignment.wrap_text
+    assert submission.state == SubmissionState.SUBMITTED

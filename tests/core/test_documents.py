@@ -11,11 +11,12 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import learnweek.api.api  # noqa: F401  (every front door's documents are imported)
 import learnweek.backoffice.urls  # noqa: F401
-from learnweek.activities.exporters import Fubiao1Exporter
-from learnweek.activities.models import Activity
+from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
+from learnweek.activities.models import Activity, DemoTableSnapshot
 from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
 from learnweek.campaigns.models import RequirementKind
@@ -95,7 +96,23 @@ def made(jilin_this_year_published, province_admin, settings, tmp_path):
         actor=None, requirement=plans, unit=unit(COUNTY), title="朝阳区活动周工作方案", body="全年工作扎实。"
     )
     province, county = unit(PROVINCE), unit(COUNTY)
+    demo_table = requirement_create(
+        actor=None,
+        campaign=jilin_this_year_published,
+        kind=RequirementKind.DEMO_TABLE,
+        title="示范活动汇总表（附件1）",
+        applies_to=[UnitKind.COUNTY],
+        deadline=deadline,
+    )
+    frozen = DemoTableSnapshot(
+        taken_at=timezone.now(),
+        data={"rows": [{"name": "全民读书节", "time": "10月15日"}], "contact_name": "王老师"},
+    )
     return {
+        "fubiao1_frozen": (
+            FrozenFubiao1Exporter(demo_table, county, frozen),
+            f"附表1-{jilin_this_year_published.slug}-{COUNTY}-{timezone.localdate():%Y%m%d}",
+        ),
         "board": (BoardExporter(board_for(province_admin, plans)), f"报送进度-{plans.pk}-{PROVINCE}"),
         "fubiao1": (
             Fubiao1Exporter(
@@ -144,6 +161,7 @@ def test_every_document_renders_each_of_its_formats_as_that_format(made):
     assert formats == {
         "board": ("xlsx",),
         "fubiao1": ("xlsx",),
+        "fubiao1_frozen": ("xlsx",),
         "stats": ("xlsx", "docx"),
         "nomination": ("docx",),
         "summary": ("xlsx", "docx"),
