@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from learnweek.accounts.demo import demo_load
 from learnweek.accounts.models import User
 from learnweek.activities.demo import demo_current_campaign
+from learnweek.campaigns.demo import demo_city_campaign
 from learnweek.campaigns.models import Campaign
 from learnweek.materials.demo import demo_materials
 from learnweek.nominations.demo import demo_nominations
@@ -31,6 +32,7 @@ class DemoLoaded:
 
 def demo_load_all() -> DemoLoaded:
     accounts = demo_load()
+    demo_city_campaign()
     campaign = demo_current_campaign()
     return DemoLoaded(
         accounts=accounts,
