@@ -178,9 +178,18 @@ def activity_export(request):
 
 @staff_required
 def activity_detail(request, pk):
-    activity = activity_get_visible(request.user, pk)
+    return activity_page(request, activity_get_visible(request.user, pk))
+
+
+def activity_page(request, activity, cancel_reason: str = ""):
+    """The activity's page; ``cancel_reason`` is a refused cancellation's reason, shown again."""
     return render(
         request,
         "backoffice/activities/detail.html",
-        {"a": activity, "when": span_text(activity), "state": STATES[activity_state(activity)]},
+        {
+            "a": activity,
+            "when": span_text(activity),
+            "state": STATES[activity_state(activity)],
+            "cancel_reason": cancel_reason,
+        },
     )

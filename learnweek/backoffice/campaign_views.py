@@ -251,7 +251,12 @@ def submission_edit(request, pk):
 
 @staff_required
 def submission_detail(request, pk):
-    submission = submission_get_visible(request.user, pk)
+    return submission_page(request, submission_get_visible(request.user, pk))
+
+
+def submission_page(request, submission, typed: dict | None = None):
+    """The submission's page; ``typed`` replaces forms of the page with ones bound to what was
+    sent, when an action of the page was refused (nothing typed is lost)."""
     context = {
         "submission": submission,
         "requirement": submission.requirement,
@@ -263,6 +268,7 @@ def submission_detail(request, pk):
     detail_context = page_for(submission.requirement).detail_context
     if detail_context is not None:
         context |= detail_context(submission, request.user)
+    context |= typed or {}
     return render(request, "backoffice/campaigns/submission_detail.html", context)
 
 

@@ -3,6 +3,22 @@ from django import forms
 from learnweek.orgs.models import DesignationKind, InstitutionType
 from learnweek.orgs.roles import Role
 
+CHOOSE_AGAIN = "请重新选择文件。"
+
+
+def ask_to_choose_again(form: forms.Form) -> forms.Form:
+    """A refused form shown again: the browser cannot keep a chosen file, so each file field that
+    was sent one says to choose it again (beside the field); the other fields keep what was
+    typed."""
+    for name, field in form.fields.items():
+        if (
+            isinstance(field, forms.FileField)
+            and form.files.get(name) is not None
+            and name not in form.errors
+        ):
+            form.add_error(name, CHOOSE_AGAIN)
+    return form
+
 
 class InstitutionForm(forms.Form):
     code = forms.CharField(label="机构代码", max_length=64, help_text="统一社会信用代码或本地编码")

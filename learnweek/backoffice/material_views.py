@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from learnweek.backoffice import material_forms as forms
+from learnweek.backoffice.forms import ask_to_choose_again
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import submission_get_visible
@@ -48,9 +49,10 @@ def material_act(request, pk):
     if kind_of(submission.requirement).family != MATERIAL:
         raise NotFound()
     action = request.POST.get("action", "")
+    typed: dict = {}  # the action's form bound to what was sent, shown again if it is refused
     try:
         if action == "photo":
-            form = forms.PhotoForm(request.POST, request.FILES)
+            form = typed["photo_form"] = forms.PhotoForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise DomainError("请选择照片并写上说明。")
             services.material_photo_add(
@@ -67,7 +69,7 @@ def material_act(request, pk):
             services.material_photo_remove(actor=request.user, photo=photo)
             messages.success(request, "照片已删除。")
         elif action == "case":
-            form = forms.CaseForm(request.POST)
+            form = typed["case_form"] = forms.CaseForm(request.POST)
             if not form.is_valid():
                 raise DomainError("典型案例须有标题和内容。")
             case = submission.cases.filter(pk=request.POST.get("case") or 0).first()
@@ -82,6 +84,7 @@ def material_act(request, pk):
             services.material_case_remove(actor=request.user, case=case)
             messages.success(request, "典型案例已删除。")
         elif action == "document":
+            typed["document_form"] = forms.DocumentForm(request.POST, request.FILES)
             upload = request.FILES.get("document")
             if upload is None:
                 raise DomainError("请选择文档。")
@@ -100,6 +103,12 @@ def material_act(request, pk):
             messages.error(request, "未知的操作。")
     except DomainError as exc:
         messages.error(request, exc.message)
+        if typed:  # shown again with what was typed: nothing typed is lost
+            from learnweek.backoffice.campaign_views import submission_page  # it shows this page's forms
+
+            for form in typed.values():
+                ask_to_choose_again(form)
+            return submission_page(request, submission_get_visible(request.user, pk), typed)
     return redirect("backoffice:submission", pk=pk)
 
 

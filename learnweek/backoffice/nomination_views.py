@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
+from learnweek.backoffice.forms import ask_to_choose_again
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns import access
 from learnweek.campaigns.kinds import kind_of
@@ -37,18 +38,23 @@ def _level(request, requirement):
 @staff_required
 def level_page(request, pk):
     requirement = _nomination_requirement(request.user, pk)
-    unit = _level(request, requirement)
+    return _level_page(request, requirement, _level(request, requirement))
+
+
+def _level_page(request, requirement, unit, sheet_form: forms.SheetForm | None = None):
     view = selectors.level_view(requirement, unit)
     sheet = selectors.sheet_for(view.forward_requirement, unit)
+    if sheet_form is None:
+        sheet_form = forms.SheetForm(
+            initial={"contact_name": sheet.contact_name, "contact_phone": sheet.contact_phone}
+            if sheet
+            else None
+        )
     context = {
         "requirement": requirement,
         "spec": spec_for(requirement),
         "view": view,
-        "sheet_form": forms.SheetForm(
-            initial={"contact_name": sheet.contact_name, "contact_phone": sheet.contact_phone}
-            if sheet
-            else None
-        ),
+        "sheet_form": sheet_form,
         "sheet": sheet,
         "scoring": bool(requirement.scoring_criteria) and view.is_top,
     }
@@ -101,7 +107,14 @@ def nomination_edit(request, pk):
 
 @staff_required
 def nomination_detail(request, pk):
-    nomination = selectors.nomination_get_visible(request.user, pk)
+    return _detail_page(request, selectors.nomination_get_visible(request.user, pk))
+
+
+def _detail_page(request, nomination, typed: dict | None = None):
+    """The nominee's page; after a refused action ``typed`` holds that action's forms bound to
+    what was sent (``opinion_form``, ``photo_form``, ``scan_form``) or its raw fields
+    (``action``, ``comment``, ``score-N``), so nothing typed is lost."""
+    typed = typed or {}
     requirement = nomination.requirement
     spec = spec_for(requirement)
     chain = selectors.review_chain(requirement, nomination.unit)
@@ -122,11 +135,17 @@ def nomination_detail(request, pk):
         and nomination.at_unit is not None
         and access.may(request.user, requirement, nomination.at_unit, exactly=True),
         "is_last": nomination.at_unit is not None and chain[-1].unit.pk == nomination.at_unit_id,
-        "opinion_form": forms.OpinionForm(),
-        "photo_form": forms.PhotoForm(),
-        "scan_form": forms.ScanForm(),
+        "opinion_form": typed.get("opinion_form") or forms.OpinionForm(),
+        "photo_form": typed.get("photo_form") or forms.PhotoForm(),
+        "scan_form": typed.get("scan_form") or forms.ScanForm(),
         "Action": DecisionAction,
-        "criteria": services.criteria_for(nomination) if chain[-1].unit.pk == nomination.at_unit_id else [],
+        "criteria": [
+            c | {"typed": typed.get(f"score-{i}", "")}
+            for i, c in enumerate(
+                services.criteria_for(nomination) if chain[-1].unit.pk == nomination.at_unit_id else []
+            )
+        ],
+        "typed": typed,
     }
     return render(request, "backoffice/nominations/detail.html", context)
 
@@ -137,13 +156,17 @@ def nomination_act(request, pk):
     """The buttons of the nominee's page: submit, decide, delete a draft, photos and the scan."""
     nomination = selectors.nomination_get_visible(request.user, pk)
     action = request.POST.get("action", "")
+    # What the page shows again if the action is refused: its form, bound to what was sent.
+    typed: dict = {"action": action}
     try:
         if action == "submit":
+            typed["opinion_form"] = forms.OpinionForm(request.POST)
             services.nomination_submit(
                 actor=request.user, nomination=nomination, opinion=request.POST.get("opinion", "")
             )
             messages.success(request, "已上报，等待上一级审核。")
         elif action in DecisionAction.values and action != DecisionAction.SUBMIT:
+            typed["comment"] = request.POST.get("comment", "")
             services.nomination_decide(
                 actor=request.user,
                 nomination=nomination,
@@ -157,7 +180,7 @@ def nomination_act(request, pk):
             messages.success(request, "草稿已删除。")
             return redirect("backoffice:nominations", pk=back)
         elif action == "photo":
-            form = forms.PhotoForm(request.POST, request.FILES)
+            form = typed["photo_form"] = forms.PhotoForm(request.POST, request.FILES)
             if not form.is_valid():
                 raise DomainError("请选择照片并写上说明。")
             services.photo_add(
@@ -174,16 +197,17 @@ def nomination_act(request, pk):
             services.photo_remove(actor=request.user, photo=photo)
             messages.success(request, "照片已删除。")
         elif action == "scan":
+            typed["scan_form"] = forms.ScanForm(request.POST, request.FILES)
             upload = request.FILES.get("scan")
             if upload is None:
                 raise DomainError("请选择盖章扫描件（PDF）。")
             services.scan_attach(actor=request.user, nomination=nomination, upload=upload)
             messages.success(request, "盖章扫描件已上传。")
         elif action == "score":
-            points = {
-                c["name"]: request.POST.get(f"score-{i}", "")
-                for i, c in enumerate(services.criteria_for(nomination))
-            }
+            typed["comment"] = request.POST.get("comment", "")
+            points = {}
+            for i, c in enumerate(services.criteria_for(nomination)):
+                points[c["name"]] = typed[f"score-{i}"] = request.POST.get(f"score-{i}", "")
             services.score_save(
                 actor=request.user,
                 nomination=nomination,
@@ -195,6 +219,11 @@ def nomination_act(request, pk):
             messages.error(request, "未知的操作。")
     except DomainError as exc:
         messages.error(request, exc.message)
+        if len(typed) > 1:  # an action with something typed: shown again with it, nothing lost
+            for name in ("photo_form", "scan_form"):
+                if name in typed:
+                    ask_to_choose_again(typed[name])
+            return _detail_page(request, selectors.nomination_get_visible(request.user, pk), typed)
     return redirect("backoffice:nomination", pk=pk)
 
 
@@ -251,9 +280,12 @@ def level_sheet(request, pk):
             contact_phone=form.cleaned_data["contact_phone"],
             scan=form.cleaned_data.get("scan"),
         )
-        messages.success(request, "汇总表信息已保存。")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, "汇总表信息未保存：" + exc.message)
+        ask_to_choose_again(form)
+        # Shown again with the contact typed: nothing typed is lost.
+        return _level_page(request, requirement, unit, sheet_form=form)
+    messages.success(request, "汇总表信息已保存。")
     return redirect("backoffice:nominations", pk=pk)
 
 

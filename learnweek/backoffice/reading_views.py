@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from learnweek.backoffice import reading_forms as forms
+from learnweek.backoffice.forms import ask_to_choose_again
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import UnitKind
@@ -137,6 +138,7 @@ def book_import(request):
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
+            ask_to_choose_again(form)
         else:
             messages.success(
                 request,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from learnweek.activities.selectors import activity_get_visible
 from learnweek.activities.services import activity_cancel
+from learnweek.backoffice.activity_views import activity_page
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError
 from learnweek.registrations.selectors import (
@@ -22,11 +23,15 @@ from learnweek.registrations.services import checkin
 
 @staff_required
 def registrations(request, pk):
+    return _registrations_page(request, pk)
+
+
+def _registrations_page(request, pk, code: str = ""):
     activity, rows = registrations_for_staff(request.user, pk)
     return render(
         request,
         "backoffice/activities/registrations.html",
-        {"a": activity, "rows": rows, "seats": seats_of(activity)},
+        {"a": activity, "rows": rows, "seats": seats_of(activity), "code": code},
     )
 
 
@@ -54,6 +59,8 @@ def checkin_post(request, pk):
     if request.headers.get("HX-Request"):
         return render(request, "backoffice/activities/_checkin_result.html", {"outcome": outcome})
     (messages.success if outcome["kind"] != "error" else messages.error)(request, outcome["message"])
+    if outcome["kind"] == "error":  # the code again, as typed, to correct
+        return _registrations_page(request, pk, code=request.POST.get("code", ""))
     return redirect("backoffice:activity_registrations", pk=pk)
 
 
@@ -65,6 +72,7 @@ def cancel(request, pk):
         activity_cancel(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, "活动已取消，已报名的居民将收到短信通知。")
+        # The page again, the reason as typed: nothing typed is lost.
+        return activity_page(request, activity_get_visible(request.user, pk), request.POST.get("reason", ""))
+    messages.success(request, "活动已取消，已报名的居民将收到短信通知。")
     return redirect("backoffice:activity", pk=pk)

@@ -52,11 +52,6 @@ def _page_url(campaign, unit) -> str:
     return reverse("backoffice:stats", args=[campaign.slug]) + "?" + urlencode({"unit": unit.code})
 
 
-def _quality_url(campaign, unit, requirement_pk=None) -> str:
-    query = {"unit": unit.code} | ({"requirement": requirement_pk} if requirement_pk else {})
-    return reverse("backoffice:stats_quality", args=[campaign.slug]) + "?" + urlencode(query)
-
-
 def _render_page(request, campaign, unit, header_form: forms.HeaderForm | None = None):
     page = stats_page_data(request.user, campaign, unit)
     if header_form is None:
@@ -111,7 +106,9 @@ def stats_submit(request, slug, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         if exc.code in ("quality_unexplained", "explanation_long"):
-            return redirect(_quality_url(campaign, unit, requirement.pk))
+            # The checks again, the explanation as typed: nothing typed is lost.
+            explanation = request.POST.get("explanation", "")
+            return _quality_page(request, campaign, unit, str(requirement.pk), explanation)
         return redirect(_page_url(campaign, unit))
     messages.success(request, "统计表已提交，数据已冻结，等待上级审核。")
     return redirect("backoffice:submission", pk=submission.pk)
@@ -131,6 +128,10 @@ def stats_quality(request, slug):
     """The data-quality checks of the unit's table, on demand and before it is submitted: each
     warning with the rows behind it, and the form to submit anyway with an explanation."""
     campaign, unit = _context(request, slug)
+    return _quality_page(request, campaign, unit, request.GET.get("requirement", ""))
+
+
+def _quality_page(request, campaign, unit, chosen: str, explanation: str = ""):
     cascade = cascade_of(campaign)
     own = stats_unit_for(request.user, campaign, None).pk == unit.pk
     submittable = []
@@ -139,7 +140,6 @@ def stats_quality(request, slug):
         submittable = [s.requirement for s in submissions if s.can_submit()] + list(
             statistics_requirements_unanswered(campaign, unit, submissions, cascade=cascade)
         )
-    chosen = request.GET.get("requirement", "")
     context = {
         "campaign": campaign,
         "unit": unit,
@@ -147,6 +147,7 @@ def stats_quality(request, slug):
         "rules": RULES,
         "submittable": [r for r in submittable if not chosen or str(r.pk) == chosen] or submittable,
         "explanation_max": services.EXPLANATION_MAX,
+        "explanation": explanation,
         "back": _page_url(campaign, unit),
     }
     return render(request, "backoffice/stats/quality.html", context)

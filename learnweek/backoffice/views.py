@@ -137,6 +137,7 @@ def institution_import(request, code):
             )
         except DomainError as exc:
             errors = getattr(exc, "errors", None) or [exc.message]
+            forms.ask_to_choose_again(form)
         else:
             messages.success(request, f"已导入 {len(created)} 个机构。")
             return redirect("backoffice:unit", code=under.code)

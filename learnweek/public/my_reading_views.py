@@ -51,13 +51,22 @@ def _sign_in_first(request):
 def my_reading(request):
     if not _is_resident(request.user):
         return _sign_in_first(request)
+    return _page(request)
+
+
+def _page(request, typed: dict | None = None):
+    """The page; after a refused action ``typed`` holds what was sent (``action``, ``reader``,
+    ``books``, ``name``, ``age_group``) and the action's form bound to it, so nothing typed is
+    lost."""
+    typed = typed or {}
     log_services.reader_self(account=request.user)
     profile = profile_of(request.user)
     province = province_of(profile.region if profile else None)
     context = {
         "views": account_reading(request.user),
-        "log_form": LogForm(),
-        "profile_form": ProfileForm(
+        "log_form": typed.get("log_form") or LogForm(),
+        "profile_form": typed.get("profile_form")
+        or ProfileForm(
             initial={
                 "region": profile.region.code if profile and profile.region else "",
                 "age_group": profile.age_group if profile else "",
@@ -65,6 +74,7 @@ def my_reading(request):
                 "interests": profile.interests if profile else "",
             }
         ),
+        "typed": typed,
         "age_groups": AgeGroup.choices,
         "statuses": ReadingStatus.choices,
         "board": leaderboard(province, clock.today().year) if province else None,
@@ -89,9 +99,10 @@ def my_reading_act(request):
     if not _is_resident(request.user):
         return _sign_in_first(request)
     action = request.POST.get("action", "")
+    typed = {name: request.POST.get(name, "") for name in ("action", "reader", "books", "name", "age_group")}
     try:
         if action == "log":
-            form = LogForm(request.POST)
+            form = typed["log_form"] = LogForm(request.POST)
             if not form.is_valid():
                 raise DomainError("请填写书名或 ISBN，日期写成 年-月-日。")
             book = log_services.book_find(form.cleaned_data["book"])
@@ -122,13 +133,19 @@ def my_reading_act(request):
             )
             messages.success(request, "已添加家庭成员。")
         elif action == "profile":
-            form = ProfileForm(request.POST)
+            form = typed["profile_form"] = ProfileForm(request.POST)
             if not form.is_valid():
                 raise DomainError("请检查所填内容。")
             code = form.cleaned_data["region"].strip()
+            try:
+                region = region_get(code) if code else None
+            except NotFound:
+                raise DomainError(
+                    f"所在区县代码：没有代码为 {code} 的地区。", code="profile_invalid"
+                ) from None
             log_services.profile_save(
                 account=request.user,
-                region=region_get(code) if code else None,
+                region=region,
                 age_group=form.cleaned_data["age_group"],
                 audiences=form.cleaned_data["audiences"],
                 interests=form.cleaned_data["interests"],
@@ -138,4 +155,6 @@ def my_reading_act(request):
             messages.error(request, "未知的操作。")
     except DomainError as exc:
         messages.error(request, exc.message)
+        if action in ("log", "goal", "reader", "profile"):  # shown again with what was typed
+            return _page(request, typed)
     return redirect("public:my_reading")

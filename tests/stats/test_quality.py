@@ -256,11 +256,9 @@ def test_the_pages_show_the_warnings_to_the_submitter_and_the_reviewer(
     client.force_login(county_reporter)
     submit = reverse("backoffice:stats_submit", args=[jilin_2026_published.slug, requirement.pk])
     # Submitting without an explanation leads to the checks, with the form to explain.
-    response = client.post(submit, {"unit": COUNTY}, follow=True)
+    response = client.post(submit, {"unit": COUNTY})
     page = response.content.decode()
-    assert response.redirect_chain[-1][0].startswith(
-        reverse("backoffice:stats_quality", args=[jilin_2026_published.slug])
-    )
+    assert response.status_code == 200 and "<h1>数据质量检查</h1>" in page
     assert "统计表有 1 条数据提醒" in page
     assert "“社区书法公开课”填报参加人次 3000，超过名额 30 的 10 倍" in page
     assert reverse("backoffice:activity", args=[over.pk]) in page
@@ -277,6 +275,23 @@ def test_the_pages_show_the_warnings_to_the_submitter_and_the_reviewer(
     assert "数据质量提醒（提交时 1 条）" in page
     assert "填报单位的情况说明：</strong>含线上直播观看人次" in page
     assert "超过名额 30 的 10 倍" in page
+
+
+def test_a_refused_explanation_comes_back_as_typed(
+    jilin_2026_published, requirement, county_reporter, add, client
+):
+    """An explanation over the limit is refused; the checks page comes back with it in the box,
+    to shorten rather than type again (issue 23, item 9)."""
+    submit_ready(jilin_2026_published, county_reporter, add)
+    client.force_login(county_reporter)
+    submit = reverse("backoffice:stats_submit", args=[jilin_2026_published.slug, requirement.pk])
+    typed = "第 1 条为线上直播观看人次，已核实。" + "核" * 1000
+    response = client.post(submit, {"unit": COUNTY, "explanation": typed})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"情况说明不能超过 1000 个字（现有 {len(typed)} 个）" in page
+    assert f">{typed}</textarea>" in page
+    assert not Submission.objects.exists()
 
 
 def test_the_checks_page_is_scoped(jilin_2026_published, county_reporter, sibling_county_admin, add, client):
