@@ -101,7 +101,7 @@ def build_model(
     )
     content = normalize(vectorizer.fit_transform(texts)) if n else sparse.csr_matrix((0, 0))
     counts = np.bincount(rows, minlength=n).astype(np.float32) if len(rows) else np.zeros(n, np.float32)
-    popularity = counts / counts.max() if counts.max() > 0 else counts
+    popularity = counts / counts.max() if n and counts.max() > 0 else counts  # an empty catalogue has no max
     factors = None
     if len(rows) and n > 2:
         _, reader_index = np.unique(readers, return_inverse=True)

@@ -184,3 +184,10 @@ def test_a_whole_list_read_earns_its_badge(make_resident, books, tree):
     assert "读完书单《四大名著》" not in [b.title for b in account_reading(resident)[0].badges]
     log_services.log_set(account=resident, reader=me, book=books["三国演义"], status="read")
     assert "读完书单《四大名著》" in [b.title for b in account_reading(resident)[0].badges]
+
+
+def test_the_reading_page_opens_before_any_book_is_in_the_catalogue(client, make_resident):
+    forget_model()
+    client.force_login(make_resident())
+    response = client.get(reverse("public:my_reading"))
+    assert response.status_code == 200 and "我的阅读" in response.content.decode()
