@@ -63,6 +63,7 @@ urlpatterns = [
     path("activities/<int:pk>/cancel/", rv.cancel, name="activity_cancel"),
     path("requirements/<int:pk>/submission/", cv.submission_edit, name="submission_edit"),
     path("requirements/<int:pk>/board/", cv.board, name="board"),
+    path("requirements/<int:pk>/board/review/", cv.board_review, name="board_review"),
     path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),
     path("requirements/<int:pk>/remind/", cv.board_remind, name="board_remind"),
     path("requirements/<int:pk>/nominations/", nv.level_page, name="nominations"),
