@@ -44,7 +44,7 @@ from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
+from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible, within
 
 
 def _form_page(request, form, title, back_url, *, action_label="保存"):
@@ -323,7 +323,12 @@ def submission_review(request, pk):
 @staff_required
 def board(request, pk):
     requirement = requirement_get_visible(request.user, pk)
-    data = board_for(request.user, requirement, request.GET.get("under"))
+    return _board_page(request, requirement, request.GET.get("under"))
+
+
+def _board_page(request, requirement, under, *, picked=frozenset(), reason=""):
+    """The board; after a refused bulk review, with the rows ticked and the reason typed."""
+    data = board_for(request.user, requirement, under)
     return render(
         request,
         "backoffice/campaigns/board.html",
@@ -334,6 +339,8 @@ def board(request, pk):
             "can_remind": may_send_reminders(request.user),
             # The rows this user may approve or return now: a tick box each (bulk review).
             "reviewable": set(review_queue(request.user, requirement).values_list("pk", flat=True)),
+            "picked": picked,
+            "bulk_reason": reason,
         },
     )
 
@@ -343,22 +350,27 @@ def board(request, pk):
 def board_review(request, pk):
     """Approve or return the ticked rows of a board at once (one reason for all)."""
     requirement = requirement_get_visible(request.user, pk)
-    ids = [int(v) for v in request.POST.getlist("submission") if v.isdigit()]
-    chosen = list(requirement.submissions.filter(pk__in=ids))
-    missing = len(set(ids)) - len(chosen)
+    ids = {int(v) for v in request.POST.getlist("submission") if v.isdigit()}
+    # What the user may see of this requirement; a ticked row it may not see is missing (404),
+    # as on the submission's own page. What it sees but may not decide, the service names.
+    root = campaign_scope_root(request.user, requirement.campaign)
+    chosen = list(within(requirement.submissions.filter(pk__in=ids), root, unit_field="unit"))
+    if len(chosen) < len(ids):
+        raise NotFound()
     action = request.POST.get("action", "")
+    under = request.POST.get("under", "")
     try:
-        if missing:
-            raise DomainError(f"以下 {missing} 项不能审核：不属于本事项或已不存在。", code="bulk_refused")
         decided = services.submissions_decide_bulk(
             actor=request.user, submissions=chosen, action=action, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
+        # Nothing was decided: the board again, with what was ticked and typed.
         messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已{services.BULK_ACTIONS[action]} {len(decided)} 项。")
+        return _board_page(
+            request, requirement, under or None, picked=frozenset(ids), reason=request.POST.get("reason", "")
+        )
+    messages.success(request, f"已{services.BULK_ACTIONS[action]} {len(decided)} 项。")
     url = reverse("backoffice:board", args=[pk])
-    under = request.POST.get("under", "")
     return redirect(f"{url}?under={under}" if under else url)
 
 

@@ -2,7 +2,8 @@
 
 - 待我报送 (reporters): this year's requirements the user's unit must still answer, by deadline
   (``tasks_for_unit``; what was returned is in 被退回 instead).
-- 待我审核 (reviewers): everything a unit below hands up that awaits this level's decision —
+- 待我审核 (reviewers): everything a unit below hands up for this year's campaigns that awaits
+  this level's decision (what still waits from earlier years is counted, not listed) —
   submissions (统计表 included: it is a submission of its requirement) whose review the guard
   allows (``access.reviewable_q``, the rule of ``require(..., above=True)``), and what the apps
   that register a source add (nominations: those whose turn is at this level).
@@ -81,6 +82,7 @@ class InboxPart:
 
     review: list[InboxItem] = field(default_factory=list)
     review_count: int = 0
+    older_count: int = 0  # awaiting review in campaigns of earlier years (not listed)
     by_requirement: list[ByRequirement] = field(default_factory=list)
     returned: list[InboxItem] = field(default_factory=list)
 
@@ -103,6 +105,7 @@ class Inbox:
     to_report: list[Task]
     to_review: list[InboxItem]
     review_count: int
+    older_count: int
     by_requirement: list[ByRequirement]
     returned: list[InboxItem]
 
@@ -172,7 +175,9 @@ def _submission_item(submission: Submission, on: datetime.date, reason: str = ""
 def _submissions(user: User, unit: Unit | None, on: datetime.date, reviews: bool, reports: bool) -> InboxPart:
     part = InboxPart()
     if reviews:
-        awaiting = awaiting_review_of(user)
+        every_year = awaiting_review_of(user)
+        awaiting = every_year.filter(requirement__campaign__year=on.year)
+        part.older_count = every_year.filter(requirement__campaign__year__lt=on.year).count()
         part.review_count = awaiting.count()
         if part.review_count:
             shown = awaiting.select_related("unit", "requirement").only(*_SHOWN_FIELDS)[:SHOWN]
@@ -232,6 +237,7 @@ def inbox_for(user: User, *, on: datetime.date | None = None) -> Inbox:
         to_report=to_report,
         to_review=review[:SHOWN],
         review_count=sum(part.review_count for part in parts),
+        older_count=sum(part.older_count for part in parts),
         by_requirement=sorted(
             (row for part in parts for row in part.by_requirement),
             key=lambda r: (r.deadline, r.requirement_id),

@@ -22,7 +22,9 @@ WHAT = "推荐对象"
 def inbox_part(user: User, unit: Unit | None, on: datetime.date, reviews: bool, reports: bool) -> InboxPart:
     part = InboxPart()
     if reviews:
-        awaiting = awaiting_decision_of(user)
+        every_year = awaiting_decision_of(user)
+        awaiting = every_year.filter(requirement__campaign__year=on.year)
+        part.older_count = every_year.filter(requirement__campaign__year__lt=on.year).count()
         part.review_count = awaiting.count()
         if part.review_count:
             shown = awaiting.only(

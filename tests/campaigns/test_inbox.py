@@ -157,7 +157,7 @@ def test_the_inbox_is_a_few_queries_however_many_units_hand_in(
 ):
     for code in ("220100", "220200", "220102", "220104", "220105", "220202", "220203"):
         hand_in(cascade["board"], code)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         inbox = inbox_for(province_reviewer)
     assert inbox.review_count == 7
 
@@ -314,15 +314,32 @@ def test_the_board_ticks_and_decides_the_rows(client, cascade, handed_in, city_r
     ]
 
 
-def test_the_board_refuses_a_tick_of_another_requirement(client, cascade, handed_in, city_reviewer):
+def test_a_refused_bulk_review_comes_back_ticked_and_typed(client, cascade, handed_in, city_reviewer):
     client.force_login(city_reviewer)
+    chosen = [handed_in["nanguan"].pk, handed_in["changchun"].pk]  # its own hand-in: not its to decide
     response = client.post(
         reverse("backoffice:board_review", args=[cascade["board"].pk]),
-        {"submission": [handed_in["nanguan"].pk, handed_in["cc_stats"].pk], "action": "approve"},
-        follow=True,
+        {"submission": chosen, "action": "return", "reason": "照片不清晰", "under": "220100"},
     )
-    assert "以下 1 项不能审核" in response.content.decode()
-    assert states(handed_in["nanguan"], handed_in["cc_stats"]) == [SubmissionState.SUBMITTED] * 2
+    page = response.content.decode()
+    assert "以下 1 项不能审核：长春市“成果展展板素材”（只能由上级单位审核）" in page
+    assert f'value="{handed_in["nanguan"].pk}" form="bulk-review" checked' in page
+    assert ">照片不清晰</textarea>" in page
+    assert states(handed_in["nanguan"], handed_in["changchun"]) == [SubmissionState.SUBMITTED] * 2
+
+
+def test_a_tick_the_reviewer_cannot_see_or_of_another_requirement_is_missing(
+    client, cascade, handed_in, city_reviewer
+):
+    client.force_login(city_reviewer)
+    url = reverse("backoffice:board_review", args=[cascade["board"].pk])
+    for other in (handed_in["changyi"], handed_in["cc_stats"]):  # another city's; another requirement
+        response = client.post(url, {"submission": [handed_in["nanguan"].pk, other.pk], "action": "approve"})
+        assert response.status_code == 404
+    assert (
+        states(handed_in["nanguan"], handed_in["changyi"], handed_in["cc_stats"])
+        == [SubmissionState.SUBMITTED] * 3
+    )
 
 
 # -- next and previous -------------------------------------------------------------------------
@@ -356,3 +373,13 @@ def test_after_a_decision_the_reviewer_goes_to_the_next_awaiting(client, cascade
         SubmissionState.RETURNED,
         SubmissionState.APPROVED,
     ]
+
+
+def test_what_still_waits_from_last_year_is_counted_not_listed(client, cascade, last_year, province_reviewer):
+    old = last_year.requirements.get()
+    late = hand_in(old, "220104")
+    inbox = inbox_for(province_reviewer)
+    assert inbox.older_count == 1
+    assert late.pk not in {int(i.url.rstrip("/").rsplit("/", 1)[-1]) for i in inbox.to_review}
+    client.force_login(province_reviewer)
+    assert "往年的活动另有 1 项等待本级审核" in client.get(reverse("backoffice:home")).content.decode()
