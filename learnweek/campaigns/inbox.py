@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -158,6 +158,40 @@ _SHOWN_FIELDS = (
 )
 
 
+def count_by_requirement(
+    part: InboxPart, every_year: QuerySet[Any], on: datetime.date, url_name: str, what: Callable[[str], str]
+) -> None:
+    """Fill ``part``'s counts from one grouped query over ``every_year`` (rows of a requirement,
+    awaiting the user): this year's by requirement (linked to ``url_name``) and their sum, and
+    how many more wait from earlier years."""
+    rows = (
+        every_year.order_by()
+        .values(
+            "requirement_id",
+            "requirement__title",
+            "requirement__deadline",
+            "requirement__kind",
+            "requirement__campaign__year",
+        )
+        .annotate(n=Count("pk"))
+    )
+    for r in sorted(rows, key=lambda r: (r["requirement__deadline"], r["requirement_id"])):
+        if r["requirement__campaign__year"] < on.year:
+            part.older_count += r["n"]
+        elif r["requirement__campaign__year"] == on.year:
+            part.review_count += r["n"]
+            part.by_requirement.append(
+                ByRequirement(
+                    r["requirement_id"],
+                    r["requirement__title"],
+                    r["requirement__deadline"],
+                    r["n"],
+                    what(r["requirement__kind"]),
+                    reverse(url_name, args=[r["requirement_id"]]),
+                )
+            )
+
+
 def _submission_item(submission: Submission, on: datetime.date, reason: str = "") -> InboxItem:
     requirement = submission.requirement
     return InboxItem(
@@ -176,30 +210,12 @@ def _submissions(user: User, unit: Unit | None, on: datetime.date, reviews: bool
     part = InboxPart()
     if reviews:
         every_year = awaiting_review_of(user)
-        awaiting = every_year.filter(requirement__campaign__year=on.year)
-        part.older_count = every_year.filter(requirement__campaign__year__lt=on.year).count()
-        part.review_count = awaiting.count()
+        labels = dict(Requirement._meta.get_field("kind").choices or [])
+        count_by_requirement(part, every_year, on, "backoffice:board", lambda kind: str(labels.get(kind, "")))
         if part.review_count:
+            awaiting = every_year.filter(requirement__campaign__year=on.year)
             shown = awaiting.select_related("unit", "requirement").only(*_SHOWN_FIELDS)[:SHOWN]
             part.review = [_submission_item(s, on) for s in shown]
-            rows = (
-                awaiting.order_by()
-                .values("requirement_id", "requirement__title", "requirement__deadline", "requirement__kind")
-                .annotate(n=Count("pk"))
-                .order_by("requirement__deadline", "requirement_id")
-            )
-            labels = dict(Requirement._meta.get_field("kind").choices or [])
-            part.by_requirement = [
-                ByRequirement(
-                    r["requirement_id"],
-                    r["requirement__title"],
-                    r["requirement__deadline"],
-                    r["n"],
-                    str(labels.get(r["requirement__kind"], "")),
-                    reverse("backoffice:board", args=[r["requirement_id"]]),
-                )
-                for r in rows
-            ]
     if reports and unit is not None:
         returned = (
             Submission.objects.filter(unit=unit, state=SubmissionState.RETURNED)

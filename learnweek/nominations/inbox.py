@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
 from django.urls import reverse
 
-from learnweek.campaigns.inbox import SHOWN, ByRequirement, InboxItem, InboxPart
+from learnweek.campaigns.inbox import SHOWN, InboxItem, InboxPart, count_by_requirement
 from learnweek.nominations.selectors import awaiting_decision_of, returned_to, upward_requirement
 from learnweek.orgs.models import Unit
 
@@ -23,10 +22,9 @@ def inbox_part(user: User, unit: Unit | None, on: datetime.date, reviews: bool, 
     part = InboxPart()
     if reviews:
         every_year = awaiting_decision_of(user)
-        awaiting = every_year.filter(requirement__campaign__year=on.year)
-        part.older_count = every_year.filter(requirement__campaign__year__lt=on.year).count()
-        part.review_count = awaiting.count()
+        count_by_requirement(part, every_year, on, "backoffice:nominations", lambda kind: WHAT)
         if part.review_count:
+            awaiting = every_year.filter(requirement__campaign__year=on.year)
             shown = awaiting.only(
                 "name",
                 "state",
@@ -56,22 +54,6 @@ def inbox_part(user: User, unit: Unit | None, on: datetime.date, reviews: bool, 
                         requirement=nomination.requirement,
                     )
                 )
-            rows = (
-                awaiting.order_by()
-                .values("requirement_id", "requirement__title", "requirement__deadline")
-                .annotate(n=Count("pk"))
-            )
-            part.by_requirement = [
-                ByRequirement(
-                    r["requirement_id"],
-                    r["requirement__title"],
-                    r["requirement__deadline"],
-                    r["n"],
-                    WHAT,
-                    reverse("backoffice:nominations", args=[r["requirement_id"]]),
-                )
-                for r in rows
-            ]
     if reports and unit is not None:
         for nomination, reason in returned_to(unit):
             part.returned.append(

@@ -157,7 +157,7 @@ def test_the_inbox_is_a_few_queries_however_many_units_hand_in(
 ):
     for code in ("220100", "220200", "220102", "220104", "220105", "220202", "220203"):
         hand_in(cascade["board"], code)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         inbox = inbox_for(province_reviewer)
     assert inbox.review_count == 7
 
