@@ -41,11 +41,12 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import activities, board, partitions, public, reading, scope, stats
+    from bench import activities, board, inbox, partitions, public, reading, scope, stats
 
     modules = (
         ("scope", scope),
         ("board", board),
+        ("inbox", inbox),
         ("activities", activities),
         ("stats", stats),
         ("public", public),

@@ -15,6 +15,13 @@ from learnweek.backoffice.kind_pages import page_for
 from learnweek.campaigns import services
 from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
+from learnweek.campaigns.inbox import (
+    TASK_STATES,
+    next_awaiting,
+    review_neighbours,
+    review_queue,
+    tasks_filtered,
+)
 from learnweek.campaigns.kinds import kind_of, unit_packages
 from learnweek.campaigns.models import CampaignStatus, SubmissionState
 from learnweek.campaigns.packages import unit_package
@@ -31,14 +38,13 @@ from learnweek.campaigns.selectors import (
     requirement_get_visible,
     submission_get_visible,
     submission_history,
-    tasks_for_unit,
 )
 from learnweek.campaigns.tasks import reminders_request
 from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible
+from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible, within
 
 
 def _form_page(request, form, title, back_url, *, action_label="保存"):
@@ -206,8 +212,21 @@ def requirement_new(request, slug):
 @staff_required
 def my_tasks(request):
     unit = request.user.unit
-    tasks = tasks_for_unit(unit) if unit is not None else []
-    return render(request, "backoffice/campaigns/tasks.html", {"unit": unit, "tasks": tasks})
+    listing = (
+        tasks_filtered(unit, year=request.GET.get("year", ""), state=request.GET.get("state", ""))
+        if unit is not None
+        else None
+    )
+    return render(
+        request,
+        "backoffice/campaigns/tasks.html",
+        {
+            "unit": unit,
+            "tasks": listing.tasks if listing else [],
+            "listing": listing,
+            "task_states": TASK_STATES.items(),
+        },
+    )
 
 
 @staff_required
@@ -265,6 +284,8 @@ def submission_page(request, submission, typed: dict | None = None):
         "reason_form": forms.ReasonForm(),
         "State": SubmissionState,
     }
+    if not context["own"]:
+        context["previous"], context["next"] = review_neighbours(request.user, submission)
     detail_context = page_for(submission.requirement).detail_context
     if detail_context is not None:
         context |= detail_context(submission, request.user)
@@ -279,12 +300,19 @@ def submission_review(request, pk):
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")
     try:
-        if action == "approve":
-            services.submission_approve(actor=request.user, submission=submission, comment=reason)
-            messages.success(request, "已审核通过，材料已锁定。")
-        elif action == "return":
-            services.submission_return(actor=request.user, submission=submission, reason=reason)
-            messages.success(request, "已退回，下级会看到退回理由。")
+        if action in ("approve", "return"):
+            if action == "approve":
+                services.submission_approve(actor=request.user, submission=submission, comment=reason)
+                done = "已审核通过，材料已锁定。"
+            else:
+                services.submission_return(actor=request.user, submission=submission, reason=reason)
+                done = "已退回，下级会看到退回理由。"
+            following = next_awaiting(request.user, submission)
+            if following is None:
+                messages.success(request, done + "本事项已没有待您审核的材料。")
+                return redirect("backoffice:board", pk=submission.requirement_id)
+            messages.success(request, done + f"下一项：{following.unit.name}。")
+            return redirect("backoffice:submission", pk=following.pk)
         elif action == "reopen":
             services.submission_reopen(actor=request.user, submission=submission, reason=reason)
             messages.success(request, "已重新打开，下级可以修改后再次提交。")
@@ -301,7 +329,12 @@ def submission_review(request, pk):
 @staff_required
 def board(request, pk):
     requirement = requirement_get_visible(request.user, pk)
-    data = board_for(request.user, requirement, request.GET.get("under"))
+    return _board_page(request, requirement, request.GET.get("under"))
+
+
+def _board_page(request, requirement, under, *, picked=frozenset(), reason=""):
+    """The board; after a refused bulk review, with the rows ticked and the reason typed."""
+    data = board_for(request.user, requirement, under)
     return render(
         request,
         "backoffice/campaigns/board.html",
@@ -310,8 +343,41 @@ def board(request, pk):
             "requirement": requirement,
             "kind_link": _link(kind_of(requirement).board_link, requirement),
             "can_remind": may_send_reminders(request.user),
+            # The rows this user may approve or return now: a tick box each (bulk review).
+            "reviewable": set(review_queue(request.user, requirement).values_list("pk", flat=True)),
+            "picked": picked,
+            "bulk_reason": reason,
         },
     )
+
+
+@staff_required
+@require_POST
+def board_review(request, pk):
+    """Approve or return the ticked rows of a board at once (one reason for all)."""
+    requirement = requirement_get_visible(request.user, pk)
+    ids = {int(v) for v in request.POST.getlist("submission") if v.isdigit()}
+    # What the user may see of this requirement; a ticked row it may not see is missing (404),
+    # as on the submission's own page. What it sees but may not decide, the service names.
+    root = campaign_scope_root(request.user, requirement.campaign)
+    chosen = list(within(requirement.submissions.filter(pk__in=ids), root, unit_field="unit"))
+    if len(chosen) < len(ids):
+        raise NotFound()
+    action = request.POST.get("action", "")
+    under = request.POST.get("under", "")
+    try:
+        decided = services.submissions_decide_bulk(
+            actor=request.user, submissions=chosen, action=action, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        # Nothing was decided: the board again, with what was ticked and typed.
+        messages.error(request, exc.message)
+        return _board_page(
+            request, requirement, under or None, picked=frozenset(ids), reason=request.POST.get("reason", "")
+        )
+    messages.success(request, f"已{services.BULK_ACTIONS[action]} {len(decided)} 项。")
+    url = reverse("backoffice:board", args=[pk])
+    return redirect(f"{url}?under={under}" if under else url)
 
 
 @staff_required

@@ -69,6 +69,7 @@ urlpatterns = [
     path("requirements/<int:pk>/demo-table.xlsx", dv.demo_table_export, name="demo_table_export"),
     path("submissions/<int:pk>/fubiao1.xlsx", dv.demo_table_frozen_export, name="demo_table_frozen"),
     path("requirements/<int:pk>/board/", cv.board, name="board"),
+    path("requirements/<int:pk>/board/review/", cv.board_review, name="board_review"),
     path("requirements/<int:pk>/board.xlsx", cv.board_export, name="board_export"),
     path("requirements/<int:pk>/remind/", cv.board_remind, name="board_remind"),
     path("requirements/<int:pk>/nominations/", nv.level_page, name="nominations"),

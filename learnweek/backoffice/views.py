@@ -27,6 +27,7 @@ from learnweek.accounts.services import (
 )
 from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
+from learnweek.campaigns.inbox import inbox_for
 from learnweek.core.errors import DomainError
 from learnweek.core.tabular import read_table
 from learnweek.orgs.roles import Role
@@ -53,7 +54,7 @@ def _home_unit_code(user) -> str:
 def home(request):
     code = _home_unit_code(request.user)
     unit = unit_get_visible(request.user, code) if code else None
-    return render(request, "backoffice/home.html", {"unit": unit})
+    return render(request, "backoffice/home.html", {"unit": unit, "inbox": inbox_for(request.user)})
 
 
 def _breadcrumbs(user, unit):

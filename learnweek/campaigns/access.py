@@ -18,10 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.orgs.models import Unit
-from learnweek.orgs.selectors import is_within, scope_root
+from learnweek.orgs.selectors import is_within, scope_root, within_q
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -198,3 +200,37 @@ def may(
     except (NotFound, PermissionDenied):
         return False
     return True
+
+
+def reviewable_q(actor: User, role: Role, *, unit_field: str = "unit", campaign_field: str) -> Q:
+    """``require(actor, campaign, unit, role, ..., above=True)`` — the guard of a review — as a
+    filter, for a list of what the actor may decide without asking row by row: the unit lies in
+    the subtree the actor acts on for the row's campaign (``campaign_scope_root``: its own unit's,
+    or the issuer's of a campaign whose office it works in) but is not its root, and the campaign
+    is issued at that root or above it. Nothing without ``role``; everything for a superuser.
+    ``tests/campaigns/test_inbox.py`` holds it to ``require`` row by row."""
+    try:
+        root = scope_root(actor)
+    except NotFound:
+        return Q(pk__in=[])
+    if _role_refusal(actor, [role], "") is not None:
+        return Q(pk__in=[])
+    if root is None:
+        return Q(pk__isnull=False)
+    office = f"{campaign_field}__office"
+    issuer = f"{campaign_field}__issuing_unit"
+    above = [*root.get_ancestors().values_list("pk", flat=True), root.pk]
+    condition = (
+        (Q(**{f"{office}__isnull": True}) | ~Q(**{office: root}))
+        & within_q(root, unit_field=unit_field)
+        & ~Q(**{unit_field: root})
+        & Q(**{f"{issuer}__in": above})
+    )
+    for campaign in Campaign.objects.filter(office=root).select_related("issuing_unit"):
+        # The office acts as the issuer, for this campaign only (``_office_covers``).
+        condition |= (
+            Q(**{campaign_field: campaign})
+            & within_q(campaign.issuing_unit, unit_field=unit_field)
+            & ~Q(**{unit_field: campaign.issuing_unit})
+        )
+    return condition

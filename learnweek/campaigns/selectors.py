@@ -277,6 +277,10 @@ class Task:
         return self.requirement.campaign
 
     @property
+    def deadline(self) -> datetime.date:
+        return self.requirement.deadline
+
+    @property
     def days_left(self) -> int:
         return (self.requirement.deadline - self.today).days
 

@@ -34,7 +34,7 @@ from learnweek.campaigns.selectors import (
     requirement_applies_to,
 )
 from learnweek.core.clock import today
-from learnweek.core.errors import DomainError
+from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.locking import SUBMISSION, WEEK_SLOT, key, lock
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
@@ -450,6 +450,64 @@ def submission_reopen(*, actor: User | None, submission: Submission, reason: str
     submission.save(update_fields=["state", "return_reason", "approved_at", "updated_at"])
     _log(submission, actor, before, reason.strip())
     return submission
+
+
+BULK_ACTIONS = {"approve": "审核通过", "return": "退回修改"}
+
+
+def _bulk_refusal(actor: User | None, submission: Submission) -> str | None:
+    """Why ``actor`` may not decide ``submission`` now (the guard and the state the single-item
+    services check), or None."""
+    try:
+        _require_reviewer(actor, submission)
+    except NotFound:
+        return "不在本级审核范围"
+    except PermissionDenied as exc:
+        return exc.message.rstrip("。")
+    if not submission.can_review():
+        return submission.get_state_display()
+    return None
+
+
+@transaction.atomic
+def submissions_decide_bulk(
+    *, actor: User | None, submissions: list[Submission], action: str, reason: str = ""
+) -> list[Submission]:
+    """Approve or return many submissions at once (from a board), all or nothing: when the actor
+    may not decide one of them, or one no longer awaits review, none is decided and the message
+    names each of those. Each is then decided by ``submission_approve`` / ``submission_return``,
+    so it is guarded, locked, logged (and whatever else they do) as one decided on its own page."""
+    if action not in BULK_ACTIONS:
+        raise DomainError("未知的操作：应为审核通过或退回修改。", code="bad_action")
+    if not submissions:
+        raise DomainError("请先勾选要审核的材料。", code="nothing_selected")
+    if action == "return" and not reason.strip():
+        raise DomainError("退回时请写明理由，下级会看到。", code="reason_required")
+    ids = sorted({s.pk for s in submissions})
+    locked = list(
+        Submission.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("unit", "requirement__campaign__issuing_unit")
+        .order_by("pk")
+    )
+    refused = [
+        f"{s.unit.name}“{s.requirement.title}”（{why}）"
+        for s in sorted(locked, key=lambda s: s.unit.path)
+        if (why := _bulk_refusal(actor, s)) is not None
+    ]
+    if len(locked) < len(ids):
+        refused.append(f"{len(ids) - len(locked)} 项已不存在")
+    if refused:
+        raise DomainError(
+            f"以下 {len(refused)} 项不能审核：" + "；".join(refused) + "。", code="bulk_refused"
+        )
+    decided = []
+    for submission in locked:
+        if action == "approve":
+            decided.append(submission_approve(actor=actor, submission=submission, comment=reason))
+        else:
+            decided.append(submission_return(actor=actor, submission=submission, reason=reason))
+    return decided
 
 
 # -- reminders ---------------------------------------------------------------------------------

@@ -161,14 +161,56 @@ def level_count(unit: Unit, requirement: Requirement) -> int:
     return standing.filter(Q(unit=unit) | passed_upward(requirement, unit)).count()
 
 
+def _awaiting(unit: Unit) -> Q:
+    """Awaiting ``unit``'s decision: handed in and its turn is at that level."""
+    return Q(state=NominationState.IN_REVIEW, at_unit=unit)
+
+
 def level_queue(requirement: Requirement, unit: Unit) -> QuerySet[Nomination]:
     """Awaiting ``unit``'s decision, in the order the level below put them."""
     return (
         _family(requirement)
-        .filter(state=NominationState.IN_REVIEW, at_unit=unit)
+        .filter(_awaiting(unit))
         .select_related("unit", "requirement__campaign")
         .order_by("unit__path", "rank", "pk")
     )
+
+
+def awaiting_decision_of(user: User) -> QuerySet[Nomination]:
+    """Every nomination awaiting a decision of a level the user acts as (``level_queue`` over
+    all requirements: its own unit's, and the issuer's for a campaign whose office it works in),
+    the soonest deadline first. Who may take the decision is ``nomination_decide``'s guard."""
+    try:
+        levels = acting_levels(user)
+    except NotFound:
+        return Nomination.objects.none()
+    queryset = Nomination.objects.select_related(
+        "unit", "at_unit", "requirement__campaign", "requirement__parent_requirement"
+    )
+    if user.is_superuser and not levels:
+        return queryset.filter(state=NominationState.IN_REVIEW)
+    condition = Q(pk__in=[])
+    for level in levels:
+        only = Q() if level.campaign is None else Q(requirement__in=level.requirement_ids)
+        condition |= _awaiting(level.unit) & only
+    return queryset.filter(condition).order_by(
+        "requirement__deadline", "requirement_id", "unit__path", "rank"
+    )
+
+
+def returned_to(unit: Unit) -> list[tuple[Nomination, str]]:
+    """The unit's own nominations sent back for revision, each with the reason of the return
+    that sent it back (the last one of its round)."""
+    nominations = list(
+        Nomination.objects.filter(unit=unit, state=NominationState.RETURNED).select_related("requirement")
+    )
+    reasons: dict[int, str] = {}
+    rounds = {n.pk: n.round for n in nominations}
+    returns = Decision.objects.filter(nomination__in=list(rounds), action=DecisionAction.RETURN)
+    for decision in returns.order_by("at", "pk"):
+        if decision.round == rounds[decision.nomination_id]:
+            reasons[decision.nomination_id] = decision.comment
+    return [(n, reasons.get(n.pk, "")) for n in nominations]
 
 
 def _current_decisions(nominations: list[Nomination], unit: Unit) -> dict[int, Decision]:

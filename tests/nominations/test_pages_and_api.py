@@ -247,7 +247,7 @@ def test_my_tasks_count_the_nominees_handed_in(client, advanced_unit, county_rep
     nomination = nominate(county_reporter, advanced_unit)
     assert "草稿" in client.get(reverse("backoffice:tasks")).content.decode()
     services.nomination_submit(actor=county_reporter, nomination=nomination)
-    page = client.get(reverse("backoffice:tasks")).content.decode()
+    page = client.get(reverse("backoffice:tasks"), {"state": "all"}).content.decode()  # handed in: done
     assert "已报 1 项" in page
     response = client.get(reverse("backoffice:submission_edit", args=[advanced_unit.pk]))
     assert response["Location"] == reverse("backoffice:nominations", args=[advanced_unit.pk])

@@ -297,6 +297,11 @@ PAGES: dict[str, Page] = {
         None,
         {"remind": Write(post(), ADMINS, effect=lambda: len(mail.outbox))},
     ),
+    "board_review": Page(
+        r("board_review", lambda w: w.material.requirement_id),
+        None,
+        {"approve": Write(post(action="approve", submission=pk("material")), UP)},
+    ),
     "nominations": Page(r("nominations", pk("advanced")), EVERY_STAFF),
     "nomination_new": Page(
         r("nomination_new", pk("advanced")),
