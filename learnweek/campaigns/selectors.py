@@ -301,10 +301,8 @@ def requirement_history(requirement: Requirement) -> list[Change]:
 
 
 def _published_derived() -> QuerySet[Requirement]:
-    return (
-        Requirement.objects.filter(campaign__status=CampaignStatus.PUBLISHED)
-        .select_related("campaign__issuing_unit")
-        .prefetch_related("addressed_units")
+    return Requirement.objects.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
+        "campaign__issuing_unit"
     )
 
 
@@ -331,11 +329,16 @@ def named_unit_ids(requirement: Requirement) -> list[int]:
 _NOTHING = Q(pk__isnull=True)  # a unit always has a key: matches no unit
 
 
-def _reach_q(requirement: Requirement, field: str, parent_named: list[int]) -> Q:
+def _named_q(requirement_id: int, p: str) -> Q:
+    """The units a requirement names, as a subquery (no round trip of its own)."""
+    return Q(**{f"{p}pk__in": Unit.objects.filter(addressed_requirements__pk=requirement_id).values("pk")})
+
+
+def _reach_q(requirement: Requirement, field: str, parent_id: int | None) -> Q:
     """The units ``requirement`` addresses before any lower level takes them over: the listed
     administrative levels below the issuer; institutions only when named, of an asked
     institution type, or directly under the issuer when 机构 is listed; and the named units. The
-    units its parent requirement names answer the parent, never this one."""
+    units its parent requirement (``parent_id``) names answer the parent, never this one."""
     p = f"{field}__" if field else ""
     issuer = requirement.campaign.issuing_unit
     levels = [k for k in requirement.applies_to if k != UnitKind.INSTITUTION]
@@ -347,28 +350,21 @@ def _reach_q(requirement: Requirement, field: str, parent_named: list[int]) -> Q
     if UnitKind.INSTITUTION in requirement.applies_to:
         reach |= Q(**{f"{p}kind": UnitKind.INSTITUTION, f"{p}depth": issuer.depth + 1})
     reach &= within_q(issuer, unit_field=field) & ~Q(**{f"{p}pk": issuer.pk})
-    if parent_named:
-        reach &= ~Q(**{f"{p}pk__in": parent_named})
-    named = named_unit_ids(requirement)
-    if named:
-        reach |= Q(**{f"{p}pk__in": named})
-    return reach
+    if parent_id is not None:
+        reach &= ~_named_q(parent_id, p)
+    return reach | _named_q(requirement.pk, p)
 
 
-def applicable_q(requirement: Requirement, *, field: str = "", parent_named: list[int] | None = None) -> Q:
+def applicable_q(requirement: Requirement, *, field: str = "") -> Q:
     """The one rule of who answers ``requirement`` directly, as a filter on units (or on the unit
     ``field`` of another model): whom it addresses (``_reach_q``), except the units a lower level
     addresses where it passes the requirement down with its own earlier deadline (those answer
-    the lower level's requirement instead). ``parent_named``: the units the parent requirement
-    names, when the caller has them."""
+    the lower level's requirement instead). One query of its own (the levels passing it down,
+    unless prefetched as ``derived``); the named units are subqueries."""
     p = f"{field}__" if field else ""
-    if parent_named is None:
-        parent = requirement.parent_requirement
-        parent_named = named_unit_ids(parent) if parent is not None else []
-    wanted = _reach_q(requirement, field, parent_named) & Q(**{f"{p}is_active": True})
-    named = named_unit_ids(requirement)
+    wanted = _reach_q(requirement, field, requirement.parent_requirement_id) & Q(**{f"{p}is_active": True})
     for derived in _overriding(requirement):
-        wanted &= ~_reach_q(derived, field, named)
+        wanted &= ~_reach_q(derived, field, requirement.pk)
     return wanted
 
 
@@ -450,11 +446,7 @@ def tasks_for_unit(unit: Unit, *, on: datetime.date | None = None) -> list[Task]
             campaign__issuing_unit__in=ancestors, campaign__status=CampaignStatus.PUBLISHED
         )
         .select_related("campaign", "campaign__issuing_unit")
-        .prefetch_related(
-            "addressed_units",
-            "parent_requirement__addressed_units",
-            Prefetch("derived", queryset=_published_derived()),
-        )
+        .prefetch_related(Prefetch("derived", queryset=_published_derived()))
         .order_by("deadline", "pk")
     )
     if not candidates:
@@ -697,7 +689,6 @@ def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.da
     ]
     if not passed:
         return {}
-    named = named_unit_ids(requirement)
     found: dict[int, Collection] = {}
     plain = []
     for derived in passed:
@@ -705,7 +696,7 @@ def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.da
         if source is None:
             plain.append(derived)
             continue
-        units = list(Unit.objects.filter(applicable_q(derived, parent_named=named)))
+        units = list(Unit.objects.filter(applicable_q(derived)))
         states = [state for state, _ in source(derived, units, on).values()]
         found[derived.campaign.issuing_unit_id] = Collection(
             derived,
@@ -714,12 +705,10 @@ def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.da
             sum(1 for s in states if s == "approved"),
         )
     if plain:
-        totals = Unit.objects.aggregate(
-            **{f"d{d.pk}": Count("pk", filter=applicable_q(d, parent_named=named)) for d in plain}
-        )
+        totals = Unit.objects.aggregate(**{f"d{d.pk}": Count("pk", filter=applicable_q(d)) for d in plain})
         answered = Q(pk__isnull=True)
         for d in plain:
-            answered |= Q(requirement=d) & applicable_q(d, field="unit", parent_named=named)
+            answered |= Q(requirement=d) & applicable_q(d, field="unit")
         handed: Counter[tuple[int, str]] = Counter()
         for row in (
             Submission.objects.filter(answered, state__in=HANDED_IN)
