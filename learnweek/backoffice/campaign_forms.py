@@ -10,6 +10,10 @@ from learnweek.orgs.selectors import within
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        # A date input shows only ISO dates: the localised 2026/12/14 would leave it blank.
+        super().__init__(attrs, format=format)
+
 
 def _date(label: str) -> forms.DateField:
     return forms.DateField(label=label, required=False, widget=DateInput)
