@@ -1,11 +1,18 @@
 from django import forms
+from django.db.models import Q
 
 from learnweek.campaigns.models import SUBMITTER_KINDS, RequirementKind
-from learnweek.orgs.models import UnitKind
+from learnweek.campaigns.services import CHANGEABLE_AFTER_HAND_IN, DEFAULT_LEAD_DAYS
+from learnweek.orgs.models import InstitutionType, Unit, UnitKind
+from learnweek.orgs.selectors import within
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        # A date input shows only ISO dates: the localised 2026/12/14 would leave it blank.
+        super().__init__(attrs, format=format)
 
 
 def _date(label: str) -> forms.DateField:
@@ -46,7 +53,12 @@ class CampaignCreateForm(CampaignForm):
 
 
 class RequirementForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=RequirementKind.choices)
+    kind = forms.ChoiceField(
+        label="类别",
+        choices=[("", "（承接上级事项时随上级）")] + list(RequirementKind.choices),
+        required=False,
+        help_text="承接上级事项的，类别随上级，不能另选。",
+    )
     title = forms.CharField(
         label="名称", max_length=200, required=False, help_text="承接上级事项时可留空，沿用上级名称。"
     )
@@ -55,6 +67,21 @@ class RequirementForm(forms.Form):
         label="须报送的下级单位",
         choices=[(k.value, k.label) for k in UnitKind if k in SUBMITTER_KINDS],
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="选“机构”时，只有直属本单位的机构须报送；下级的机构由下级收集，或在下面点名、按类型选。",
+    )
+    addressed_units = forms.CharField(
+        label="点名报送的单位",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="通知中点名的单位，每行一个单位代码或名称，如“220581 梅河口市”；须在本单位之下。",
+    )
+    institution_types = forms.MultipleChoiceField(
+        label="须报送的机构类型",
+        choices=InstitutionType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="本单位之下这些类型的机构都须报送，如“各高等学校”选 普通高校。",
     )
     deadline = forms.DateField(label="截止日期", widget=DateInput)
     closed = forms.BooleanField(label="截止后不再接收", required=False)
@@ -79,17 +106,92 @@ class RequirementForm(forms.Form):
         help_text="每行一项：名称 空格 满分，如“事迹典型 40”。留空则不评分。",
     )
 
-    def __init__(self, *args, parent_requirements=(), **kwargs):
+    def __init__(self, *args, issuer, parent_requirements=(), handed_in=0, **kwargs):
         super().__init__(*args, **kwargs)
+        self.issuer = issuer
         self.parent_requirements = {r.pk: r for r in parent_requirements}
         self.fields["parent_requirement"].choices = [("", "（无，本级新增）")] + [
             (r.pk, f"{r.campaign.issuing_unit.name}：{r.title}（截止 {r.deadline:%m月%d日}）")
             for r in parent_requirements
         ]
+        # A requirement passed down takes its parent's kind: offer no other.
+        chosen = self.parent_requirements.get(_int(self.initial.get("parent_requirement")))
+        if chosen is not None:
+            self.fields["kind"].choices = [(chosen.kind, chosen.get_kind_display())]
+            self.fields["kind"].initial = chosen.kind
+        if handed_in:
+            # Units have handed in: only the deadline, closing and the rules may change.
+            for name, field in self.fields.items():
+                if name not in CHANGEABLE_AFTER_HAND_IN:
+                    field.disabled = True
 
     def clean_parent_requirement(self):
         pk = self.cleaned_data.get("parent_requirement")
         return self.parent_requirements.get(pk) if pk else None
+
+    def clean_addressed_units(self):
+        """One unit a line, by code or by name (the first word of the line), below the issuer."""
+        units, problems = [], []
+        below = within(Unit.objects.all(), self.issuer).exclude(pk=self.issuer.pk)
+        for number, line in enumerate(self.cleaned_data.get("addressed_units", "").splitlines(), start=1):
+            words = line.split()
+            if not words:
+                continue
+            token = words[0]
+            found = list(below.filter(Q(code=token) | Q(name=token))[:2])
+            if not found:
+                problems.append(f"第{number}行“{token}”不是{self.issuer.name}之下的单位")
+            elif len(found) > 1:
+                problems.append(f"第{number}行“{token}”有同名单位，请填写单位代码")
+            elif found[0] not in units:
+                units.append(found[0])
+        if problems:
+            raise forms.ValidationError("；".join(problems) + "。")
+        return units
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent_requirement")
+        kind = data.get("kind")
+        if parent is not None:
+            if kind and kind != parent.kind:
+                self.add_error("kind", f"承接上级事项时类别随上级（{parent.get_kind_display()}），不能另选。")
+            else:
+                data["kind"] = parent.kind
+        elif not kind and "kind" in self.fields:
+            self.add_error("kind", "请选择类别。")
+        return data
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def addressed_lines(units) -> str:
+    """The named units as the form shows them: a line each, code then name."""
+    return "\n".join(f"{u.code} {u.name}" for u in units)
+
+
+class DeriveForm(forms.Form):
+    """承接全部上级事项 and by how many days; a bare press derives with no requirements."""
+
+    inherit_all = forms.BooleanField(label="承接全部上级事项", required=False, initial=True)
+    lead_days = forms.IntegerField(
+        label="比上级截止日期提前（天）",
+        min_value=0,
+        max_value=365,
+        required=False,
+        initial=DEFAULT_LEAD_DAYS,
+        widget=forms.NumberInput(attrs={"style": "width:5rem"}),
+        help_text="承接的事项截止日期 = 上级截止日期 − 天数（不早于本级发文日期）；派生后可逐项修改。",
+    )
+
+    def clean_lead_days(self):
+        days = self.cleaned_data.get("lead_days")
+        return DEFAULT_LEAD_DAYS if days is None else days
 
     def clean_scoring_criteria(self):
         criteria = []

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from learnweek.accounts.services import personal_export_log
@@ -13,6 +14,7 @@ from learnweek.backoffice import campaign_forms as forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.backoffice.kind_pages import page_for
 from learnweek.campaigns import services
+from learnweek.campaigns.access import may
 from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
 from learnweek.campaigns.inbox import (
@@ -33,9 +35,11 @@ from learnweek.campaigns.selectors import (
     campaign_scope_root,
     campaigns_visible_to,
     derive_refusal,
+    handed_in_units,
     may_create_campaign,
     may_send_reminders,
     requirement_get_visible,
+    requirement_history,
     submission_get_visible,
     submission_history,
 )
@@ -95,7 +99,11 @@ def campaign_detail(request, slug):
     can_derive = (
         request.user.has_role(Role.ADMIN) and unit is not None and derive_refusal(campaign, unit) is None
     )
-    requirements = list(campaign.requirements.select_related("parent_requirement__campaign__issuing_unit"))
+    requirements = list(
+        campaign.requirements.select_related("parent_requirement__campaign__issuing_unit").prefetch_related(
+            "addressed_units"
+        )
+    )
     context = {
         "campaign": campaign,
         "lineage": campaign_lineage(campaign),
@@ -107,6 +115,7 @@ def campaign_detail(request, slug):
         "can_derive": can_derive,
         "statuses": CampaignStatus.choices,
         "unit_packages": unit_packages(campaign, requirements) if unit is not None else [],
+        "derive_form": forms.DeriveForm(),
     }
     return render(request, "backoffice/campaigns/detail.html", context)
 
@@ -126,6 +135,23 @@ def campaign_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(actor=request.user, campaign=campaign, **form.cleaned_data)
+        except services.EarlyDeadlines as exc:
+            # Name each requirement whose deadline is in the way, with the link to move it.
+            form.add_error(
+                None,
+                format_html(
+                    "{} {}",
+                    exc.message,
+                    format_html_join(
+                        "、",
+                        '<a href="{}">修改“{}”</a>',
+                        (
+                            (reverse("backoffice:requirement_edit", args=[r.pk]), r.title)
+                            for r in exc.requirements
+                        ),
+                    ),
+                ),
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -155,14 +181,32 @@ def campaign_derive(request, slug):
     parent = campaign_get_visible(request.user, slug)
     if request.user.unit is None:
         raise NotFound()
+    form = forms.DeriveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("backoffice:campaign", slug=slug)
     try:
-        campaign = services.campaign_derive(actor=request.user, parent=parent, unit=request.user.unit)
+        campaign = services.campaign_derive(
+            actor=request.user,
+            parent=parent,
+            unit=request.user.unit,
+            inherit_all=form.cleaned_data["inherit_all"],
+            lead_days=form.cleaned_data["lead_days"],
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("backoffice:campaign", slug=slug)
-    messages.success(
-        request, "已派生本级活动（草稿）：主题和上级报送事项已沿用，请补充本级事项与更早的截止日期后发布。"
-    )
+    inherited = campaign.requirements.count()
+    if inherited:
+        messages.success(
+            request,
+            f"已派生本级活动（草稿），承接上级事项 {inherited} 项，截止日期各比上级提前 "
+            f"{form.cleaned_data['lead_days']} 天；请核对后发布。",
+        )
+    else:
+        messages.success(
+            request, "已派生本级活动（草稿）：主题已沿用，请补充本级事项与更早的截止日期后发布。"
+        )
     return redirect("backoffice:campaign", slug=campaign.slug)
 
 
@@ -183,15 +227,12 @@ def contact_new(request, slug):
 @staff_required
 def requirement_new(request, slug):
     campaign = campaign_get_visible(request.user, slug)
-    parents = [
-        r
-        for c in campaign_lineage(campaign)[:-1]
-        for r in c.requirements.select_related("campaign__issuing_unit")
-    ]
+    parents = _parents_of(campaign)
     form = forms.RequirementForm(
         request.POST or None,
+        issuer=campaign.issuing_unit,
         parent_requirements=parents,
-        initial={"parent_requirement": request.GET.get("from")},
+        initial={"parent_requirement": request.POST.get("parent_requirement") or request.GET.get("from")},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,6 +245,78 @@ def requirement_new(request, slug):
     return _form_page(
         request, form, f"添加报送事项：{campaign.title}", reverse("backoffice:campaign", args=[slug])
     )
+
+
+def _parents_of(campaign):
+    return [
+        r
+        for c in campaign_lineage(campaign)[:-1]
+        for r in c.requirements.select_related("campaign__issuing_unit")
+    ]
+
+
+def _managed_requirement(request, pk):
+    """A requirement the user may correct (an administrator of its issuer); others are missing."""
+    requirement = requirement_get_visible(request.user, pk)
+    campaign = requirement.campaign
+    if not may(request.user, campaign, campaign.issuing_unit, Role.ADMIN):
+        raise NotFound()
+    return requirement
+
+
+@staff_required
+def requirement_edit(request, pk):
+    """Correct a requirement: everything before a unit has handed in; after, the deadline, closing
+    and the rules, each change in the history below the form."""
+    requirement = _managed_requirement(request, pk)
+    campaign = requirement.campaign
+    handed_in = handed_in_units(requirement)
+    initial = {name: getattr(requirement, name) for name in services.REQUIREMENT_FIELDS}
+    initial["parent_requirement"] = requirement.parent_requirement_id
+    initial["addressed_units"] = forms.addressed_lines(requirement.addressed_units.order_by("path"))
+    initial["scoring_criteria"] = "\n".join(f"{c['name']} {c['max']}" for c in requirement.scoring_criteria)
+    form = forms.RequirementForm(
+        request.POST or None,
+        issuer=campaign.issuing_unit,
+        parent_requirements=_parents_of(campaign),
+        handed_in=len(handed_in),
+        initial=initial,
+    )
+    back = reverse("backoffice:campaign", args=[campaign.slug])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requirement_update(actor=request.user, requirement=requirement, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存报送事项。")
+            return redirect(back)
+    return render(
+        request,
+        "backoffice/campaigns/requirement_form.html",
+        {
+            "form": form,
+            "requirement": requirement,
+            "title": f"修改报送事项：{requirement.title}",
+            "back_url": back,
+            "handed_in": handed_in,
+            "changes": requirement_history(requirement),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def requirement_delete(request, pk):
+    requirement = _managed_requirement(request, pk)
+    slug = requirement.campaign.slug
+    try:
+        services.requirement_delete(actor=request.user, requirement=requirement)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:requirement_edit", pk=pk)
+    messages.success(request, f"已删除报送事项“{requirement.title}”。")
+    return redirect("backoffice:campaign", slug=slug)
 
 
 # -- tasks and submissions ---------------------------------------------------------------------

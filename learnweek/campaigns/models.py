@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from learnweek.core.fields import LineField, TextBlockField
-from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.models import InstitutionType, Unit, UnitKind
 
 
 class CampaignStatus(models.TextChoices):
@@ -157,6 +158,17 @@ class Requirement(models.Model):
     title = LineField("名称", max_length=200)
     description = TextBlockField("要求", blank=True)
     applies_to = models.JSONField("报送单位层级", default=list, help_text="下级单位中哪些层级须报送")
+    # The addressees a notice names besides the levels (长白山管委会教育科技局, 各高等学校 ...):
+    # who answers is campaigns.selectors.applicable_q, the one rule.
+    addressed_units: models.ManyToManyField[Unit, Any] = models.ManyToManyField(
+        Unit, blank=True, related_name="addressed_requirements", verbose_name="点名报送的单位"
+    )
+    institution_types = models.JSONField(
+        "须报送的机构类型",
+        default=list,
+        blank=True,
+        help_text="发文单位之下这些类型的机构都须报送，如 普通高校。",
+    )
     deadline = models.DateField("截止日期")
     closed = models.BooleanField("截止后不再接收", default=False)
     parent_requirement = models.ForeignKey(
@@ -203,6 +215,13 @@ class Requirement(models.Model):
 
     def applies_to_labels(self) -> str:
         return "、".join(UnitKind(k).label for k in self.applies_to if k in UnitKind.values)
+
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        return str(getattr(cls._meta.get_field(name), "verbose_name", name))
+
+    def institution_type_labels(self) -> list[str]:
+        return [InstitutionType(t).label for t in self.institution_types if t in InstitutionType.values]
 
     def rules(self) -> list[tuple[str, int]]:
         return [

@@ -53,6 +53,24 @@ class Seed:
 CHANGCHUN_OU = ("SEED-220100-OU", "长春开放大学", "220100")
 SHANXI_OU = ("SEED-140000-OU", "山西开放大学", "140000")
 
+# Units the notices address that the national division tree (GB/T 2260) lacks: code, name,
+# parent division, institution type, and the notices that name them. 长白山管委会 (the
+# Changbai Mountain protection and development zone, run by the province) has no division code;
+# its education bureau answers the province beside the nine prefectures.
+CHANGBAISHAN = ("SEED-220000-CBS", "长白山管委会教育科技局", "220000")
+NOTICE_UNITS = [
+    (
+        *CHANGBAISHAN,
+        InstitutionType.OTHER,
+        "吉教职成〔2021〕25号、2023年吉林省全民终身学习活动通知的主送单位",
+    ),
+]
+# Whom the Jilin notices address besides 各市（州）教育局: 长白山管委会教育科技局 (added above),
+# 梅河口市教育局 (梅河口市, 220581, a county-level city the province administers directly) and, in
+# 2023, 各高等学校 (every 普通高校 in the province).
+JILIN_NAMED: dict[str, Any] = {"addressed": [CHANGBAISHAN[0], "220581"]}
+JILIN_2023_NAMED: dict[str, Any] = JILIN_NAMED | {"institution_types": [InstitutionType.UNIVERSITY]}
+
 SEEDS = [
     Seed(
         "2021-national",
@@ -91,12 +109,14 @@ SEEDS = [
                 "kind": RequirementKind.WORK_PLAN,
                 "title": "2021年活动周工作方案",
                 "deadline": D(2021, 9, 28),
+                **JILIN_NAMED,
                 "applies_to": [C],
             },
             {
                 "kind": RequirementKind.DEMO_TABLE,
                 "title": "2021年“吉林省全民终身学习示范活动”汇总表（附表1）",
                 "deadline": D(2021, 10, 15),
+                **JILIN_NAMED,
                 "applies_to": [C],
             },
             {
@@ -104,6 +124,7 @@ SEEDS = [
                 "title": "吉林省全民终身学习成果展展板素材",
                 "description": "题目20字内、醒目突出；内容500字左右，介绍本地区最具特色的做法、经验和主要成果；清晰、分辨率高的活动图片6张，每张命名。",
                 "deadline": D(2021, 10, 15),
+                **JILIN_NAMED,
                 "applies_to": [C],
                 "title_max_chars": 20,
                 **about(500),
@@ -115,6 +136,7 @@ SEEDS = [
                 "title": "活动周工作先进单位（附表2、附表3）",
                 "description": "纸质评选材料一式两份，并报电子版。",
                 "deadline": D(2021, 10, 15),
+                **JILIN_NAMED,
                 "applies_to": [C],
             },
             {
@@ -122,6 +144,7 @@ SEEDS = [
                 "title": "活动周工作先进个人（附表4、附表5）",
                 "description": "纸质评选材料一式两份，并报电子版。",
                 "deadline": D(2021, 10, 15),
+                **JILIN_NAMED,
                 "applies_to": [C],
             },
             {
@@ -129,6 +152,7 @@ SEEDS = [
                 "title": "活动周年度工作总结",
                 "description": "不少于1500字；反映本地区活动规模与特色的照片8张；典型活动案例2个。",
                 "deadline": D(2021, 12, 10),
+                **JILIN_NAMED,
                 "applies_to": [C],
                 "body_min_chars": 1500,
                 "photo_min": 8,
@@ -305,6 +329,7 @@ SEEDS = [
                 "kind": RequirementKind.DEMO_TABLE,
                 "title": "2023年“吉林省全民终身学习示范活动”汇总表（附件1）",
                 "deadline": D(2023, 9, 28),
+                **JILIN_2023_NAMED,
                 "applies_to": [C, INST],
             },
             {
@@ -312,6 +337,7 @@ SEEDS = [
                 "title": "吉林省全民终身学习成果展素材",
                 "description": "文稿题目20字内、凝练醒目；内容500字左右；高清学习活动照片6张，照片命名体现活动场景或内容；文责自负。",
                 "deadline": D(2023, 9, 28),
+                **JILIN_2023_NAMED,
                 "applies_to": [C, INST],
                 "title_max_chars": 20,
                 **about(500),
@@ -323,6 +349,7 @@ SEEDS = [
                 "title": "活动周工作先进单位（附件2、附件3）",
                 "description": "各县（市）区、高等学校和相关单位限推荐1家；纸质评选材料一式两份。",
                 "deadline": D(2023, 9, 28),
+                **JILIN_2023_NAMED,
                 "applies_to": [X, INST],
                 "quota_per_unit": 1,
             },
@@ -331,6 +358,7 @@ SEEDS = [
                 "title": "活动周工作先进个人（附件4、附件5）",
                 "description": "各县（市）区、高等学校和相关单位限推荐1名；纸质评选材料一式两份。",
                 "deadline": D(2023, 9, 28),
+                **JILIN_2023_NAMED,
                 "applies_to": [X, INST],
                 "quota_per_unit": 1,
             },
@@ -338,6 +366,7 @@ SEEDS = [
                 "kind": RequirementKind.STATISTICS,
                 "title": "2023年全民终身学习活动开展情况统计表（附件6）",
                 "deadline": D(2023, 11, 20),
+                **JILIN_2023_NAMED,
                 "applies_to": [C],
                 "parent": "2023年全民终身学习活动开展情况统计表",
             },
@@ -346,6 +375,7 @@ SEEDS = [
                 "title": "2023年度活动周工作总结、精彩学习活动照片和典型活动案例",
                 "description": "工作总结、精彩学习活动照片和典型活动案例1个，均报电子版。",
                 "deadline": D(2023, 11, 20),
+                **JILIN_2023_NAMED,
                 "applies_to": [C, INST],
                 "cases_required": 1,
             },
@@ -446,10 +476,23 @@ def _office(code: str, name: str, parent_code: str) -> Unit:
     )
 
 
+def _notice_units() -> None:
+    for code, name, parent_code, institution_type, _source in NOTICE_UNITS:
+        if not Unit.objects.filter(code=code).exists():
+            institution_create(
+                actor=None,
+                parent=unit_get_by_code(parent_code),
+                code=code,
+                name=name,
+                institution_type=institution_type,
+            )
+
+
 @transaction.atomic
 def campaigns_seed() -> list[Campaign]:
     """Create the seeded campaigns that do not exist yet (by slug). Idempotent."""
     created = []
+    _notice_units()
     for seed in SEEDS:
         if Campaign.objects.filter(slug=seed.slug).exists():
             continue
@@ -466,6 +509,7 @@ def campaigns_seed() -> list[Campaign]:
         for spec in seed.requirements:
             values = dict(spec)
             parent_title = values.pop("parent", None)
+            values["addressed_units"] = [unit_get_by_code(code) for code in values.pop("addressed", [])]
             if parent_title:
                 assert campaign.parent is not None  # only a derived campaign's requirements name a parent
                 values["parent_requirement"] = campaign.parent.requirements.get(title=parent_title)

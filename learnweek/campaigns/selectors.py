@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from learnweek.campaigns.access import campaign_scope_root
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.models import (
     HANDED_IN,
+    RULE_FIELDS,
     Campaign,
     CampaignStatus,
     Requirement,
@@ -236,33 +237,159 @@ def submission_history(submission: Submission) -> list[Change]:
     ]
 
 
+_HISTORY_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "applies_to",
+    "institution_types",
+    "deadline",
+    "closed",
+    *RULE_FIELDS,
+)
+
+
+def _history_value(record, name: str) -> str:
+    value = getattr(record, name)
+    if name == "kind":
+        return record.get_kind_display()
+    if isinstance(value, datetime.date):
+        return f"{value:%Y年%m月%d日}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "—"
+    return "—" if value is None or value == "" else str(value)
+
+
+def requirement_history(requirement: Requirement) -> list[Change]:
+    """Every change of the requirement from its history table: who, when, and each field's value
+    before and after (the deadline moved after units handed in, say)."""
+    records = list(
+        requirement.history.select_related("history_user", "history_user__unit").order_by(
+            "history_date", "history_id"
+        )
+    )
+    changes = []
+    previous = None
+    for record in records:
+        actor = actor_label(record.history_user)
+        if previous is None:
+            changes.append(Change(at=record.history_date, actor=actor, before="新建", after=record.title))
+        else:
+            moved = [
+                name
+                for name in _HISTORY_FIELDS
+                if _history_value(previous, name) != _history_value(record, name)
+            ]
+            if moved:
+                label = {name: Requirement.field_label(name) for name in moved}
+                changes.append(
+                    Change(
+                        at=record.history_date,
+                        actor=actor,
+                        before="；".join(f"{label[n]} {_history_value(previous, n)}" for n in moved),
+                        after="；".join(f"{label[n]} {_history_value(record, n)}" for n in moved),
+                        comment=record.history_change_reason or "",
+                    )
+                )
+        previous = record
+    return changes
+
+
 # -- who must submit ---------------------------------------------------------------------------
 
 
-def _overriding(requirement: Requirement) -> list[Requirement]:
-    return list(
-        requirement.derived.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
-            "campaign__issuing_unit"
-        )
+def _published_derived() -> QuerySet[Requirement]:
+    return Requirement.objects.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
+        "campaign__issuing_unit"
     )
+
+
+def _overriding(requirement: Requirement) -> list[Requirement]:
+    """The published requirements that pass ``requirement`` down (prefetched as ``derived`` when
+    a caller loads many)."""
+    cache = getattr(requirement, "_prefetched_objects_cache", {})
+    if "derived" in cache:
+        return [r for r in cache["derived"] if r.campaign.status == CampaignStatus.PUBLISHED]
+    return list(_published_derived().filter(parent_requirement=requirement))
+
+
+def named_unit_ids(requirement: Requirement) -> list[int]:
+    """The units ``requirement`` names besides its levels (prefetched ``addressed_units`` when
+    loaded)."""
+    cache = getattr(requirement, "_prefetched_objects_cache", {})
+    if "addressed_units" in cache:
+        return [u.pk for u in cache["addressed_units"]]
+    if requirement.pk is None:
+        return []
+    return list(requirement.addressed_units.values_list("pk", flat=True))
+
+
+_NOTHING = Q(pk__isnull=True)  # a unit always has a key: matches no unit
+
+
+def _named_q(requirement_id: int, p: str) -> Q:
+    """The units a requirement names, as a subquery (no round trip of its own)."""
+    return Q(**{f"{p}pk__in": Unit.objects.filter(addressed_requirements__pk=requirement_id).values("pk")})
+
+
+def _reach_q(requirement: Requirement, field: str, parent_id: int | None) -> Q:
+    """The units ``requirement`` addresses before any lower level takes them over: the listed
+    administrative levels below the issuer; institutions only when named, of an asked
+    institution type, or directly under the issuer when 机构 is listed; and the named units. The
+    units its parent requirement (``parent_id``) names answer the parent, never this one."""
+    p = f"{field}__" if field else ""
+    issuer = requirement.campaign.issuing_unit
+    levels = [k for k in requirement.applies_to if k != UnitKind.INSTITUTION]
+    reach = Q(**{f"{p}kind__in": levels}) if levels else _NOTHING
+    if requirement.institution_types:
+        reach |= Q(
+            **{f"{p}kind": UnitKind.INSTITUTION, f"{p}institution_type__in": requirement.institution_types}
+        )
+    if UnitKind.INSTITUTION in requirement.applies_to:
+        reach |= Q(**{f"{p}kind": UnitKind.INSTITUTION, f"{p}depth": issuer.depth + 1})
+    reach &= within_q(issuer, unit_field=field) & ~Q(**{f"{p}pk": issuer.pk})
+    if parent_id is not None:
+        reach &= ~_named_q(parent_id, p)
+    return reach | _named_q(requirement.pk, p)
+
+
+def applicable_q(requirement: Requirement, *, field: str = "") -> Q:
+    """The one rule of who answers ``requirement`` directly, as a filter on units (or on the unit
+    ``field`` of another model): whom it addresses (``_reach_q``), except the units a lower level
+    addresses where it passes the requirement down with its own earlier deadline (those answer
+    the lower level's requirement instead). One query of its own (the levels passing it down,
+    unless prefetched as ``derived``); the named units are subqueries."""
+    p = f"{field}__" if field else ""
+    wanted = _reach_q(requirement, field, requirement.parent_requirement_id) & Q(**{f"{p}is_active": True})
+    for derived in _overriding(requirement):
+        wanted &= ~_reach_q(derived, field, requirement.pk)
+    return wanted
 
 
 def applicable_units(requirement: Requirement) -> QuerySet[Unit]:
-    """Every unit that must answer ``requirement`` directly: units of the listed kinds below the
-    issuing unit, except where a lower level passes the requirement down with its own earlier
-    deadline (those units answer the lower level's requirement instead)."""
-    issuer = requirement.campaign.issuing_unit
-    units = within(Unit.objects.filter(kind__in=requirement.applies_to, is_active=True), issuer).exclude(
-        pk=issuer.pk
-    )
-    for derived in _overriding(requirement):
-        below = derived.campaign.issuing_unit
-        units = units.exclude(within_q(below) & Q(kind__in=derived.applies_to) & ~Q(pk=below.pk))
-    return units
+    """Every unit that must answer ``requirement`` directly (``applicable_q``)."""
+    return Unit.objects.filter(applicable_q(requirement))
 
 
 def requirement_applies_to(requirement: Requirement, unit: Unit) -> bool:
     return applicable_units(requirement).filter(pk=unit.pk).exists()
+
+
+def handed_in_units(requirement: Requirement) -> list[Unit]:
+    """The units that have handed in an answer to ``requirement``: a submission handed in, or
+    what the kind itself counts as handed in (a nomination under review, say: its board states)."""
+    ids = set(
+        Submission.objects.filter(requirement=requirement, state__in=HANDED_IN).values_list(
+            "unit_id", flat=True
+        )
+    )
+    source = kind_of(requirement).board_states
+    if source is not None:
+        states = source(requirement, list(applicable_units(requirement)), today())
+        ids |= {pk for pk, (state, _) in states.items() if state in ("submitted", "approved")}
+    return list(Unit.objects.filter(pk__in=ids).order_by("path"))
 
 
 @dataclass
@@ -313,23 +440,25 @@ class Task:
 
 
 def tasks_for_unit(unit: Unit, *, on: datetime.date | None = None) -> list[Task]:
-    """Every requirement that ``unit`` must answer, from every level above it, soonest first."""
+    """Every requirement that ``unit`` must answer, from every level above it, soonest first: the
+    published requirements of its ancestors that ``applicable_q`` gives it, asked of the database
+    in one query (one count per candidate), so 我的任务 and the board never disagree."""
     on = on or today()
     ancestors = unit.get_ancestors()
-    # The kinds are filtered in Python: SQLite has no JSON containment, and a unit has few
-    # ancestors, each with a handful of requirements.
-    published = (
+    candidates = list(
         Requirement.objects.filter(
             campaign__issuing_unit__in=ancestors, campaign__status=CampaignStatus.PUBLISHED
         )
         .select_related("campaign", "campaign__issuing_unit")
+        .prefetch_related(Prefetch("derived", queryset=_published_derived()))
         .order_by("deadline", "pk")
     )
-    candidates = [r for r in published if unit.kind in r.applies_to]
-    # A requirement that a level between its issuer and this unit passes down (with its own,
-    # earlier deadline) is replaced by that level's requirement.
-    replaced = {r.parent_requirement_id for r in candidates if r.parent_requirement_id is not None}
-    wanted = [r for r in candidates if r.pk not in replaced]
+    if not candidates:
+        return []
+    answers = Unit.objects.filter(pk=unit.pk).aggregate(
+        **{f"r{r.pk}": Count("pk", filter=applicable_q(r)) for r in candidates}
+    )
+    wanted = [r for r in candidates if answers[f"r{r.pk}"]]
     submissions = {s.requirement_id: s for s in Submission.objects.filter(unit=unit, requirement__in=wanted)}
     return [Task(requirement=r, submission=submissions.get(r.pk), today=on, unit=unit) for r in wanted]
 
@@ -368,11 +497,23 @@ def board_state_label(requirement: Requirement, submission: Submission | None, o
 
 
 @dataclass
+class Collection:
+    """A unit's own collection from below: the requirement its campaign passes ``requirement``
+    down with, and how many of the units answering it have handed in (and been approved)."""
+
+    requirement: Requirement
+    total: int
+    handed_in: int
+    approved: int
+
+
+@dataclass
 class BoardRow:
     unit: Unit
     submission: Submission | None
     state: str
     label: str
+    collection: Collection | None = None
 
 
 class _Progress:
@@ -392,9 +533,13 @@ class _Progress:
 
 @dataclass
 class BoardGroup(_Progress):
+    """A unit directly below the board's root with units answering below it: their progress,
+    beside the unit's own hand-in (``own``, when it answers itself) and its own collection."""
+
     unit: Unit
     counts: Counter[str] = field(default_factory=Counter)
     total: int = 0
+    own: BoardRow | None = None
 
 
 @dataclass
@@ -406,6 +551,11 @@ class Board(_Progress):
     counts: Counter[str]
     late_count: int
     on: datetime.date
+    # The root's own hand-in to the requirement above, when the board is of a requirement the
+    # root passes down (吉林省's own statistics table to the ministry, say).
+    own: BoardRow | None = None
+    # The requirements this one is passed down from, the farthest first (the drill-down's trail).
+    above: list[Requirement] = field(default_factory=list)
 
     @property
     def total(self) -> int:  # type: ignore[override]
@@ -463,6 +613,9 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
             state = board_state(requirement, submission, on)
             label = board_state_label(requirement, submission, on)
         rows.append(BoardRow(unit, submission, state, label))
+    collections = _collections(requirement, rows, on)
+    for row in rows:
+        row.collection = collections.get(row.unit.pk)
     counts = Counter(row.state for row in rows)
     groups: dict[str, BoardGroup] = {}
     children = {c.path: c for c in under.get_children()}
@@ -477,16 +630,104 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
         group = groups.setdefault(child_path, BoardGroup(child))
         group.counts[row.state] += 1
         group.total += 1
+        if row.unit.pk == child.pk:
+            group.own = row
     late = sum(1 for row in rows if row.submission is not None and row.submission.is_late)
     return Board(
         requirement=requirement,
         under=under,
         rows=rows,
-        groups=sorted(groups.values(), key=lambda g: g.unit.path),
+        # A group of the child alone would repeat its row: only children with units answering
+        # below them are groups (a province answering the ministry is a row, with its collection).
+        groups=sorted(
+            (g for g in groups.values() if g.total > (1 if g.own is not None else 0)),
+            key=lambda g: g.unit.path,
+        ),
         counts=counts,
         late_count=late,
         on=on,
+        own=_own_hand_in(requirement, under, on),
+        above=_above(requirement),
     )
+
+
+def _above(requirement: Requirement) -> list[Requirement]:
+    chain = []
+    current = requirement
+    while current.parent_requirement_id is not None:
+        current = Requirement.objects.select_related("campaign__issuing_unit").get(
+            pk=current.parent_requirement_id
+        )
+        chain.append(current)
+    return list(reversed(chain))
+
+
+def _own_hand_in(requirement: Requirement, under: Unit, on: datetime.date) -> BoardRow | None:
+    """``under``'s own answer to the requirement its board's requirement is passed down from,
+    when ``under`` is the issuer that passes it down."""
+    parent = requirement.parent_requirement
+    if parent is None or under.pk != requirement.campaign.issuing_unit_id:
+        return None
+    source = kind_of(parent).board_states
+    if source is not None:
+        state, label = source(parent, [under], on).get(under.pk, ("not_started", BOARD_STATES["not_started"]))
+        return BoardRow(under, None, state, label)
+    submission = Submission.objects.filter(requirement=parent, unit=under).first()
+    return BoardRow(
+        under, submission, board_state(parent, submission, on), board_state_label(parent, submission, on)
+    )
+
+
+def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.date) -> dict[int, Collection]:
+    """Each row unit's own collection: the published requirement its own campaign passes
+    ``requirement`` down with, counted over the units answering it. Bounded: one query for the
+    passed-down requirements, one counting their answering units, one counting their hand-ins
+    (a kind with its own board states asks them once per collecting unit)."""
+    answering = {row.unit.pk for row in rows}
+    passed = [
+        d
+        for d in _published_derived()
+        .filter(parent_requirement=requirement)
+        .prefetch_related(Prefetch("derived", queryset=_published_derived()))
+        if d.campaign.issuing_unit_id in answering
+    ]
+    if not passed:
+        return {}
+    found: dict[int, Collection] = {}
+    plain = []
+    for derived in passed:
+        source = kind_of(derived).board_states
+        if source is None:
+            plain.append(derived)
+            continue
+        units = list(Unit.objects.filter(applicable_q(derived)))
+        states = [state for state, _ in source(derived, units, on).values()]
+        found[derived.campaign.issuing_unit_id] = Collection(
+            derived,
+            len(units),
+            sum(1 for s in states if s in ("submitted", "approved")),
+            sum(1 for s in states if s == "approved"),
+        )
+    if plain:
+        totals = Unit.objects.aggregate(**{f"d{d.pk}": Count("pk", filter=applicable_q(d)) for d in plain})
+        answered = Q(pk__isnull=True)
+        for d in plain:
+            answered |= Q(requirement=d) & applicable_q(d, field="unit")
+        handed: Counter[tuple[int, str]] = Counter()
+        for row in (
+            Submission.objects.filter(answered, state__in=HANDED_IN)
+            .values("requirement_id", "state")
+            .annotate(n=Count("pk"))
+        ):
+            handed[(row["requirement_id"], row["state"])] += row["n"]
+        for d in plain:
+            found[d.campaign.issuing_unit_id] = Collection(
+                d,
+                totals[f"d{d.pk}"],
+                sum(handed[(d.pk, state)] for state in HANDED_IN),
+                handed[(d.pk, SubmissionState.APPROVED)],
+            )
+    return found
 
 
 # -- the national calendar of activity weeks ---------------------------------------------------

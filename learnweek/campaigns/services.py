@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -31,6 +32,8 @@ from learnweek.campaigns.selectors import (
     campaign_level_refusal,
     campaign_lineage,
     derive_refusal,
+    handed_in_units,
+    named_unit_ids,
     requirement_applies_to,
 )
 from learnweek.core.clock import today
@@ -39,7 +42,7 @@ from learnweek.core.locking import SUBMISSION, WEEK_SLOT, key, lock
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
 from learnweek.core.validation import http_url_problem
-from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.models import InstitutionType, Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
 
@@ -73,6 +76,10 @@ DATE_PAIRS = [
 ]
 
 
+DEFAULT_LEAD_DAYS = 5  # 承接全部上级事项: how many days before the parent's deadline by default
+LEVEL_ORDER = [UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY, UnitKind.INSTITUTION]
+
+
 def _check_campaign_fields(values: dict[str, Any]) -> None:
     problems = []
     if not str(values.get("title", "")).strip():
@@ -85,6 +92,16 @@ def _check_campaign_fields(values: dict[str, Any]) -> None:
         problems.append(link)
     if problems:
         raise DomainError("；".join(problems) + "。", code="campaign_invalid")
+
+
+class EarlyDeadlines(DomainError):
+    """The new issue date falls after these requirements' deadlines: the page links to each."""
+
+    code = "deadline_before_start"
+
+    def __init__(self, message: str, *, requirements: list[Requirement]) -> None:
+        super().__init__(message)
+        self.requirements = requirements
 
 
 @transaction.atomic
@@ -116,10 +133,20 @@ def _free_slug(base: str) -> str:
 
 @transaction.atomic
 def campaign_derive(
-    *, actor: User | None, parent: Campaign, unit: Unit, slug: str = "", **values: Any
+    *,
+    actor: User | None,
+    parent: Campaign,
+    unit: Unit,
+    slug: str = "",
+    inherit_all: bool = False,
+    lead_days: int = DEFAULT_LEAD_DAYS,
+    **values: Any,
 ) -> Campaign:
     """The lower level's own campaign: theme and requirements come from ``parent``; the new
-    campaign starts as a draft that the unit completes and publishes."""
+    campaign starts as a draft that the unit completes and publishes. ``inherit_all``
+    (承接全部上级事项): every requirement of ``parent`` that reaches the unit's level or below is
+    passed down at once, due ``lead_days`` days before the parent's deadline (never before the
+    campaign's issue date), its kind, title and rules from the parent; each stays editable."""
     require(actor, None, unit, Role.ADMIN, "派生本级活动")
     refusal = derive_refusal(parent, unit)
     if refusal is not None:
@@ -131,13 +158,46 @@ def campaign_derive(
     } | values
     _check_campaign_fields(values)
     fields = {name: values[name] for name in CAMPAIGN_FIELDS if name in values}
-    return Campaign.objects.create(
+    if inherit_all and not 0 <= lead_days <= 365:
+        raise DomainError("提前天数应在 0—365 天之间。", code="campaign_invalid")
+    campaign = Campaign.objects.create(
         slug=slug or _free_slug(f"{parent.year}-{unit.code}"),
         year=parent.year,
         issuing_unit=unit,
         parent=parent,
         **fields,
     )
+    if inherit_all:
+        _inherit_requirements(actor, campaign, unit, lead_days)
+    return campaign
+
+
+def _inherit_requirements(actor: User | None, campaign: Campaign, unit: Unit, lead_days: int) -> None:
+    """Pass down each of the parent campaign's requirements that reaches ``unit``'s level or a
+    level below it, to the levels below ``unit`` (the next level when the parent asks only
+    ``unit``'s own)."""
+    assert campaign.parent is not None
+    level = LEVEL_ORDER.index(UnitKind(unit.kind))
+    below = LEVEL_ORDER[level + 1 :]
+    for parent_requirement in campaign.parent.requirements.all():
+        asked = [k for k in parent_requirement.applies_to if k in LEVEL_ORDER]
+        if not any(LEVEL_ORDER.index(UnitKind(k)) >= level for k in asked):
+            continue
+        applies_to = [k for k in asked if k in below] or below[:1]
+        deadline = parent_requirement.deadline - datetime.timedelta(days=lead_days)
+        if campaign.issued_on is not None and deadline < campaign.issued_on:
+            deadline = campaign.issued_on
+        if deadline > parent_requirement.deadline:
+            continue  # due before this campaign is issued: nothing earlier to set
+        requirement_create(
+            actor=actor,
+            campaign=campaign,
+            parent_requirement=parent_requirement,
+            applies_to=applies_to,
+            institution_types=list(parent_requirement.institution_types),
+            deadline=deadline,
+            closed=parent_requirement.closed,
+        )
 
 
 @transaction.atomic
@@ -149,7 +209,11 @@ def campaign_update(*, actor: User | None, campaign: Campaign, **values: Any) ->
         r for r in campaign.requirements.all() if merged["issued_on"] and r.deadline < merged["issued_on"]
     ]
     if early:
-        raise DomainError(f"“{early[0].title}”的截止日期早于新的发文日期。", code="deadline_before_start")
+        raise EarlyDeadlines(
+            "、".join(f"“{r.title}”（截止 {r.deadline:%Y年%m月%d日}）" for r in early)
+            + f"的截止日期早于新的发文日期 {merged['issued_on']:%Y年%m月%d日}，请先修改这些事项的截止日期。",
+            requirements=early,
+        )
     for name in CAMPAIGN_FIELDS:
         if name in values:
             setattr(campaign, name, values[name])
@@ -208,8 +272,17 @@ def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
     if not str(values.get("title", "")).strip():
         problems.append("请填写报送事项名称")
     applies_to = values.get("applies_to") or []
-    if not applies_to or any(k not in SUBMITTER_KINDS for k in applies_to):
-        problems.append("请选择须报送的下级单位层级")
+    named: list[Unit] = list(values.get("addressed_units") or [])
+    institution_types = values.get("institution_types") or []
+    if any(k not in SUBMITTER_KINDS for k in applies_to) or not (applies_to or named or institution_types):
+        problems.append("请选择须报送的下级单位层级，或点名须报送的单位、机构类型")
+    issuer = campaign.issuing_unit
+    outside = [u.name for u in named if u.pk == issuer.pk or not is_within(issuer, u)]
+    if outside:
+        problems.append(f"点名的单位 {'、'.join(outside)} 不在 {issuer.name} 之下")
+    unknown = [t for t in institution_types if t not in InstitutionType.values]
+    if unknown:
+        problems.append(f"未知的机构类型 {'、'.join(map(str, unknown))}")
     deadline: datetime.date | None = values.get("deadline")
     if deadline is None:
         problems.append("请填写截止日期")
@@ -248,6 +321,11 @@ def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
                 f"本级截止日期 {deadline:%Y年%m月%d日} 不能晚于上级的 "
                 f"{parent_requirement.deadline:%Y年%m月%d日}（{parent_requirement.campaign.issuing_unit.name}）"
             )
+        if values.get("kind") != parent_requirement.kind:
+            problems.append(
+                f"承接上级事项的类别随上级（{parent_requirement.get_kind_display()}），不能改为"
+                f"“{RequirementKind(values['kind']).label if values.get('kind') in RequirementKind.values else values.get('kind')}”"
+            )
     if problems:
         raise DomainError("；".join(problems) + "。", code="requirement_invalid")
 
@@ -257,6 +335,7 @@ REQUIREMENT_FIELDS = (
     "title",
     "description",
     "applies_to",
+    "institution_types",
     "deadline",
     "closed",
     "parent_requirement",
@@ -265,6 +344,8 @@ REQUIREMENT_FIELDS = (
     "scoring_criteria",
     *RULE_FIELDS,
 )
+# What may still change once a unit has handed in: the deadline, whether it closes, the rules.
+CHANGEABLE_AFTER_HAND_IN = ("deadline", "closed", *RULE_FIELDS)
 
 
 @transaction.atomic
@@ -272,7 +353,8 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
     require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
     parent_requirement = values.get("parent_requirement")
     if parent_requirement is not None:
-        # A level that passes a requirement down inherits its kind and rules unless it sets its own.
+        # A level that passes a requirement down takes its kind, and its title and rules unless
+        # it sets its own.
         values = {
             "kind": parent_requirement.kind,
             "title": parent_requirement.title,
@@ -284,15 +366,52 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
     _check_requirement(campaign, values)
     fields = {name: values[name] for name in REQUIREMENT_FIELDS if name in values}
     fields["title"] = fields["title"].strip()
-    return Requirement.objects.create(campaign=campaign, position=campaign.requirements.count(), **fields)
+    requirement = Requirement.objects.create(
+        campaign=campaign, position=campaign.requirements.count(), **fields
+    )
+    requirement.addressed_units.set(values.get("addressed_units") or [])
+    return requirement
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return f"{value:%Y年%m月%d日}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "—" if value is None or value == "" else str(value)
 
 
 @transaction.atomic
 def requirement_update(*, actor: User | None, requirement: Requirement, **values: Any) -> Requirement:
+    """Correct a requirement. Before any unit has handed in, everything may change; after, only
+    the deadline, whether it closes and the rules (``CHANGEABLE_AFTER_HAND_IN``), each change kept
+    in the requirement's history. A requirement passed down keeps its parent's kind."""
     campaign = requirement.campaign
     require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "设置报送事项")
+    requirement = Requirement.objects.select_for_update().select_related("campaign").get(pk=requirement.pk)
     merged = {name: getattr(requirement, name) for name in REQUIREMENT_FIELDS} | values
+    named_before = set(named_unit_ids(requirement))
+    merged["addressed_units"] = (
+        values["addressed_units"] if "addressed_units" in values else list(requirement.addressed_units.all())
+    )
     _check_requirement(campaign, merged)
+    changed = [
+        name for name in REQUIREMENT_FIELDS if name in values and values[name] != getattr(requirement, name)
+    ]
+    if "addressed_units" in values and {u.pk for u in values["addressed_units"]} != named_before:
+        changed.append("addressed_units")
+    handed_in = handed_in_units(requirement)
+    locked = [name for name in changed if name not in CHANGEABLE_AFTER_HAND_IN]
+    if handed_in and locked:
+        labels = "、".join(
+            "点名报送的单位" if name == "addressed_units" else Requirement.field_label(name)
+            for name in locked
+        )
+        raise DomainError(
+            f"已有 {len(handed_in)} 个单位提交了“{requirement.title}”，{labels}不能再改；"
+            "只能修改截止日期、截止后是否接收和报送要求（字数、照片等）。",
+            code="requirement_handed_in",
+        )
     child = (
         requirement.derived.filter(deadline__gt=merged["deadline"])
         .select_related("campaign__issuing_unit")
@@ -304,11 +423,49 @@ def requirement_update(*, actor: User | None, requirement: Requirement, **values
             "本级截止日期不能早于它。",
             code="requirement_invalid",
         )
+    if not changed:
+        return requirement
     for name in REQUIREMENT_FIELDS:
         if name in values:
             setattr(requirement, name, values[name])
     requirement.save()
+    if "addressed_units" in values:
+        requirement.addressed_units.set(values["addressed_units"])
+    # notify: requirement changed (to the units of applicable_units(requirement) when `handed_in`;
+    # `changed` names the fields)
     return requirement
+
+
+@transaction.atomic
+def requirement_delete(*, actor: User | None, requirement: Requirement) -> None:
+    """Delete a requirement nobody has answered yet (drafts go with it). Refused once a unit has
+    handed in, or while a lower level passes it down."""
+    campaign = requirement.campaign
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "删除报送事项")
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    handed_in = handed_in_units(requirement)
+    if handed_in:
+        names = "、".join(u.name for u in handed_in[:5]) + ("等" if len(handed_in) > 5 else "")
+        raise DomainError(
+            f"已有 {len(handed_in)} 个单位提交了“{requirement.title}”（{names}），不能删除；"
+            "如需调整，可修改截止日期或报送要求。",
+            code="requirement_handed_in",
+        )
+    child = requirement.derived.select_related("campaign__issuing_unit").first()
+    if child is not None:
+        raise DomainError(
+            f"{child.campaign.issuing_unit.name}已承接该事项（“{child.title}”），请先删除下级的事项。",
+            code="requirement_passed_down",
+        )
+    try:
+        with transaction.atomic():
+            requirement.submissions.all().delete()  # drafts only: nothing was handed in
+            requirement.delete()
+    except ProtectedError as exc:
+        what = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
+        raise DomainError(
+            f"“{requirement.title}”已有下级填写的{what}，不能删除。", code="requirement_in_use"
+        ) from exc
 
 
 # -- submissions -------------------------------------------------------------------------------

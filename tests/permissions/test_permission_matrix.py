@@ -199,12 +199,22 @@ PAGES: dict[str, Page] = {
         {
             "add": Write(
                 form(
-                    kind="work_summary", title="社区学院工作总结", applies_to=["institution"], deadline=DATE
+                    kind="work_summary",
+                    title="社区学院工作总结",
+                    applies_to=["institution"],
+                    deadline=DATE,
+                    parent_requirement="",  # a requirement of its own: one passed down keeps its kind
                 ),
                 ADMINS,
             )
         },
     ),
+    "requirement_edit": Page(
+        r("requirement_edit", pk("plan")),
+        ADMINS,
+        {"save": Write(form(deadline=DATE, parent_requirement=""), ADMINS)},
+    ),
+    "requirement_delete": Page(r("requirement_delete", pk("plan")), None, {"delete": Write(post(), ADMINS)}),
     "week_slots": Page(
         r("week_slots", slug("national")),
         EVERY_STAFF,
