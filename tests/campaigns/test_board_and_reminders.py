@@ -196,7 +196,7 @@ def test_the_board_shows_each_units_liaison_and_last_reminder(
     assert "李填报" in page and "13900001111" in page and "王管理" not in page  # the reporter first
     assert "钱表头" in page and "13800002222" in page  # from the statistics header
     assert "赵无电话" in page
-    assert f"{reminded:%Y-%m-%d %H:%M}" in page
+    assert f'title="{reminded:%Y-%m-%d %H:%M}">{reminded.month}-{reminded.day} {reminded:%H:%M}<' in page
     # The national-size rule: the whole province's board costs the same few queries.
     for code in ["220300", "220400", "220500", "220600"]:
         StaffFactory(unit=unit(code), roles=["reporter"], phone="0431-1")
