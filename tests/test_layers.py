@@ -17,6 +17,7 @@ LAYERS = [
     {"core"},
     {"orgs"},
     {"accounts"},
+    {"notices"},
     {"campaigns"},
     {"activities", "stats", "registrations", "materials", "nominations", "reading"},
     {"backoffice", "public", "api"},

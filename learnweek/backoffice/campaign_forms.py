@@ -224,3 +224,9 @@ class ReasonForm(forms.Form):
 class WeekForm(forms.Form):
     start = forms.DateField(label="开始日期", widget=DateInput)
     end = forms.DateField(label="结束日期", widget=DateInput)
+
+
+class WeekArrangeForm(WeekForm):
+    reason = forms.CharField(
+        label="调整理由", required=False, max_length=500, help_text="与省里申请的日期不同时必填，省里会看到。"
+    )

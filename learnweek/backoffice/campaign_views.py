@@ -28,6 +28,7 @@ from learnweek.campaigns.kinds import kind_of, unit_packages
 from learnweek.campaigns.models import CampaignStatus, SubmissionState
 from learnweek.campaigns.packages import unit_package
 from learnweek.campaigns.selectors import (
+    board_contacts,
     board_for,
     campaign_get_issued_within,
     campaign_get_visible,
@@ -38,15 +39,18 @@ from learnweek.campaigns.selectors import (
     handed_in_units,
     may_create_campaign,
     may_send_reminders,
+    provinces_without_slot,
     requirement_get_visible,
     requirement_history,
     submission_get_visible,
     submission_history,
+    week_changes,
+    week_counts,
 )
 from learnweek.campaigns.tasks import reminders_request
 from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.orgs.models import UnitKind
+from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, scope_filter, scope_root, unit_get_visible, within
 
@@ -453,6 +457,7 @@ def _board_page(request, requirement, under, *, picked=frozenset(), reason=""):
         "backoffice/campaigns/board.html",
         {
             "board": data,
+            "contacts": board_contacts(data),
             "requirement": requirement,
             "kind_link": _link(kind_of(requirement).board_link, requirement),
             "can_remind": may_send_reminders(request.user),
@@ -506,13 +511,14 @@ def board_remind(request, pk):
     requirement = requirement_get_visible(request.user, pk)
     data = board_for(request.user, requirement, request.GET.get("under"))
     try:
-        reminders_request(actor=request.user, requirement=requirement, under=data.under)
+        delivery = reminders_request(actor=request.user, requirement=requirement, under=data.under)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request,
-            f"已提醒 {len(data.missing_units)} 个未提交的单位（邮件发给其留有邮箱的填报员，没有填报员邮箱时发给管理员）。",
+        # The e-mails are queued after the commit, which has happened by now: the message
+        # says whether they could be.
+        (messages.warning if delivery.unreachable or delivery.email_refused else messages.success)(
+            request, delivery.message()
         )
     url = reverse("backoffice:board", args=[pk])
     return redirect(f"{url}?under={data.under.code}")
@@ -520,40 +526,63 @@ def board_remind(request, pk):
 
 @staff_required
 def week_slots(request, slug):
-    """Provinces apply for their week; the ministry arranges. Each sees what its scope allows."""
+    """Provinces apply for their week; the ministry arranges (moving a week needs a reason, and
+    a province that did not apply can be arranged too). Each sees what its scope allows."""
     campaign = campaign_get_visible(request.user, slug)
     if campaign.issuing_unit.kind != UnitKind.MINISTRY:
         raise NotFound()
     unit = request.user.unit
-    form = forms.WeekForm(request.POST or None)
+    can_arrange = request.user.has_role(Role.ADMIN) and is_within(
+        scope_root(request.user), campaign.issuing_unit
+    )
+    arranging = request.method == "POST" and (request.POST.get("slot") or request.POST.get("province"))
+    form = (forms.WeekArrangeForm if arranging else forms.WeekForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
         try:
             if request.POST.get("slot"):
                 slot = scope_filter(campaign.week_slots.all(), request.user, unit_field="province").get(
                     pk=request.POST["slot"]
                 )
-                services.week_slot_arrange(actor=request.user, slot=slot, **form.cleaned_data)
+                services.week_slot_arrange(
+                    actor=request.user, campaign=campaign, province=slot.province, **values
+                )
+            elif request.POST.get("province") and can_arrange:
+                province = provinces_without_slot(campaign).get(pk=request.POST["province"])
+                services.week_slot_arrange(actor=request.user, campaign=campaign, province=province, **values)
             else:
                 services.week_slot_apply(
-                    actor=request.user, campaign=campaign, province=unit, **form.cleaned_data
+                    actor=request.user,
+                    campaign=campaign,
+                    province=unit,
+                    start=values["start"],
+                    end=values["end"],
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
-        except campaign.week_slots.model.DoesNotExist as exc:
+        except (campaign.week_slots.model.DoesNotExist, Unit.DoesNotExist) as exc:
             raise NotFound() from exc
         else:
             messages.success(request, "已保存。")
             return redirect("backoffice:week_slots", slug=slug)
-    slots = scope_filter(campaign.week_slots.select_related("province"), request.user, unit_field="province")
+    slots = list(
+        scope_filter(campaign.week_slots.select_related("province"), request.user, unit_field="province")
+    )
+    changes = week_changes(slots)
+    for slot in slots:
+        slot.arrangements = changes.get(slot.pk, [])  # type: ignore[attr-defined]
     context = {
         "campaign": campaign,
         "slots": slots,
         "form": form,
+        "posted_slot": request.POST.get("slot", ""),
+        "posted_province": request.POST.get("province", ""),
+        "week_counts": week_counts(slots),
+        "unapplied": list(provinces_without_slot(campaign)) if can_arrange else [],
         "can_apply": unit is not None
         and unit.kind == UnitKind.PROVINCE
         and request.user.has_role(Role.ADMIN),
-        "can_arrange": request.user.has_role(Role.ADMIN)
-        and is_within(scope_root(request.user), campaign.issuing_unit),
+        "can_arrange": can_arrange,
     }
     return render(request, "backoffice/campaigns/weeks.html", context)
 

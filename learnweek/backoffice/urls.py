@@ -5,10 +5,10 @@ from learnweek.backoffice import campaign_views as cv
 from learnweek.backoffice import demo_table_views as dv
 from learnweek.backoffice import material_views as mv
 from learnweek.backoffice import nomination_views as nv
+from learnweek.backoffice import notice_views, views
 from learnweek.backoffice import reading_views as readv
 from learnweek.backoffice import registration_views as rv
 from learnweek.backoffice import stats_views as sv
-from learnweek.backoffice import views
 
 app_name = "backoffice"
 
@@ -38,6 +38,8 @@ urlpatterns = [
     path("campaigns/<slug:slug>/requirements/new/", cv.requirement_new, name="requirement_new"),
     path("campaigns/<slug:slug>/weeks/", cv.week_slots, name="week_slots"),
     path("tasks/", cv.my_tasks, name="tasks"),
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/read/", notice_views.notice_read, name="notice_read"),
     path("stats/<slug:slug>/", sv.stats_page, name="stats"),
     path("stats/<slug:slug>/quality/", sv.stats_quality, name="stats_quality"),
     path("stats/<slug:slug>/summary-draft.docx", sv.stats_summary_draft, name="stats_summary_draft"),

@@ -13,6 +13,16 @@ from learnweek.core.fields import LineField, TextBlockField
 from learnweek.orgs.models import InstitutionType, Unit, UnitKind
 
 
+def ceremony_outside_week(
+    ceremony: datetime.date | None, start: datetime.date | None, end: datetime.date | None
+) -> str:
+    """The warning shown beside a week whose opening ceremony falls outside it; "" when it does
+    not, or when a date is missing."""
+    if ceremony is None or start is None or end is None or start <= ceremony <= end:
+        return ""
+    return f"开幕式（{ceremony.month}月{ceremony.day}日）不在活动周内（{start.month}月{start.day}日—{end.month}月{end.day}日）"
+
+
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
@@ -85,6 +95,11 @@ class Campaign(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == CampaignStatus.PUBLISHED
+
+    @property
+    def ceremony_outside_week(self) -> str:
+        """“开幕式（X月X日）不在活动周内（X月X日—X月X日）” when both are set and disagree, else ""."""
+        return ceremony_outside_week(self.ceremony_date, self.week_start, self.week_end)
 
 
 class CampaignContact(models.Model):
@@ -324,6 +339,9 @@ class WeekSlot(models.Model):
     start = models.DateField("开始")
     end = models.DateField("结束")
     status = LineField(max_length=16, choices=Status.choices, default=Status.APPLIED)
+    # What the province asked for (empty when the ministry arranged a province that did not apply).
+    applied_start = models.DateField("申请开始", null=True, blank=True)
+    applied_end = models.DateField("申请结束", null=True, blank=True)
 
     class Meta:
         ordering = ["start", "province__code"]
@@ -333,3 +351,72 @@ class WeekSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} {self.start:%m-%d}—{self.end:%m-%d}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class WeekSlotChange(models.Model):
+    """The history of a province's week: each arrangement by the ministry, with its reason
+    (required when the dates differ from those applied for)."""
+
+    slot = models.ForeignKey(WeekSlot, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_start = models.DateField("原开始", null=True, blank=True)
+    from_end = models.DateField("原结束", null=True, blank=True)
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+    reason = TextBlockField("理由", blank=True)
+
+    class Meta:
+        verbose_name = "活动周安排记录"
+        verbose_name_plural = "活动周安排记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.slot.province} {self.start:%m-%d}—{self.end:%m-%d}"
+
+
+class Reminder(models.Model):
+    """A reminder sent to one unit about one requirement: when, by whom, and how it reached the
+    unit (``channels``: 站内, 邮件; empty when the unit had no account)."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    channels = LineField("渠道", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "催报记录"
+        verbose_name_plural = "催报记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["requirement", "unit", "at"], name="campaigns_reminder_last")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.requirement} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineNotice(models.Model):
+    """That a unit was told a requirement's deadline is ``days`` away (7 or 1): once each."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    days = models.PositiveSmallIntegerField("提前天数")
+    at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "截止提醒记录"
+        verbose_name_plural = "截止提醒记录"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "unit", "days"], name="campaigns_deadlinenotice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.requirement} · {self.days} 天"

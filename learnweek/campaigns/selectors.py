@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
+from learnweek.accounts import models as accounts_models
 from learnweek.campaigns.access import campaign_scope_root
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.models import (
@@ -17,10 +19,13 @@ from learnweek.campaigns.models import (
     RULE_FIELDS,
     Campaign,
     CampaignStatus,
+    Reminder,
     Requirement,
     Submission,
     SubmissionState,
     WeekSlot,
+    WeekSlotChange,
+    ceremony_outside_week,
 )
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.clock import today
@@ -730,6 +735,93 @@ def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.da
     return found
 
 
+# -- who to call about a board's rows, and when they were last reminded ------------------------
+
+# Other places a unit's liaison is written down, each read for a whole campaign at once: the
+# statistics app adds its table's header (联系人, 电话) in its ``ready()``.
+LiaisonSource = Callable[[Campaign], dict[int, tuple[str, str]]]
+LIAISON_SOURCES: list[LiaisonSource] = []
+
+
+@dataclass(frozen=True)
+class BoardContact:
+    name: str = ""
+    phone: str = ""
+    last_reminded: datetime.datetime | None = None
+
+
+def board_contacts(board: Board) -> dict[int, BoardContact]:
+    """For each unit of ``board``: its liaison (an account's name and phone — a reporter's first —
+    else the statistics header's 联系人/电话, else an account's name) and when it was last
+    reminded of the requirement. A fixed number of queries, whatever the board's size."""
+    under, requirement = board.under, board.requirement
+    wanted = {row.unit.pk for row in board.rows}
+    last = dict(
+        within(Reminder.objects.filter(requirement=requirement), under, unit_field="unit")
+        .values("unit_id")
+        .annotate(last=Max("at"))
+        .values_list("unit_id", "last")
+    )
+    with_phone: dict[int, tuple[str, str]] = {}
+    name_only: dict[int, tuple[str, str]] = {}
+    accounts = (
+        within(accounts_models.User.objects.filter(is_active=True), under, unit_field="unit")
+        .order_by("-is_reporter", "pk")
+        .values_list("unit_id", "full_name", "username", "phone")
+    )
+    for unit_id, full_name, username, phone in accounts:
+        if unit_id not in wanted:
+            continue
+        if phone.strip():
+            with_phone.setdefault(unit_id, (full_name or username, phone.strip()))
+        else:
+            name_only.setdefault(unit_id, (full_name or username, ""))
+    headers: dict[int, tuple[str, str]] = {}
+    for source in LIAISON_SOURCES:
+        for unit_id, pair in source(requirement.campaign).items():
+            if unit_id in wanted and any(pair):
+                headers.setdefault(unit_id, pair)
+    return {
+        unit_id: BoardContact(
+            *(with_phone.get(unit_id) or headers.get(unit_id) or name_only.get(unit_id) or ("", "")),
+            last_reminded=last.get(unit_id),
+        )
+        for unit_id in wanted
+    }
+
+
+# -- the ministry's arrangement of the provinces' weeks -----------------------------------------
+
+
+def week_counts(slots: list[WeekSlot]) -> list[tuple[datetime.date, datetime.date, int]]:
+    """How many provinces hold their week in each calendar week (Monday to Sunday) that any slot
+    touches: (monday, sunday, count), in date order. A slot over two weeks counts in both."""
+    counts: Counter[datetime.date] = Counter()
+    for slot in slots:
+        monday = slot.start - datetime.timedelta(days=slot.start.weekday())
+        while monday <= slot.end:
+            counts[monday] += 1
+            monday += datetime.timedelta(days=7)
+    return [(m, m + datetime.timedelta(days=6), n) for m, n in sorted(counts.items())]
+
+
+def week_changes(slots: list[WeekSlot]) -> dict[int, list[WeekSlotChange]]:
+    """Each slot's arrangements, oldest first, in one query."""
+    found: dict[int, list[WeekSlotChange]] = {}
+    for change in WeekSlotChange.objects.filter(slot__in=[s.pk for s in slots]).select_related("actor"):
+        found.setdefault(change.slot_id, []).append(change)
+    return found
+
+
+def provinces_without_slot(campaign: Campaign) -> QuerySet[Unit]:
+    """The provinces the ministry may still arrange although they did not apply."""
+    return (
+        Unit.objects.filter(kind=UnitKind.PROVINCE, is_active=True)
+        .exclude(pk__in=campaign.week_slots.values("province_id"))
+        .order_by("code")
+    )
+
+
 # -- the national calendar of activity weeks ---------------------------------------------------
 
 
@@ -782,6 +874,13 @@ class RegionWeek:
     week_source: Campaign | None = None
     slot_status: str = ""
     ceremony: Campaign | None = None
+
+    @property
+    def ceremony_outside_week(self) -> str:
+        """The warning when the opening ceremony shown lies outside the week shown."""
+        if self.ceremony is None:
+            return ""
+        return ceremony_outside_week(self.ceremony.ceremony_date, self.week_start, self.week_end)
 
 
 def region_week(unit: Unit, *, year: int | None = None) -> RegionWeek:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,12 +19,15 @@ from learnweek.campaigns.models import (
     Campaign,
     CampaignContact,
     CampaignStatus,
+    DeadlineNotice,
+    Reminder,
     Requirement,
     RequirementKind,
     Submission,
     SubmissionEvent,
     SubmissionState,
     WeekSlot,
+    WeekSlotChange,
 )
 from learnweek.campaigns.rules import submission_problems
 from learnweek.campaigns.selectors import (
@@ -33,15 +36,19 @@ from learnweek.campaigns.selectors import (
     campaign_lineage,
     derive_refusal,
     handed_in_units,
+    may_send_reminders,
     named_unit_ids,
     requirement_applies_to,
 )
+from learnweek.core.chinese import chinese_date
 from learnweek.core.clock import today
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.locking import SUBMISSION, WEEK_SLOT, key, lock
 from learnweek.core.partitioning import ensure_partitions
 from learnweek.core.public_cache import public_activities
 from learnweek.core.validation import http_url_problem
+from learnweek.notices.models import NoticeKind
+from learnweek.notices.services import Delivery, notify_units
 from learnweek.orgs.models import InstitutionType, Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
@@ -227,10 +234,47 @@ def campaign_set_status(*, actor: User | None, campaign: Campaign, status: str) 
     require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "发布或结束年度活动")
     if status not in CampaignStatus.values:
         raise DomainError("未知的状态。", code="status_invalid")
+    was = campaign.status
     campaign.status = status
     campaign.save(update_fields=["status"])
     public_activities.changed()  # titles and what is public show on activity pages
+    if status == CampaignStatus.PUBLISHED and was != CampaignStatus.PUBLISHED:
+        for requirement in campaign.requirements.select_related("campaign__issuing_unit"):
+            _notify_passed_down(requirement)
     return campaign
+
+
+def _notify_changed(requirement: Requirement, before: dict[str, Any]) -> Delivery | None:
+    """Tell the units that answer ``requirement`` what changed in it (old → new), e.g. a deadline
+    moved after some have handed in. Changes of who is named are told by ``_notify_passed_down``
+    to the units newly asked, not here."""
+    lines = [
+        f"{Requirement.field_label(name)}：{_shown(old)} → {_shown(getattr(requirement, name))}"
+        for name, old in before.items()
+        if name not in ("scoring_criteria", "parent_requirement")
+    ]
+    if not lines:
+        return None
+    return notify_units(
+        applicable_units(requirement),
+        kind=NoticeKind.CHANGED,
+        title=f"报送事项有变更：{requirement.title}",
+        body=f"{requirement.campaign.issuing_unit.name}修改了“{requirement.title}”：\n" + "\n".join(lines),
+        link=reverse("backoffice:submission_edit", args=[requirement.pk]),
+    )
+
+
+def _notify_passed_down(requirement: Requirement) -> Delivery:
+    """Tell the units that must answer ``requirement`` (its campaign is published)."""
+    campaign = requirement.campaign
+    return notify_units(
+        applicable_units(requirement),
+        kind=NoticeKind.PASSED_DOWN,
+        title=f"新的报送事项：{requirement.title}，截止 {requirement.deadline:%Y年%m月%d日}",
+        body=f"{campaign.issuing_unit.name}在“{campaign.title}”中要求报送“{requirement.title}”，"
+        f"截止 {requirement.deadline:%Y年%m月%d日}。",
+        link=reverse("backoffice:submission_edit", args=[requirement.pk]),
+    )
 
 
 @transaction.atomic
@@ -370,12 +414,14 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
         campaign=campaign, position=campaign.requirements.count(), **fields
     )
     requirement.addressed_units.set(values.get("addressed_units") or [])
+    if campaign.status == CampaignStatus.PUBLISHED:
+        _notify_passed_down(requirement)
     return requirement
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, datetime.date):
-        return f"{value:%Y年%m月%d日}"
+        return chinese_date(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     return "—" if value is None or value == "" else str(value)
@@ -425,14 +471,15 @@ def requirement_update(*, actor: User | None, requirement: Requirement, **values
         )
     if not changed:
         return requirement
+    before = {name: getattr(requirement, name) for name in changed if name != "addressed_units"}
     for name in REQUIREMENT_FIELDS:
         if name in values:
             setattr(requirement, name, values[name])
     requirement.save()
     if "addressed_units" in values:
         requirement.addressed_units.set(values["addressed_units"])
-    # notify: requirement changed (to the units of applicable_units(requirement) when `handed_in`;
-    # `changed` names the fields)
+    if campaign.status == CampaignStatus.PUBLISHED:
+        _notify_changed(requirement, before)
     return requirement
 
 
@@ -574,7 +621,23 @@ def submission_return(*, actor: User | None, submission: Submission, reason: str
     submission.return_reason = reason.strip()
     submission.save(update_fields=["state", "return_reason", "updated_at"])
     _log(submission, actor, before, reason.strip())
+    _notify_unit(submission, NoticeKind.RETURNED, "被退回", f"退回理由：{submission.return_reason}")
     return submission
+
+
+def _notify_unit(submission: Submission, kind: str, what: str, body: str = "") -> Delivery:
+    """Tell the submitting unit what the reviewer did with its material."""
+    requirement = Requirement.objects.select_related("campaign__issuing_unit").get(
+        pk=submission.requirement_id
+    )
+    return notify_units(
+        [Unit.objects.get(pk=submission.unit_id)],
+        kind=kind,
+        title=f"“{requirement.title}”{what}",
+        body=f"{requirement.campaign.issuing_unit.name} · {requirement.campaign.title}：“{requirement.title}”{what}。"
+        + (f"\n{body}" if body else ""),
+        link=reverse("backoffice:submission", args=[submission.pk]),
+    )
 
 
 @transaction.atomic
@@ -588,6 +651,12 @@ def submission_approve(*, actor: User | None, submission: Submission, comment: s
     submission.approved_at = timezone.now()
     submission.save(update_fields=["state", "approved_at", "updated_at"])
     _log(submission, actor, before, comment.strip())
+    _notify_unit(
+        submission,
+        NoticeKind.APPROVED,
+        "已审核通过",
+        f"审核意见：{comment.strip()}" if comment.strip() else "",
+    )
     return submission
 
 
@@ -606,6 +675,9 @@ def submission_reopen(*, actor: User | None, submission: Submission, reason: str
     submission.approved_at = None
     submission.save(update_fields=["state", "return_reason", "approved_at", "updated_at"])
     _log(submission, actor, before, reason.strip())
+    _notify_unit(
+        submission, NoticeKind.REOPENED, "已重新打开，请修改后再次提交", f"理由：{submission.return_reason}"
+    )
     return submission
 
 
@@ -667,73 +739,125 @@ def submissions_decide_bulk(
     return decided
 
 
-# -- reminders ---------------------------------------------------------------------------------
+# -- reminders and deadline notices ------------------------------------------------------------
 
 
-def _recipients(unit: Unit) -> list[str]:
-    """The unit's reporters; its admins when no reporter has an e-mail address."""
-    staff = unit.staff.filter(is_active=True).exclude(email="")
-    emails = set(staff.filter(is_reporter=True).values_list("email", flat=True))
-    return sorted(emails or set(staff.filter(is_unit_admin=True).values_list("email", flat=True)))
+def _missing_units(requirement: Requirement, under: Unit | None = None) -> list[Unit]:
+    """The units that must answer ``requirement`` (below ``under``) and have not handed it in."""
+    units = applicable_units(requirement)
+    if under is not None:
+        units = within(units, under)
+    done = Submission.objects.filter(requirement=requirement, state__in=HANDED_IN).values("unit_id")
+    return list(units.exclude(pk__in=done).only("pk", "name", "path").order_by("path"))
 
 
+def _due_text(requirement: Requirement, on: datetime.date) -> str:
+    days = (requirement.deadline - on).days
+    when = f"还剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
+    lines = [
+        f"“{requirement.title}”（{requirement.campaign.title}）尚未提交，"
+        f"截止 {requirement.deadline:%Y年%m月%d日}，{when}。"
+    ]
+    for contact in requirement.campaign.contacts.all():
+        lines.append(f"联系人：{contact.office} {contact.name} {contact.phone} {contact.email}".rstrip())
+    return "\n".join(lines)
+
+
+@transaction.atomic
 def reminders_send(
     *,
-    within_days: int = 3,
-    on: datetime.date | None = None,
-    requirement: Requirement | None = None,
+    actor: User | None,
+    requirement: Requirement,
     under: Unit | None = None,
-) -> dict[str, int]:
-    """E-mail every unit that has not handed in a requirement due within ``within_days`` days or
-    already overdue: one message per unit listing all of them. Returns the counts."""
+    on: datetime.date | None = None,
+) -> Delivery:
+    """Remind every unit (below ``under``) that has not handed in ``requirement``: a notice in the
+    app to each of its accounts, e-mailed where an account has an address, and a ``Reminder``
+    row per unit. Returns what it reached; pressing again says how many were already reminded
+    today, and when."""
+    if actor is not None and not may_send_reminders(actor):
+        raise PermissionDenied("只有审核员或管理员可以发送提醒。")
     on = on or today()
-    horizon = on + datetime.timedelta(days=within_days)
-    if requirement is not None:
-        due = [requirement]
-    else:
-        due = list(
-            Requirement.objects.filter(
-                campaign__status=CampaignStatus.PUBLISHED, deadline__lte=horizon
-            ).select_related("campaign", "campaign__issuing_unit")
-        )
-    pending: dict[int, tuple[Unit, list[Requirement]]] = {}
-    for item in due:
-        if item.closed and item.deadline < on:
-            continue
-        units = applicable_units(item)
-        if under is not None:
-            units = within(units, under)
-        done = set(
-            Submission.objects.filter(requirement=item, state__in=HANDED_IN).values_list("unit_id", flat=True)
-        )
-        for unit in units.exclude(pk__in=done):
-            pending.setdefault(unit.pk, (unit, []))[1].append(item)
-    sent = unreachable = 0
-    for unit, items in pending.values():
-        recipients = _recipients(unit)
-        if not recipients:
-            unreachable += 1
-            continue
-        lines = [f"{unit.name}：以下报送事项尚未提交：", ""]
-        for item in sorted(items, key=lambda r: r.deadline):
-            days = (item.deadline - on).days
-            when = f"还剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
-            lines.append(
-                f"· {item.title}（{item.campaign.title}），截止 {item.deadline:%Y年%m月%d日}，{when}"
+    requirement = Requirement.objects.select_related("campaign__issuing_unit").get(pk=requirement.pk)
+    units = _missing_units(requirement, under)
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    missing = {u.pk for u in units}
+    earlier = [  # this requirement's reminders of today: a handful, whatever the board's size
+        (unit_id, at)
+        for unit_id, at in Reminder.objects.filter(requirement=requirement, at__gte=midnight)
+        .order_by("-at")
+        .values_list("unit_id", "at")
+        if unit_id in missing
+    ]
+    already = {unit_id for unit_id, _ in earlier}
+    last = earlier[0][1] if earlier else None
+    delivery = notify_units(
+        units,
+        kind=NoticeKind.REMINDED,
+        title=f"催报：“{requirement.title}”尚未提交",
+        body=_due_text(requirement, on),
+        link=reverse("backoffice:submission_edit", args=[requirement.pk]),
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(requirement=requirement, unit=u, at=now, by=actor, channels=delivery.channels[u.pk])
+            for u in units
+        ],
+        batch_size=500,
+    )
+    if already and last is not None:
+        delivery.note = f"其中 {len(already)} 个单位今天已提醒过（最近提醒 {timezone.localtime(last):%H:%M}）"
+    return delivery
+
+
+DEADLINE_THRESHOLDS = (7, 1)
+
+
+@transaction.atomic
+def deadline_notices_send(
+    *, on: datetime.date | None = None, thresholds: tuple[int, ...] = DEADLINE_THRESHOLDS
+) -> Delivery:
+    """Tell each unit that has not handed in a published requirement that its deadline is
+    ``thresholds`` days away (7, then 1): once per requirement, unit and threshold, recorded in
+    ``DeadlineNotice``, so a second run the same day (or the next) sends nothing again. A unit
+    first told when the deadline is already 1 day away gets one notice, counted for both."""
+    on = on or today()
+    horizon = on + datetime.timedelta(days=max(thresholds))
+    due = Requirement.objects.filter(
+        campaign__status=CampaignStatus.PUBLISHED, deadline__gt=on, deadline__lte=horizon
+    ).select_related("campaign", "campaign__issuing_unit")
+    delivery = Delivery()
+    now = timezone.now()
+    for requirement in due:
+        days = (requirement.deadline - on).days
+        crossed = sorted(t for t in thresholds if days <= t)
+        units = _missing_units(requirement)
+        told = set(
+            DeadlineNotice.objects.filter(requirement=requirement, days__in=crossed).values_list(
+                "unit_id", "days"
             )
-            for contact in item.campaign.contacts.all():
-                lines.append(
-                    f"  联系人：{contact.office} {contact.name} {contact.phone} {contact.email}".rstrip()
-                )
-        lines += ["", "请登录全民终身学习活动周系统填报。"]
-        send_mail(
-            subject=f"【报送提醒】{unit.name}有 {len(items)} 项材料待报送",
-            message="\n".join(lines),
-            from_email=None,
-            recipient_list=recipients,
         )
-        sent += 1
-    return {"units": len(pending), "sent": sent, "unreachable": unreachable}
+        fresh = [u for u in units if any((u.pk, t) not in told for t in crossed)]
+        if not fresh:
+            continue
+        delivery += notify_units(
+            fresh,
+            kind=NoticeKind.DEADLINE,
+            title=f"“{requirement.title}”还剩 {days} 天截止（{requirement.deadline:%m月%d日}）",
+            body=_due_text(requirement, on),
+            link=reverse("backoffice:submission_edit", args=[requirement.pk]),
+        )
+        DeadlineNotice.objects.bulk_create(
+            [
+                DeadlineNotice(requirement=requirement, unit=u, days=t, at=now)
+                for u in fresh
+                for t in crossed
+                if (u.pk, t) not in told
+            ],
+            batch_size=500,
+        )
+    return delivery
 
 
 # -- activity-week dates (from 2024: provinces apply, the ministry arranges) -------------------
@@ -753,21 +877,75 @@ def week_slot_apply(
     if slot is not None and slot.status == WeekSlot.Status.ARRANGED:
         raise DomainError("教育部已安排本省的活动周时间，如需调整请联系教育部。", code="week_arranged")
     if slot is None:
-        return WeekSlot.objects.create(campaign=campaign, province=province, start=start, end=end)
+        return WeekSlot.objects.create(
+            campaign=campaign, province=province, start=start, end=end, applied_start=start, applied_end=end
+        )
     slot.start, slot.end = start, end
-    slot.save(update_fields=["start", "end"])
+    slot.applied_start, slot.applied_end = start, end
+    slot.save(update_fields=["start", "end", "applied_start", "applied_end"])
     return slot
 
 
 @transaction.atomic
 def week_slot_arrange(
-    *, actor: User | None, slot: WeekSlot, start: datetime.date, end: datetime.date
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    province: Unit,
+    start: datetime.date,
+    end: datetime.date,
+    reason: str = "",
 ) -> WeekSlot:
-    """The ministry fixes a province's week (keeping or moving the dates it asked for)."""
-    require(actor, slot.campaign, slot.campaign.issuing_unit, Role.ADMIN, "安排活动周时间")
-    _check_week(slot.campaign, start, end)
-    slot.start, slot.end, slot.status = start, end, WeekSlot.Status.ARRANGED
-    slot.save(update_fields=["start", "end", "status"])
+    """The ministry fixes a province's week: keeping the dates it asked for, moving them (a
+    reason is then required), or arranging a province that did not apply. Each arrangement is
+    kept in the slot's history and the province is told."""
+    require(actor, campaign, campaign.issuing_unit, Role.ADMIN, "安排活动周时间")
+    if campaign.issuing_unit.kind != UnitKind.MINISTRY or province.kind != UnitKind.PROVINCE:
+        raise DomainError("活动周时间由教育部为各省级单位安排。", code="week_invalid")
+    _check_week(campaign, start, end)
+    reason = reason.strip()
+    lock(key(WEEK_SLOT, campaign.pk, province.pk))
+    slot = WeekSlot.objects.select_for_update().filter(campaign=campaign, province=province).first()
+    asked = (slot.applied_start, slot.applied_end) if slot is not None else (None, None)
+    moved = asked[0] is not None and asked != (start, end)
+    if moved and not reason:
+        raise DomainError(
+            f"{province.name}申请的是 {asked[0]:%m月%d日}—{asked[1]:%m月%d日}，"
+            "改为其他日期时请写明理由（省里会看到）。",
+            code="reason_required",
+        )
+    before = (slot.start, slot.end) if slot is not None else (None, None)
+    if slot is None:
+        slot = WeekSlot.objects.create(
+            campaign=campaign, province=province, start=start, end=end, status=WeekSlot.Status.ARRANGED
+        )
+    else:
+        slot.start, slot.end, slot.status = start, end, WeekSlot.Status.ARRANGED
+        slot.save(update_fields=["start", "end", "status"])
+    WeekSlotChange.objects.create(
+        slot=slot,
+        at=timezone.now(),
+        actor=actor,
+        from_start=before[0],
+        from_end=before[1],
+        start=start,
+        end=end,
+        reason=reason,
+    )
+    if asked[0] is None:
+        what = "（本省未申请，由教育部直接安排）"
+    elif moved:
+        what = f"（本省申请 {asked[0]:%m月%d日}—{asked[1]:%m月%d日}，已调整）"
+    else:
+        what = "（按本省申请）"
+    notify_units(
+        [province],
+        kind=NoticeKind.WEEK_MOVED,
+        title=f"教育部安排本省活动周：{start:%m月%d日}—{end:%m月%d日}",
+        body=f"“{campaign.title}”：{province.name}的活动周安排在 {start:%Y年%m月%d日}—{end:%m月%d日}{what}。"
+        + (f"\n理由：{reason}" if reason else ""),
+        link=reverse("backoffice:week_slots", args=[campaign.slug]),
+    )
     return slot
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "learnweek.core",
     "learnweek.orgs",
     "learnweek.accounts",
+    "learnweek.notices",
     "learnweek.campaigns",
     "learnweek.activities",
     "learnweek.stats",
@@ -162,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "learnweek.public.context.elder_mode",
+                "learnweek.backoffice.context.notices",
             ],
         },
     },
@@ -300,10 +302,10 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "daily-reminders": {
-        "task": "learnweek.campaigns.tasks.send_reminders",
+    # Deadlines 7 days and 1 day away: each unit told once per requirement and threshold.
+    "deadline-notices": {
+        "task": "learnweek.campaigns.tasks.send_deadline_notices",
         "schedule": 24 * 60 * 60,
-        "kwargs": {"within_days": int(os.environ.get("REMIND_WITHIN_DAYS", "3"))},
     },
 }
 

@@ -85,9 +85,9 @@ class ListExporter(Document):
         sheet["A1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.row_dimensions[1].height = 30
         for preamble_row in self.preamble():
-            row = put_row(sheet, preamble_row)
+            at = put_row(sheet, preamble_row)
             if len(preamble_row) == 1:
-                sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+                sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=span)
         header_row = put_row(sheet, header)
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
@@ -103,8 +103,8 @@ class ListExporter(Document):
             for cell in sheet[number][:span]:
                 cell.alignment, cell.border = wrap, GRID
         for line in self.footer():
-            row = put_row(sheet, [line])
-            sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
+            at = put_row(sheet, [line])
+            sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=span)
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = f"A{header_row + 1}"

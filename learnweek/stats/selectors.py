@@ -412,6 +412,17 @@ def header_for(campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None
     )
 
 
+def header_liaisons(campaign: Campaign) -> dict[int, tuple[str, str]]:
+    """Every unit's 联系人 and phone (mobile, else office) from its header of the year: one query."""
+    root = cascade_of(campaign).root
+    return {
+        unit_id: (name.strip(), (mobile or office).strip())
+        for unit_id, name, mobile, office in StatsHeader.objects.filter(campaign=root).values_list(
+            "unit_id", "contact_name", "mobile", "office_phone"
+        )
+    }
+
+
 def asks_platform(campaign: Campaign, unit: Unit, *, cascade: Cascade | None = None) -> bool:
     """Whether a statistics requirement that ``unit`` answers (one set by a level above it in the
     year's cascade) asks for 活动周平台名称及网址, as Shanxi's does."""

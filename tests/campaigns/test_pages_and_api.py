@@ -125,7 +125,11 @@ def test_provinces_apply_for_week_dates_and_the_ministry_arranges(
     assert "开始日期不能晚于结束日期" in bad.content.decode()
 
     client.force_login(ministry_admin)
-    client.post(url, {"slot": slot.pk, "start": f"{year}-05-18", "end": f"{year}-05-24"})
+    moved = {"slot": slot.pk, "start": f"{year}-05-18", "end": f"{year}-05-24"}
+    unexplained = client.post(url, moved, follow=True).content.decode()
+    assert "改为其他日期时请写明理由" in unexplained
+    assert f'value="{year}-05-18"' in unexplained  # what was typed stays in the form
+    client.post(url, moved | {"reason": "与相邻省份错开"})
     slot.refresh_from_db()
     assert (slot.start, slot.status) == (datetime.date(year, 5, 18), "arranged")
     page = client.get(reverse("public:calendar_year", args=[year])).content.decode()

@@ -177,3 +177,22 @@ def test_a_later_issue_date_names_the_requirement_and_links_to_it(client, cascad
     assert reverse("backoffice:requirement_edit", args=[cascade["board"].pk]) in page
     assert "吉林省活动（改）" in page  # what was typed stays
     assert Campaign.objects.get(slug="jl").issued_on == days(-20)
+
+
+def test_the_units_are_told_what_changed_after_they_handed_in(cascade, province_admin):
+    from learnweek.notices.models import Notice
+
+    requirement = cascade["board"]
+    city_reporter = StaffFactory(unit=unit("220100"), roles=[Role.REPORTER])
+    hand_in(requirement, "220100")
+    Notice.objects.all().delete()
+    requirement_update(actor=province_admin, requirement=requirement, deadline=days(12))
+    (notice,) = Notice.objects.filter(recipient=city_reporter)
+    assert notice.title == "报送事项有变更：成果展展板素材"
+    old, new = days(10), days(12)
+    assert (
+        f"截止日期：{old.year}年{old.month}月{old.day}日 → {new.year}年{new.month}月{new.day}日"
+        in notice.body
+    )
+    requirement_update(actor=province_admin, requirement=requirement, deadline=days(12))
+    assert Notice.objects.filter(recipient=city_reporter).count() == 1  # nothing changed: nothing told

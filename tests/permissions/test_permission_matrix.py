@@ -33,8 +33,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from learnweek.accounts.models import ApiToken, User
 from learnweek.api.api import api
+from learnweek.notices.models import Notice
 from tests.activities.helpers import fubiao1
-from tests.helpers import COUNTY, pdf_file
+from tests.helpers import COUNTY, pdf_file, unit
 from tests.permissions import world
 from tests.permissions.world import COUNTY_LEVEL, PROVINCE_LEVEL, Level, jpeg, xlsx_of
 
@@ -227,6 +228,10 @@ PAGES: dict[str, Page] = {
         own_level=True,
     ),
     "tasks": Page(r("tasks"), EVERY_STAFF),
+    "notices": Page(r("notices"), EVERY_STAFF),  # each user's own notices
+    "notice_read": Page(  # only the notice's own recipient marks it read
+        r("notice_read"), None, {"read": Write(post(notice=pk("owner_notice")), OWN)}
+    ),
     "stats": Page(r("stats", slug("jilin"), query=f"?unit={CODE}"), SUBTREE),
     "stats_header": Page(
         r("stats_header", slug("jilin")),
@@ -305,7 +310,7 @@ PAGES: dict[str, Page] = {
     "board_remind": Page(
         r("board_remind", pk("plan")),
         None,
-        {"remind": Write(post(), ADMINS, effect=lambda: len(mail.outbox))},
+        {"remind": Write(post(), ADMINS, effect=lambda: len(mail.outbox))},  # and the Reminder rows
     ),
     "board_review": Page(
         r("board_review", lambda w: w.material.requirement_id),
@@ -544,6 +549,9 @@ def setting(django_db_setup, django_db_blocker, tmp_path_factory):
         w = world.build()
         people = {level: world.people(level) for level in (COUNTY_LEVEL, PROVINCE_LEVEL)}
         w.owner_token = world.token_of(people[COUNTY_LEVEL]["owner"], "matrix-owner-second")
+        w.owner_notice = Notice.objects.create(
+            recipient=people[COUNTY_LEVEL]["owner"], unit=unit(CODE), kind="reminded", title="催报"
+        )
         clients = {}
         for level, cast in people.items():
             clients[level] = {}
