@@ -266,6 +266,15 @@ PAGES: dict[str, Page] = {
         },
         own_level=True,
     ),
+    # An import preview is the uploader's alone: everyone else, above or beside, gets 404.
+    "activity_import_preview": Page(
+        r("activity_import_preview", pk("preview")),
+        OWN,
+        {
+            "commit": Write(post(action="commit"), OWN),
+            "edit": Write(post(action="bulk_all", bulk_mode="online"), OWN),
+        },
+    ),
     "activity_export": Page(r("activity_export"), EVERY_STAFF),
     "activity": Page(r("activity", pk("activity")), SUBTREE),
     "activity_edit": Page(
@@ -529,6 +538,7 @@ def setting(django_db_setup, django_db_blocker, tmp_path_factory):
         w = world.build()
         people = {level: world.people(level) for level in (COUNTY_LEVEL, PROVINCE_LEVEL)}
         w.owner_token = world.token_of(people[COUNTY_LEVEL]["owner"], "matrix-owner-second")
+        w.preview = world.import_preview_of(people[COUNTY_LEVEL]["owner"], w)
         clients = {}
         for level, cast in people.items():
             clients[level] = {}

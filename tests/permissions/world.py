@@ -95,6 +95,15 @@ def xlsx_of(rows: list[list[Any]]) -> io.BytesIO:
     return buffer
 
 
+def import_preview_of(owner: User, w: SimpleNamespace) -> Any:
+    """An import preview the owner uploaded (the world is built before its people)."""
+    from learnweek.activities.services import import_preview_create
+    from tests.activities.helpers import fubiao1
+
+    rows = [["亲子共读", f"{w.year}-12-22", "朝阳区图书馆", "朝阳区教育局", 40, "", "共读绘本"]]
+    return import_preview_create(actor=owner, campaign=w.jilin, unit=unit(COUNTY), source=fubiao1(rows))
+
+
 def build() -> SimpleNamespace:
     """The campaign cascade national → 吉林省 → 长春市 → 朝阳区, and 朝阳区's objects in it."""
     year = timezone.localdate().year
