@@ -75,7 +75,18 @@ RULES: tuple[Rule, ...] = (
         ("读书", "阅读", "书香", "诵读", "共读", "领读", "书友", "悦读", "品读", "朗读", "读书会"),
     ),
 )
-_COMPILED = tuple((rule, rule.pattern()) for rule in RULES)
+
+
+def _all_of(rules: tuple[Rule, ...]) -> re.Pattern[str]:
+    """One pattern for the whole table: at each position of the text, the first rule (in table
+    order) whose words start there, as group ``r<index>``. A lookahead, so that matches may
+    overlap and every position is tried: one pass over the text instead of one per rule."""
+    groups = "|".join(f"(?P<r{i}>{rule.pattern().pattern})" for i, rule in enumerate(RULES) if rule in rules)
+    return re.compile(f"(?=(?:{groups}))")
+
+
+_ONLINE_TABLE = _all_of(RULES)
+_OFFLINE_TABLE = _all_of(tuple(rule for rule in RULES if not rule.online_only))
 
 ONLINE_WORDS = (
     "线上",
@@ -140,15 +151,17 @@ def mode_of(name: str, place: str) -> tuple[str, str]:
 
 def category_of(name: str, content: str, mode: str) -> tuple[str, str]:
     """(category, reason); (其他, UNKNOWN) when no rule matches."""
-    online = mode in (Mode.ONLINE, Mode.BOTH)
+    table = _ONLINE_TABLE if mode in (Mode.ONLINE, Mode.BOTH) else _OFFLINE_TABLE
     for where, text in (("名称", name or ""), ("内容", content or "")):
-        for rule, pattern in _COMPILED:
-            if rule.online_only and not online:
-                continue
-            found = pattern.search(text)
-            if found:
-                extra = "，线上举办" if rule.online_only else ""
-                return rule.category, f"{where}含“{found.group(0)}”{extra}"
+        best: tuple[int, str] | None = None
+        for found in table.finditer(text):
+            index = int(str(found.lastgroup)[1:])
+            if best is None or index < best[0]:
+                best = (index, found.group(found.lastgroup or 0))
+        if best is not None:
+            rule = RULES[best[0]]
+            extra = "，线上举办" if rule.online_only else ""
+            return rule.category, f"{where}含“{best[1]}”{extra}"
     return Category.OTHER, UNKNOWN
 
 
