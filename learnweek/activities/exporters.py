@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -16,9 +18,21 @@ from learnweek.orgs.models import Unit, UnitKind
 
 def span_text(activity: Activity) -> str:
     """活动时间 as officials write it: 2023年10月15日, 2023年10月15日—10月20日, 2023年10月15日 14:00—16:30."""
-    start, end = timezone.localtime(activity.start), timezone.localtime(activity.end)
+    return _span(activity.start, activity.end, activity.time_known)
+
+
+def preview_span_text(values: dict[str, Any]) -> str:
+    """``span_text`` of an import preview's row (its times kept as ISO text); "—" when unread."""
+    if not values.get("start") or not values.get("end"):
+        return "—"
+    start, end = (datetime.datetime.fromisoformat(values[name]) for name in ("start", "end"))
+    return _span(start, end, bool(values.get("time_known")))
+
+
+def _span(start: datetime.datetime, end: datetime.datetime, time_known: bool) -> str:
+    start, end = timezone.localtime(start), timezone.localtime(end)
     text = chinese_day_span(start, end) if end.date() != start.date() else chinese_date(start)
-    if activity.time_known:
+    if time_known:
         text += f" {start:%H:%M}" + (f"—{end:%H:%M}" if end != start else "")
     return text
 

@@ -4,7 +4,9 @@ A title row, a region row (吉林省 市（县） 区), the header row (序号, 
 主办单位, 人数, 报名电话, 活动内容), data rows, then the footer (注：…, 填表联系人：…). The header is
 found by its names, the footer stops the data, empty rows (and template rows with only a 序号)
 are skipped. Optional columns, by name, in any order: 活动类别, 活动周, 参加人次, 单位代码, 活动方式,
-面向人群.
+面向人群. A value in 活动类别, 活动方式 or 活动周 is recorded in ``Row.given``: it wins over what
+``activities.inference`` reads from the row's words; a blank cell leaves the value to be read.
+人数 is the planned headcount; 参加人次 is read only from its own column, never from 人数.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class Row:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     unit_code: str = ""
     organiser_name: str = ""
+    given: set[str] = field(default_factory=set)  # category / mode / is_week, from their own column
 
 
 def _header_columns(cells: list) -> dict[str, int]:
@@ -150,23 +153,26 @@ def _row(number: int, cells: list, columns: dict[str, int], *, year: int, tz) ->
         errors.append(("活动时间", str(exc)))
         values |= {"start": None, "end": None}
     values["headcount"] = _count("人数", get("人数"), errors)
-    person_times = _count("参加人次", get("参加人次"), errors)
-    values["person_times"] = person_times if person_times is not None else values["headcount"]
+    values["person_times"] = _count("参加人次", get("参加人次"), errors)
     category = _norm(get("活动类别"))
     if category:
+        row.given.add("category")
         if category in CATEGORY_BY_LABEL:
             values["category"] = CATEGORY_BY_LABEL[category]
         else:
             errors.append(("活动类别", f"“{category}”不是活动类别，可填：{'、'.join(Category.labels)}"))
     week = _norm(get("活动周"))
-    if week in YES:
-        values["is_week"] = True
-    elif week in NO:
-        values["is_week"] = False
-    else:
-        errors.append(("活动周", f"只能填“是”或“否”（现为“{week}”）"))
+    if week:
+        row.given.add("is_week")
+        if week in YES:
+            values["is_week"] = True
+        elif week in NO:
+            values["is_week"] = False
+        else:
+            errors.append(("活动周", f"只能填“是”或“否”（现为“{week}”）"))
     mode = _norm(get("活动方式"))
     if mode:
+        row.given.add("mode")
         if mode in MODE_BY_LABEL:
             values["mode"] = MODE_BY_LABEL[mode]
         else:

@@ -167,3 +167,30 @@ class DemoTableSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class ImportPreview(models.Model):
+    """An uploaded 附表1 as it will be written, kept between the upload and 确认导入 so nothing
+    is lost between the two steps. Only the account that uploaded it sees it
+    (``selectors.import_preview_get``); ``rows`` holds one entry per data row (see
+    ``services.import_preview_create``): its row number, organiser, values, what was inferred and
+    why, and what is wrong with it."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name="年度活动"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name="填报单位")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = LineField("文件名", max_length=200, blank=True)
+    demonstration = models.BooleanField("均为示范活动", default=True)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField("导入时间", null=True, blank=True)
+    result = LineField("导入结果", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "导入预览"
+        verbose_name_plural = "导入预览"
+
+    def __str__(self) -> str:
+        return self.file_name or f"导入预览 {self.pk}"

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from learnweek.activities.models import Activity, Mode
+from learnweek.activities.inference import UNKNOWN
+from learnweek.activities.models import Activity, Category, ImportPreview, Mode
 from learnweek.activities.search import query_tokens
 from learnweek.campaigns.models import CampaignStatus
-from learnweek.core.errors import NotFound
+from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
 from learnweek.core.phones import MaskedRows, masked
 from learnweek.core.public_cache import public_activities
@@ -238,3 +239,66 @@ def activity_state(activity: Activity, now: datetime.datetime | None = None) -> 
     if activity.start > now:
         return "upcoming"
     return "ongoing" if activity.end >= now else "ended"
+
+
+def import_preview_get(user: User, pk: int) -> ImportPreview:
+    """An import preview, only for the account that uploaded it and only while its unit lies in
+    that account's scope; anyone else is told it does not exist."""
+    found = (
+        scope_filter(ImportPreview.objects.filter(actor=user), user, unit_field="unit")
+        .select_related("campaign", "unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+PREVIEW_SHOW = {"all": "全部行", "inferred": "推断的类别", "flagged": "未能判断类别", "errors": "有误的行"}
+
+
+@dataclass(frozen=True)
+class PreviewPage:
+    """One page of a preview's rows, with the counts the page heads with."""
+
+    rows: list[dict]
+    page: Page
+    total: int
+    flagged: int
+    bad: int
+    old: int
+    errors: list[str]  # the first bad rows' problems, as 第N行 列: 原因
+    more_errors: int
+    by_category: list[tuple[str, int]]
+
+
+def import_preview_page(
+    preview: ImportPreview, *, page: str | int | None, show: str, per_page: int
+) -> PreviewPage:
+    rows = preview.rows
+    flagged = [r for r in rows if r["why"].get("category") == UNKNOWN]
+    bad = [r for r in rows if r["err"]]
+    chosen = {
+        "inferred": lambda: [r for r in rows if "category" in r["why"]],
+        "flagged": lambda: flagged,
+        "errors": lambda: bad,
+    }.get(show, lambda: rows)()
+    listed = [row_error(r["n"], c, reason) for r in bad[:LISTED_ROWS] for c, reason in r["err"]]
+    counts: dict[str, int] = {}
+    for r in rows:
+        if not r["old"]:
+            counts[r["v"]["category"]] = counts.get(r["v"]["category"], 0) + 1
+    labels = dict(Category.choices)
+    the_page = Paginator(chosen, per_page).get_page(page)
+    return PreviewPage(
+        rows=list(the_page.object_list),
+        page=the_page,
+        total=len(rows),
+        flagged=len(flagged),
+        bad=len(bad),
+        old=sum(1 for r in rows if r["old"]),
+        errors=listed,
+        more_errors=max(0, len(bad) - LISTED_ROWS),
+        by_category=sorted(((labels.get(c, c), n) for c, n in counts.items()), key=lambda item: -item[1]),
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -12,13 +14,13 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Field
 from django.utils import timezone
 
-from learnweek.activities import fubiao1
-from learnweek.activities.models import Activity, Audience, Category, Mode
+from learnweek.activities import fubiao1, inference
+from learnweek.activities.models import Activity, Audience, Category, ImportPreview, Mode
 from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Campaign
 from learnweek.core.db import bulk_insert
-from learnweek.core.errors import DomainError, RowErrorList
+from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.public_cache import public_activities
 from learnweek.core.tabular import open_sheet
@@ -210,9 +212,18 @@ def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> A
 
 
 # -- the official 附表1 table ------------------------------------------------------------------
+#
+# A file is read into rows (``_read_rows``: the reader's values, the organiser found in the
+# importing unit's subtree, what activities.inference read from the row's words), every row is
+# checked (``_problems``), then written at once (``_commit_rows``). The command line does the
+# three in one step (``activities_import``); the back office keeps the rows between reading and
+# writing in an ImportPreview, where what was read can be changed before 确认导入.
 
 MAX_IMPORT_BYTES = settings.SPREADSHEET_MAX_BYTES  # checked by core.tabular.open_sheet
 BATCH = 2000
+PREVIEW_DAYS = 7  # an uncommitted preview older than this is removed when the next one is made
+# What the preview lets the user change, with the column each is shown (and refused) under.
+PREVIEW_FIELDS = {"category": "活动类别", "mode": "活动方式", "is_week": "活动周", "is_demonstration": "示范"}
 
 
 @dataclass
@@ -231,77 +242,131 @@ class ImportReport:
         return text
 
 
-def _key(organiser: Unit, name: str, start: Any, address: str) -> str:
-    raw = f"{organiser.pk}|{name}|{start.isoformat()}|{address}"
+def _key(organiser_id: int, name: str, start: Any, address: str) -> str:
+    raw = f"{organiser_id}|{name}|{start.isoformat()}|{address}"
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
-@transaction.atomic
-def activities_import(
-    *,
-    actor: User | None,
-    campaign: Campaign,
-    unit: Unit,
-    source: BinaryIO,
-    demonstration: bool = False,
-) -> ImportReport:
-    """Import a filled 附表1. Every row is checked first; one bad row refuses the file."""
-    _require_reporter(actor, campaign, unit)
+class ImportRow:
+    """One data row on its way in: the values to write, why the inferred ones were chosen
+    (``why``: field → reason), and what the reader or the unit tree found wrong (``errors``:
+    (column, reason))."""
+
+    __slots__ = ("errors", "key", "number", "organiser", "values", "why")
+
+    def __init__(self, number: int, organiser: Unit | None, values: dict[str, Any], why, errors) -> None:
+        self.number = number
+        self.organiser = organiser  # None: the stored organiser is no longer in the unit's subtree
+        self.values = values
+        self.why: dict[str, str] = why
+        self.errors: list[tuple[str, str]] = errors
+        self.key = ""
+
+    def stored(self, problems: list[tuple[str, str]], *, old: bool = False) -> dict[str, Any]:
+        values = dict(self.values)
+        for name in ("start", "end"):
+            if values.get(name) is not None:
+                values[name] = values[name].isoformat()
+        return {
+            "n": self.number,
+            "org": self.organiser.pk if self.organiser else None,
+            "v": values,
+            "why": self.why,
+            "e0": [list(e) for e in self.errors],
+            "err": [list(p) for p in problems],
+            "old": old,
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any], units: dict[int, Unit]) -> ImportRow:
+        values = dict(data["v"])
+        for name in ("start", "end"):
+            if values.get(name) is not None:
+                values[name] = datetime.datetime.fromisoformat(values[name])
+        errors = [(c, r) for c, r in data["e0"]]
+        organiser = units.get(data["org"]) if data["org"] is not None else None
+        if data["org"] is not None and organiser is None:
+            errors.append(("主办单位", "该单位已不在本单位之下，请重新上传"))
+        return cls(data["n"], organiser, values, dict(data["why"]), errors)
+
+
+def _subtree(unit: Unit) -> dict[int, Unit]:
+    return {u.pk: u for u in within(Unit.objects.all(), unit)}
+
+
+def _read_rows(
+    campaign: Campaign, unit: Unit, source: BinaryIO, demonstration: bool, subtree: dict[int, Unit]
+) -> Iterator[ImportRow]:
     sheet = open_sheet(source)  # refuses a file over the size and row/column limits unread
-    subtree = {u.pk: u for u in within(Unit.objects.all(), unit)}
     by_code = {u.code: u for u in subtree.values()}
     by_name: dict[str, Unit | None] = {}
     for u in subtree.values():
         by_name[u.name] = None if u.name in by_name else u  # an ambiguous name matches nothing
-    errors = RowErrorList()
-    planned: list[dict[str, Any]] = []  # rows for bulk_insert, by field attname
-    seen: dict[str, int] = {}
+    tz = timezone.get_current_timezone()
     for row in fubiao1.read(sheet, year=campaign.year):
-        for column, reason in row.errors:
-            errors.add(row.number, column, reason)
-        if row.errors and errors.full:
-            continue  # a bad row past the listed ones is only counted
+        errors = list(row.errors)
         organiser = unit
         if row.unit_code:
             coded = by_code.get(row.unit_code)
             if coded is None:
-                errors.add(row.number, "单位代码", f"{row.unit_code} 不是 {unit.name} 或其下级单位的代码")
-                continue
-            organiser = coded
+                errors.append(("单位代码", f"{row.unit_code} 不是 {unit.name} 或其下级单位的代码"))
+            else:
+                organiser = coded
         elif row.organiser_name and (named := by_name.get(row.organiser_name)):
             organiser = named
-        values = row.values | {"is_demonstration": demonstration or row.values.get("is_demonstration", False)}
+        values = row.values
+        reading = inference.infer(
+            name=values["name"],
+            content=values["content"],
+            place=values["address"],
+            start=values.get("start"),
+            end=values.get("end"),
+            week_start=campaign.week_start,
+            week_end=campaign.week_end,
+            tz=tz,
+        )
+        why: dict[str, str] = {}
+        if "category" not in row.given:
+            values["category"], why["category"] = reading.category, reading.category_reason
+        if "mode" not in row.given:
+            values["mode"] = reading.mode
+            if reading.mode_reason:
+                why["mode"] = reading.mode_reason
+        if "is_week" not in row.given:
+            values["is_week"] = reading.is_week
+            if reading.week_reason:
+                why["is_week"] = reading.week_reason
+        values["is_demonstration"] = demonstration
+        yield ImportRow(row.number, organiser, values, why, errors)
+
+
+def _problems(rows: list[ImportRow]) -> dict[int, list[tuple[str, str]]]:
+    """Row number → every (column, reason) that keeps the row from being written: the reader's,
+    the registry's rules (``problems_of``), and a second copy of an activity. Sets each good
+    row's ``key``."""
+    seen: dict[str, int] = {}
+    found: dict[int, list[tuple[str, str]]] = {}
+    for row in rows:
+        wrong = list(row.errors)
+        values = row.values
         for field_name, reason in problems_of(values):
             if values.get("start") is None and field_name in ("start", "end"):
                 continue  # the unreadable 活动时间 is reported once, by the reader
-            errors.add(row.number, fubiao1.COLUMN_OF.get(field_name, label(field_name)), reason)
-        if row.errors or values.get("start") is None:
-            continue
-        key = _key(organiser, values["name"], values["start"], values.get("address", ""))
-        if key in seen:
-            errors.add(
-                row.number, "活动名称", f"与第{seen[key]}行是同一项活动（主办单位、名称、时间、地点相同）"
-            )
-            continue
-        seen[key] = row.number
-        if errors:
-            continue  # the file is refused: keep no more rows to write
-        planned.append(
-            {
-                "campaign_id": campaign.pk,
-                "year": campaign.year,
-                "organiser_id": organiser.pk,
-                "unit_path": organiser.path,
-                "import_key": key,
-                "created_by_id": actor.pk if actor is not None else None,
-                "search_text": activity_index_text(values),
-                **{k: v for k, v in values.items() if k in EDITABLE},
-            }
-        )
-    if errors:
-        raise errors.refusal()
+            wrong.append((fubiao1.COLUMN_OF.get(field_name, label(field_name)), reason))
+        if values.get("start") is not None and row.organiser is not None:
+            key = _key(row.organiser.pk, values["name"], values["start"], values.get("address", ""))
+            if key in seen:
+                wrong.append(("活动名称", f"与第{seen[key]}行是同一项活动（主办单位、名称、时间、地点相同）"))
+            else:
+                seen[key] = row.number
+                row.key = key
+        if wrong:
+            found[row.number] = wrong
+    return found
+
+
+def _existing_keys(campaign: Campaign, keys: list[str]) -> set[str]:
     existing: set[str] = set()
-    keys = list(seen)
     for i in range(0, len(keys), BATCH):
         existing.update(
             # The exclude matches the partial unique index (import_key <> ''), which PostgreSQL
@@ -310,7 +375,34 @@ def activities_import(
             .exclude(import_key="")
             .values_list("import_key", flat=True)
         )
-    fresh = [a for a in planned if a["import_key"] not in existing]
+    return existing
+
+
+def _commit_rows(actor: User | None, campaign: Campaign, rows: list[ImportRow]) -> ImportReport:
+    """Check every row, then write them all or none (inside the caller's transaction)."""
+    problems = _problems(rows)
+    if problems:
+        errors = RowErrorList()
+        for number, wrong in problems.items():
+            for column, reason in wrong:
+                errors.add(number, column, reason)
+        raise errors.refusal()
+    existing = _existing_keys(campaign, [row.key for row in rows])
+    actor_id = actor.pk if actor is not None else None
+    fresh = [
+        {
+            "campaign_id": campaign.pk,
+            "year": campaign.year,
+            "organiser_id": row.organiser.pk,
+            "unit_path": row.organiser.path,
+            "import_key": row.key,
+            "created_by_id": actor_id,
+            "search_text": activity_index_text(row.values),
+            **{k: v for k, v in row.values.items() if k in EDITABLE},
+        }
+        for row in rows
+        if row.key not in existing and row.organiser is not None
+    ]
     try:
         with transaction.atomic():
             bulk_insert(Activity, fresh, batch_size=BATCH)
@@ -331,6 +423,152 @@ def activities_import(
         public_activities.changed()
     return ImportReport(
         created=len(fresh),
-        skipped=len(planned) - len(fresh),
+        skipped=len(rows) - len(fresh),
         by_category=Counter(a["category"] for a in fresh),
     )
+
+
+@transaction.atomic
+def activities_import(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    unit: Unit,
+    source: BinaryIO,
+    demonstration: bool = False,
+) -> ImportReport:
+    """Import a filled 附表1 in one step (the command line), with the same reading of category,
+    mode and week as the preview. Every row is checked first; one bad row refuses the file."""
+    _require_reporter(actor, campaign, unit)
+    rows = list(_read_rows(campaign, unit, source, demonstration, _subtree(unit)))
+    return _commit_rows(actor, campaign, rows)
+
+
+@transaction.atomic
+def import_preview_create(
+    *,
+    actor: User,
+    campaign: Campaign,
+    unit: Unit,
+    source: BinaryIO,
+    file_name: str = "",
+    demonstration: bool = True,
+) -> ImportPreview:
+    """Read a filled 附表1 into a preview: nothing is written to the registry. A file that cannot
+    be read at all is refused; a row that cannot be written is kept with its problems, which
+    block 确认导入 until they are put right."""
+    _require_reporter(actor, campaign, unit)
+    rows = list(_read_rows(campaign, unit, source, demonstration, _subtree(unit)))
+    if not rows:
+        raise DomainError("文件中没有活动行：请在表头下逐行填写活动。", code="import_empty")
+    problems = _problems(rows)
+    old = _existing_keys(campaign, [row.key for row in rows if row.key])
+    ImportPreview.objects.filter(
+        committed_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(days=PREVIEW_DAYS)
+    ).delete()
+    return ImportPreview.objects.create(
+        campaign=campaign,
+        unit=unit,
+        actor=actor,
+        file_name=(file_name or "")[:200],
+        demonstration=demonstration,
+        rows=[row.stored(problems.get(row.number, []), old=bool(row.key) and row.key in old) for row in rows],
+    )
+
+
+def _locked_preview(actor: User, preview: ImportPreview) -> ImportPreview:
+    _require_reporter(actor, preview.campaign, preview.unit)
+    locked = ImportPreview.objects.select_for_update().filter(pk=preview.pk, actor=actor).first()
+    if locked is None:
+        raise NotFound()
+    if locked.committed_at is not None:
+        when = timezone.localtime(locked.committed_at)
+        raise DomainError(
+            f"这份预览已于 {when:%Y年%m月%d日 %H:%M} 导入（{locked.result}），未重复写入。",
+            code="preview_committed",
+        )
+    return locked
+
+
+def _preview_value(field_name: str, value: Any, where: str) -> Any:
+    if field_name == "category" and value in CATEGORIES:
+        return value
+    if field_name == "mode" and value in MODES:
+        return value
+    if field_name in ("is_week", "is_demonstration") and isinstance(value, bool):
+        return value
+    raise DomainError(
+        f"{where} {PREVIEW_FIELDS[field_name]}：“{value}”不是可选的值。", code="preview_invalid"
+    )
+
+
+@transaction.atomic
+def import_preview_edit(
+    *,
+    actor: User,
+    preview: ImportPreview,
+    rows: dict[int, dict[str, Any]] | None = None,
+    bulk: dict[str, Any] | None = None,
+    bulk_rows: set[int] | None = None,
+) -> int:
+    """Change what the preview will write: ``rows`` gives values per row number; ``bulk`` gives
+    values for the rows numbered in ``bulk_rows`` (every row when None), applied after ``rows``.
+    Only the fields of PREVIEW_FIELDS change; a changed value is no longer marked as inferred.
+    Returns how many rows changed."""
+    preview = _locked_preview(actor, preview)
+    stored = {row["n"]: row for row in preview.rows}
+    plan: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for number, values in (rows or {}).items():
+        if number not in stored:
+            raise DomainError(f"预览中没有第{number}行。", code="preview_invalid")
+        plan.append((stored[number], {f: _preview_value(f, v, f"第{number}行") for f, v in values.items()}))
+    if bulk:
+        checked = {f: _preview_value(f, v, "批量修改") for f, v in bulk.items()}
+        if bulk_rows is not None and (unknown := sorted(bulk_rows - stored.keys())):
+            raise DomainError(f"预览中没有第{unknown[0]}行。", code="preview_invalid")
+        targets = preview.rows if bulk_rows is None else [stored[n] for n in sorted(bulk_rows)]
+        plan.extend((row, checked) for row in targets)
+    changed: set[int] = set()
+    for row, values in plan:
+        for field_name, value in values.items():
+            if row["v"].get(field_name) == value and field_name not in row["why"]:
+                continue
+            if row["v"].get(field_name) != value:
+                changed.add(row["n"])
+            row["v"][field_name] = value
+            row["why"].pop(field_name, None)  # chosen by the user now, not read from the words
+            column = PREVIEW_FIELDS[field_name]
+            row["e0"] = [e for e in row["e0"] if e[0] != column]
+    _recheck(preview)
+    preview.save(update_fields=["rows"])
+    return len(changed)
+
+
+def _recheck(preview: ImportPreview) -> None:
+    units = _subtree(preview.unit)
+    loaded = [ImportRow.from_stored(row, units) for row in preview.rows]
+    problems = _problems(loaded)
+    for row in preview.rows:
+        row["err"] = [list(p) for p in problems.get(row["n"], [])]
+
+
+@transaction.atomic
+def import_preview_commit(*, actor: User, preview: ImportPreview) -> ImportReport:
+    """确认导入: write exactly the preview's rows, all or none, with the checks of a one-step
+    import (each bad row named by row and column, a second copy refused, rows imported before
+    skipped). A committed preview says so and writes nothing again."""
+    preview = _locked_preview(actor, preview)
+    units = _subtree(preview.unit)
+    rows = [ImportRow.from_stored(row, units) for row in preview.rows]
+    report = _commit_rows(actor, preview.campaign, rows)
+    preview.committed_at = timezone.now()
+    preview.result = report.summary()[:300]
+    preview.rows = []  # written; the registry holds them now
+    preview.save(update_fields=["committed_at", "result", "rows"])
+    return report
+
+
+@transaction.atomic
+def import_preview_discard(*, actor: User, preview: ImportPreview) -> None:
+    preview = _locked_preview(actor, preview)
+    preview.delete()

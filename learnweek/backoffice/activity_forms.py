@@ -69,7 +69,12 @@ class ActivityFilterForm(forms.Form):
 class ActivityImportForm(forms.Form):
     campaign = forms.ChoiceField(label="年度活动")
     file = forms.FileField(label="附表1 xlsx 文件")
-    demonstration = forms.BooleanField(label="均为示范活动", required=False)
+    demonstration = forms.BooleanField(
+        label="均为示范活动",
+        required=False,
+        initial=True,
+        help_text="附表1 是示范活动汇总表，默认勾选；导入前可在预览中逐行修改。",
+    )
 
     def __init__(self, *args, campaigns=(), **kwargs):
         super().__init__(*args, **kwargs)

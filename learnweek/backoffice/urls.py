@@ -53,6 +53,7 @@ urlpatterns = [
     path("activities/", av.activity_list, name="activities"),
     path("activities/new/", av.activity_new, name="activity_new"),
     path("activities/import/", av.activity_import, name="activity_import"),
+    path("activities/import/<int:pk>/", av.activity_import_preview, name="activity_import_preview"),
     path("activities/export.xlsx", av.activity_export, name="activity_export"),
     path("activities/<int:pk>/", av.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", av.activity_edit, name="activity_edit"),

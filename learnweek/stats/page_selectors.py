@@ -97,6 +97,7 @@ class StatsPage:
     total_cells: Sums
     own_cells: Sums | None  # the unit's own level (total less the children), when not all zero
     chart: dict[str, Any]
+    missing_person_times: int  # counted activities with no 参加人次 yet
 
     def as_context(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -156,6 +157,7 @@ def stats_page_data(user: User, campaign: Campaign, unit: Unit) -> StatsPage:
             "units": [child.unit.name for child in children],
             "series": [[row.cells[i][1] for row in child_rows] for i in range(len(COLUMNS))],
         },
+        missing_person_times=table.missing_person_times,
     )
 
 

@@ -122,6 +122,8 @@ class StatsTable:
     # The cities behind 城市数: row → column → {admin unit id: (activities, person-times)}.
     cities: dict[str, dict[str, dict[int, list[int]]]] = field(default_factory=dict)
     children: list[StatsTable] | None = None
+    # Counted activities of the subtree with no 参加人次 yet (they add 0 to the 参加人次 cells).
+    missing_person_times: int = 0
 
     @property
     def own_level_label(self) -> str:
@@ -161,6 +163,7 @@ class _Group:
     column: str
     activities: int
     person_times: int
+    missing: int = 0  # activities with no 参加人次 yet, each counted in one group only
 
 
 def _groups(campaign: Campaign, cascade: Cascade, root: Unit) -> list[_Group]:
@@ -168,15 +171,15 @@ def _groups(campaign: Campaign, cascade: Cascade, root: Unit) -> list[_Group]:
     activity_rows = (
         within(family_activities(campaign, cascade).filter(COUNTED), root, path_field="unit_path")
         .values_list("organiser__admin_unit_id", "category", "is_week")
-        .annotate(n=Count("id"), p=Sum("person_times"))
+        .annotate(n=Count("id"), p=Sum("person_times"), m=Count("id", filter=Q(person_times__isnull=True)))
         .order_by()
     )
-    for admin_id, category, is_week, n, p in activity_rows:
+    for admin_id, category, is_week, n, p, m in activity_rows:
         column = READING_COLUMNS.get(category)
         if column is not None:
-            groups.append(_Group(admin_id, column, n, p or 0))
+            groups.append(_Group(admin_id, column, n, p or 0, m))
         if is_week:
-            groups.append(_Group(admin_id, Column.ACTIVITY_WEEK, n, p or 0))
+            groups.append(_Group(admin_id, Column.ACTIVITY_WEEK, n, p or 0, 0 if column is not None else m))
     totals = (
         within(ReportedTotal.objects.filter(campaign_id__in=cascade.ids), root, unit_field="unit")
         .values_list("unit__admin_unit_id", "column")
@@ -256,6 +259,7 @@ def stats_table(
     admin_id = unit.admin_unit_id if unit.admin_unit_id is not None else unit.pk
     level = admins[admin_id].kind if admin_id in admins else unit.kind
     table = _fold(campaign, unit, admin_id, level, groups, list(admins.values()))
+    table.missing_person_times = sum(group.missing for group in groups)
     if by_child:
         step = len(unit.path) + Unit.steplen
         admins_under: dict[str, list[_Admin]] = defaultdict(list)

@@ -43,7 +43,14 @@ def test_a_filled_table_imports_whole(jilin_2023_derived, school):
     report = run_import(jilin_2023_derived, GOOD)
     assert report.created == 3 and report.skipped == 0
     reading, elderly, salon = Activity.objects.order_by("start")
-    assert (reading.organiser, reading.headcount, reading.person_times) == (school, 200, 200)
+    # 人数 is the planned headcount; 参加人次 stays empty until it is known (no column here).
+    assert (reading.organiser, reading.headcount, reading.person_times) == (school, 200, None)
+    # The table has no category column: the category is read from the name.
+    assert [a.category for a in (reading, elderly, salon)] == [
+        "themed_reading",
+        "smart_elderly",
+        "themed_reading",
+    ]
     assert local(reading.start) == datetime.datetime(2023, 10, 15, tzinfo=TZ) and not reading.time_known
     assert elderly.organiser.code == "220104" and elderly.headcount == 60
     assert (local(elderly.start), local(elderly.end)) == (
@@ -140,7 +147,7 @@ def test_command_imports_and_reports_by_category(jilin_2023_derived, school, tmp
     path = tmp_path / "good.xlsx"
     path.write_bytes(fubiao1(GOOD).getvalue())
     call_command("import_activities", str(path), "--campaign", "jl23", "--unit", "220104", "--demonstration")
-    assert "已导入 3 项活动（其他 3）。" in capsys.readouterr().out
+    assert "已导入 3 项活动（主题阅读活动 2，智慧助老 1）。" in capsys.readouterr().out
     assert Activity.objects.filter(is_demonstration=True).count() == 3
 
 

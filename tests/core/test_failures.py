@@ -47,11 +47,13 @@ def test_a_connection_lost_mid_import_writes_nothing_and_says_so(
 
     monkeypatch.setattr(activity_services, "bulk_insert", halfway(drop))
     client.force_login(county_reporter)
-    page = client.post(
+    preview = client.post(
         reverse("backoffice:activity_import"), {"campaign": jilin_2023_derived.slug, "file": fubiao1(ROWS)}
-    ).content.decode()
+    )
+    page = client.post(preview["Location"], {"action": "commit"}).content.decode()
     assert "导入中途与数据库的连接中断，本次没有写入任何活动；请重新导入这个文件。" in page
     assert Activity.objects.count() == 0
+    assert "确认导入 6 行" in page  # the preview is still there to commit again
 
 
 @pytest.mark.postgres

@@ -281,6 +281,15 @@ PAGES: dict[str, Page] = {
         },
         own_level=True,
     ),
+    # An import preview is the uploader's alone: everyone else, above or beside, gets 404.
+    "activity_import_preview": Page(
+        r("activity_import_preview", pk("preview")),
+        OWN,
+        {
+            "commit": Write(post(action="commit"), OWN),
+            "edit": Write(post(action="bulk_all", bulk_mode="online"), OWN),
+        },
+    ),
     "activity_export": Page(r("activity_export"), EVERY_STAFF),
     "activity": Page(r("activity", pk("activity")), SUBTREE),
     "activity_edit": Page(
@@ -305,6 +314,23 @@ PAGES: dict[str, Page] = {
             )
         },
     ),
+    "demo_table": Page(r("demo_table", pk("demo"), query=f"?unit={CODE}"), SUBTREE),
+    "demo_table_mark": Page(
+        r("demo_table_mark", pk("demo")),
+        None,
+        {"mark": Write(post(unit=CODE, action="mark", activity=pk("other_activity")), ADMINS)},
+    ),
+    "demo_table_submit": Page(
+        r("demo_table_submit", pk("demo")),
+        None,
+        {
+            "save": Write(
+                post(unit=CODE, contact_name="李老师", contact_phone="0431-88886666", save="1"), ADMINS
+            )
+        },
+    ),
+    "demo_table_export": Page(r("demo_table_export", pk("demo"), query=f"?unit={CODE}"), SUBTREE),
+    "demo_table_frozen": Page(r("demo_table_frozen", pk("demo_handed_in")), SUBTREE),
     "board": Page(r("board", pk("plan")), SUBTREE),
     "board_export": Page(r("board_export", pk("plan")), SUBTREE),
     "board_remind": Page(
@@ -552,6 +578,7 @@ def setting(django_db_setup, django_db_blocker, tmp_path_factory):
         w.owner_notice = Notice.objects.create(
             recipient=people[COUNTY_LEVEL]["owner"], unit=unit(CODE), kind="reminded", title="催报"
         )
+        w.preview = world.import_preview_of(people[COUNTY_LEVEL]["owner"], w)
         clients = {}
         for level, cast in people.items():
             clients[level] = {}

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from learnweek.accounts.models import ApiToken, User
+from learnweek.activities.demo_table import demo_table_submit
 from learnweek.activities.services import activity_create
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
@@ -95,6 +96,15 @@ def xlsx_of(rows: list[list[Any]]) -> io.BytesIO:
     return buffer
 
 
+def import_preview_of(owner: User, w: SimpleNamespace) -> Any:
+    """An import preview the owner uploaded (the world is built before its people)."""
+    from learnweek.activities.services import import_preview_create
+    from tests.activities.helpers import fubiao1
+
+    rows = [["亲子共读", f"{w.year}-12-22", "朝阳区图书馆", "朝阳区教育局", 40, "", "共读绘本"]]
+    return import_preview_create(actor=owner, campaign=w.jilin, unit=unit(COUNTY), source=fubiao1(rows))
+
+
 def build() -> SimpleNamespace:
     """The campaign cascade national → 吉林省 → 长春市 → 朝阳区, and 朝阳区's objects in it."""
     year = timezone.localdate().year
@@ -154,6 +164,22 @@ def build() -> SimpleNamespace:
         campaign=jilin,
         kind=RequirementKind.WORK_PLAN,
         title="活动周工作方案",
+        applies_to=[UnitKind.COUNTY],
+        deadline=datetime.date(year, 12, 31),
+    )
+    demo = requirement_create(
+        actor=system,
+        campaign=jilin,
+        kind=RequirementKind.DEMO_TABLE,
+        title="示范活动汇总表",
+        applies_to=[UnitKind.COUNTY],
+        deadline=datetime.date(year, 12, 31),
+    )
+    demo_done = requirement_create(
+        actor=system,
+        campaign=jilin,
+        kind=RequirementKind.DEMO_TABLE,
+        title="示范活动汇总表（上半年）",
         applies_to=[UnitKind.COUNTY],
         deadline=datetime.date(year, 12, 31),
     )
@@ -220,6 +246,19 @@ def build() -> SimpleNamespace:
         start=start + datetime.timedelta(days=1),
         end=start + datetime.timedelta(days=1, hours=2),
     )
+    activity_create(
+        actor=system,
+        campaign=jilin,
+        organiser=county,
+        name="朝阳区读书分享会",
+        category="themed_reading",
+        start=start,
+        end=start,
+        is_demonstration=True,
+    )
+    demo_handed_in = demo_table_submit(
+        actor=system, requirement=demo_done, unit=county, contact_name="李老师", contact_phone="0431-88886666"
+    )
     signup = registration_create(activity_id=activity.pk, phone="13900001111", name="王大爷")
     resident = User.objects.get_or_create(username="matrix-resident", defaults={"phone": "13800009999"})[0]
     own = registration_create(activity_id=activity.pk, phone=resident.phone, name="李阿姨", resident=resident)
@@ -284,6 +323,8 @@ def build() -> SimpleNamespace:
         chaoyang=chaoyang,
         school=school,
         plan=plan,
+        demo=demo,
+        demo_handed_in=demo_handed_in,
         material=material,
         summary=summary,
         summary_draft=summary_draft,

@@ -367,9 +367,9 @@ def test_the_import_page_lists_200_bad_rows_then_the_count(client, county_report
     rows = [[f"活动{i}", "2023-10-15", "甲", "乙", -1, "", ""] for i in range(260)]
     data = fubiao1(rows).getvalue()
     response = client.post(
-        reverse("backoffice:activity_import"), {"campaign": "jl23", "file": _xlsx_upload(data)}
+        reverse("backoffice:activity_import"), {"campaign": "jl23", "file": _xlsx_upload(data)}, follow=True
     )
-    text = response.content.decode()
+    text = response.content.decode()  # the preview lists them, and refuses 确认导入 until they are right
     assert "第203行 人数" in text and "第204行" not in text
     assert "另有 60 行有误" in text
     # and the first line says how much is wrong before the list begins
