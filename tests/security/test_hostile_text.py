@@ -109,7 +109,7 @@ def test_the_official_tables_keep_formulas_as_text(client, make_activity, jilin_
             b"".join(response.streaming_content) if response.streaming else response.content, *FORMULAS[:4]
         )
 
-    institution_create(
+    evil = institution_create(
         actor=None,
         parent=unit(COUNTY),
         code="EVIL-1",
@@ -122,6 +122,7 @@ def test_the_official_tables_keep_formulas_as_text(client, make_activity, jilin_
         kind=RequirementKind.WORK_PLAN,
         title="+方案",
         applies_to=[UnitKind.INSTITUTION],
+        addressed_units=[evil],  # an institution under a district answers the province when named
         deadline=datetime.date(jilin_2026_published.year, 12, 31),
     )
     board = client.get(reverse("backoffice:board_export", args=[plan.pk]), {"under": COUNTY})
