@@ -436,7 +436,14 @@ def submission_review(request, pk):
         else:
             messages.error(request, "未知的操作。")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        # Back to the page with the reason still typed and the refusal beside it.
+        response = submission_page(
+            request,
+            submission_get_visible(request.user, pk),
+            {"review_error": exc.message, "typed_reason": reason},
+        )
+        response.status_code = 400
+        return response
     return redirect("backoffice:submission", pk=pk)
 
 

@@ -383,3 +383,20 @@ def test_what_still_waits_from_last_year_is_counted_not_listed(client, cascade, 
     assert late.pk not in {int(i.url.rstrip("/").rsplit("/", 1)[-1]) for i in inbox.to_review}
     client.force_login(province_reviewer)
     assert "往年的活动另有 1 项等待本级审核" in client.get(reverse("backoffice:home")).content.decode()
+
+
+def test_a_refused_review_keeps_the_typed_reason(client, cascade, handed_in):
+    from learnweek.campaigns.services import submission_approve
+
+    submission = handed_in["chaoyang"]
+    city = reviewer("220100")
+    submission_approve(actor=city, submission=submission)  # someone else decided it meanwhile
+    client.force_login(city)
+    response = client.post(
+        reverse("backoffice:submission_review", args=[submission.pk]),
+        {"action": "return", "reason": "照片不够清晰，请更换第3张"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "该材料已通过，不能退回" in page
+    assert ">照片不够清晰，请更换第3张</textarea>" in page
