@@ -217,6 +217,18 @@ def unmarked(table: DemoTable, query: str = "") -> QuerySet[Activity]:
     return queryset.order_by("-start", "-pk")
 
 
+def as_it_stands(table: DemoTable) -> DemoTableSnapshot:
+    """The table as it would be frozen now (unsaved): what the page's Excel download holds."""
+    return DemoTableSnapshot(
+        taken_at=timezone.now(),
+        data={
+            "contact_name": table.contact_name,
+            "contact_phone": table.contact_phone,
+            "rows": table.rows(),
+        },
+    )
+
+
 def latest_snapshots(submissions: Iterable[Submission]) -> dict[int, DemoTableSnapshot]:
     """The frozen table of each submission (its latest hand-in), by submission id."""
     ids = [s.pk for s in submissions]

@@ -62,19 +62,15 @@ class Fubiao1Exporter(ListExporter):
         return f"{self.campaign.year}年“{region}{kind}”汇总表"
 
     def preamble(self) -> list[list[str]]:
-        """The region row: the form's blanks (　　省　　市（县）　　区) with the unit's names."""
+        """The region row: the form's blanks (　　省　　市（县）　　区) with the unit's names; the
+        blanks below the unit's own level are left out (a city's table has no district)."""
         levels = self._levels()
-        return [
-            [
-                "　".join(
-                    [
-                        levels["province"] or "　　省",
-                        levels["city"] or "　　市（县）",
-                        levels["county"] or "　　区",
-                    ]
-                )
-            ]
-        ]
+        parts = [levels["province"] or "　　省"]
+        if self.unit.kind != UnitKind.PROVINCE:
+            parts.append(levels["city"] or "　　市（县）")
+            if self.unit.kind != UnitKind.PREFECTURE:
+                parts.append(levels["county"] or "　　区")
+        return [["　".join(parts)]]
 
     def header(self) -> list[str]:
         return HEADER

@@ -143,7 +143,12 @@ def activity_edit(request, pk):
 def activity_import(request):
     """Step 1 of 2: upload a 附表1; it is read into a preview, nothing is written yet."""
     campaigns = _campaigns(request.user)
-    form = forms.ActivityImportForm(request.POST or None, request.FILES or None, campaigns=campaigns)
+    # A link from a campaign's page (its 附表1) names the campaign the rows belong to.
+    named = request.GET.get("campaign")
+    initial = {"campaign": named} if any(c.slug == named for c in campaigns) else None
+    form = forms.ActivityImportForm(
+        request.POST or None, request.FILES or None, campaigns=campaigns, initial=initial
+    )
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         campaign = next(c for c in campaigns if c.slug == form.cleaned_data["campaign"])

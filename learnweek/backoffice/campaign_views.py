@@ -469,7 +469,9 @@ def _board_page(request, requirement, under, *, picked=frozenset(), reason=""):
             "kind_link": _link(kind_of(requirement).board_link, requirement),
             "can_remind": may_send_reminders(request.user),
             # The rows this user may approve or return now: a tick box each (bulk review).
-            "reviewable": set(review_queue(request.user, requirement).values_list("pk", flat=True)),
+            # Only those among the rows shown: a drilled-down board offers no box for the rest.
+            "reviewable": set(review_queue(request.user, requirement).values_list("pk", flat=True))
+            & {row.submission.pk for row in data.rows if row.submission is not None},
             "picked": picked,
             "bulk_reason": reason,
         },

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from learnweek.activities import demo_table as tables
-from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
+from learnweek.activities.exporters import FrozenFubiao1Exporter
 from learnweek.backoffice.activity_forms import DemoTableContactForm as ContactForm
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.access import may
 from learnweek.campaigns.kinds import kind_of
-from learnweek.campaigns.selectors import requirement_get_visible, submission_get_visible
+from learnweek.campaigns.selectors import board_state_label, requirement_get_visible, submission_get_visible
+from learnweek.core.clock import today
 from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.roles import Role
@@ -53,6 +54,8 @@ def _render(request, requirement, unit, contact_form: ContactForm | None = None,
         if can_report and table.editable
         else None,
         "frozen": tables.frozen_table(table.submission) if table.submission is not None else None,
+        "below_rows": [row for below in table.approved_below for row in below.rows],
+        "state_label": board_state_label(requirement, table.submission, today()),
     }
     return render(request, "backoffice/activities/demo_table.html", context, status=status)
 
@@ -127,7 +130,7 @@ def demo_table_export(request, pk):
     """The live table of the unit as the notice's Excel form."""
     requirement, unit = _context(request, pk)
     table = tables.demo_table(requirement, unit)
-    exporter = Fubiao1Exporter(requirement.campaign, unit, table.own, demonstration=True)
+    exporter = FrozenFubiao1Exporter(requirement, unit, tables.as_it_stands(table))
     return download_document(exporter, "xlsx")
 
 

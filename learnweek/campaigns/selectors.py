@@ -741,6 +741,8 @@ def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.da
 # statistics app adds its table's header (联系人, 电话) in its ``ready()``.
 LiaisonSource = Callable[[Campaign], dict[int, tuple[str, str]]]
 LIAISON_SOURCES: list[LiaisonSource] = []
+# The keys of a submission's details that name who filled it in: (name, phone).
+SUBMISSION_LIAISON_KEYS = (("contact_name", "contact_phone"), ("liaison_name", "liaison_phone"))
 
 
 @dataclass(frozen=True)
@@ -751,8 +753,9 @@ class BoardContact:
 
 
 def board_contacts(board: Board) -> dict[int, BoardContact]:
-    """For each unit of ``board``: its liaison (an account's name and phone — a reporter's first —
-    else the statistics header's 联系人/电话, else an account's name) and when it was last
+    """For each unit of ``board``: its liaison (the one its answer names — a 附表1's 填表联系人, a
+    plan's 联络员 — else an account's name and phone, a reporter's first, else the statistics
+    header's 联系人/电话, else an account's name) and when it was last
     reminded of the requirement. A fixed number of queries, whatever the board's size."""
     under, requirement = board.under, board.requirement
     wanted = {row.unit.pk for row in board.rows}
@@ -776,6 +779,19 @@ def board_contacts(board: Board) -> dict[int, BoardContact]:
             with_phone.setdefault(unit_id, (full_name or username, phone.strip()))
         else:
             name_only.setdefault(unit_id, (full_name or username, ""))
+    # The liaison the unit wrote on its own answer (a 附表1's 填表联系人, a plan's 联络员) first.
+    answered: dict[int, tuple[str, str]] = {}
+    for unit_id, details in within(
+        Submission.objects.filter(requirement=requirement), under, unit_field="unit"
+    ).values_list("unit_id", "details"):
+        details = details or {}
+        for name_key, phone_key in SUBMISSION_LIAISON_KEYS:
+            if str(details.get(name_key) or "").strip():
+                answered[unit_id] = (
+                    str(details[name_key]).strip(),
+                    str(details.get(phone_key) or "").strip(),
+                )
+                break
     headers: dict[int, tuple[str, str]] = {}
     for source in LIAISON_SOURCES:
         for unit_id, pair in source(requirement.campaign).items():
@@ -783,7 +799,13 @@ def board_contacts(board: Board) -> dict[int, BoardContact]:
                 headers.setdefault(unit_id, pair)
     return {
         unit_id: BoardContact(
-            *(with_phone.get(unit_id) or headers.get(unit_id) or name_only.get(unit_id) or ("", "")),
+            *(
+                answered.get(unit_id)
+                or with_phone.get(unit_id)
+                or headers.get(unit_id)
+                or name_only.get(unit_id)
+                or ("", "")
+            ),
             last_reminded=last.get(unit_id),
         )
         for unit_id in wanted

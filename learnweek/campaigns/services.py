@@ -803,6 +803,7 @@ def reminders_send(
         [
             Reminder(requirement=requirement, unit=u, at=now, by=actor, channels=delivery.channels[u.pk])
             for u in units
+            if delivery.channels.get(u.pk)  # a unit nothing reached was not reminded
         ],
         batch_size=500,
     )

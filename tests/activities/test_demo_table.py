@@ -281,3 +281,25 @@ def test_the_handed_in_table_prints_on_a4_and_goes_into_the_units_package(chain,
     assert sheet.print_title_rows == "$3:$3"  # the header row on every page
     assert sheet["B4"].border.left.style == "thin" and sheet["H4"].alignment.wrap_text
     assert submission.state == SubmissionState.SUBMITTED
+
+
+def test_the_board_names_the_tables_own_contact_and_the_download_holds_the_merged_rows(
+    client, chain, activities, county_reporter, city_staff
+):
+    province_table, city_table = chain
+    county = unit(COUNTY)
+    submission = tables.demo_table_submit(
+        actor=county_reporter,
+        requirement=city_table,
+        unit=county,
+        contact_name="王老师",
+        contact_phone="0431-85551234",
+    )
+    client.force_login(city_staff)
+    board = client.get(reverse("backoffice:board", args=[city_table.pk])).content.decode()
+    assert "王老师" in board and 'href="tel:0431-85551234"' in board
+    campaigns.submission_approve(actor=city_staff, submission=submission)
+    export = client.get(reverse("backoffice:demo_table_export", args=[province_table.pk]) + f"?unit={CITY}")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "吉林省　长春市"  # a city's table has no district blank
+    assert [r[1] for r in rows[3:6]] == ["长春市开幕式", "全民读书节", "社区公开课"]

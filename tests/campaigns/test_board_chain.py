@@ -97,7 +97,7 @@ def test_the_board_pages_show_the_collection_and_link_down(client, chain, minist
     client.force_login(ministry_admin)
     page = client.get(reverse("backoffice:board", args=[chain["plan"].pk])).content.decode()
     down = reverse("backoffice:board", args=[chain["jilin_plan"].pk])
-    assert f'<a href="{down}">收齐 1/{jilin_prefectures()}</a>，1 个已通过' in page
+    assert f'<a href="{down}">已收 1/{jilin_prefectures()}</a>，1 个已通过' in page
     assert "按下级汇总" not in page
     page = client.get(down).content.decode()
     assert "吉林省本级上报教育部" in page and reverse("backoffice:board", args=[chain["cc_plan"].pk]) in page
