@@ -468,6 +468,8 @@ def _board_page(request, requirement, under, *, picked=frozenset(), reason=""):
             "requirement": requirement,
             "kind_link": _link(kind_of(requirement).board_link, requirement),
             "can_remind": may_send_reminders(request.user),
+            # The issuer's whole board, linked only for those who may open it (not a district).
+            "issuer_visible": may(request.user, requirement.campaign, requirement.campaign.issuing_unit),
             # The rows this user may approve or return now: a tick box each (bulk review).
             # Only those among the rows shown: a drilled-down board offers no box for the rest.
             "reviewable": set(review_queue(request.user, requirement).values_list("pk", flat=True))

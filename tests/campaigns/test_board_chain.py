@@ -122,3 +122,17 @@ def test_collections_cost_a_bounded_number_of_queries(chain, ministry_admin):
         board = board_for(ministry_admin, chain["plan"])
     assert sum(1 for row in board.rows if row.collection is not None) == 4
     assert len(four.captured_queries) <= len(one.captured_queries) + 2
+
+
+def test_a_district_on_a_board_from_above_gets_no_link_to_a_board_it_may_not_open(client, cascade):
+    from learnweek.orgs.roles import Role
+    from tests.factories import StaffFactory
+
+    district = StaffFactory(unit=unit("220104"), roles=[Role.REPORTER])
+    client.force_login(district)
+    page = client.get(reverse("backoffice:board", args=[cascade["stats"].pk])).content.decode()
+    assert "?under=000000" not in page
+    assert (
+        client.get(reverse("backoffice:board", args=[cascade["stats"].pk]) + "?under=000000").status_code
+        == 404
+    )
