@@ -62,8 +62,9 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule(Category.DIGITAL_READING, ("数字阅读", "数字化阅读", "电子阅读", "有声阅读", "听书", "微信读书")),
     Rule(Category.PUBLISHER_PICKS, ("荐书", "社长推荐", "总编推荐")),
-    Rule(Category.ONLINE_LECTURE, ("讲堂", "公开课", "讲座"), online_only=True),
+    # 智慧助老 before the lectures: an online class on smartphones for the elderly is 智慧助老.
     Rule(Category.SMART_ELDERLY, ("智慧助老", "助老", "智能技术", "智能手机")),
+    Rule(Category.ONLINE_LECTURE, ("讲堂", "公开课", "讲座"), online_only=True),
     Rule(Category.SKILLED_TEACHERS, ("能者为师",)),
     Rule(Category.OPENING, ("开幕式", "开幕")),
     Rule(Category.LIGHT_UP, ("亮灯",)),

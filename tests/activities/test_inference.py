@@ -25,6 +25,7 @@ TZ = datetime.timezone(datetime.timedelta(hours=8))
         ("社区教育大讲堂", "", "腾讯会议", Category.ONLINE_LECTURE),
         ("线上公开课：家庭教育", "", "", Category.ONLINE_LECTURE),
         ("智慧助老手机课堂", "", "南湖社区", Category.SMART_ELDERLY),
+        ("线上公开课：智能手机", "教老年人使用智能手机", "腾讯会议", Category.SMART_ELDERLY),
         ("能者为师进社区", "", "", Category.SKILLED_TEACHERS),
         ("全民终身学习活动周开幕式", "", "长春开放大学", Category.OPENING),
         ("全民终身学习亮灯", "", "市民广场", Category.LIGHT_UP),
