@@ -570,6 +570,12 @@ class Board(_Progress):
         return [(label, self.counts[key]) for key, label in BOARD_STATES.items()]
 
     @property
+    def collections(self) -> bool:
+        """Whether any row's unit collects this requirement from units of its own (the 本级收集
+        column is shown only then)."""
+        return any(row.collection is not None for row in self.rows)
+
+    @property
     def missing_units(self) -> list[Unit]:
         return [row.unit for row in self.rows if row.state in MISSING_STATES]
 
