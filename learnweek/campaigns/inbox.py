@@ -82,8 +82,9 @@ class InboxPart:
 
     review: list[InboxItem] = field(default_factory=list)
     review_count: int = 0
-    older_count: int = 0  # awaiting review in campaigns of earlier years (not listed)
+    older_count: int = 0  # awaiting review in campaigns of earlier years (not listed one by one)
     by_requirement: list[ByRequirement] = field(default_factory=list)
+    older_by_requirement: list[ByRequirement] = field(default_factory=list)  # each linked to its page
     returned: list[InboxItem] = field(default_factory=list)
 
 
@@ -107,6 +108,7 @@ class Inbox:
     review_count: int
     older_count: int
     by_requirement: list[ByRequirement]
+    older_by_requirement: list[ByRequirement]
     returned: list[InboxItem]
 
     @property
@@ -176,20 +178,20 @@ def count_by_requirement(
         .annotate(n=Count("pk"))
     )
     for r in sorted(rows, key=lambda r: (r["requirement__deadline"], r["requirement_id"])):
+        row = ByRequirement(
+            r["requirement_id"],
+            r["requirement__title"],
+            r["requirement__deadline"],
+            r["n"],
+            what(r["requirement__kind"]),
+            reverse(url_name, args=[r["requirement_id"]]),
+        )
         if r["requirement__campaign__year"] < on.year:
             part.older_count += r["n"]
+            part.older_by_requirement.append(row)
         elif r["requirement__campaign__year"] == on.year:
             part.review_count += r["n"]
-            part.by_requirement.append(
-                ByRequirement(
-                    r["requirement_id"],
-                    r["requirement__title"],
-                    r["requirement__deadline"],
-                    r["n"],
-                    what(r["requirement__kind"]),
-                    reverse(url_name, args=[r["requirement_id"]]),
-                )
-            )
+            part.by_requirement.append(row)
 
 
 def _submission_item(submission: Submission, on: datetime.date, reason: str = "") -> InboxItem:
@@ -257,6 +259,11 @@ def inbox_for(user: User, *, on: datetime.date | None = None) -> Inbox:
         by_requirement=sorted(
             (row for part in parts for row in part.by_requirement),
             key=lambda r: (r.deadline, r.requirement_id),
+        ),
+        older_by_requirement=sorted(
+            (row for part in parts for row in part.older_by_requirement),
+            key=lambda r: (r.deadline, r.requirement_id),
+            reverse=True,  # the latest year first
         ),
         returned=sorted(
             (item for part in parts for item in part.returned), key=lambda i: (i.deadline, i.requirement.pk)

@@ -375,14 +375,18 @@ def test_after_a_decision_the_reviewer_goes_to_the_next_awaiting(client, cascade
     ]
 
 
-def test_what_still_waits_from_last_year_is_counted_not_listed(client, cascade, last_year, province_reviewer):
+def test_what_still_waits_from_last_year_is_counted_and_linked_by_requirement(
+    client, cascade, last_year, province_reviewer
+):
     old = last_year.requirements.get()
     late = hand_in(old, "220104")
     inbox = inbox_for(province_reviewer)
     assert inbox.older_count == 1
     assert late.pk not in {int(i.url.rstrip("/").rsplit("/", 1)[-1]) for i in inbox.to_review}
     client.force_login(province_reviewer)
-    assert "往年的活动另有 1 项等待本级审核" in client.get(reverse("backoffice:home")).content.decode()
+    page = client.get(reverse("backoffice:home")).content.decode()
+    assert "往年的活动另有 1 项等待本级审核" in page
+    assert f'<a href="{reverse("backoffice:board", args=[old.pk])}">{old.title}</a>' in page
 
 
 def test_a_refused_review_keeps_the_typed_reason(client, cascade, handed_in):
