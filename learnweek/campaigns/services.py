@@ -600,7 +600,25 @@ def submission_submit(
     submission.submitted_at = now
     submission.save()
     _log(submission, actor, before, comment)
+    _notify_reviewers(submission, resubmitted=before == SubmissionState.RETURNED)
     return submission
+
+
+def _notify_reviewers(submission: Submission, *, resubmitted: bool) -> Delivery:
+    """Tell the level that asked for the material (the issuer of the requirement's campaign)
+    that a unit handed it in: it waits on their 工作台 too."""
+    requirement = Requirement.objects.select_related("campaign__issuing_unit").get(
+        pk=submission.requirement_id
+    )
+    unit = Unit.objects.get(pk=submission.unit_id)
+    what = "重新提交了" if resubmitted else "提交了"
+    return notify_units(
+        [requirement.campaign.issuing_unit],
+        kind=NoticeKind.SUBMITTED,
+        title=f"{unit.name}{what}“{requirement.title}”",
+        body=f"{unit.name}{what}“{requirement.title}”（{requirement.campaign.title}），等待审核。",
+        link=reverse("backoffice:submission", args=[submission.pk]),
+    )
 
 
 def _require_reviewer(actor: User | None, submission: Submission) -> None:

@@ -19,6 +19,7 @@ class NoticeKind(models.TextChoices):
     REMINDED = "reminded", "催报提醒"
     WEEK_MOVED = "week_moved", "活动周调整"
     CHANGED = "changed", "报送事项变更"
+    SUBMITTED = "submitted", "下级报送"
 
 
 class Notice(models.Model):

@@ -275,7 +275,11 @@ def test_only_reviewers_and_admins_queue_reminders(
     assert not may_send_reminders(reporter) and may_send_reminders(province_admin)
     with pytest.raises(PermissionDenied, match="只有审核员或管理员可以发送提醒"):
         reminders_request(actor=reporter, requirement=province_board, under=unit("220000"))
-    assert mail.outbox == [] and not Reminder.objects.exists() and not Notice.objects.exists()
+    assert (
+        mail.outbox == []
+        and not Reminder.objects.exists()
+        and not Notice.objects.filter(kind="reminded").exists()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         reminders_request(actor=province_admin, requirement=province_board, under=unit("220000"))
     assert ["jilin-city@example.cn"] in [m.to for m in mail.outbox]

@@ -78,3 +78,15 @@ def test_approving_and_reopening_tell_the_submitting_unit(jilin, province_admin)
     submission_reopen(actor=province_admin, submission=submission, reason="补充联系人")
     reopened = Notice.objects.get(kind="reopened")
     assert "补充联系人" in reopened.body and reopened.link.endswith(f"/submissions/{submission.pk}/")
+
+
+def test_handing_in_tells_the_level_that_asked(jilin, province_admin):
+    requirement = _requirement(jilin)
+    campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
+    submission = submission_save(
+        actor=None, requirement=requirement, unit=unit(CITY), title="方案", body="正文"
+    )
+    submission = submission_submit(actor=None, submission=submission)
+    (notice,) = Notice.objects.filter(kind="submitted")
+    assert notice.recipient == province_admin and notice.title == "长春市提交了“活动周工作方案”"
+    assert notice.link.endswith(f"/submissions/{submission.pk}/")

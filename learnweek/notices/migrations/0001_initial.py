@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                             ("reminded", "催报提醒"),
                             ("week_moved", "活动周调整"),
                             ("changed", "报送事项变更"),
+                            ("submitted", "下级报送"),
                         ],
                         max_length=16,
                         verbose_name="类别",
