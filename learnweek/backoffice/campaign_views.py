@@ -459,12 +459,15 @@ def board(request, pk):
 def _board_page(request, requirement, under, *, picked=frozenset(), reason=""):
     """The board; after a refused bulk review, with the rows ticked and the reason typed."""
     data = board_for(request.user, requirement, under)
+    contacts = board_contacts(data)
     return render(
         request,
         "backoffice/campaigns/board.html",
         {
             "board": data,
-            "contacts": board_contacts(data),
+            "contacts": contacts,
+            # Said before the button is pressed: a unit with no account cannot be reminded here.
+            "missing_without_account": sum(1 for u in data.missing_units if not contacts[u.pk].has_account),
             "requirement": requirement,
             "kind_link": _link(kind_of(requirement).board_link, requirement),
             "can_remind": may_send_reminders(request.user),

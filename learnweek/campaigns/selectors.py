@@ -756,6 +756,7 @@ class BoardContact:
     name: str = ""
     phone: str = ""
     last_reminded: datetime.datetime | None = None
+    has_account: bool = False  # an active account: a reminder reaches it in the app
 
 
 def board_contacts(board: Board) -> dict[int, BoardContact]:
@@ -813,6 +814,7 @@ def board_contacts(board: Board) -> dict[int, BoardContact]:
                 or ("", "")
             ),
             last_reminded=last.get(unit_id),
+            has_account=unit_id in with_phone or unit_id in name_only,
         )
         for unit_id in wanted
     }

@@ -436,3 +436,14 @@ def test_a_ceremony_outside_the_week_is_said_where_it_is_shown(client, cascade, 
     assert (
         "不在活动周内" not in client.get(reverse("backoffice:campaign", args=[jilin.slug])).content.decode()
     )
+
+
+def test_the_board_says_before_the_press_which_units_no_reminder_can_reach(client, cascade, province_admin):
+    requirement = cascade["board"]
+    StaffFactory(unit=unit("220200"), roles=["reporter"], email="jilin-city@example.cn")
+    board = board_for(province_admin, requirement, "220200")
+    without = [u for u in board.missing_units if u.code != "220200"]
+    client.force_login(province_admin)
+    page = client.get(reverse("backoffice:board", args=[requirement.pk]) + "?under=220200").content.decode()
+    assert f"提醒未提交的 {len(board.missing_units)} 个单位" in page
+    assert f"其中 {len(without)} 个单位没有账号，系统提醒不到，请电话联系。" in page
