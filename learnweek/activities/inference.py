@@ -46,6 +46,7 @@ import re
 from dataclasses import dataclass
 
 from learnweek.activities.models import Category, Mode
+from learnweek.core.chinese import chinese_month_day
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def week_of(
     first = (start.astimezone(tz) if tz else start).date()
     last = (end.astimezone(tz) if tz else end).date()
     if week_start <= first and last <= week_end:
-        return True, f"时间在活动周（{week_start:%m月%d日}—{week_end:%m月%d日}）内"
+        return True, f"时间在活动周（{chinese_month_day(week_start)}—{chinese_month_day(week_end)}）内"
     return False, ""
 
 

@@ -19,6 +19,7 @@ from learnweek.activities.models import Activity, Audience, Category, ImportPrev
 from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Campaign
+from learnweek.core.chinese import chinese_date
 from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.locking import SEATS, key, lock
@@ -484,7 +485,7 @@ def _locked_preview(actor: User, preview: ImportPreview) -> ImportPreview:
     if locked.committed_at is not None:
         when = timezone.localtime(locked.committed_at)
         raise DomainError(
-            f"这份预览已于 {when:%Y年%m月%d日 %H:%M} 导入（{locked.result}），未重复写入。",
+            f"这份预览已于 {chinese_date(when)} {when:%H:%M} 导入（{locked.result}），未重复写入。",
             code="preview_committed",
         )
     return locked

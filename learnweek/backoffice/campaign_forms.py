@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from learnweek.campaigns.models import SUBMITTER_KINDS, RequirementKind
 from learnweek.campaigns.services import CHANGEABLE_AFTER_HAND_IN, DEFAULT_LEAD_DAYS
+from learnweek.core.chinese import chinese_month_day
 from learnweek.orgs.models import InstitutionType, Unit, UnitKind
 from learnweek.orgs.selectors import within
 
@@ -111,7 +112,7 @@ class RequirementForm(forms.Form):
         self.issuer = issuer
         self.parent_requirements = {r.pk: r for r in parent_requirements}
         self.fields["parent_requirement"].choices = [("", "（无，本级新增）")] + [
-            (r.pk, f"{r.campaign.issuing_unit.name}：{r.title}（截止 {r.deadline:%m月%d日}）")
+            (r.pk, f"{r.campaign.issuing_unit.name}：{r.title}（截止 {chinese_month_day(r.deadline)}）")
             for r in parent_requirements
         ]
         # A requirement passed down takes its parent's kind: offer no other.

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from learnweek.campaigns.selectors import Board
+from learnweek.core.chinese import chinese_date
 from learnweek.core.exporters import ListExporter
 from learnweek.orgs.models import Unit
 
@@ -20,7 +21,7 @@ class BoardExporter(ListExporter):
 
     def title(self) -> str:
         r = self.board.requirement
-        return f"{r.title}（截止 {r.deadline:%Y年%m月%d日}）报送进度 · {self.board.under.name}"
+        return f"{r.title}（截止 {chinese_date(r.deadline)}）报送进度 · {self.board.under.name}"
 
     def header(self) -> list[str]:
         return [
@@ -59,5 +60,5 @@ class BoardExporter(ListExporter):
         b = self.board
         return [
             f"应报 {b.total} 个，已提交 {b.handed_in} 个（{b.percent}%），其中已通过 {b.counts['approved']} 个，"
-            f"逾期未交 {b.counts['overdue']} 个，逾期提交 {b.late_count} 个。统计日期：{b.on:%Y年%m月%d日}"
+            f"逾期未交 {b.counts['overdue']} 个，逾期提交 {b.late_count} 个。统计日期：{chinese_date(b.on)}"
         ]

@@ -28,6 +28,7 @@ from learnweek.campaigns.models import (
     ceremony_outside_week,
 )
 from learnweek.core.audit import Change, actor_label
+from learnweek.core.chinese import chinese_date
 from learnweek.core.clock import today
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
@@ -259,7 +260,7 @@ def _history_value(record, name: str) -> str:
     if name == "kind":
         return record.get_kind_display()
     if isinstance(value, datetime.date):
-        return f"{value:%Y年%m月%d日}"
+        return f"{chinese_date(value)}"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

@@ -40,7 +40,7 @@ from learnweek.campaigns.selectors import (
     named_unit_ids,
     requirement_applies_to,
 )
-from learnweek.core.chinese import chinese_date
+from learnweek.core.chinese import chinese_date, chinese_month_day
 from learnweek.core.clock import today
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.locking import SUBMISSION, WEEK_SLOT, key, lock
@@ -217,8 +217,8 @@ def campaign_update(*, actor: User | None, campaign: Campaign, **values: Any) ->
     ]
     if early:
         raise EarlyDeadlines(
-            "、".join(f"“{r.title}”（截止 {r.deadline:%Y年%m月%d日}）" for r in early)
-            + f"的截止日期早于新的发文日期 {merged['issued_on']:%Y年%m月%d日}，请先修改这些事项的截止日期。",
+            "、".join(f"“{r.title}”（截止 {chinese_date(r.deadline)}）" for r in early)
+            + f"的截止日期早于新的发文日期 {chinese_date(merged['issued_on'])}，请先修改这些事项的截止日期。",
             requirements=early,
         )
     for name in CAMPAIGN_FIELDS:
@@ -270,9 +270,9 @@ def _notify_passed_down(requirement: Requirement) -> Delivery:
     return notify_units(
         applicable_units(requirement),
         kind=NoticeKind.PASSED_DOWN,
-        title=f"新的报送事项：{requirement.title}，截止 {requirement.deadline:%Y年%m月%d日}",
+        title=f"新的报送事项：{requirement.title}，截止 {chinese_date(requirement.deadline)}",
         body=f"{campaign.issuing_unit.name}在“{campaign.title}”中要求报送“{requirement.title}”，"
-        f"截止 {requirement.deadline:%Y年%m月%d日}。",
+        f"截止 {chinese_date(requirement.deadline)}。",
         link=reverse("backoffice:submission_edit", args=[requirement.pk]),
     )
 
@@ -332,7 +332,7 @@ def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
         problems.append("请填写截止日期")
     elif campaign.issued_on is not None and deadline < campaign.issued_on:
         problems.append(
-            f"截止日期 {deadline:%Y年%m月%d日} 早于活动发文日期 {campaign.issued_on:%Y年%m月%d日}"
+            f"截止日期 {chinese_date(deadline)} 早于活动发文日期 {chinese_date(campaign.issued_on)}"
         )
     for name, label in RULE_FIELDS.items():
         value = values.get(name)
@@ -362,8 +362,8 @@ def _check_requirement(campaign: Campaign, values: dict[str, Any]) -> None:
             problems.append("对应的上级报送事项不属于上级活动")
         elif deadline is not None and deadline > parent_requirement.deadline:
             problems.append(
-                f"本级截止日期 {deadline:%Y年%m月%d日} 不能晚于上级的 "
-                f"{parent_requirement.deadline:%Y年%m月%d日}（{parent_requirement.campaign.issuing_unit.name}）"
+                f"本级截止日期 {chinese_date(deadline)} 不能晚于上级的 "
+                f"{chinese_date(parent_requirement.deadline)}（{parent_requirement.campaign.issuing_unit.name}）"
             )
         if values.get("kind") != parent_requirement.kind:
             problems.append(
@@ -465,7 +465,7 @@ def requirement_update(*, actor: User | None, requirement: Requirement, **values
     )
     if child is not None:
         raise DomainError(
-            f"{child.campaign.issuing_unit.name}的同一事项截止于 {child.deadline:%Y年%m月%d日}，"
+            f"{child.campaign.issuing_unit.name}的同一事项截止于 {chinese_date(child.deadline)}，"
             "本级截止日期不能早于它。",
             code="requirement_invalid",
         )
@@ -584,7 +584,7 @@ def submission_submit(
     late = timezone.localtime(now).date() > requirement.deadline
     if late and requirement.closed:
         raise DomainError(
-            f"“{requirement.title}”已于 {requirement.deadline:%Y年%m月%d日} 截止，不再接收。", code="closed"
+            f"“{requirement.title}”已于 {chinese_date(requirement.deadline)} 截止，不再接收。", code="closed"
         )
     problems = submission_problems(submission)
     if problems:
@@ -774,7 +774,7 @@ def _due_text(requirement: Requirement, on: datetime.date) -> str:
     when = f"还剩 {days} 天" if days >= 0 else f"已逾期 {-days} 天"
     lines = [
         f"“{requirement.title}”（{requirement.campaign.title}）尚未提交，"
-        f"截止 {requirement.deadline:%Y年%m月%d日}，{when}。"
+        f"截止 {chinese_date(requirement.deadline)}，{when}。"
     ]
     for contact in requirement.campaign.contacts.all():
         lines.append(f"联系人：{contact.office} {contact.name} {contact.phone} {contact.email}".rstrip())
@@ -863,7 +863,7 @@ def deadline_notices_send(
         delivery += notify_units(
             fresh,
             kind=NoticeKind.DEADLINE,
-            title=f"“{requirement.title}”还剩 {days} 天截止（{requirement.deadline:%m月%d日}）",
+            title=f"“{requirement.title}”还剩 {days} 天截止（{chinese_month_day(requirement.deadline)}）",
             body=_due_text(requirement, on),
             link=reverse("backoffice:submission_edit", args=[requirement.pk]),
         )
@@ -927,10 +927,13 @@ def week_slot_arrange(
     slot = WeekSlot.objects.select_for_update().filter(campaign=campaign, province=province).first()
     asked = (slot.applied_start, slot.applied_end) if slot is not None else (None, None)
     moved = asked[0] is not None and asked != (start, end)
+    applied, applied_end = asked
+    asked_text = (
+        f"{chinese_month_day(applied)}—{chinese_month_day(applied_end)}" if applied and applied_end else ""
+    )
     if moved and not reason:
         raise DomainError(
-            f"{province.name}申请的是 {asked[0]:%m月%d日}—{asked[1]:%m月%d日}，"
-            "改为其他日期时请写明理由（省里会看到）。",
+            f"{province.name}申请的是 {asked_text}，改为其他日期时请写明理由（省里会看到）。",
             code="reason_required",
         )
     before = (slot.start, slot.end) if slot is not None else (None, None)
@@ -954,14 +957,14 @@ def week_slot_arrange(
     if asked[0] is None:
         what = "（本省未申请，由教育部直接安排）"
     elif moved:
-        what = f"（本省申请 {asked[0]:%m月%d日}—{asked[1]:%m月%d日}，已调整）"
+        what = f"（本省申请 {asked_text}，已调整）"
     else:
         what = "（按本省申请）"
     notify_units(
         [province],
         kind=NoticeKind.WEEK_MOVED,
-        title=f"教育部安排本省活动周：{start:%m月%d日}—{end:%m月%d日}",
-        body=f"“{campaign.title}”：{province.name}的活动周安排在 {start:%Y年%m月%d日}—{end:%m月%d日}{what}。"
+        title=f"教育部安排本省活动周：{chinese_month_day(start)}—{chinese_month_day(end)}",
+        body=f"“{campaign.title}”：{province.name}的活动周安排在 {chinese_date(start)}—{chinese_month_day(end)}{what}。"
         + (f"\n理由：{reason}" if reason else ""),
         link=reverse("backoffice:week_slots", args=[campaign.slug]),
     )

@@ -20,5 +20,10 @@ def chinese_date(day: datetime.date) -> str:
 
 def chinese_day_span(start: datetime.date, end: datetime.date) -> str:
     """2026年10月19日—10月25日: the end's year is written only where it differs."""
-    tail = chinese_date(end) if end.year != start.year else f"{end.month}月{end.day}日"
+    tail = chinese_date(end) if end.year != start.year else chinese_month_day(end)
     return f"{chinese_date(start)}—{tail}"
+
+
+def chinese_month_day(day: datetime.date) -> str:
+    """10月19日: a date of a year already named, as the notices write it (no zero padding)."""
+    return f"{day.month}月{day.day}日"

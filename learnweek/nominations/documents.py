@@ -13,6 +13,7 @@ from django.utils import timezone
 from learnweek.campaigns.models import Campaign, Requirement
 from learnweek.campaigns.selectors import campaign_family
 from learnweek.core import clock
+from learnweek.core.chinese import chinese_date
 from learnweek.core.grid import FormGrid, GridDocument, grid_to_docx, grid_to_xlsx
 from learnweek.core.packages import Package, PackageEntry, zip_of
 from learnweek.core.uploads import safe_name
@@ -55,7 +56,7 @@ def box_text(decision: Decision | None) -> str:
     if decision.actor is not None:
         who = f"\n审核人：{decision.actor.full_name or decision.actor.username}"
     at = timezone.localtime(decision.at)
-    return f"{comment}\n\n{decision.unit.name}（系统确认）{who}\n{at:%Y年%m月%d日}"
+    return f"{comment}\n\n{decision.unit.name}（系统确认）{who}\n{chinese_date(at)}"
 
 
 def _title(requirement: Requirement, top: Unit, spec: KindSpec, what: str) -> str:
@@ -68,7 +69,7 @@ def _title(requirement: Requirement, top: Unit, spec: KindSpec, what: str) -> st
 def _value(nomination: Nomination, name: str) -> str:
     value = getattr(nomination, name)
     if isinstance(value, datetime.date):
-        return f"{value:%Y年%m月%d日}"
+        return f"{chinese_date(value)}"
     return "" if value is None else str(value)
 
 
@@ -181,7 +182,7 @@ def summary_form(requirement: Requirement, unit: Unit, *, on: datetime.date | No
     grid = FormGrid(
         title=_title(requirement, top, spec, what),
         columns=len(columns),
-        above=[f"推荐单位：{unit.name}（盖章）", f"填表时间：{on:%Y年%m月%d日}"],
+        above=[f"推荐单位：{unit.name}（盖章）", f"填表时间：{chinese_date(on)}"],
         below=[
             "注：请按推荐顺序填写登记表。",
             f"填表联系人：{sheet.contact_name if sheet else ''}",

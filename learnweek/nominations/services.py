@@ -18,6 +18,7 @@ from learnweek.campaigns.models import CampaignStatus, Requirement
 from learnweek.campaigns.rules import count_chars
 from learnweek.campaigns.selectors import requirement_applies_to
 from learnweek.core import clock
+from learnweek.core.chinese import chinese_date
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
 from learnweek.core.locking import QUOTA, key, lock
 from learnweek.core.phones import is_phone_number
@@ -96,9 +97,9 @@ def _field_problems(requirement: Requirement, values: dict[str, Any], *, complet
         if not isinstance(birth, datetime.date):
             problems.append(f"“{labels['birth_date']}”不是日期")
         elif birth > clock.today():
-            problems.append(f"“{labels['birth_date']}” {birth:%Y年%m月%d日} 在今天之后")
+            problems.append(f"“{labels['birth_date']}” {chinese_date(birth)} 在今天之后")
         elif birth.year < 1900:
-            problems.append(f"“{labels['birth_date']}” {birth:%Y年%m月%d日} 不合理")
+            problems.append(f"“{labels['birth_date']}” {chinese_date(birth)} 不合理")
     gender = values.get("gender")
     if "gender" in labels and gender and gender not in Gender.values:
         problems.append(f"“{labels['gender']}”应为“男”或“女”")
@@ -260,7 +261,7 @@ def nomination_submit(
     now = now or timezone.now()
     if requirement.closed and timezone.localtime(now).date() > requirement.deadline:
         raise DomainError(
-            f"“{requirement.title}”已于 {requirement.deadline:%Y年%m月%d日} 截止，不再接收。", code="closed"
+            f"“{requirement.title}”已于 {chinese_date(requirement.deadline)} 截止，不再接收。", code="closed"
         )
     values = {f.name: getattr(nomination, f.name) for f in spec_for(requirement).fields}
     problems = _field_problems(requirement, values, complete=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from learnweek.core import clock
+from learnweek.core.chinese import chinese_date
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.locking import READING_LOG, key, lock
 from learnweek.orgs.models import Unit, UnitKind
@@ -112,7 +113,7 @@ def log_set(
         raise DomainError(f"笔记最多 {NOTES_LIMIT} 字（现有 {len(notes)} 字）。", code="log_invalid")
     today = clock.today()
     if finished_on is not None and finished_on > today:
-        raise DomainError(f"读完日期 {finished_on:%Y年%m月%d日} 在今天之后。", code="log_invalid")
+        raise DomainError(f"读完日期 {chinese_date(finished_on)} 在今天之后。", code="log_invalid")
     # Two taps at once on a book not yet on the log would both create it: they take turns.
     lock(key(READING_LOG, reader.pk, book.pk))
     log = ReadingLog.objects.select_for_update().filter(reader=reader, book=book).first()

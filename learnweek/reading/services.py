@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from learnweek.campaigns.rules import count_chars
 from learnweek.core import clock
+from learnweek.core.chinese import chinese_date
 from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.tabular import read_table
 from learnweek.core.validation import is_http_url
@@ -329,7 +330,7 @@ def essay_call_create(
     if not isinstance(max_chars, int) or not 100 <= max_chars <= 20000:
         problems.append("正文最多字数应为 100—20000")
     if deadline < clock.today():
-        problems.append(f"截止日期 {deadline:%Y年%m月%d日} 已过")
+        problems.append(f"截止日期 {chinese_date(deadline)} 已过")
     if problems:
         raise DomainError("；".join(problems) + "。", code="call_invalid")
     return EssayCall.objects.create(
@@ -348,7 +349,7 @@ def essay_submit(*, account: User, call: EssayCall, title: str, body: str) -> Es
     if not call.published:
         raise NotFound()
     if clock.today() > call.deadline:
-        raise DomainError(f"“{call.title}”已于 {call.deadline:%Y年%m月%d日} 截止。", code="call_closed")
+        raise DomainError(f"“{call.title}”已于 {chinese_date(call.deadline)} 截止。", code="call_closed")
     title, body = title.strip(), body.strip()
     problems = []
     if not title:

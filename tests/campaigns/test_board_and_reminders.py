@@ -340,7 +340,7 @@ def test_moving_a_week_needs_a_reason_and_tells_the_province(
     slot = WeekSlot.objects.get(province__code="220000")
     moved = {"slot": slot.pk, "start": f"{year}-05-18", "end": f"{year}-05-24"}
     page = client.post(url, moved, follow=True).content.decode()
-    assert "吉林省申请的是 05月11日—05月17日，改为其他日期时请写明理由" in page
+    assert "吉林省申请的是 5月11日—5月17日，改为其他日期时请写明理由" in page
     assert not Notice.objects.filter(kind="week_moved").exists()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, moved | {"reason": "与辽宁省错开，便于统筹宣传"})
@@ -353,8 +353,8 @@ def test_moving_a_week_needs_a_reason_and_tells_the_province(
         "与辽宁省错开，便于统筹宣传",
     )
     notice = Notice.objects.get(kind="week_moved", unit=unit("220000"))
-    assert "05月18日—05月24日" in notice.title
-    assert "本省申请 05月11日—05月17日，已调整" in notice.body and "与辽宁省错开" in notice.body
+    assert "5月18日—5月24日" in notice.title
+    assert "本省申请 5月11日—5月17日，已调整" in notice.body and "与辽宁省错开" in notice.body
     assert [m.to for m in mail.outbox] == [["jl@example.cn"]]
     page = client.get(url).content.decode()
     assert "申请：5月11日—5月17日" in page and "理由：与辽宁省错开，便于统筹宣传" in page

@@ -15,6 +15,7 @@ from learnweek.campaigns.services import (
     submission_save,
     submission_submit,
 )
+from learnweek.core.chinese import chinese_date
 from learnweek.core.errors import DomainError
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
@@ -70,11 +71,11 @@ def test_after_a_hand_in_the_deadline_and_rules_change_with_history(client, casc
     requirement.refresh_from_db()
     assert requirement.deadline == days(12) and requirement.body_max_chars == 800
     last = requirement_history(requirement)[-1]
-    assert f"截止日期 {days(10):%Y年%m月%d日}" in last.before
-    assert f"截止日期 {days(12):%Y年%m月%d日}" in last.after and "正文最多字数 800" in last.after
+    assert f"截止日期 {chinese_date(days(10))}" in last.before
+    assert f"截止日期 {chinese_date(days(12))}" in last.after and "正文最多字数 800" in last.after
     client.force_login(province_admin)
     page = client.get(reverse("backoffice:requirement_edit", args=[requirement.pk])).content.decode()
-    assert "已有 1 个单位提交" in page and f"{days(12):%Y年%m月%d日}" in page
+    assert "已有 1 个单位提交" in page and f"{chinese_date(days(12))}" in page
     assert "删除该报送事项" not in page
 
 

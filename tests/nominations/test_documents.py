@@ -72,7 +72,7 @@ def test_advanced_unit_form_follows_fubiao2(approved_by_city, city_reviewer):
 def test_advanced_individual_form_follows_fubiao4(advanced_individual, county_reporter, nominate):
     nomination = nominate(county_reporter, advanced_individual)
     rows = docx_cells(grid_to_docx(documents.nomination_form(nomination)))
-    assert rows[0] == ["姓名", "张秀兰", "出生日期", "1968年05月04日"]
+    assert rows[0] == ["姓名", "张秀兰", "出生日期", "1968年5月4日"]
     assert rows[1] == ["性别", "女", "民族", "汉族"]
     assert rows[2] == ["工作单位", "长春市朝阳区南湖街道社区学校", "职务", "校长"]
     assert rows[3] == ["电子邮箱", "zhangxl@example.cn", "电话", "13804310001"]
@@ -121,7 +121,7 @@ def test_summary_tables_keep_the_recommendation_order(jilin_this_year_published,
     text = docx_text(content)
     assert f"{jilin_this_year_published.year}年吉林省全民终身学习活动周工作先进个人汇总表" in text
     assert (
-        "推荐单位：长春市（盖章）" in text and f"填表时间：{jilin_this_year_published.year}年10月09日" in text
+        "推荐单位：长春市（盖章）" in text and f"填表时间：{jilin_this_year_published.year}年10月9日" in text
     )
     assert "填表联系人：周老师" in text and "联系电话：0431-88880000" in text
     rows = docx_cells(content)

@@ -13,6 +13,7 @@ from learnweek.campaigns.services import (
     submission_save,
     submission_submit,
 )
+from learnweek.core.chinese import chinese_date
 from learnweek.notices.models import Notice
 from learnweek.orgs.models import UnitKind
 from tests.campaigns.helpers import TODAY, days
@@ -53,7 +54,7 @@ def test_publishing_tells_the_units_each_requirement_addresses(jilin):
     campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
     notice = Notice.objects.get()
     assert notice.unit == unit(CITY) and notice.kind == "passed_down"  # the county is not addressed
-    assert "活动周工作方案" in notice.title and f"{days(20):%Y年%m月%d日}" in notice.title
+    assert "活动周工作方案" in notice.title and f"{chinese_date(days(20))}" in notice.title
     campaign_set_status(actor=None, campaign=jilin, status=CampaignStatus.PUBLISHED)
     assert Notice.objects.count() == 1  # publishing again is not news
 
