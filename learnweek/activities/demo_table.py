@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from learnweek.activities.exporters import FrozenFubiao1Exporter, span_text
 from learnweek.activities.models import Activity, DemoTableSnapshot
 from learnweek.campaigns.access import campaign_scope_root, require
 from learnweek.campaigns.models import (
@@ -39,6 +40,7 @@ from learnweek.campaigns.selectors import (
     requirement_applies_to,
 )
 from learnweek.campaigns.services import submission_save, submission_submit
+from learnweek.core.clock import today
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.locking import SUBMISSION, key, lock
 from learnweek.core.packages import PackageEntry
@@ -64,8 +66,6 @@ def table_url(requirement: Requirement, unit: Unit) -> str:
 
 def row_of(activity: Activity) -> dict[str, Any]:
     """One activity as a row of the notice's table, as it is frozen."""
-    from learnweek.activities.exporters import span_text
-
     return {
         "activity": activity.pk,
         "name": activity.name,
@@ -196,8 +196,6 @@ def demo_table_unit_for(user: User, requirement: Requirement, code: str | None) 
 
 def demo_table(requirement: Requirement, unit: Unit, *, on: datetime.date | None = None) -> DemoTable:
     """The live 附表1 of ``unit`` for ``requirement``."""
-    from learnweek.core.clock import today
-
     below_units, below = _below(requirement, unit, on or today())
     return DemoTable(
         requirement=requirement,
@@ -272,8 +270,6 @@ def submit_problems(requirement: Requirement, submission: Submission) -> list[st
 
 def package_files(submission: Submission) -> Iterator[PackageEntry]:
     """The frozen table, as the notice's Excel form, in the unit's package."""
-    from learnweek.activities.exporters import FrozenFubiao1Exporter
-
     snapshot = frozen_table(submission)
     if snapshot is None:
         return
@@ -311,7 +307,7 @@ def demonstration_set(
     if len(ids) > MARK_MAX:
         raise DomainError(f"一次最多标记 {MARK_MAX} 项活动（现选 {len(ids)} 项）。", code="too_many")
     _require_editable(requirement, unit)
-    below_units = [b.unit for b in _below(requirement, unit, timezone.localdate())[1]]
+    below_units = _below(requirement, unit, today())[0]
     found = list(_candidates(requirement, unit, below_units).filter(pk__in=ids).select_for_update())
     if len(found) != len(ids):
         raise DomainError(

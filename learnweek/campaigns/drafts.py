@@ -95,9 +95,7 @@ def notice_draft(campaign: Campaign) -> Draft:
         times.append(f"全民终身学习活动周：{week_note}，具体时间另行通知。")
     if campaign.ceremony_date or campaign.ceremony_venue:
         ceremony = "开幕式："
-        ceremony += (
-            f"{chinese_date(campaign.ceremony_date)}" if campaign.ceremony_date else TODO.format("日期")
-        )
+        ceremony += chinese_date(campaign.ceremony_date) if campaign.ceremony_date else TODO.format("日期")
         ceremony += f"在{campaign.ceremony_venue}举行" if campaign.ceremony_venue else "举行"
         if campaign.ceremony_host:
             ceremony += f"，由{campaign.ceremony_host}承办"

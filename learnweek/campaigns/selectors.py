@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
@@ -21,6 +21,7 @@ from learnweek.campaigns.models import (
     CampaignStatus,
     Reminder,
     Requirement,
+    RequirementKind,
     Submission,
     SubmissionState,
     WeekSlot,
@@ -255,17 +256,21 @@ _HISTORY_FIELDS = (
 )
 
 
-def _history_value(record, name: str) -> str:
-    value = getattr(record, name)
+def requirement_value_text(name: str, value: Any) -> str:
+    """A requirement field's value as its history and its change notices show it."""
     if name == "kind":
-        return record.get_kind_display()
+        return RequirementKind(value).label if value in RequirementKind.values else str(value)
     if isinstance(value, datetime.date):
-        return f"{chinese_date(value)}"
+        return chinese_date(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
         return "、".join(map(str, value)) or "—"
     return "—" if value is None or value == "" else str(value)
+
+
+def _history_value(record, name: str) -> str:
+    return requirement_value_text(name, getattr(record, name))
 
 
 def requirement_history(requirement: Requirement) -> list[Change]:
@@ -611,6 +616,7 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
             "first_submitted_at",
             "submitted_at",
             "approved_at",
+            "details",  # the liaison the answer names (board_contacts)
         )
     }
     rows = []
@@ -789,13 +795,11 @@ def board_contacts(board: Board) -> dict[int, BoardContact]:
             name_only.setdefault(unit_id, (full_name or username, ""))
     # The liaison the unit wrote on its own answer (a 附表1's 填表联系人, a plan's 联络员) first.
     answered: dict[int, tuple[str, str]] = {}
-    for unit_id, details in within(
-        Submission.objects.filter(requirement=requirement), under, unit_field="unit"
-    ).values_list("unit_id", "details"):
-        details = details or {}
+    for row in board.rows:  # the board loaded each submission's details with it
+        details = (row.submission.details or {}) if row.submission is not None else {}
         for name_key, phone_key in SUBMISSION_LIAISON_KEYS:
             if str(details.get(name_key) or "").strip():
-                answered[unit_id] = (
+                answered[row.unit.pk] = (
                     str(details[name_key]).strip(),
                     str(details.get(phone_key) or "").strip(),
                 )

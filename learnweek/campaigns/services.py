@@ -39,6 +39,7 @@ from learnweek.campaigns.selectors import (
     may_send_reminders,
     named_unit_ids,
     requirement_applies_to,
+    requirement_value_text,
 )
 from learnweek.core.chinese import chinese_date, chinese_month_day
 from learnweek.core.clock import today
@@ -249,7 +250,8 @@ def _notify_changed(requirement: Requirement, before: dict[str, Any]) -> Deliver
     moved after some have handed in. Changes of who is named are told by ``_notify_passed_down``
     to the units newly asked, not here."""
     lines = [
-        f"{Requirement.field_label(name)}：{_shown(old)} → {_shown(getattr(requirement, name))}"
+        f"{Requirement.field_label(name)}：{requirement_value_text(name, old)} → "
+        f"{requirement_value_text(name, getattr(requirement, name))}"
         for name, old in before.items()
         if name not in ("scoring_criteria", "parent_requirement")
     ]
@@ -417,14 +419,6 @@ def requirement_create(*, actor: User | None, campaign: Campaign, **values: Any)
     if campaign.status == CampaignStatus.PUBLISHED:
         _notify_passed_down(requirement)
     return requirement
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, datetime.date):
-        return chinese_date(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return "—" if value is None or value == "" else str(value)
 
 
 @transaction.atomic
@@ -604,12 +598,15 @@ def submission_submit(
     return submission
 
 
+def _requirement_of(submission: Submission) -> Requirement:
+    """The submission's requirement with its campaign and issuer, for the notices of a decision."""
+    return Requirement.objects.select_related("campaign__issuing_unit").get(pk=submission.requirement_id)
+
+
 def _notify_reviewers(submission: Submission, *, resubmitted: bool) -> Delivery:
     """Tell the level that asked for the material (the issuer of the requirement's campaign)
     that a unit handed it in: it waits on their 工作台 too."""
-    requirement = Requirement.objects.select_related("campaign__issuing_unit").get(
-        pk=submission.requirement_id
-    )
+    requirement = _requirement_of(submission)
     unit = Unit.objects.get(pk=submission.unit_id)
     what = "重新提交了" if resubmitted else "提交了"
     return notify_units(
@@ -645,9 +642,7 @@ def submission_return(*, actor: User | None, submission: Submission, reason: str
 
 def _notify_unit(submission: Submission, kind: str, what: str, body: str = "") -> Delivery:
     """Tell the submitting unit what the reviewer did with its material."""
-    requirement = Requirement.objects.select_related("campaign__issuing_unit").get(
-        pk=submission.requirement_id
-    )
+    requirement = _requirement_of(submission)
     return notify_units(
         [Unit.objects.get(pk=submission.unit_id)],
         kind=kind,

@@ -69,7 +69,7 @@ def _title(requirement: Requirement, top: Unit, spec: KindSpec, what: str) -> st
 def _value(nomination: Nomination, name: str) -> str:
     value = getattr(nomination, name)
     if isinstance(value, datetime.date):
-        return f"{chinese_date(value)}"
+        return chinese_date(value)
     return "" if value is None else str(value)
 
 
