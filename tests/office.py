@@ -41,3 +41,21 @@ def libreoffice_text(body: bytes, folder: Path) -> str:
     source = folder / "draft.docx"
     source.write_bytes(body)
     return libreoffice_convert(source, "txt:Text (encoded):UTF8").read_text(encoding="utf-8-sig")
+
+
+def pdf_pages(body: bytes, folder: Path, suffix: str) -> list[tuple[float, float, str]]:
+    """A generated ``suffix`` file (xlsx, docx) as LibreOffice prints it to PDF: per page its
+    width and height in millimetres and its text."""
+    pypdf = pytest.importorskip("pypdf")
+    source = folder / f"printed.{suffix}"
+    source.write_bytes(body)
+    reader = pypdf.PdfReader(str(libreoffice_convert(source, "pdf")))
+    points = 25.4 / 72
+    return [
+        (
+            round(float(page.mediabox.width) * points),
+            round(float(page.mediabox.height) * points),
+            page.extract_text(),
+        )
+        for page in reader.pages
+    ]

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from learnweek.activities.fubiao1 import HEADER
 from learnweek.activities.models import Activity, DemoTableSnapshot
-from learnweek.campaigns.models import Campaign, Requirement
+from learnweek.campaigns.models import Campaign, Requirement, RequirementKind
+from learnweek.campaigns.selectors import cascade_of, cascade_requirements
 from learnweek.core.chinese import chinese_date, chinese_day_span
 from learnweek.core.exporters import ListExporter
 from learnweek.orgs.models import Unit, UnitKind
+from learnweek.orgs.selectors import is_within
 
 
 def span_text(activity: Activity) -> str:
@@ -37,6 +39,20 @@ def _span(start: datetime.datetime, end: datetime.datetime, time_known: bool) ->
     return text
 
 
+NOTICE_SUFFIX = re.compile(r"[（(](附件|附表)\s*\d*[）)]$")
+
+
+def notice_table_title(campaign: Campaign, unit: Unit) -> str:
+    """The name of the 附表1 as the topmost notice above ``unit`` in ``campaign``'s year asks for
+    it, without the "（附件1）" after it; "" where none does."""
+    for requirement in cascade_requirements(cascade_of(campaign), RequirementKind.DEMO_TABLE):
+        if requirement.parent_requirement_id is None and is_within(requirement.campaign.issuing_unit, unit):
+            title = NOTICE_SUFFIX.sub("", requirement.title.strip())
+            if title:
+                return title
+    return ""
+
+
 class Fubiao1Exporter(ListExporter):
     """附表1 示范活动汇总表: title, region row, header, one row per activity, note, contact line."""
 
@@ -48,8 +64,7 @@ class Fubiao1Exporter(ListExporter):
         self.filename = f"附表1-{campaign.slug}-{unit.code}"
 
     def _levels(self) -> dict[str, str]:
-        chain = [*self.unit.get_ancestors(), self.unit]
-        names = {u.kind: u.name for u in chain}
+        names = {u.kind: u.name for u in [*self.unit.get_ancestors(), self.unit]}
         return {
             "province": names.get(UnitKind.PROVINCE, ""),
             "city": names.get(UnitKind.PREFECTURE, ""),
@@ -57,20 +72,26 @@ class Fubiao1Exporter(ListExporter):
         }
 
     def title(self) -> str:
+        """The table's name as the notice gives it: for the demonstration activities, the title
+        of the 附表1 the unit's level was asked for (2023年“吉林省全民终身学习示范活动”汇总表);
+        otherwise, or where no notice asked, the same build from the year and the province."""
+        if self.demonstration:
+            asked = notice_table_title(self.campaign, self.unit)
+            if asked:
+                return asked
         region = self._levels()["province"] or self.unit.name
         kind = "全民终身学习示范活动" if self.demonstration else "全民终身学习活动"
         return f"{self.campaign.year}年“{region}{kind}”汇总表"
 
     def preamble(self) -> list[list[str]]:
-        """The region row: the form's blanks (　　省　　市（县）　　区) with the unit's names; the
-        blanks below the unit's own level are left out (a city's table has no district)."""
+        """The region row: the form's blanks (吉林省　　市（县）　　区) filled with the names of the
+        unit's province, city and county (吉林省　长春市　朝阳区), each as it is named, so never
+        长春市市. The levels the unit does not sit under are left out: a city's table has no
+        district, a province's is the province's, a municipality's district has no city
+        (北京市　东城区); the ministry's keeps the form's blanks."""
         levels = self._levels()
-        parts = [levels["province"] or "　　省"]
-        if self.unit.kind != UnitKind.PROVINCE:
-            parts.append(levels["city"] or "　　市（县）")
-            if self.unit.kind != UnitKind.PREFECTURE:
-                parts.append(levels["county"] or "　　区")
-        return [["　".join(parts)]]
+        parts = [name for name in (levels["province"], levels["city"], levels["county"]) if name]
+        return [["　".join(parts) or "　　省　　市（县）　　区"]]
 
     def header(self) -> list[str]:
         return HEADER
@@ -92,9 +113,6 @@ class Fubiao1Exporter(ListExporter):
 
     def footer(self) -> list[str]:
         return ["注：活动不限10项，请根据实际情况填报。", "填表联系人：　　　　　　　　联系电话："]
-
-
-NOTICE_SUFFIX = re.compile(r"[（(](附件|附表)\s*\d*[）)]$")
 
 
 class FrozenFubiao1Exporter(Fubiao1Exporter):

@@ -10,6 +10,7 @@ character XML cannot hold (Word's Shift+Enter, pasted) cannot stop the file bein
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -93,13 +94,13 @@ class ListExporter(Document):
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = GRID
-        widths = [_width(h) for h in header]
+        widths = [text_width(h) for h in header]
         wrap = Alignment(vertical="top", wrap_text=True)
         for row in self.rows():
             values = list(row)
             number = put_row(sheet, values)
             for i, value in enumerate(values[: len(widths)]):
-                widths[i] = min(max(widths[i], _width(value)), self.MAX_WIDTH)
+                widths[i] = min(max(widths[i], text_width(value)), self.MAX_WIDTH)
             for cell in sheet[number][:span]:
                 cell.alignment, cell.border = wrap, GRID
         for line in self.footer():
@@ -108,29 +109,56 @@ class ListExporter(Document):
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
         sheet.freeze_panes = f"A{header_row + 1}"
-        _print_setup(sheet, header_row, landscape=span > 6)
+        print_setup(sheet, landscape=span > 6, title_rows=(header_row, header_row))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
 
 
-def _width(value: Any) -> float:
-    """The column width ``value`` needs: a Chinese character takes two widths, a Latin one."""
+# Characters a CJK font sets full width: the CJK blocks and the quotes and dashes Chinese text
+# uses (“”‘’—…, which a Chinese font draws as wide as a character).
+WIDE_PUNCTUATION = frozenset("“”‘’—…·")
+
+
+def text_width(value: Any) -> float:
+    """The column width ``value`` needs (in Excel's units, about one Latin digit each): a Chinese
+    character takes two, a Latin one a little more than one, and a margin either side. The width
+    of the longest line where the text has several."""
     text = "" if value is None else str(value)
-    return sum(2 if ord(c) > 0x2E80 else 1.1 for c in text) + 2
+    return max(_line_width(line) for line in text.split("\n")) + 2
+
+
+def _line_width(line: str) -> float:
+    return sum(2 if ord(c) > 0x2E80 or c in WIDE_PUNCTUATION else 1.1 for c in line)
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """How many lines ``value`` takes in a column ``width`` wide (``text_width``'s units) when
+    it wraps: at least one."""
+    text = "" if value is None else str(value)
+    room = max(width - 2, 2.0)
+    return sum(max(1, math.ceil(_line_width(line) / room - 0.01)) for line in text.split("\n"))
 
 
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CM = 1 / 2.54  # openpyxl's page margins are in inches
 
 
-def _print_setup(sheet: Worksheet, header_row: int, *, landscape: bool) -> None:
+def print_setup(sheet: Worksheet, *, landscape: bool, title_rows: tuple[int, int] | None) -> None:
+    """How every table the system writes prints: A4, portrait or landscape, one page wide and as
+    many pages down as it needs, margins of 1.8 cm at the sides and 2 cm at the top and bottom,
+    centred, ``title_rows`` (first and last, 1-based) repeated at the top of every page, and
+    "第 1 页，共 2 页" in the footer. Only what WPS keeps: page setup, print titles, footer."""
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.7, header=0.3, footer=0.3)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_margins = PageMargins(
+        left=1.8 * CM, right=1.8 * CM, top=2 * CM, bottom=2 * CM, header=0.8 * CM, footer=0.8 * CM
+    )
+    if title_rows is not None:
+        sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -14,7 +14,7 @@ from docx.shared import Pt
 from learnweek.campaigns.models import Submission
 from learnweek.core.documents import Document
 from learnweek.core.downloads import stored_name
-from learnweek.core.grid import east_asian_font
+from learnweek.core.grid import TITLE_FONT, a4_section, east_asian_font, east_asian_fonts
 from learnweek.core.packages import PackageEntry
 from learnweek.core.text import clean_text
 from learnweek.core.uploads import safe_name
@@ -27,11 +27,13 @@ def material_docx(submission: Submission) -> bytes:
     normal = document.styles["Normal"]
     normal.font.size = Pt(12)
     east_asian_font(normal, "宋体")
+    a4_section(document.sections[0])
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(clean_text(submission.title or requirement.title))
     run.bold = True
     run.font.size = Pt(16)
+    east_asian_font(run, TITLE_FONT)
     document.add_paragraph(
         clean_text(f"{requirement.title} · {submission.unit.name} · {submission.get_state_display()}")
     )
@@ -58,6 +60,7 @@ def material_docx(submission: Submission) -> bytes:
         document.add_paragraph().add_run("照片").bold = True
         for number, photo in enumerate(photos, start=1):
             document.add_paragraph(clean_text(f"{number}. {photo.caption}（{photo.width}×{photo.height}）"))
+    east_asian_fonts(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -189,6 +189,7 @@ def summary_form(requirement: Requirement, unit: Unit, *, on: datetime.date | No
             f"联系电话：{sheet.contact_phone if sheet else ''}",
         ],
         column_widths=[10.0] + [30.0 if len(columns) == 2 else 18.0] * (len(columns) - 1),
+        header_rows=(0, 0),  # a long list prints its header on every page
     )
     for col, (label, _name) in enumerate(columns):
         grid.add(0, col, label, bold=True)

@@ -1,7 +1,9 @@
 """The statistics table in the layout of the notices' attachment (xlsx and docx).
 
 Province and ministry: the national layout (2023 教育部 notice): 省级层面是否开展, then 城市数 / 活动数
-/ 参加人次 for 地市级及以上城市 and for 县级城市. A prefecture: the city layout (2023 Shanxi notice):
+/ 参加人次 for 地市级及以上城市 and for 县级城市. A province answers 省级层面是否开展 with 是 or 否; the
+ministry, which prints the same form for the whole country, with the number of provinces that did
+(是（12个省份）). A prefecture: the city layout (2023 Shanxi notice):
 地市级层面是否开展 / 活动数 / 参加人次, then the county rows. A county (which no notice gives a form
 for) follows the city layout one level down.
 """
@@ -48,10 +50,12 @@ class FormRow:
     span: int | None
     label: str
     row: str  # own / prefecture / county
-    what: str  # held / units / activities / person_times
+    what: str  # held / provinces / units / activities / person_times
     values: list[Any]
 
     def texts(self) -> list[str]:
+        if self.what == "provinces":
+            return [f"{YES}（{v}个省份）" if v else NO for v in self.values]
         return [(YES if v else NO) if self.what == "held" else str(v) for v in self.values]
 
 
@@ -61,11 +65,15 @@ def body_rows(data: dict[str, Any], level: str, own_label: str) -> list[FormRow]
     def row(block: str, label: str, row: str, what: str) -> tuple[str, str, str, str, list[Any]]:
         if what == "held":
             return block, label, row, what, [data["own_level_held"][c] for c in COLUMNS]
+        if what == "provinces":
+            return block, label, row, what, [data["provinces_held"][c] for c in COLUMNS]
         return block, label, row, what, [data[row][c][what] for c in COLUMNS]
 
     counts = [("活动数", "activities"), ("参加人次", "person_times")]
     if level in (UnitKind.MINISTRY, UnitKind.PROVINCE):
-        spec = [row("", own_label, "own", "held"), row(PREFECTURE_BLOCK, "城市数", "prefecture", "units")]
+        # The ministry's table counts the provinces (a table frozen before it did says 是/否).
+        own = "provinces" if level == UnitKind.MINISTRY and "provinces_held" in data else "held"
+        spec = [row("", own_label, "own", own), row(PREFECTURE_BLOCK, "城市数", "prefecture", "units")]
         spec += [row(PREFECTURE_BLOCK, label, "prefecture", what) for label, what in counts]
     elif level == UnitKind.PREFECTURE:
         spec = [row(PREFECTURE_BLOCK, own_label, "own", "held")]
@@ -110,6 +118,7 @@ def stats_grid(
             grid.add(row, 4, rest[0][0], bold=True)
             grid.add(row, 5, rest[0][1], colspan=2, number=isinstance(rest[0][1], int))
         row += 1
+    grid.header_rows = (row, row + 1)
     grid.add(row, 0, "活动", rowspan=2, colspan=2, bold=True)
     grid.add(row, 2, "全民阅读", colspan=4, bold=True)
     grid.add(row, 6, Column.ACTIVITY_WEEK.label, rowspan=2, bold=True)
@@ -124,7 +133,7 @@ def stats_grid(
                 grid.add(row, 0, form_row.block, rowspan=form_row.span, bold=True)
             grid.add(row, 1, form_row.label)
         for j, text in enumerate(form_row.texts()):
-            grid.add(row, 2 + j, text, number=form_row.what != "held")
+            grid.add(row, 2 + j, text, number=form_row.what not in ("held", "provinces"))
         row += 1
     return grid
 

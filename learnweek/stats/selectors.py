@@ -45,8 +45,10 @@ if TYPE_CHECKING:
     from learnweek.accounts.models import User
 
 COLUMNS = list(Column.values)
+# The first row of each level's form. The ministry prints the national form, whose first row a
+# province answers (省级层面是否开展): the ministry's table counts there the provinces that did.
 OWN_LEVEL_LABELS = {
-    UnitKind.MINISTRY: "部级层面是否开展",
+    UnitKind.MINISTRY: "省级层面是否开展",
     UnitKind.PROVINCE: "省级层面是否开展",
     UnitKind.PREFECTURE: "地市级层面是否开展",
     UnitKind.COUNTY: "县级层面是否开展",
@@ -124,6 +126,9 @@ class StatsTable:
     children: list[StatsTable] | None = None
     # Counted activities of the subtree with no 参加人次 yet (they add 0 to the 参加人次 cells).
     missing_person_times: int = 0
+    # The ministry's table only: per column, how many provinces held activities at their own
+    # (provincial) level, which its form's 省级层面是否开展 row reports.
+    provinces_held: dict[str, int] | None = None
 
     @property
     def own_level_label(self) -> str:
@@ -143,6 +148,8 @@ class StatsTable:
             "prefecture": {c: cell.as_json() for c, cell in self.prefecture.items()},
             "county": {c: cell.as_json() for c, cell in self.county.items()},
         }
+        if self.provinces_held is not None:
+            data["provinces_held"] = dict(self.provinces_held)
         if self.children is not None:
             data["children"] = [child.as_json() for child in self.children]
         return data
@@ -260,6 +267,13 @@ def stats_table(
     level = admins[admin_id].kind if admin_id in admins else unit.kind
     table = _fold(campaign, unit, admin_id, level, groups, list(admins.values()))
     table.missing_person_times = sum(group.missing for group in groups)
+    if level == UnitKind.MINISTRY:
+        held_by: dict[str, set[int]] = {c: set() for c in COLUMNS}
+        for group in groups:
+            owner = admins.get(group.admin_id)
+            if owner is not None and owner.kind == UnitKind.PROVINCE:
+                held_by[group.column].add(owner.pk)
+        table.provinces_held = {c: len(pks) for c, pks in held_by.items()}
     if by_child:
         step = len(unit.path) + Unit.steplen
         admins_under: dict[str, list[_Admin]] = defaultdict(list)

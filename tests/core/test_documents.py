@@ -12,6 +12,10 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
 
 import learnweek.api.api  # noqa: F401  (every front door's documents are imported)
 import learnweek.backoffice.urls  # noqa: F401
@@ -269,3 +273,58 @@ def test_a_statistics_table_in_a_format_it_does_not_come_in_is_not_found(
     client.force_login(province_admin)
     response = client.get(reverse("backoffice:stats_export", args=[jilin_this_year_published.slug, "pdf"]))
     assert response.status_code == 404
+
+
+# The Word files another part of the system drafts (the notice, the work summary) keep their own
+# page, the official document format; every other document prints as a form on A4.
+DRAFTS = {"notice", "work_summary"}
+
+
+def test_every_spreadsheet_prints_on_a4_one_page_wide_with_page_numbers(made):
+    for key, (document, _name) in made.items():
+        if "xlsx" not in document.formats:
+            continue
+        content = document.render("xlsx").content
+        sheet = load_workbook(io.BytesIO(content)).active
+        setup = sheet.page_setup
+        assert setup.paperSize == 9, key  # A4
+        assert setup.fitToWidth == 1 and setup.fitToHeight == 0, key
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, key
+        assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页", key
+        assert sheet.print_options.horizontalCentered, key
+        assert round(sheet.page_margins.left * 2.54, 1) == 1.8, key
+        assert round(sheet.page_margins.top * 2.54, 1) == 2.0, key
+        xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+        # Only what WPS keeps, in the order it reads: merged cells before the page margins.
+        for dropped in ("<conditionalFormatting", "<tableParts", "<dataBar", "<extLst"):
+            assert dropped not in xml, (key, dropped)
+        assert "<mergeCells" in xml and xml.index("<mergeCells") < xml.index("<pageMargins"), key
+
+
+def test_every_word_form_is_a4_with_chinese_fonts_on_every_run(made):
+    for key, (document, _name) in made.items():
+        if "docx" not in document.formats or key in DRAFTS:
+            continue
+        word = DocxDocument(io.BytesIO(document.render("docx").content))
+        section = word.sections[0]
+        sides = sorted([round(section.page_width.cm, 1), round(section.page_height.cm, 1)])
+        assert sides == [21.0, 29.7], key
+        assert (section.page_width > section.page_height) == (section.orientation == WD_ORIENT.LANDSCAPE), key
+        assert round(section.top_margin.cm, 1) == 2.5 and round(section.left_margin.cm, 1) == 2.0, key
+        runs = [run for p in word.paragraphs for run in p.runs]
+        runs += [
+            run
+            for t in word.tables
+            for row in t.rows
+            for c in row.cells
+            for p in c.paragraphs
+            for run in p.runs
+        ]
+        assert runs, key
+        for run in runs:
+            fonts = run.element.rPr.rFonts if run.element.rPr is not None else None
+            assert fonts is not None and fonts.get(qn("w:eastAsia")), (key, run.text)
+        assert word.paragraphs[0].runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体", key
+        for table in word.tables:  # no wider than the text between the margins
+            width = sum(column.width for column in table.columns)
+            assert width <= section.page_width - section.left_margin - section.right_margin, key

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from docx import Document
 from openpyxl import load_workbook
 
+from learnweek.core.exporters import text_width
 from learnweek.stats.exporters import StatsExporter
-from learnweek.stats.selectors import header_for, stats_table
+from learnweek.stats.selectors import COLUMNS, header_for, stats_table
 from learnweek.stats.services import header_save
 from tests.helpers import unit
-from tests.office import libreoffice_convert
+from tests.office import libreoffice_convert, pdf_pages
 
 
 def exporter(year, code, campaign=None):
@@ -32,6 +33,24 @@ def find(rows, text):
         if text in row:
             return r, row
     raise AssertionError(f"{text} not in the sheet")
+
+
+def assert_boxed(sheet, first: int, last: int, columns: int) -> None:
+    """Rows ``first``..``last`` of ``sheet`` are a grid with every line drawn: each cell has a
+    thin border on each side that is an edge of its merged range (all four when not merged)."""
+    ranges = {cell: rng for rng in sheet.merged_cells.ranges for cell in rng.cells}
+    for row in sheet.iter_rows(min_row=first, max_row=last, max_col=columns):
+        for cell in row:
+            rng = ranges.get((cell.row, cell.column))
+            edges = {
+                "left": rng is None or cell.column == rng.min_col,
+                "right": rng is None or cell.column == rng.max_col,
+                "top": rng is None or cell.row == rng.min_row,
+                "bottom": rng is None or cell.row == rng.max_row,
+            }
+            for side, edge in edges.items():
+                if edge:
+                    assert getattr(cell.border, side).style == "thin", (cell.coordinate, side)
 
 
 def test_province_xlsx_has_the_national_layout_and_figures(year):
@@ -134,3 +153,65 @@ def test_command_prints_the_json_and_writes_the_forms(year, tmp_path, capsys):
         target = tmp_path / f"t.{fmt}"
         call_command("stats", campaign="jl23", unit="220100", format=fmt, output=target)
         assert target.read_bytes()[:2] == b"PK"
+
+
+def test_the_ministrys_table_is_the_national_form_counting_provinces(year):
+    """The national form's first row is 省级层面是否开展, which a province answers: the
+    ministry's table says there how many provinces did, not a 部级 row no form has."""
+    _, rows = sheet_rows(exporter(year, "000000", year.national).to_xlsx())
+    flat = [c for row in rows for c in row]
+    assert "部级层面是否开展" not in flat
+    r, row = find(rows, "省级层面是否开展")
+    held = stats_table(year.national, unit("000000")).provinces_held
+    assert held is not None and any(held.values())
+    assert row[2:] == [f"是（{held[c]}个省份）" if held[c] else "否" for c in COLUMNS]
+    assert rows[r + 1][:2] == ["地市级及以上城市开展情况", "城市数"]
+
+
+def test_a_countys_table_follows_the_city_form_one_level_down(year):
+    _, rows = sheet_rows(exporter(year, "220104").to_xlsx())
+    r, row = find(rows, "县级层面是否开展")
+    assert row[0] == "县级城市开展情况" and [x[1] for x in rows[r + 1 : r + 3]] == ["活动数", "参加人次"]
+
+
+@pytest.mark.parametrize(("code", "national"), [("000000", True), ("220000", False), ("220104", False)])
+def test_the_xlsx_prints_on_one_a4_landscape_page_with_nothing_clipped(year, code, national):
+    made = exporter(year, code, year.national if national else None)
+    content = made.to_xlsx()
+    sheet = load_workbook(io.BytesIO(content)).active
+    setup = sheet.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth) == (9, "landscape", 1)
+    head = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "活动")
+    assert sheet.print_title_rows == f"${head}:${head + 1}"  # the two head rows
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+    # Every header and figure that sits in one cell fits its column on one line.
+    merged = {cell for rng in sheet.merged_cells.ranges for cell in rng.cells}
+    for row in sheet.iter_rows(min_row=head):
+        for cell in row:
+            if cell.value is not None and (cell.row, cell.column) not in merged:
+                width = sheet.column_dimensions[cell.column_letter].width
+                assert width >= text_width(cell.value), cell.value
+    # A wrapped cell has a row tall enough for its lines: 全民终身学习活动周 over the two head rows.
+    assert sheet.row_dimensions[head].height + sheet.row_dimensions[head + 1].height >= 2 * 15
+    # Every cell of the grid is boxed, and a merged range along all its edges (each cell of
+    # the range carries the sides it lies on: what LibreOffice and WPS draw).
+    last = max(r for r in range(head, sheet.max_row + 1) if sheet.cell(r, 3).value is not None)
+    first = min(r for r in range(2, head) if sheet.cell(r, 1).value == "联系人")
+    assert_boxed(sheet, first, last, 7)
+
+
+@pytest.mark.parametrize("code", ["000000", "220000", "220104"])
+def test_libreoffice_prints_the_table_on_one_a4_page_with_every_header_whole(year, tmp_path, code):
+    made = exporter(year, code, year.national if code == "000000" else None)
+    for fmt, content in (("xlsx", made.to_xlsx()), ("docx", made.to_docx())):
+        folder = tmp_path / fmt
+        folder.mkdir()
+        pages = pdf_pages(content, folder, fmt)
+        assert [(w, h) for w, h, _ in pages] == [(297, 210)], fmt  # one A4 landscape page
+        text = pages[0][2]
+        # (pypdf reads the curly quotes of “社长（总编）荐书”活动 apart in the Word file's PDF)
+        for header in ("社长（总编）荐书", "线上社会大讲堂", "数字阅读分享活动", "全民阅读", "参加人次"):
+            assert header in text, (fmt, header)
+        assert "层面是否开展" in text
+        if fmt == "xlsx":
+            assert "第 1 页，共 1 页" in text  # the footer
