@@ -95,14 +95,27 @@ class ListExporter(Document):
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             cell.border = GRID
         widths = [text_width(h) for h in header]
+        limits = [max(self.MAX_WIDTH, w) for w in widths]  # a header never wraps
         wrap = Alignment(vertical="top", wrap_text=True)
+        figure = Alignment(horizontal="center", vertical="top", wrap_text=True)  # 序号, 人数
+        first = header_row + 1
         for row in self.rows():
             values = list(row)
             number = put_row(sheet, values)
             for i, value in enumerate(values[: len(widths)]):
-                widths[i] = min(max(widths[i], text_width(value)), self.MAX_WIDTH)
+                widths[i] = min(max(widths[i], text_width(value)), limits[i])
             for cell in sheet[number][:span]:
-                cell.alignment, cell.border = wrap, GRID
+                number_like = isinstance(cell.value, int | float)
+                cell.alignment, cell.border = (figure if number_like else wrap), GRID
+        last = sheet.max_row
+        # Each row as tall as the lines its longest cell wraps to: LibreOffice and WPS keep the
+        # height a file gives and do not grow a row for wrapped text by themselves.
+        for r in range(first, last + 1):
+            lines = max(
+                (wrapped_lines(c.value, widths[i]) for i, c in enumerate(sheet[r][: len(widths)])), default=1
+            )
+            if lines > 1:
+                sheet.row_dimensions[r].height = lines * LINE_POINTS + 4
         for line in self.footer():
             at = put_row(sheet, [line])
             sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=span)
@@ -114,6 +127,8 @@ class ListExporter(Document):
         workbook.save(buffer)
         return buffer.getvalue()
 
+
+LINE_POINTS = 15  # one line of 11 pt text with its leading, in points
 
 # Characters a CJK font sets full width: the CJK blocks and the quotes and dashes Chinese text
 # uses (“”‘’—…, which a Chinese font draws as wide as a character).
@@ -137,7 +152,8 @@ def wrapped_lines(value: Any, width: float) -> int:
     it wraps: at least one."""
     text = "" if value is None else str(value)
     room = max(width - 2, 2.0)
-    return sum(max(1, math.ceil(_line_width(line) / room - 0.01)) for line in text.split("\n"))
+    # LibreOffice sets 19 Chinese characters on a line of a column 40 wide: two units each.
+    return sum(max(1, math.ceil(_line_width(line) / room)) for line in text.split("\n"))
 
 
 THIN = Side(style="thin", color="000000")

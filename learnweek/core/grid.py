@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from learnweek.core import documents
 from learnweek.core.exporters import GRID as BOX
-from learnweek.core.exporters import print_setup, put, text_width, wrapped_lines
+from learnweek.core.exporters import LINE_POINTS, print_setup, put, text_width, wrapped_lines
 from learnweek.core.text import clean_text
 
 
@@ -85,7 +85,6 @@ class FormGrid:
 MAX_COLUMN_WIDTH = 30
 DEFAULT_COLUMN_WIDTH = 12
 POINTS_PER_CM = 28.35
-LINE_POINTS = 15  # one line of 11 pt text, with its leading
 MIN_ROW_POINTS = 24
 
 
@@ -244,6 +243,32 @@ def repeat_as_header(row: _Row) -> None:
         properties.append(header)
 
 
+# In Word, one of ``text_width``'s units (half a Chinese character of 10.5 pt, and the cell's
+# padding) is about 0.2 cm.
+DOCX_UNIT = Cm(0.2)
+
+
+def docx_column_widths(grid: FormGrid, block: int) -> list[int]:
+    """The columns' widths in EMU, adding up to ``block``: in the form's proportions, except
+    that a column is never narrower than a header or figure in one of its cells needs (推荐序号
+    on one line); the room it takes comes from the columns that have some to spare."""
+    widths = column_widths(grid)
+    share = [block * w / sum(widths) for w in widths]
+    need = [0.0] * grid.columns
+    for cell in grid.cells:
+        if cell.colspan == 1 and cell.rowspan == 1 and not cell.left:
+            wanted = min(text_width(cell.text), MAX_COLUMN_WIDTH) * DOCX_UNIT
+            need[cell.col] = max(need[cell.col], wanted)
+    if sum(need) >= block:
+        return [int(w) for w in share]
+    short = sum(max(n - w, 0) for n, w in zip(need, share, strict=True))
+    spare = sum(max(w - n, 0) for n, w in zip(need, share, strict=True))
+    return [
+        int(n if n > w else w - short * (w - n) / spare if spare else w)
+        for n, w in zip(need, share, strict=True)
+    ]
+
+
 def grid_to_docx(grid: FormGrid) -> bytes:
     """The form as a Word document: A4 (landscape where the form is), the title in 黑体, the text
     in 宋体, the grid as wide as the text block with the form's column proportions, and the
@@ -266,10 +291,8 @@ def grid_to_docx(grid: FormGrid) -> bytes:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = column_widths(grid)
-    block = text_block_width(section)
     # Whole twips (Word's unit), rounded down, so that the columns never add up past the block.
-    emu = [Emu(int(block * w / sum(widths)) // 635 * 635 - 635) for w in widths]
+    emu = [Emu(int(w) // 635 * 635 - 635) for w in docx_column_widths(grid, text_block_width(section))]
     for col, width in enumerate(emu):
         table.columns[col].width = width
         for row in range(grid.rows):

@@ -12,14 +12,18 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from learnweek.activities import demo_table as tables
-from learnweek.activities.models import Activity
+from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
+from learnweek.activities.fubiao1 import HEADER
+from learnweek.activities.models import Activity, DemoTableSnapshot
 from learnweek.activities.services import activity_create, activity_update
 from learnweek.campaigns import services as campaigns
 from learnweek.campaigns.models import CampaignStatus, RequirementKind, SubmissionState
 from learnweek.core.errors import DomainError
+from learnweek.core.exporters import text_width
 from learnweek.orgs.roles import Role
 from tests.factories import StaffFactory
 from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, unit
+from tests.office import pdf_pages
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
@@ -303,3 +307,73 @@ def test_the_board_names_the_tables_own_contact_and_the_download_holds_the_merge
     rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     assert rows[1][0] == "吉林省　长春市"  # a city's table has no district blank
     assert [r[1] for r in rows[3:6]] == ["长春市开幕式", "全民读书节", "社区公开课"]
+
+
+def _frozen(rows: int) -> DemoTableSnapshot:
+    """A handed-in table of ``rows`` activities as a county writes them (long 活动内容 included)."""
+    return DemoTableSnapshot(
+        taken_at=timezone.now(),
+        data={
+            "contact_name": "王老师",
+            "contact_phone": "0431-85551234",
+            "rows": [
+                {
+                    "name": f"第{i}期社区读书会",
+                    "time": "2023年10月15日 14:00—16:30",
+                    "address": "长春市朝阳区湖西路街道社区学习中心",
+                    "organiser": "朝阳区社区教育学院",
+                    "headcount": 80,
+                    "phone": "0431-85551234",
+                    "content": "围绕终身学习主题开展好书共读、读书分享和亲子阅读，邀请社区居民参与交流。",
+                }
+                for i in range(1, rows + 1)
+            ],
+        },
+    )
+
+
+def test_the_exports_title_and_region_row_are_the_notices(chain, jilin_2023_derived, tree):
+    """The title exactly as the notice names the table, the region row with the names filled in
+    (never 长春市市 or 朝阳区区), down to the unit's own level."""
+    province_table, city_table = chain
+    title = "2023年“吉林省全民终身学习示范活动”汇总表"
+    for requirement, code, region in (
+        (province_table, PROVINCE, "吉林省"),
+        (province_table, CITY, "吉林省　长春市"),
+        (city_table, COUNTY, "吉林省　长春市　朝阳区"),
+    ):
+        exporter = FrozenFubiao1Exporter(requirement, unit(code), _frozen(1))
+        rows = list(load_workbook(io.BytesIO(exporter.to_xlsx())).active.iter_rows(values_only=True))
+        assert (rows[0][0], rows[1][0]) == (title, region), code
+    # The registry's export of the demonstration activities bears the notice's name too; the
+    # export of all activities says what it holds.
+    for demonstration, name in ((True, title), (False, "2023年“吉林省全民终身学习活动”汇总表")):
+        exporter = Fubiao1Exporter(
+            jilin_2023_derived, unit(COUNTY), Activity.objects.none(), demonstration=demonstration
+        )
+        assert (exporter.title(), exporter.preamble()) == (name, [["吉林省　长春市　朝阳区"]])
+    district = Fubiao1Exporter(
+        jilin_2023_derived, unit("110101"), Activity.objects.none(), demonstration=False
+    )
+    assert district.preamble() == [["北京市　东城区"]]  # a municipality's district has no city
+
+
+@pytest.mark.parametrize(("rows", "pages"), [(10, 1), (60, None), (1000, None)])
+def test_the_table_prints_on_a4_landscape_with_its_header_on_every_page(chain, tmp_path, rows, pages):
+    _, city_table = chain
+    content = FrozenFubiao1Exporter(city_table, unit(COUNTY), _frozen(rows)).to_xlsx()
+    sheet = load_workbook(io.BytesIO(content)).active
+    widths = [sheet.column_dimensions[c].width for c in "ABCDEFGH"]
+    assert all(w >= text_width(h) for w, h in zip(widths, HEADER, strict=True))
+    assert sheet["A1"].value == "2023年“吉林省全民终身学习示范活动”汇总表"
+    printed = pdf_pages(content, tmp_path, "xlsx")
+    assert {(w, h) for w, h, _ in printed} == {(297, 210)}  # A4 landscape
+    if pages is not None:
+        assert len(printed) == pages
+    else:
+        assert len(printed) > 1
+    for number, (_w, _h, text) in enumerate(printed, start=1):
+        assert "序号" in text and "活动名称" in text and "报名电话" in text, number  # the header
+        assert f"第 {number} 页，共 {len(printed)} 页" in text
+    everything = "".join(text for _w, _h, text in printed)
+    assert f"第{rows}期社区读书会" in everything and "填表联系人：王老师" in everything

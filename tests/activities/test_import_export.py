@@ -171,6 +171,10 @@ def test_export_has_the_official_layout_and_imports_back(jilin_2023_derived, sch
     )
     assert rows[4][2] == "2023年10月16日 14:00—16:30" and rows[5][2] == "2023年10月17日—10月20日"
     assert rows[-2][0].startswith("注：") and rows[-1][0].startswith("填表联系人")
+    sheet = load_workbook(path).active  # the print setup of every table (core.exporters.print_setup)
+    assert (sheet.page_setup.paperSize, sheet.page_setup.orientation) == (9, "landscape")
+    assert sheet.print_title_rows == "$3:$3" and sheet["H4"].border.right.style == "thin"
+    assert sheet["F4"].alignment.horizontal == "center"  # 人数, as 序号, centred
     # The export is itself a valid 附表1: importing it finds every activity already there.
     report = activities_import(
         actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=io.BytesIO(path.read_bytes())

@@ -9,13 +9,17 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from learnweek.campaigns.models import RequirementKind
+from learnweek.core.exporters import text_width
 from learnweek.core.grid import grid_to_docx, grid_to_xlsx
 from learnweek.nominations import documents, services
 from learnweek.nominations.models import DecisionAction
 from tests.helpers import CITY, COUNTY, pdf_file, unit
-from tests.office import libreoffice_text
+from tests.nominations.helpers import make_requirement
+from tests.office import libreoffice_text, pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +176,40 @@ def test_the_units_zip_holds_forms_scans_and_the_command_writes_them(
 def test_libreoffice_opens_the_forms_with_the_chinese_intact(approved_by_city, tmp_path):
     text = libreoffice_text(grid_to_docx(documents.nomination_form(approved_by_city)), tmp_path)
     assert "先进单位申报表" in text and "长春市朝阳区社区教育学院" in text and "经审核，同意推荐" in text
+
+
+def test_the_forms_print_on_a4_with_the_header_of_a_list_on_every_page(
+    approved_by_city, county_reporter, nominate, jilin_this_year_published, tmp_path
+):
+    """The 申报表 (Word) and a 推荐汇总表 (Word and Excel) as LibreOffice prints them: one A4
+    portrait page each, nothing cut off, the list's header row marked to repeat on every page."""
+    form = grid_to_docx(documents.nomination_form(approved_by_city))
+    star = make_requirement(jilin_this_year_published, RequirementKind.LEARNING_STAR)
+    nominate(county_reporter, star)
+    summary = documents.summary_form(star, unit(COUNTY))
+    assert summary.title.endswith("百姓学习之星推荐汇总表")
+    sheet = load_workbook(io.BytesIO(grid_to_xlsx(summary))).active
+    header = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "推荐序号")
+    assert sheet.print_title_rows == f"${header}:${header}"
+    assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "portrait"
+    assert sheet.column_dimensions["D"].width >= text_width("工作单位或所在社区")
+    word = Document(io.BytesIO(grid_to_docx(summary)))
+    first, second = word.tables[0].rows[:2]
+    assert first._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert second._tr.trPr is None or second._tr.trPr.find(qn("w:tblHeader")) is None
+    for name, content, fmt, wanted in (
+        (
+            "form",
+            form,
+            "docx",
+            ("先进单位申报表", "长春市朝阳区社区教育学院", "经审核，同意推荐", "单位意见"),
+        ),
+        ("summary-docx", grid_to_docx(summary), "docx", ("推荐汇总表", "张秀兰", "工作单位或所在社区")),
+        ("summary-xlsx", grid_to_xlsx(summary), "xlsx", ("推荐汇总表", "张秀兰", "第 1 页，共 1 页")),
+    ):
+        folder = tmp_path / name
+        folder.mkdir()
+        pages = pdf_pages(content, folder, fmt)
+        assert [(w, h) for w, h, _ in pages] == [(210, 297)], name  # one A4 portrait page
+        for text in wanted:
+            assert text in pages[0][2], (name, text)
