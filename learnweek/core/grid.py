@@ -1,7 +1,11 @@
 """Official forms with merged cells, described once and written as xlsx (openpyxl) and docx
 (python-docx): the statistics table and the nomination forms. A form is a title, lines
 above the table (the seal line), a grid of cells that may span rows and columns, and lines below
-(signature and date). ``GridDocument`` hands a form out as a ``core.documents.Document``."""
+(signature and date). ``GridDocument`` hands a form out as a ``core.documents.Document``.
+
+Both print on A4: the xlsx through ``core.exporters.print_setup`` (the one print setup of every
+table), the docx through ``a4_section`` (the one page setup of every Word file but the drafted
+notice, which follows the official document format)."""
 
 from __future__ import annotations
 
