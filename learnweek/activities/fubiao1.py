@@ -7,6 +7,11 @@ are skipped. Optional columns, by name, in any order: 活动类别, 活动周, �
 面向人群. A value in 活动类别, 活动方式 or 活动周 is recorded in ``Row.given``: it wins over what
 ``activities.inference`` reads from the row's words; a blank cell leaves the value to be read.
 人数 is the planned headcount; 参加人次 is read only from its own column, never from 人数.
+
+A picture placed in a cell (WPS 嵌入单元格图片, Excel 置于单元格内; see core.tabular) is never read
+as text: the 附表1 has no place for pictures and an activity keeps none, so the cell reads as empty
+and the row carries a note naming the row and column (``Row.notes``); in 活动名称 or 活动时间,
+which must be text, it is an error of the row.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from django.utils import timezone
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.timeparse import TimeParseError, parse_span
 from learnweek.core.errors import DomainError
-from learnweek.core.tabular import Sheet, cell_text
+from learnweek.core.tabular import CellPicture, Sheet, cell_text, column_letters
 
 HEADER = ["序号", "活动名称", "活动时间", "活动地点", "主办单位", "人数", "报名电话", "活动内容"]
 OPTIONAL = ["活动类别", "活动周", "参加人次", "单位代码", "活动方式", "面向人群"]
@@ -72,6 +77,11 @@ class Row:
     unit_code: str = ""
     organiser_name: str = ""
     given: set[str] = field(default_factory=set)  # category / mode / is_week, from their own column
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (column, what was not imported)
+
+
+PICTURE_NOTE = "是单元格图片，未导入"
+PICTURE_ERROR = "是单元格图片，不是文字：请在这一格填写文字"
 
 
 def _header_columns(cells: list) -> dict[str, int]:
@@ -106,12 +116,14 @@ def read(sheet: Sheet, *, year: int) -> Iterator[Row]:
     sheet of bad rows is read in the memory of one row."""
     tz = timezone.get_current_timezone()
     columns: dict[str, int] = {}
+    headers: list[str] = []
     header_row, serial = 0, None
     for number, cells in sheet.rows():
         if not header_row:
             found = _header_columns(cells)
             if "活动名称" in found:
                 columns, header_row = found, number
+                headers = [_norm(cell_text(c)) for c in cells]
                 serial = columns.get("序号")
                 missing = [c for c in REQUIRED if c not in columns]
                 if missing:
@@ -120,20 +132,35 @@ def read(sheet: Sheet, *, year: int) -> Iterator[Row]:
         first = next((t for t in map(cell_text, cells) if t), "")
         if first.startswith(FOOTER_PREFIXES):
             break
-        if not any(cell_text(c) for i, c in enumerate(cells) if i != serial):
+        if not any(cell_text(c) or isinstance(c, CellPicture) for i, c in enumerate(cells) if i != serial):
             continue
-        yield _row(number, cells, columns, year=year, tz=tz)
+        yield _row(number, cells, columns, headers, year=year, tz=tz)
     if not header_row:
         raise DomainError("找不到表头：表中没有“活动名称”列。请使用附表1的格式。", code="bad_header")
 
 
-def _row(number: int, cells: list, columns: dict[str, int], *, year: int, tz) -> Row:
+def _row(number: int, cells: list, columns: dict[str, int], headers: list[str], *, year: int, tz) -> Row:
     def get(column: str) -> Any:
         index = columns.get(column)
-        return cells[index] if index is not None and index < len(cells) else None
+        value = cells[index] if index is not None and index < len(cells) else None
+        return None if isinstance(value, CellPicture) else value
 
     row = Row(number)
     errors = row.errors
+    named = {index: name for name, index in columns.items()}
+    pictured: set[str] = set()
+    for index, cell in enumerate(cells):
+        if isinstance(cell, CellPicture):
+            column = (
+                named.get(index)
+                or (headers[index] if index < len(headers) else "")
+                or column_letters(index + 1) + "列"
+            )
+            pictured.add(column)
+            if column in REQUIRED:
+                errors.append((column, PICTURE_ERROR))
+            else:
+                row.notes.append((column, PICTURE_NOTE))
     values: dict[str, Any] = {
         "name": cell_text(get("活动名称")),
         "address": cell_text(get("活动地点")),
@@ -146,12 +173,15 @@ def _row(number: int, cells: list, columns: dict[str, int], *, year: int, tz) ->
     }
     row.organiser_name = values["organiser_name"]
     row.unit_code = cell_text(get("单位代码"))
-    try:
-        span = parse_span(get("活动时间"), year=year, tz=tz)
-        values |= {"start": span.start, "end": span.end, "time_known": span.time_known}
-    except TimeParseError as exc:
-        errors.append(("活动时间", str(exc)))
+    if "活动时间" in pictured:  # reported above
         values |= {"start": None, "end": None}
+    else:
+        try:
+            span = parse_span(get("活动时间"), year=year, tz=tz)
+            values |= {"start": span.start, "end": span.end, "time_known": span.time_known}
+        except TimeParseError as exc:
+            errors.append(("活动时间", str(exc)))
+            values |= {"start": None, "end": None}
     values["headcount"] = _count("人数", get("人数"), errors)
     values["person_times"] = _count("参加人次", get("参加人次"), errors)
     category = _norm(get("活动类别"))

@@ -271,6 +271,7 @@ class PreviewPage:
     errors: list[str]  # the first bad rows' problems, as 第N行 列: 原因
     more_errors: int
     by_category: list[tuple[str, int]]
+    pictures: list[str]  # the cells that were pictures and are not imported, as 第N行「列」
 
 
 def import_preview_page(
@@ -301,4 +302,5 @@ def import_preview_page(
         errors=listed,
         more_errors=max(0, len(bad) - LISTED_ROWS),
         by_category=sorted(((labels.get(c, c), n) for c, n in counts.items()), key=lambda item: -item[1]),
+        pictures=[f"第{r['n']}行「{column}」" for r in rows for column, _ in r.get("note", [])],
     )

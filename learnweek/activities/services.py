@@ -24,7 +24,7 @@ from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.public_cache import public_activities
-from learnweek.core.tabular import open_sheet
+from learnweek.core.tabular import open_sheet, pictures_sentence
 from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
@@ -225,6 +225,7 @@ BATCH = 2000
 PREVIEW_DAYS = 7  # an uncommitted preview older than this is removed when the next one is made
 # What the preview lets the user change, with the column each is shown (and refused) under.
 PREVIEW_FIELDS = {"category": "活动类别", "mode": "活动方式", "is_week": "活动周", "is_demonstration": "示范"}
+PHOTOS_HINT = "活动照片请在“报送材料”的照片栏上传。"
 
 
 @dataclass
@@ -232,15 +233,19 @@ class ImportReport:
     created: int = 0
     skipped: int = 0
     by_category: Counter[str] = field(default_factory=Counter)
+    pictures: list[str] = field(default_factory=list)  # 第3行「活动内容」: a picture not imported
 
     def summary(self) -> str:
         if self.created == 0 and self.skipped:
-            return f"该文件此前已导入（{self.skipped} 行），未重复写入。"
+            return f"该文件此前已导入（{self.skipped} 行），未重复写入。" + self.notes_text()
         parts = "，".join(f"{Category(c).label} {n}" for c, n in self.by_category.most_common())
         text = f"已导入 {self.created} 项活动（{parts}）。" if self.created else "没有可导入的活动。"
         if self.skipped:
             text += f"另有 {self.skipped} 行此前已导入，未重复写入。"
-        return text
+        return text + self.notes_text()
+
+    def notes_text(self) -> str:
+        return pictures_sentence(self.pictures, PHOTOS_HINT)
 
 
 def _key(organiser_id: int, name: str, start: Any, address: str) -> str:
@@ -253,14 +258,17 @@ class ImportRow:
     (``why``: field → reason), and what the reader or the unit tree found wrong (``errors``:
     (column, reason))."""
 
-    __slots__ = ("errors", "key", "number", "organiser", "values", "why")
+    __slots__ = ("errors", "key", "notes", "number", "organiser", "values", "why")
 
-    def __init__(self, number: int, organiser: Unit | None, values: dict[str, Any], why, errors) -> None:
+    def __init__(
+        self, number: int, organiser: Unit | None, values: dict[str, Any], why, errors, notes=()
+    ) -> None:
         self.number = number
         self.organiser = organiser  # None: the stored organiser is no longer in the unit's subtree
         self.values = values
         self.why: dict[str, str] = why
         self.errors: list[tuple[str, str]] = errors
+        self.notes: list[tuple[str, str]] = list(notes)  # (column, what was not imported): a picture
         self.key = ""
 
     def stored(self, problems: list[tuple[str, str]], *, old: bool = False) -> dict[str, Any]:
@@ -275,6 +283,7 @@ class ImportRow:
             "why": self.why,
             "e0": [list(e) for e in self.errors],
             "err": [list(p) for p in problems],
+            "note": [list(n) for n in self.notes],
             "old": old,
         }
 
@@ -288,7 +297,8 @@ class ImportRow:
         organiser = units.get(data["org"]) if data["org"] is not None else None
         if data["org"] is not None and organiser is None:
             errors.append(("主办单位", "该单位已不在本单位之下，请重新上传"))
-        return cls(data["n"], organiser, values, dict(data["why"]), errors)
+        notes = [(c, r) for c, r in data.get("note", [])]
+        return cls(data["n"], organiser, values, dict(data["why"]), errors, notes)
 
 
 def _subtree(unit: Unit) -> dict[int, Unit]:
@@ -338,7 +348,7 @@ def _read_rows(
             if reading.week_reason:
                 why["is_week"] = reading.week_reason
         values["is_demonstration"] = demonstration
-        yield ImportRow(row.number, organiser, values, why, errors)
+        yield ImportRow(row.number, organiser, values, why, errors, row.notes)
 
 
 def _problems(rows: list[ImportRow]) -> dict[int, list[tuple[str, str]]]:
@@ -349,11 +359,15 @@ def _problems(rows: list[ImportRow]) -> dict[int, list[tuple[str, str]]]:
     found: dict[int, list[tuple[str, str]]] = {}
     for row in rows:
         wrong = list(row.errors)
+        read_wrong = {column for column, _ in row.errors}
         values = row.values
         for field_name, reason in problems_of(values):
             if values.get("start") is None and field_name in ("start", "end"):
                 continue  # the unreadable 活动时间 is reported once, by the reader
-            wrong.append((fubiao1.COLUMN_OF.get(field_name, label(field_name)), reason))
+            column = fubiao1.COLUMN_OF.get(field_name, label(field_name))
+            if column in read_wrong:
+                continue  # a picture in 活动名称: the reader said why it is empty
+            wrong.append((column, reason))
         if values.get("start") is not None and row.organiser is not None:
             key = _key(row.organiser.pk, values["name"], values["start"], values.get("address", ""))
             if key in seen:
@@ -426,6 +440,7 @@ def _commit_rows(actor: User | None, campaign: Campaign, rows: list[ImportRow]) 
         created=len(fresh),
         skipped=len(rows) - len(fresh),
         by_category=Counter(a["category"] for a in fresh),
+        pictures=[f"第{row.number}行「{column}」" for row in rows for column, _ in row.notes],
     )
 
 

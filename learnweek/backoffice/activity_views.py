@@ -262,6 +262,7 @@ def activity_import_preview(request, pk):
             "v": r["v"],
             "why": r["why"],
             "err": [f"{column}：{reason}" for column, reason in r["err"]],
+            "notes": [f"{column}：{reason}" for column, reason in r.get("note", [])],
             "old": r["old"],
             "category_label": labels.get(r["v"]["category"], r["v"]["category"]),
             "mode_label": mode_labels.get(r["v"]["mode"], r["v"]["mode"]),

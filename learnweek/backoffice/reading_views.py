@@ -11,6 +11,7 @@ from learnweek.backoffice import reading_forms as forms
 from learnweek.backoffice.forms import ask_to_choose_again
 from learnweek.backoffice.guards import staff_required
 from learnweek.core.errors import DomainError, NotFound
+from learnweek.core.tabular import pictures_sentence
 from learnweek.orgs.models import UnitKind
 from learnweek.reading import selectors, services
 from learnweek.reading.log_selectors import scheme_of
@@ -144,6 +145,8 @@ def book_import(request):
                 request,
                 f"已导入：新增 {result.created} 本，更新 {result.updated} 本，合并重复行 {result.merged} 行。",
             )
+            if result.pictures:
+                messages.warning(request, pictures_sentence(list(result.pictures)))
             return redirect("backoffice:reading")
     return _form_page(request, form, "导入书目", reverse("backoffice:reading"), multipart=True)
 

@@ -29,7 +29,7 @@ from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.inbox import inbox_for
 from learnweek.core.errors import DomainError
-from learnweek.core.tabular import read_table
+from learnweek.core.tabular import pictures_sentence, read_table
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import unit_children, unit_get_visible, units_visible_to, within
 from learnweek.orgs.services import (
@@ -133,14 +133,15 @@ def institution_import(request, code):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            created = institutions_import(
-                actor=request.user, under=under, table=read_table(upload, upload.name)
-            )
+            table = read_table(upload, upload.name)
+            created = institutions_import(actor=request.user, under=under, table=table)
         except DomainError as exc:
             errors = getattr(exc, "errors", None) or [exc.message]
             forms.ask_to_choose_again(form)
         else:
             messages.success(request, f"已导入 {len(created)} 个机构。")
+            if pictures := table.rows.pictures():
+                messages.warning(request, pictures_sentence(pictures))
             return redirect("backoffice:unit", code=under.code)
     return render(
         request,

@@ -12,6 +12,23 @@ dimension is only a claim); an ods's content.xml is streamed the same way, count
 and columns; an xls's cells are counted by xlrd; a CSV is streamed. Only then does python-calamine
 read the sheet, one row at a time.
 
+The sheet read is the workbook's first visible one: WPS and Excel templates often keep the values
+of their drop-down lists on a hidden helper sheet, which may come first.
+
+Pictures placed in cells are never read as text. WPS's 嵌入单元格图片 writes the cell as the formula
+``_xlfn.DISPIMG("ID_…",1)`` with the cached text ``=DISPIMG("ID_…",1)``, and the picture in
+``xl/cellimages.xml`` (namespace http://www.wps.cn/officeDocument/2017/etCustomData: one
+``<etc:cellImage><xdr:pic>`` a picture, its ``<xdr:cNvPr name>`` the formula's ID, its
+``<a:blip r:embed>`` a relationship of ``xl/_rels/cellimages.xml.rels`` to ``xl/media/…``), linked
+from the workbook by a relationship of type http://www.wps.cn/officeDocument/2020/cellImage (older
+WPS: …/2017/relationships/cellimage). Excel 365's 置于单元格内 (Place in cell) writes the cell as an
+error ``<c t="e" vm="1"><v>#VALUE!</v></c>`` whose value metadata (``xl/metadata.xml``) points at
+a rich value in ``xl/richData/`` holding the picture; ``=IMAGE(url)`` is the same with the formula
+``_xlfn.IMAGE(…)``. Such a cell reads as a ``CellPicture`` (its text is empty); a WPS picture
+carries its bytes, inflated within the same budget as every other part and checked by content
+(``CellPicture.photo``) before anything uses it. cellimages.xml is read with the same refusals as
+every part (no entity declarations) and its relationships must stay inside the file.
+
 Excel on Chinese Windows saves CSV as GB18030 (GBK); both that and UTF-8 (with or without BOM)
 are read. Row numbers are the ones the user sees in the spreadsheet.
 """
@@ -26,15 +43,16 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 from xml.parsers import expat
 
 from django.conf import settings
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from learnweek.core.errors import DomainError
+from learnweek.core.uploads import CheckedPhoto, check_photo
 
 MB = 1024 * 1024
 MAX_ZIP_ENTRIES = 5_000  # a workbook has a dozen parts, a few hundred with pictures
@@ -50,6 +68,14 @@ RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships "
 ODF_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
 ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
+# The workbook relationship to xl/cellimages.xml, as WPS has written it over the years (lower case).
+WPS_CELL_IMAGES = {
+    "http://www.wps.cn/officedocument/2020/cellimage",
+    "http://www.wps.cn/officedocument/2017/relationships/cellimage",
+}
+EXCEL_RICH_VALUE_RELS = "xl/richData/_rels/richValueRel.xml.rels"  # Excel's in-cell pictures
+MAX_FORMULA_CHARS = 8192  # Excel's limit; a longer <f> is not a DISPIMG call
+DISPIMG = re.compile(r'=?\s*(?:_xlfn\.)?DISPIMG\(\s*"([^"]{1,200})"\s*(?:,[^)]*)?\)\s*', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,11 +95,42 @@ def limits() -> Limits:
     )
 
 
+@dataclass(frozen=True)
+class CellPicture:
+    """A picture placed in a cell (WPS 嵌入单元格图片, Excel 置于单元格内): a cell value that is
+    never text. ``content`` is the picture file as stored in the workbook (WPS), unchecked; None
+    where the workbook does not hold it (Excel's rich values, an =IMAGE(url))."""
+
+    cell: str  # "F3"
+    source: str  # "wps" or "excel"
+    image_id: str = ""  # the DISPIMG ID
+    content: bytes | None = field(default=None, repr=False)
+
+    def photo(self, *, min_long_side: int | None = None) -> CheckedPhoto:
+        """The picture as a photo, checked by its content (``core.uploads.check_photo``)."""
+        if not self.content:
+            raise DomainError(f"{self.cell} 单元格的图片不在文件中，无法导入。", code="not_image")
+        upload = io.BytesIO(self.content)
+        upload.name = f"{self.cell}单元格图片"
+        return check_photo(upload, min_long_side=min_long_side)
+
+
+PICTURES_LISTED = 5
+
+
+def pictures_sentence(cells: list[str], hint: str = "") -> str:
+    """What an import says of the pictures in cells it has no place for (``cells``: 第3行「简介」)."""
+    if not cells:
+        return ""
+    listed = "、".join(cells[:PICTURES_LISTED]) + ("等" if len(cells) > PICTURES_LISTED else "")
+    return f"另有 {len(cells)} 个单元格是图片，未导入（{listed}）：图片不能作为文字导入。{hint}"
+
+
 def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text a person sees (1.0 shows as 1)."""
+    """A spreadsheet cell as the text a person sees (1.0 shows as 1); a picture has none."""
     if isinstance(value, str):
         return value.strip()
-    if value is None:
+    if value is None or isinstance(value, CellPicture):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -101,15 +158,38 @@ def _column_number(letters: bytes | str) -> int:
 
 @dataclass
 class Sheet:
-    """The first sheet of a checked upload; ``rows()`` may be called more than once."""
+    """The first visible sheet of a checked upload; ``rows()`` may be called more than once."""
 
     filename: str
     _rows: Callable[[], Iterator[list[Any]]]
+    # (row number, column index from 0) → the picture placed in that cell, found in the sheet XML
+    pictures: dict[tuple[int, int], CellPicture] = field(default_factory=dict)
+    images: dict[str, bytes] = field(default_factory=dict, repr=False)  # DISPIMG ID → picture file
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """(row number as the spreadsheet shows it, raw cell values), empty rows included."""
+        """(row number as the spreadsheet shows it, raw cell values), empty rows included. A
+        picture placed in a cell is a ``CellPicture``, never the text of its formula or error."""
+        rows_with_pictures = {number for number, _ in self.pictures}
         try:
-            yield from enumerate(self._rows(), start=1)
+            for number, values in enumerate(self._rows(), start=1):
+                if number in rows_with_pictures:
+                    values = list(values)
+                    for (row, column), picture in self.pictures.items():
+                        if row == number:
+                            values += [""] * (column + 1 - len(values))
+                            values[column] = picture
+                for index, value in enumerate(values):
+                    # A DISPIMG cell the XML scan did not see (a workbook without cellimages.xml)
+                    if isinstance(value, str) and "DISPIMG" in value[:20].upper():
+                        if match := DISPIMG.fullmatch(value):
+                            values = list(values)
+                            values[index] = CellPicture(
+                                f"{column_letters(index + 1)}{number}",
+                                "wps",
+                                match[1],
+                                self.images.get(match[1]),
+                            )
+                yield number, values
         except CalamineError as exc:
             raise _unreadable(self.filename) from exc
 
@@ -139,21 +219,37 @@ def open_sheet(source: Path | BinaryIO, filename: str | None = None, *, allow_cs
     caps = limits()
     name = _display_name(source, filename)
     data = _read_capped(source, name, caps)
+    checked = _Checked()
     if data.startswith(ZIP_MAGIC):
-        _check_zip(data, name, caps, allow_csv=allow_csv)
+        checked = _check_zip(data, name, caps, allow_csv=allow_csv)
     elif data.startswith(OLE_MAGIC):
-        _check_xls(data, name, caps, allow_csv=allow_csv)
+        checked = _check_xls(data, name, caps, allow_csv=allow_csv)
     elif allow_csv and name.lower().endswith((".csv", ".txt")):
         return _csv_sheet(data, name, caps)
     else:
         raise _unreadable(name, allow_csv=allow_csv)
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        index = checked.index
+        if index is None:  # an ods: the first table not hidden (content.xml counted them all)
+            visible = [m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata]
+            index = visible.index(True) if True in visible else 0
+        sheet = book.get_sheet_by_index(index)
     except (CalamineError, IndexError, ValueError) as exc:
         raise _unreadable(name, allow_csv=allow_csv) from exc
     end_row, end_column = sheet.end or (0, 0)  # what calamine built, checked once more
     _check_extent(name, caps, end_row + 1, end_column + 1)
-    return Sheet(name, sheet.iter_rows)
+    return Sheet(name, sheet.iter_rows, pictures=checked.pictures, images=checked.images)
+
+
+@dataclass
+class _Checked:
+    """What the checks found: the index of the sheet to read (None: choose among calamine's),
+    the pictures placed in its cells and the WPS pictures' files by DISPIMG ID."""
+
+    index: int | None = None
+    pictures: dict[tuple[int, int], CellPicture] = field(default_factory=dict)
+    images: dict[str, bytes] = field(default_factory=dict)
 
 
 def _read_capped(source: Path | BinaryIO, name: str, caps: Limits) -> bytes:
@@ -227,11 +323,12 @@ def _csv_sheet(data: bytes, name: str, caps: Limits) -> Sheet:
 # --- xlsx and ods: a zip -----------------------------------------------------------------------
 
 
-def _check_zip(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> None:
+def _check_zip(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> _Checked:
     unreadable = _unreadable(name, allow_csv=allow_csv)
     entries = _zip_entry_count(data)
     if entries is None or entries > MAX_ZIP_ENTRIES:
         raise unreadable  # zipfile would build a ZipInfo for each of a few hundred thousand
+    checked = _Checked()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -239,18 +336,38 @@ def _check_zip(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> None
             raise _inflates_too_far(name, caps)
         names = {info.filename for info in infos}
         budget = _Budget(caps, name)
+        done: set[str] = set()
+        media: dict[str, list[str]] = {}  # picture part → the DISPIMG IDs showing it
         if "xl/workbook.xml" in names:
-            part = _first_sheet_part(archive)
-            _check_xlsx_sheet(archive, archive.getinfo(part), name, caps, budget)
+            workbook = _workbook(archive)
+            checked.index, part = workbook.first_visible()
+            try:
+                pictures_part = workbook.cell_images(names)
+            except _HostilePictures as exc:
+                raise _hostile_pictures(name, "xl/cellimages.xml", exc.reason) from exc
+            if pictures_part:
+                media = _cell_images(archive, pictures_part, names, name, budget, done)
+            excel_pictures = EXCEL_RICH_VALUE_RELS in names
+            collect = checked.pictures if (pictures_part or excel_pictures) else None
+            _check_xlsx_sheet(archive, archive.getinfo(part), name, caps, budget, collect, excel_pictures)
         elif "content.xml" in names and archive.read("mimetype").strip() == ODS_MIMETYPE:
             part = "content.xml"
             _check_ods(_inflate(archive, archive.getinfo(part), budget), name, caps)
         else:
             raise unreadable  # a docx, an xlsb, a plain zip
+        done.add(part)
         for info in infos:  # the other parts: calamine reads the shared strings and styles whole
-            if info.filename != part:
-                for _ in _inflate(archive, info, budget):
-                    pass
+            if info.filename in done:
+                continue
+            kept: list[bytes] | None = [] if info.filename in media else None
+            for chunk in _inflate(archive, info, budget):
+                if kept is not None:
+                    kept.append(chunk)
+            if kept is not None:
+                content = b"".join(kept)
+                checked.images.update(dict.fromkeys(media[info.filename], content))
+    except DomainError:
+        raise
     except (
         zipfile.BadZipFile,
         KeyError,
@@ -261,6 +378,12 @@ def _check_zip(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> None
     ) as exc:
         # damaged, an unknown compression method, encrypted, malformed XML
         raise unreadable from exc
+    for key, picture in list(checked.pictures.items()):
+        if picture.source == "wps":
+            checked.pictures[key] = CellPicture(
+                picture.cell, "wps", picture.image_id, checked.images.get(picture.image_id)
+            )
+    return checked
 
 
 def _zip_entry_count(data: bytes) -> int | None:
@@ -318,6 +441,7 @@ def _stream_xml(
     chunks: Iterable[bytes],
     start: Callable[[str, dict[str, str]], None],
     end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
 ) -> None:
     """Stream an XML part through expat, calling ``start(name, attributes)`` and ``end(name)``
     for each element (names are "namespace name"); nothing is kept, so the memory is the same
@@ -327,6 +451,8 @@ def _stream_xml(
     parser.StartElementHandler = start
     if end is not None:
         parser.EndElementHandler = end
+    if text is not None:
+        parser.CharacterDataHandler = text
     parser.EntityDeclHandler = _no_entities
     parser.UnparsedEntityDeclHandler = _no_entities
     parser.ExternalEntityRefHandler = _no_entities
@@ -335,25 +461,139 @@ def _stream_xml(
     parser.Parse(b"", True)
 
 
-def _first_sheet_part(archive: zipfile.ZipFile) -> str:
-    """The part holding the workbook's first sheet (the one calamine reads as index 0)."""
-    sheets: list[str] = []
-    targets: dict[str, str] = {}
+@dataclass
+class _Workbook:
+    sheets: list[tuple[str, str]]  # (relationship id, state) in the workbook's order
+    relationships: dict[str, tuple[str, str, str]]  # id → (type, target, target mode)
+
+    def first_visible(self) -> tuple[int, str]:
+        """The index (as calamine counts) and part of the first sheet not hidden: a template's
+        drop-down values are often kept on a hidden sheet, which may come first."""
+        for index, (rid, state) in enumerate(self.sheets):
+            if state not in ("hidden", "veryHidden"):
+                return index, self.part(rid)
+        raise KeyError("no visible sheet")
+
+    def part(self, rid: str) -> str:
+        _, target, mode = self.relationships.get(rid, ("", "", ""))
+        resolved = _resolve("xl", target, mode)
+        if not resolved:
+            raise KeyError(f"sheet {rid}")
+        return resolved
+
+    def cell_images(self, names: set[str]) -> str:
+        """The part holding WPS's cell pictures, "" when there is none."""
+        for kind, target, mode in self.relationships.values():
+            if kind.lower() in WPS_CELL_IMAGES:
+                resolved = _resolve("xl", target, mode)
+                if resolved is None:
+                    raise _HostilePictures(f"指向文件之外的位置（{target[:80]}）")
+                if resolved in names:
+                    return resolved
+        return "xl/cellimages.xml" if "xl/cellimages.xml" in names else ""
+
+
+def _resolve(base: str, target: str, mode: str = "") -> str | None:
+    """A relationship's target as a part name inside the zip; None when it points elsewhere (an
+    external target, a URL, a path climbing out with ../). WPS writes absolute part names
+    (``/xl/worksheets/sheet1.xml``), Excel relative ones."""
+    if mode.lower() == "external" or ":" in target or "\\" in target:
+        return None
+    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+    path = posixpath.normpath(path) if path else ""
+    if not path or path == "." or path.startswith("../") or path == ".." or path.startswith("/"):
+        return None
+    return path
+
+
+def _workbook(archive: zipfile.ZipFile) -> _Workbook:
+    sheets: list[tuple[str, str]] = []
 
     def sheet(name: str, attributes: dict[str, str]) -> None:
         if name == f"{SPREADSHEETML}sheet":
-            sheets.append(attributes.get(f"{RELATIONSHIPS}id", ""))
+            sheets.append((attributes.get(f"{RELATIONSHIPS}id", ""), attributes.get("state", "visible")))
+
+    _stream_xml(_chunks(archive, "xl/workbook.xml"), sheet)
+    return _Workbook(sheets, _relationships(_chunks(archive, "xl/_rels/workbook.xml.rels")))
+
+
+def _relationships(chunks: Iterable[bytes]) -> dict[str, tuple[str, str, str]]:
+    found: dict[str, tuple[str, str, str]] = {}
 
     def relationship(name: str, attributes: dict[str, str]) -> None:
         if name == f"{PACKAGE_RELATIONSHIPS}Relationship":
-            targets[attributes.get("Id", "")] = attributes.get("Target", "")
+            found[attributes.get("Id", "")] = (
+                attributes.get("Type", ""),
+                attributes.get("Target", ""),
+                attributes.get("TargetMode", ""),
+            )
 
-    _stream_xml(_chunks(archive, "xl/workbook.xml"), sheet)
-    _stream_xml(_chunks(archive, "xl/_rels/workbook.xml.rels"), relationship)
-    target = targets[sheets[0]] if sheets else ""
-    if not target:
-        raise KeyError("the first sheet")
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    _stream_xml(chunks, relationship)
+    return found
+
+
+class _HostilePictures(Exception):
+    """cellimages.xml or its relationships are not what WPS writes."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _hostile_pictures(filename: str, part: str, reason: str) -> DomainError:
+    return DomainError(
+        f"文件{_quoted(filename)}中的单元格图片（{part}）{reason}，未读取，没有导入任何内容。"
+        "请在 WPS 中删去单元格图片（或改为浮动图片）后另存，再上传。",
+        code="bad_cell_images",
+    )
+
+
+def _cell_images(
+    archive: zipfile.ZipFile, part: str, names: set[str], filename: str, budget: _Budget, done: set[str]
+) -> dict[str, list[str]]:
+    """WPS's cell pictures: picture part → the DISPIMG IDs showing it. cellimages.xml and its relationships are
+    inflated within the budget and parsed without entities; every picture must be a part of
+    this file (no URL, no ../ out of it)."""
+    rels_part = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    embeds: dict[str, str] = {}  # relationship id → DISPIMG ID
+    current = {"id": "", "embed": ""}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        local = tag.rpartition(" ")[2]
+        if local == "cellImage":
+            current["id"] = current["embed"] = ""
+        elif local == "cNvPr" and not current["id"]:
+            current["id"] = attributes.get("name", "")[:200]
+        elif local == "blip":
+            current["embed"] = attributes.get(f"{RELATIONSHIPS}embed", "")
+
+    def end(tag: str) -> None:
+        if tag.rpartition(" ")[2] == "cellImage" and current["id"] and current["embed"]:
+            embeds.setdefault(current["embed"], current["id"])
+
+    try:
+        _stream_xml(_inflate(archive, archive.getinfo(part), budget), start, end)
+        done.add(part)
+        relationships: dict[str, tuple[str, str, str]] = {}
+        if rels_part in names:
+            relationships = _relationships(_inflate(archive, archive.getinfo(rels_part), budget))
+            done.add(rels_part)
+    except ValueError as exc:  # an entity declaration: a billion-laughs file
+        raise _hostile_pictures(filename, part, "含有实体声明（可能是恶意构造的文件）") from exc
+    except expat.ExpatError as exc:
+        raise _hostile_pictures(filename, part, "已损坏，无法读取") from exc
+    media: dict[str, list[str]] = {}
+    for rid, image_id in embeds.items():
+        _, target, mode = relationships.get(rid, ("", "", ""))
+        if not target:
+            raise _hostile_pictures(filename, part, f"引用的图片 {rid[:40]} 在文件中没有登记")
+        resolved = _resolve(posixpath.dirname(part), target, mode)
+        if resolved is None:
+            raise _hostile_pictures(filename, part, f"指向文件之外的位置（{target[:80]}）")
+        if resolved not in names:
+            raise _hostile_pictures(filename, part, f"引用的图片 {target[:80]} 在文件中不存在")
+        media.setdefault(resolved, []).append(image_id)
+    return media
 
 
 # The sheet XML is first scanned with regexes, not parsed, for speed (expat takes seconds on the
@@ -371,14 +611,25 @@ class _NotPlain(Exception):
 
 
 def _check_xlsx_sheet(
-    archive: zipfile.ZipFile, part: zipfile.ZipInfo, name: str, caps: Limits, budget: _Budget
+    archive: zipfile.ZipFile,
+    part: zipfile.ZipInfo,
+    name: str,
+    caps: Limits,
+    budget: _Budget,
+    pictures: dict[tuple[int, int], CellPicture] | None = None,
+    excel_pictures: bool = False,
 ) -> None:
+    """The sheet's used range against the caps. A workbook holding cell pictures (``pictures``
+    given) is read by the exact scan alone, which also finds the cells showing a picture."""
     with archive.open(part) as sheet:
         head = sheet.read(DIMENSION_WINDOW)
     dimension = _DIMENSION.search(head)
     last = _REF.fullmatch(dimension[1].rpartition(b":")[2].decode("latin-1")) if dimension else None
     if last:  # only a claim, but one that lets a 1,048,576-row sheet be refused at once
         _check_extent(name, caps, int(last[2]), _column_number(last[1]), last[1] + last[2])
+    if pictures is not None:
+        _scan_sheet_exactly(_inflate(archive, part, budget), name, caps, pictures, excel_pictures)
+        return
     left = budget.left
     try:
         _scan_plain_sheet(_inflate(archive, part, budget), name, caps)
@@ -439,13 +690,52 @@ def _up_to(cap: str, *, letters: bool) -> bytes:
     return ("(?:" + "|".join(parts) + ")").encode()
 
 
-def _scan_sheet_exactly(chunks: Iterable[bytes], name: str, caps: Limits) -> None:
-    """Every <row> and <c>, placed as calamine places them: by r, else after the previous one."""
-    row = column = 0
+def _scan_sheet_exactly(
+    chunks: Iterable[bytes],
+    name: str,
+    caps: Limits,
+    pictures: dict[tuple[int, int], CellPicture] | None = None,
+    excel_pictures: bool = False,
+) -> None:
+    """Every <row> and <c>, placed as calamine places them: by r, else after the previous one.
+    With ``pictures``, each cell whose formula is a DISPIMG call (WPS) or, with
+    ``excel_pictures``, whose value is a rich value (``vm``, Excel's in-cell picture) or an
+    =IMAGE() is recorded there."""
+    row = column = cell_row = 0
+    in_cell = in_formula = False
+    rich = False
+    formula: list[str] = []
+    length = 0
+
+    def text(data: str) -> None:
+        nonlocal length
+        if in_formula and length < MAX_FORMULA_CHARS:
+            formula.append(data)
+            length += len(data)
+
+    def end(tag: str) -> None:
+        nonlocal in_cell, in_formula
+        local = tag.rpartition(" ")[2]
+        if local == "f":
+            in_formula = False
+        elif local == "c" and in_cell and pictures is not None:
+            in_cell = False
+            written = "".join(formula)
+            ref = f"{column_letters(column)}{cell_row}"
+            if match := DISPIMG.fullmatch(written):
+                pictures[(cell_row, column - 1)] = CellPicture(ref, "wps", match[1])
+            elif excel_pictures and (rich or written.lstrip().upper().startswith("_XLFN.IMAGE(")):
+                pictures[(cell_row, column - 1)] = CellPicture(ref, "excel")
 
     def start(tag: str, attributes: dict[str, str]) -> None:
-        nonlocal row, column
+        nonlocal row, column, cell_row, in_cell, in_formula, rich, length
         local = tag.rpartition(" ")[2]
+        if local == "f" and in_cell:
+            in_formula = True
+            return
+        if local == "c":
+            in_cell, rich, length, cell_row = True, bool(attributes.get("vm")), 0, row
+            formula.clear()
         if local == "row":
             reference = attributes.get("r", "")
             row = int(reference) if reference.isdigit() else row + 1
@@ -464,9 +754,13 @@ def _scan_sheet_exactly(chunks: Iterable[bytes], name: str, caps: Limits) -> Non
                     f"文件{_quoted(name)}中有无法识别的单元格位置“{reference[:20]}”。", code="bad_file"
                 )
             column = _column_number(match[1])
-            _check_extent(name, caps, max(row, int(match[2])), column, reference)
+            cell_row = int(match[2])
+            _check_extent(name, caps, max(row, cell_row), column, reference)
 
-    _stream_xml(chunks, start)
+    if pictures is None:
+        _stream_xml(chunks, start)
+    else:
+        _stream_xml(chunks, start, end, text)
 
 
 def _check_ods(content: Iterable[bytes], name: str, caps: Limits) -> None:
@@ -515,17 +809,21 @@ def _count(value: str | None) -> int:
 # --- xls -------------------------------------------------------------------------------------
 
 
-def _check_xls(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> None:
+def _check_xls(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> _Checked:
     """xlrd keeps only the cells there are (calamine allocates 256 × 65,536 of them for one at
-    IV65536); it reads the first sheet's value cells, which are what calamine's range spans."""
+    IV65536); it reads the first visible sheet's value cells, which are what calamine's range
+    spans."""
     import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO())
-        sheet = book.sheet_by_index(0)
+        shown = [i for i, hidden in enumerate(getattr(book, "_sheet_visibility", [])) if not hidden]
+        index = shown[0] if shown else 0
+        sheet = book.sheet_by_index(index)
     except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError... on damage
         raise _unreadable(name, allow_csv=allow_csv) from exc
     _check_extent(name, caps, sheet.nrows, sheet.ncols)
+    return _Checked(index=index)
 
 
 # --- a table keyed by its header ------------------------------------------------------------
@@ -556,6 +854,17 @@ class TableRows:
 
     def __bool__(self) -> bool:
         return next(iter(self), None) is not None
+
+    def pictures(self) -> list[str]:
+        """The cells below the header that hold a picture, as 第3行「简介」: they read as empty."""
+        found = []
+        for number, values in self._sheet.rows():
+            if number > self._header_row:
+                for index, value in enumerate(values):
+                    if isinstance(value, CellPicture):
+                        header = self._headers[index] if index < len(self._headers) else ""
+                        found.append(f"第{number}行「{header or column_letters(index + 1) + '列'}」")
+        return found
 
 
 def read_table(source: Path | BinaryIO, filename: str | None = None) -> ImportTable:

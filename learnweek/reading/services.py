@@ -68,6 +68,7 @@ class ImportResult:
     created: int
     updated: int
     merged: int  # rows of the file that were the same book as an earlier row
+    pictures: tuple[str, ...] = ()  # cells that were pictures, not imported (第3行「简介」)
 
 
 def _row_values(number: int, row: dict[str, str], errors: RowErrorList) -> dict[str, Any] | None:
@@ -154,7 +155,9 @@ def books_import(
                 setattr(book, field, value)
         book.save()
         updated += 1
-    return ImportResult(created=created, updated=updated, merged=merged)
+    return ImportResult(
+        created=created, updated=updated, merged=merged, pictures=tuple(table.rows.pictures())
+    )
 
 
 # -- book lists --------------------------------------------------------------------------------

@@ -180,3 +180,60 @@ def test_export_has_the_official_layout_and_imports_back(jilin_2023_derived, sch
         actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=io.BytesIO(path.read_bytes())
     )
     assert report.summary() == "该文件此前已导入（3 行），未重复写入。"
+
+
+# -- 附表1 as WPS saves it (tests/core/wps.py) --------------------------------------------------
+
+
+def test_a_wps_saved_fubiao1_imports_with_its_dates_and_without_its_pictures(jilin_2023_derived, school):
+    from tests.core.wps import Picture, png, wps_fubiao1
+
+    rows = [
+        # 活动时间 a date cell styled yyyy"年"m"月"d"日" (numFmtId 176); 活动内容 a picture placed in the cell
+        [
+            "全民读书节",
+            datetime.date(2023, 10, 15),
+            "朝阳区图书馆",
+            "朝阳区社区学院",
+            200,
+            "",
+            Picture("ID_6A0C", png()),
+        ],
+        [
+            "智慧助老课堂",
+            datetime.datetime(2023, 10, 16, 14, 0),  # noqa: DTZ001 - a cell has no zone
+            "社区活动室",
+            "朝阳区教育局",
+            60,
+            "",
+            "手机使用",
+        ],
+    ]
+    report = activities_import(
+        actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=wps_fubiao1(rows)
+    )
+    assert report.created == 2
+    assert "另有 1 个单元格是图片，未导入（第4行「活动内容」）" in report.summary()
+    reading, elderly = Activity.objects.order_by("start")
+    assert local(reading.start).date() == datetime.date(2023, 10, 15) and not reading.time_known
+    assert local(elderly.start) == datetime.datetime(2023, 10, 16, 14, 0, tzinfo=TZ) and elderly.time_known
+    assert reading.content == "" and "DISPIMG" not in reading.search_text  # never the formula text
+    assert elderly.content == "手机使用" and reading.organiser == school
+
+
+def test_a_picture_in_the_activity_name_refuses_that_row_by_name(jilin_2023_derived, school):
+    from tests.core.wps import Picture, png, wps_fubiao1
+
+    rows = [
+        [Picture("ID_A", png()), datetime.date(2023, 10, 15), "图书馆", "朝阳区教育局", 10, "", ""],
+        ["读书会", Picture("ID_B", png()), "图书馆", "朝阳区教育局", 10, "", ""],
+    ]
+    with pytest.raises(RowErrors) as refused:
+        activities_import(
+            actor=None, campaign=jilin_2023_derived, unit=unit("220104"), source=wps_fubiao1(rows)
+        )
+    assert refused.value.errors == [
+        "第4行 活动名称: 是单元格图片，不是文字：请在这一格填写文字",
+        "第5行 活动时间: 是单元格图片，不是文字：请在这一格填写文字",
+    ]
+    assert not Activity.objects.exists()

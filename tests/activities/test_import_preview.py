@@ -244,3 +244,54 @@ def test_discarding_a_preview_writes_nothing(client, county_reporter, jilin_2023
     assert "已放弃导入" in response.content.decode()
     assert not Activity.objects.exists() and not ImportPreview.objects.exists()
     assert client.get(url).status_code == 404
+
+
+def test_a_wps_file_with_pictures_in_cells_previews_them_as_not_imported(
+    client, county_reporter, jilin_2023_derived
+):
+    from tests.core.wps import Picture, png, wps_fubiao1
+
+    rows = [
+        [
+            "全民读书节",
+            datetime.date(2023, 10, 20),
+            "朝阳区图书馆",
+            "朝阳区教育局",
+            200,
+            "",
+            Picture("ID_A", png()),
+        ],
+        [
+            "书香家庭",
+            datetime.date(2023, 10, 21),
+            "社区",
+            "朝阳区教育局",
+            40,
+            "",
+            "亲子共读",
+            Picture("ID_B", png()),
+        ],
+    ]
+    client.force_login(county_reporter)
+    response = client.post(
+        reverse("backoffice:activity_import"),
+        {"campaign": "jl23", "file": wps_fubiao1(rows, extra_header=("照片",)), "demonstration": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    url = response["Location"]
+    page = client.get(url).content.decode()
+    assert "共 2 行" in page and "行有误" not in page
+    assert "2 个单元格是图片，不会导入：</strong>第4行「活动内容」、第5行「照片」" in page
+    reading, family = cells(page, 4), cells(page, 5)
+    assert "2023年10月20日" in reading and "活动内容：是单元格图片，未导入" in reading
+    assert "2023年10月21日" in family and "照片：是单元格图片，未导入" in family
+    assert "DISPIMG" not in page
+    response = client.post(
+        url, {"page_rows": "4,5", "page": "1", "action": "commit", "demo_4": "1", "demo_5": "1"}
+    )
+    listing = client.get(response["Location"]).content.decode()
+    assert (
+        "已导入 2 项活动" in listing
+        and "另有 2 个单元格是图片，未导入（第4行「活动内容」、第5行「照片」）" in listing
+    )
+    assert dict(Activity.objects.values_list("name", "content")) == {"全民读书节": "", "书香家庭": "亲子共读"}

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from learnweek.core.errors import DomainError
-from learnweek.core.tabular import read_table
+from learnweek.core.tabular import pictures_sentence, read_table
 from learnweek.orgs.selectors import unit_get_by_code
 from learnweek.orgs.services import INSTITUTION_COLUMNS, INSTITUTION_OPTIONAL_COLUMNS, institutions_import
 
@@ -26,7 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{file}")
         try:
             parent = unit_get_by_code(under.strip())
-            created = institutions_import(actor=None, under=parent, table=read_table(file))
+            table = read_table(file)
+            created = institutions_import(actor=None, under=parent, table=table)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"已导入 {len(created)} 个机构到 {parent.name}（{parent.code}）之下。")
+        if pictures := table.rows.pictures():
+            self.stdout.write(pictures_sentence(pictures))
