@@ -274,7 +274,7 @@ def package_files(submission: Submission) -> Iterator[PackageEntry]:
     if snapshot is None:
         return
     exporter = FrozenFubiao1Exporter(submission.requirement, submission.unit, snapshot)
-    yield PackageEntry(f"{exporter.filename}.xlsx", exporter.render("xlsx").content)
+    yield PackageEntry(f"{exporter.filename}.xlsx", exporter.render("xlsx").content, printable=True)
 
 
 # -- writes ----------------------------------------------------------------------------------------

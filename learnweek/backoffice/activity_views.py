@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from learnweek.accounts.services import personal_export_log
 from learnweek.activities.exporters import Fubiao1Exporter, preview_span_text, span_text
@@ -30,10 +31,10 @@ from learnweek.activities.services import (
     import_preview_edit,
 )
 from learnweek.backoffice import activity_forms as forms
+from learnweek.backoffice.downloads import send_document
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.models import Campaign, CampaignStatus
 from learnweek.campaigns.selectors import campaigns_visible_to
-from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound, RowErrors
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.selectors import is_within, scope_root, unit_get_visible
@@ -292,7 +293,7 @@ def activity_import_preview(request, pk):
 
 
 @staff_required
-def activity_export(request):
+def activity_export(request, fmt="xlsx"):
     form, filters = _filters(request.user, request.GET)
     if filters.campaign is None:
         messages.error(request, "导出附表1请先选择年度活动。")
@@ -302,10 +303,15 @@ def activity_export(request):
     filters.demonstration = True if demonstration else None
     activities = activities_filtered(activities_visible_to(request.user), filters)
     exporter = Fubiao1Exporter(filters.campaign, unit, activities, demonstration=demonstration)
-    personal_export_log(
-        actor=request.user, what="附表1 汇总表", detail=f"{unit.name}：{filters.campaign.title}"
+    return send_document(
+        request,
+        exporter,
+        fmt,
+        back=reverse("backoffice:activities") + "?" + request.GET.urlencode(),
+        written=lambda: personal_export_log(
+            actor=request.user, what="附表1 汇总表", detail=f"{unit.name}：{filters.campaign.title}"
+        ),
     )
-    return download_document(exporter, "xlsx")
 
 
 @staff_required

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import campaign_forms as forms
+from learnweek.backoffice.downloads import send_document
 from learnweek.backoffice.guards import staff_required
 from learnweek.backoffice.kind_pages import page_for
 from learnweek.campaigns import services
@@ -26,7 +27,7 @@ from learnweek.campaigns.inbox import (
 )
 from learnweek.campaigns.kinds import kind_of, unit_packages
 from learnweek.campaigns.models import CampaignStatus, SubmissionState
-from learnweek.campaigns.packages import unit_package
+from learnweek.campaigns.packages import has_package_files, submission_package, unit_package
 from learnweek.campaigns.selectors import (
     board_contacts,
     board_for,
@@ -48,7 +49,6 @@ from learnweek.campaigns.selectors import (
     week_counts,
 )
 from learnweek.campaigns.tasks import reminders_request
-from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
@@ -125,10 +125,12 @@ def campaign_detail(request, slug):
 
 
 @staff_required
-def campaign_notice_draft(request, slug):
-    """The draft of the campaign's notice, as Word, for the issuing unit to edit and issue."""
+def campaign_notice_draft(request, slug, fmt="docx"):
+    """The draft of the campaign's notice, as Word (or its PDF), for the issuing unit to edit
+    and issue."""
     campaign = campaign_get_issued_within(request.user, slug)
-    return download_document(notice_draft(campaign), "docx")
+    back = reverse("backoffice:campaign", args=[campaign.slug])
+    return send_document(request, notice_draft(campaign), fmt, back=back)
 
 
 @staff_required
@@ -400,6 +402,7 @@ def submission_page(request, submission, typed: dict | None = None):
         "own": request.user.unit_id == submission.unit_id,
         "reason_form": forms.ReasonForm(),
         "State": SubmissionState,
+        "hand_in_package": has_package_files(submission),  # its files, zipped with their PDFs
     }
     if not context["own"]:
         context["previous"], context["next"] = review_neighbours(request.user, submission)
@@ -513,10 +516,11 @@ def board_review(request, pk):
 
 
 @staff_required
-def board_export(request, pk):
+def board_export(request, pk, fmt="xlsx"):
     requirement = requirement_get_visible(request.user, pk)
-    exporter = BoardExporter(board_for(request.user, requirement, request.GET.get("under")))
-    return download_document(exporter, "xlsx")
+    board = board_for(request.user, requirement, request.GET.get("under"))
+    back = reverse("backoffice:board", args=[pk]) + f"?under={board.under.code}"
+    return send_document(request, BoardExporter(board), fmt, back=back)
 
 
 @staff_required
@@ -610,6 +614,35 @@ def materials_package(request, slug):
     unit = unit_get_visible(request.user, code) if code else request.user.unit
     if unit is None:
         raise NotFound()
-    response = download_document(unit_package(campaign, unit), "zip")  # written before it is logged
-    personal_export_log(actor=request.user, what="报送材料 zip", detail=f"{unit.name}：{campaign.title}")
-    return response
+    pdf = request.GET.get("pdf") == "1"
+    return send_document(
+        request,
+        unit_package(campaign, unit, pdf=pdf),
+        "zip",
+        back=reverse("backoffice:campaign", args=[campaign.slug]),
+        written=lambda: personal_export_log(  # written before it is logged
+            actor=request.user,
+            what="报送材料 zip（Word + PDF）" if pdf else "报送材料 zip",
+            detail=f"{unit.name}：{campaign.title}",
+        ),
+    )
+
+
+@staff_required
+def submission_package_download(request, pk):
+    """One submission's hand-in in one zip, a PDF beside each Word or Excel file: what the unit
+    prints, seals and sends. Whoever may see the submission may download it."""
+    submission = submission_get_visible(request.user, pk)
+    if not has_package_files(submission):
+        raise NotFound()
+    return send_document(
+        request,
+        submission_package(submission),
+        "zip",
+        back=reverse("backoffice:submission", args=[pk]),
+        written=lambda: personal_export_log(
+            actor=request.user,
+            what="报送材料 zip（Word + PDF）",
+            detail=f"{submission.unit.name}：{submission.requirement.title}",
+        ),
+    )

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from learnweek.activities import demo_table as tables
 from learnweek.activities.exporters import FrozenFubiao1Exporter
 from learnweek.backoffice.activity_forms import DemoTableContactForm as ContactForm
+from learnweek.backoffice.downloads import send_document
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.access import may
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.selectors import board_state_label, requirement_get_visible, submission_get_visible
 from learnweek.core.clock import today
-from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.orgs.roles import Role
 
@@ -126,20 +126,20 @@ def demo_table_submit(request, pk):
 
 
 @staff_required
-def demo_table_export(request, pk):
-    """The live table of the unit as the notice's Excel form."""
+def demo_table_export(request, pk, fmt="xlsx"):
+    """The live table of the unit as the notice's Excel form (or its PDF)."""
     requirement, unit = _context(request, pk)
     table = tables.demo_table(requirement, unit)
     exporter = FrozenFubiao1Exporter(requirement, unit, tables.as_it_stands(table))
-    return download_document(exporter, "xlsx")
+    return send_document(request, exporter, fmt, back=_page_url(requirement, unit))
 
 
 @staff_required
-def demo_table_frozen_export(request, pk):
-    """A handed-in table, as it was frozen."""
+def demo_table_frozen_export(request, pk, fmt="xlsx"):
+    """A handed-in table, as it was frozen (Excel, or its PDF)."""
     submission = submission_get_visible(request.user, pk)
     snapshot = tables.frozen_table(submission)
     if snapshot is None:
         raise NotFound()
     exporter = FrozenFubiao1Exporter(submission.requirement, submission.unit, snapshot)
-    return download_document(exporter, "xlsx")
+    return send_document(request, exporter, fmt, back=reverse("backoffice:submission", args=[pk]))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from learnweek.accounts.services import personal_export_log
 from learnweek.backoffice import nomination_forms as forms
+from learnweek.backoffice.downloads import send_document
 from learnweek.backoffice.forms import ask_to_choose_again
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns import access
@@ -228,13 +230,18 @@ def nomination_act(request, pk):
 
 
 @staff_required
-def nomination_docx(request, pk):
+def nomination_docx(request, pk, fmt="docx"):
+    """The nominee's 申报表, as Word or its PDF (to print, sign and seal)."""
     nomination = selectors.nomination_get_visible(request.user, pk)
-    document = documents.nomination_document(nomination)
-    personal_export_log(
-        actor=request.user, what="推荐申报表", detail=f"{nomination.requirement.title}：{nomination.name}"
+    return send_document(
+        request,
+        documents.nomination_document(nomination),
+        fmt,
+        back=reverse("backoffice:nomination", args=[pk]),
+        written=lambda: personal_export_log(
+            actor=request.user, what="推荐申报表", detail=f"{nomination.requirement.title}：{nomination.name}"
+        ),
     )
-    return download_document(document, "docx")
 
 
 @staff_required
@@ -258,9 +265,15 @@ def level_summary(request, pk, fmt):
     requirement = _nomination_requirement(request.user, pk)
     unit = _level(request, requirement)
     upward = selectors.upward_requirement(unit, requirement)
-    document = documents.summary_document(upward, unit)
-    personal_export_log(actor=request.user, what="推荐汇总表", detail=f"{unit.name}：{upward.title}")
-    return download_document(document, fmt)
+    return send_document(
+        request,
+        documents.summary_document(upward, unit),
+        fmt,
+        back=reverse("backoffice:nominations", args=[pk]),
+        written=lambda: personal_export_log(
+            actor=request.user, what="推荐汇总表", detail=f"{unit.name}：{upward.title}"
+        ),
+    )
 
 
 @staff_required

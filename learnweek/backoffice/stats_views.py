@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from learnweek.activities.exporters import span_text
 from learnweek.backoffice import stats_forms as forms
+from learnweek.backoffice.downloads import send_document
 from learnweek.backoffice.guards import staff_required
 from learnweek.campaigns.selectors import campaign_get_visible, cascade_of, requirement_get_visible
-from learnweek.core.downloads import download_document
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.roles import Role
@@ -120,7 +120,7 @@ def stats_export(request, slug, fmt):
     exporter = StatsExporter(
         stats_table(campaign, unit), header_for(campaign, unit), with_platform=asks_platform(campaign, unit)
     )
-    return download_document(exporter, fmt)
+    return send_document(request, exporter, fmt, back=_page_url(campaign, unit))
 
 
 @staff_required
@@ -154,11 +154,11 @@ def _quality_page(request, campaign, unit, chosen: str, explanation: str = ""):
 
 
 @staff_required
-def stats_summary_draft(request, slug):
-    """The draft of the unit's annual work summary, as Word: its figures, charts, cases and
-    photos, with the parts to write marked."""
+def stats_summary_draft(request, slug, fmt="docx"):
+    """The draft of the unit's annual work summary, as Word (or its PDF): its figures, charts,
+    cases and photos, with the parts to write marked."""
     campaign, unit = _context(request, slug)
-    return download_document(work_summary_draft(campaign, unit), "docx")
+    return send_document(request, work_summary_draft(campaign, unit), fmt, back=_page_url(campaign, unit))
 
 
 def _drill_args(request, campaign, unit):

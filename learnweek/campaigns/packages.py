@@ -2,7 +2,13 @@
 package (``KindBehaviour.package_files``), soonest deadline first, each in a folder
 ``序号-事项名称/`` holding what its kind gives — one zip a reviewer who still works offline can
 open. Which files a kind gives is its own app's business (materials: a Word document, the photos
-named ``序号-说明.jpg``, the attached documents)."""
+named ``序号-说明.jpg``, the attached documents).
+
+Either package may be asked for with a PDF beside each Word or Excel file the system wrote
+(``pdf``; ``core.packages.with_pdfs``): one LibreOffice run for the whole package, and only when
+asked, since it costs that run (1–3 s, one of the machine's conversion slots) and fails where
+LibreOffice is missing, which a package of Word files never does. ``submission_package`` is one
+submission's hand-in, as its page offers it: always with its PDFs."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from collections.abc import Iterator
 from learnweek.campaigns.kinds import kind_of, packaged_kinds
 from learnweek.campaigns.models import Campaign, Submission
 from learnweek.campaigns.selectors import campaign_family
-from learnweek.core.packages import Package, PackageEntry, zip_of
+from learnweek.core.packages import Entries, Package, PackageEntry, with_pdfs, zip_of
 from learnweek.core.uploads import safe_name
 from learnweek.orgs.models import Unit
 
@@ -33,16 +39,39 @@ def packaged_submissions(campaign: Campaign, unit_id: int) -> list[Submission]:
 def package_entries(campaign: Campaign, unit_id: int) -> Iterator[PackageEntry]:
     for number, submission in enumerate(packaged_submissions(campaign, unit_id), start=1):
         folder = safe_name(f"{number:02d}-{submission.requirement.title}", fallback=f"{number:02d}")
-        files = kind_of(submission.requirement).package_files
-        assert files is not None  # noqa: S101 - packaged_kinds() are those that have them
-        for path, content in files(submission):
-            yield PackageEntry(f"{folder}/{path}", content)
+        for entry in submission_files(submission):
+            yield entry._replace(path=f"{folder}/{entry.path}")
 
 
-def package_zip(campaign: Campaign, unit_id: int) -> bytes:
-    return zip_of(package_entries(campaign, unit_id))
+def submission_files(submission: Submission) -> Iterator[PackageEntry]:
+    """What the submission's kind puts in a package (nothing for a kind that puts nothing)."""
+    files = kind_of(submission.requirement).package_files
+    if files is not None:
+        for entry in files(submission):
+            yield PackageEntry(*entry)
 
 
-def unit_package(campaign: Campaign, unit: Unit) -> Package:
-    """The unit's package of the campaign's year, as the document its page hands out."""
-    return Package(f"{unit.name}-{campaign.year}-报送材料", lambda: package_entries(campaign, unit.pk))
+def package_zip(campaign: Campaign, unit_id: int, *, pdf: bool = False) -> bytes:
+    entries: Entries = package_entries(campaign, unit_id)
+    return zip_of(with_pdfs(entries) if pdf else entries)
+
+
+def unit_package(campaign: Campaign, unit: Unit, *, pdf: bool = False) -> Package:
+    """The unit's package of the campaign's year, as the document its page hands out; with a
+    PDF beside each Word or Excel file if ``pdf``."""
+    name = f"{unit.name}-{campaign.year}-报送材料" + ("（Word+PDF）" if pdf else "")
+    return Package(
+        name,
+        lambda: with_pdfs(package_entries(campaign, unit.pk)) if pdf else package_entries(campaign, unit.pk),
+    )
+
+
+def has_package_files(submission: Submission) -> bool:
+    return kind_of(submission.requirement).package_files is not None
+
+
+def submission_package(submission: Submission) -> Package:
+    """One submission's hand-in (what its kind puts in a package) with a PDF beside each Word or
+    Excel file: what its unit prints, seals and sends for the requirement."""
+    name = safe_name(f"{submission.unit.name}-{submission.requirement.title}-报送材料", fallback="报送材料")
+    return Package(name, lambda: with_pdfs(submission_files(submission)))

@@ -84,7 +84,7 @@ def material_files(submission: Submission) -> Iterator[PackageEntry]:
     """What a material puts in its unit's package (campaigns.packages): its Word document, its
     photos named ``序号-说明.jpg`` and its attached documents."""
     document = MaterialDocument(submission).render("docx")
-    yield PackageEntry(document.filename, document.content)
+    yield PackageEntry(document.filename, document.content, printable=True)
     for i, photo in enumerate(submission.photos.all(), start=1):
         name = safe_name(f"{i}-{photo.caption}.{photo.extension}", fallback=f"{i}.{photo.extension}")
         with photo.original.open("rb") as handle:

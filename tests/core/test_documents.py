@@ -4,14 +4,12 @@ gets, and the pages hand it out through core.downloads.download_document under t
 
 from __future__ import annotations
 
-import datetime
 import io
 import zipfile
 from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from docx import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
@@ -19,33 +17,16 @@ from openpyxl import load_workbook
 
 import learnweek.api.api  # noqa: F401  (every front door's documents are imported)
 import learnweek.backoffice.urls  # noqa: F401
-from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
-from learnweek.activities.models import Activity, DemoTableSnapshot
-from learnweek.campaigns.drafts import notice_draft
-from learnweek.campaigns.exporters import BoardExporter
-from learnweek.campaigns.models import RequirementKind
-from learnweek.campaigns.packages import unit_package
-from learnweek.campaigns.selectors import board_for
-from learnweek.campaigns.services import requirement_create
 from learnweek.core.documents import CONTENT_TYPES, Document
 from learnweek.core.downloads import DOCX, XLSX, ZIP, download_document
 from learnweek.core.drafts import Draft
 from learnweek.core.errors import NotFound
 from learnweek.core.exporters import ListExporter
 from learnweek.core.grid import FormGrid, GridDocument
-from learnweek.materials.documents import MaterialDocument
-from learnweek.materials.services import material_save
-from learnweek.nominations import documents as nomination_documents
-from learnweek.nominations import services as nomination_services
 from learnweek.nominations.models import Nomination
-from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
-from learnweek.stats.exporters import StatsExporter
-from learnweek.stats.selectors import header_for, stats_table
-from learnweek.stats.summary import work_summary_draft
 from tests.factories import StaffFactory
 from tests.helpers import COUNTY, PROVINCE, unit
-from tests.nominations.helpers import UNIT_VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -68,88 +49,6 @@ def concrete_documents(cls=Document) -> set[type]:
             found.add(sub)
         found |= concrete_documents(sub)
     return found
-
-
-@pytest.fixture
-def made(jilin_this_year_published, province_admin, settings, tmp_path):
-    """One document of every kind the system writes, with the name each is handed out under."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    deadline = datetime.date(jilin_this_year_published.year, 12, 31)
-    nominees = requirement_create(
-        actor=None,
-        campaign=jilin_this_year_published,
-        kind=RequirementKind.ADVANCED_UNIT,
-        title="活动周工作先进单位",
-        applies_to=[UnitKind.COUNTY],
-        deadline=deadline,
-        quota_per_unit=1,
-    )
-    reporter = StaffFactory(unit=unit(COUNTY), roles=[Role.REPORTER])
-    nomination = nomination_services.nomination_create(
-        actor=reporter, requirement=nominees, unit=unit(COUNTY), **UNIT_VALUES
-    )
-    plans = requirement_create(
-        actor=None,
-        campaign=jilin_this_year_published,
-        kind=RequirementKind.WORK_PLAN,
-        title="活动周工作方案",
-        applies_to=[UnitKind.COUNTY],
-        deadline=deadline,
-    )
-    material = material_save(
-        actor=None, requirement=plans, unit=unit(COUNTY), title="朝阳区活动周工作方案", body="全年工作扎实。"
-    )
-    province, county = unit(PROVINCE), unit(COUNTY)
-    demo_table = requirement_create(
-        actor=None,
-        campaign=jilin_this_year_published,
-        kind=RequirementKind.DEMO_TABLE,
-        title="示范活动汇总表（附件1）",
-        applies_to=[UnitKind.COUNTY],
-        deadline=deadline,
-    )
-    frozen = DemoTableSnapshot(
-        taken_at=timezone.now(),
-        data={"rows": [{"name": "全民读书节", "time": "10月15日"}], "contact_name": "王老师"},
-    )
-    return {
-        "fubiao1_frozen": (
-            FrozenFubiao1Exporter(demo_table, county, frozen),
-            f"附表1-{jilin_this_year_published.slug}-{COUNTY}-{timezone.localdate():%Y%m%d}",
-        ),
-        "board": (BoardExporter(board_for(province_admin, plans)), f"报送进度-{plans.pk}-{PROVINCE}"),
-        "fubiao1": (
-            Fubiao1Exporter(
-                jilin_this_year_published, province, Activity.objects.none(), demonstration=False
-            ),
-            f"附表1-{jilin_this_year_published.slug}-{PROVINCE}",
-        ),
-        "stats": (
-            StatsExporter(
-                stats_table(jilin_this_year_published, province),
-                header_for(jilin_this_year_published, province),
-            ),
-            f"{jilin_this_year_published.year}年全民终身学习活动开展情况统计表-{province.name}",
-        ),
-        "nomination": (
-            nomination_documents.nomination_document(nomination),
-            f"{nomination.name}-申报表",
-        ),
-        "summary": (
-            nomination_documents.summary_document(nominees, county),
-            f"{county.name}-先进单位汇总表",
-        ),
-        "notice": (notice_draft(jilin_this_year_published), f"{jilin_this_year_published.title}（通知草稿）"),
-        "work_summary": (
-            work_summary_draft(jilin_this_year_published, county),
-            f"{county.name}{jilin_this_year_published.year}年工作总结（草稿）",
-        ),
-        "material": (MaterialDocument(material), "朝阳区活动周工作方案"),
-        "package": (
-            unit_package(jilin_this_year_published, county),
-            f"{county.name}-{jilin_this_year_published.year}-报送材料",
-        ),
-    }
 
 
 def test_every_document_class_is_made_here(made):
@@ -187,13 +86,16 @@ def test_every_document_renders_each_of_its_formats_as_that_format(made):
 
 
 def test_a_format_a_document_does_not_come_in_is_not_found(made):
-    for fmt in ("pdf", "csv", "xlsx"):
-        document = made["nomination"][0]
-        if fmt not in document.formats:
-            with pytest.raises(NotFound):
-                document.render(fmt)
-            with pytest.raises(NotFound):
-                download_document(document, fmt)
+    """The 申报表 is Word (and its PDF), never Excel or CSV; the board is Excel, never Word; a
+    zip has no PDF (tests/core/test_pdf_exports.py converts the others)."""
+    for key, fmt in (("nomination", "xlsx"), ("nomination", "csv"), ("board", "docx"), ("package", "pdf")):
+        document = made[key][0]
+        assert not document.offers(fmt), (key, fmt)
+        with pytest.raises(NotFound):
+            document.render(fmt)
+        with pytest.raises(NotFound):
+            download_document(document, fmt)
+    assert all(made[key][0].offers("pdf") for key in made if key != "package")
 
 
 def test_download_document_sends_the_documents_name_and_type():
@@ -269,10 +171,11 @@ def test_the_pages_hand_out_each_document_under_its_name_and_type(
 def test_a_statistics_table_in_a_format_it_does_not_come_in_is_not_found(
     client, jilin_this_year_published, province_admin
 ):
-    """Not a Word file named ``.pdf``."""
+    """Not a Word file named ``.odt``."""
     client.force_login(province_admin)
-    response = client.get(reverse("backoffice:stats_export", args=[jilin_this_year_published.slug, "pdf"]))
-    assert response.status_code == 404
+    for fmt in ("odt", "csv", "zip"):
+        response = client.get(reverse("backoffice:stats_export", args=[jilin_this_year_published.slug, fmt]))
+        assert response.status_code == 404, fmt
 
 
 # The Word files another part of the system drafts (the notice, the work summary) keep their own
