@@ -396,14 +396,15 @@ class Draft(documents.Document):
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         # Columns as wide as what they hold (a long name wider than a figure), across the block.
+        lines: list[list[object]] = [list(header), *rows]
         needs = [
-            max(2.0, *(text_width(clean_text(str(row[i]))) for row in [header, *rows])) + 1
+            max(2.0, *(text_width(clean_text(str(line[i]))) for line in lines)) + 1
             for i in range(len(header))
         ]
         widths = [Pt(TEXT_WIDTH_PT * need / sum(needs)) for need in needs]
         for grid_column, width in zip(table.columns, widths, strict=True):
             grid_column.width = width
-        for number, values in enumerate([header, *rows]):
+        for number, values in enumerate(lines):
             cells = table.rows[0].cells if number == 0 else table.add_row().cells
             for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
                 cell.width = widths[column]
