@@ -30,6 +30,12 @@ class InstitutionForm(forms.Form):
 
 class UnitEditForm(forms.Form):
     name = forms.CharField(label="名称", max_length=200)
+    issuer_name = forms.CharField(
+        label="发文机关名称",
+        max_length=100,
+        required=False,
+        help_text="本单位教育行政部门在文件上的署名，如 吉林省教育厅、长春市教育局；留空则以单位名称署名。",
+    )
     address = forms.CharField(label="地址", max_length=200, required=False)
     phone = forms.CharField(label="联系电话", max_length=40, required=False)
 

@@ -93,7 +93,13 @@ def unit_detail(request, code):
 def unit_edit(request, code):
     unit = unit_get_visible(request.user, code)
     form = forms.UnitEditForm(
-        request.POST or None, initial={"name": unit.name, "address": unit.address, "phone": unit.phone}
+        request.POST or None,
+        initial={
+            "name": unit.name,
+            "issuer_name": unit.issuer_name,
+            "address": unit.address,
+            "phone": unit.phone,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

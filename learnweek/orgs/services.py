@@ -52,7 +52,9 @@ def divisions_load(records: Iterable[DivisionRecord] | None = None) -> LoadRepor
     """Create or update the administrative units from the division records (parents first).
 
     Idempotent: a unit whose code exists is updated only where a field differs. Units that are no
-    longer in the source are kept (activities may refer to them) and reported by the caller.
+    longer in the source are kept (activities may refer to them) and reported by the caller. A new
+    unit gets its education department's signature (``issuer_name``: 吉林省教育厅, 长春市教育局);
+    an existing one keeps the signature it has, which its administrators may have edited.
     """
     report = LoadReport()
     existing = {unit.code: unit for unit in Unit.objects.exclude(kind=UnitKind.INSTITUTION)}
@@ -73,9 +75,9 @@ def divisions_load(records: Iterable[DivisionRecord] | None = None) -> LoadRepor
             parent = existing[record.parent_code]
             # treebeard's add_child works on the parent's stored numchild; refresh it.
             parent.refresh_from_db(fields=["numchild"])
-            unit = parent.add_child(code=record.code, **values)
+            unit = parent.add_child(code=record.code, issuer_name=record.issuer_name, **values)
         else:
-            unit = Unit.add_root(code=record.code, **values)
+            unit = Unit.add_root(code=record.code, issuer_name=record.issuer_name, **values)
         Unit.objects.filter(pk=unit.pk).update(admin_unit=unit.pk)
         unit.admin_unit_id = unit.pk
         existing[record.code] = unit
@@ -222,16 +224,30 @@ def institutions_import(*, actor: User | None, under: Unit, table: ImportTable) 
 
 
 @transaction.atomic
-def unit_update(*, actor: User | None, unit: Unit, name: str, address: str = "", phone: str = "") -> Unit:
+def unit_update(
+    *,
+    actor: User | None,
+    unit: Unit,
+    name: str,
+    address: str = "",
+    phone: str = "",
+    issuer_name: str | None = None,
+) -> Unit:
+    """Edit a unit's name (institutions only), address, phone and ``issuer_name`` (the signature
+    of its documents; ``None`` leaves it as it is, blank signs with the unit's name)."""
     _require_admin_over(actor, unit)
     name = name.strip()
     problems = _check_code_and_name(unit.code, name)
+    issuer = unit.issuer_name if issuer_name is None else issuer_name.strip()
+    if len(issuer) > NAME_MAX_LENGTH:
+        problems.append(f"发文机关名称不能超过 {NAME_MAX_LENGTH} 个字（现有 {len(issuer)} 个）")
     if problems:
         raise DomainError("；".join(problems) + "。", code="unit_invalid")
     if unit.is_administrative and name != unit.name:
         raise DomainError("行政区划的名称来自国家标准数据，不能在此修改。", code="division_readonly")
     unit.name, unit.address, unit.phone = name, address.strip(), normalise_phone(phone)
-    unit.save(update_fields=["name", "address", "phone"])
+    unit.issuer_name = issuer
+    unit.save(update_fields=["name", "address", "phone", "issuer_name"])
     return unit
 
 

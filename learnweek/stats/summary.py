@@ -71,7 +71,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
 
     draft = Draft(f"{unit.name}{year}年工作总结（草稿）")
     draft.title(f"{unit.name}{year}年全民终身学习活动工作总结")
-    draft.centred(f"（{unit.name}　{chinese_date(clock.today())}）")
+    draft.centred(f"（{unit.issuer}　{chinese_date(clock.today())}）")
 
     draft.heading("基本情况")
     reading_acts, reading_people = now.reading
@@ -158,7 +158,7 @@ def work_summary_draft(campaign: Campaign, unit: Unit) -> Draft:
     draft.body(TODO.format("组织领导、宣传发动、资源整合、特色做法等"))
     draft.heading("存在问题与下一步打算")
     draft.body(TODO.format("存在的问题和下一年度的工作打算"))
-    draft.signature(unit.name, None)
+    draft.signature(unit.issuer, None)
 
     minimum = _summary_requirement_min(cascade, unit)
     remark = (

@@ -7,6 +7,7 @@ import io
 
 from django.urls import reverse
 from docx import Document
+from docx.shared import Length
 
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.services import requirement_create, submission_approve, submission_submit
@@ -80,6 +81,16 @@ def test_the_work_summary_draft_carries_the_units_figures_cases_and_charts(clien
     assert CASE_BODY in text and "社区读书角全年开放。" in text
     assert any(p.startswith("照片1　课堂现场（朝阳区）") for p in text)
     assert "四、主要做法与经验" in text and "【待填写：组织领导、宣传发动、资源整合、特色做法等】" in text
+
+    # The official format of the notice: A4, the 156 mm text block, signed by the department;
+    # the charts and tables within the block.
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    block = section.page_width - section.left_margin - section.right_margin
+    assert round(Length(block).mm) == 156
+    assert all(shape.width <= block for shape in document.inline_shapes)
+    assert all(sum(column.width for column in table.columns) <= block + 1000 for table in tables)
+    assert text[-2:] == ["吉林省教育厅", "【待填写：成文日期】"]
 
     opened = libreoffice_text(response.content, tmp_path)
     assert "各类全民阅读与终身学习活动8项，参加630人次" in opened
