@@ -44,7 +44,6 @@ from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, YEAR, unit
 
 MISSING = "LibreOffice 未安装（Debian 上由 make test 安装 libreoffice-writer-nogui、libreoffice-calc-nogui）"
 needs_office = pytest.mark.skipif(not office.available(), reason=MISSING)
-A4_LATER = pytest.mark.xfail(strict=True, reason="A4: merged with i24-forms/i24-notice")
 
 FUBIAO1_HEADER = "序号活动名称活动时间活动地点主办单位人数报名电话活动内容"
 
@@ -242,7 +241,9 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, t
     }
 
 
-ON_A4_ALREADY = [
+EVERY_EXPORT = [
+    "notice",
+    "work_summary",
     "board",
     "fubiao1_empty",
     "fubiao1_live",
@@ -256,13 +257,10 @@ ON_A4_ALREADY = [
     "summary_xlsx",
     "material",
 ]
-LETTER_TODAY = ["notice", "work_summary"]
 
 
 @needs_office
-@pytest.mark.parametrize(
-    "key", [*ON_A4_ALREADY, *(pytest.param(key, marks=A4_LATER) for key in LETTER_TODAY)]
-)
+@pytest.mark.parametrize("key", EVERY_EXPORT)
 def test_every_export_prints_on_a4(printed, key):
     document, expected = printed[key]
     assert all(is_a4(size) for size in document.sizes), (key, document.sizes)
@@ -271,7 +269,7 @@ def test_every_export_prints_on_a4(printed, key):
 
 
 @needs_office
-@pytest.mark.parametrize("key", [*ON_A4_ALREADY, *LETTER_TODAY])
+@pytest.mark.parametrize("key", EVERY_EXPORT)
 def test_every_export_reads_back_on_the_pages_it_should_take(printed, key):
     document, expected = printed[key]
     assert expected.title in document.pages[0], (key, document.pages[0][:200])
