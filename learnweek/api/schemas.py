@@ -58,6 +58,10 @@ class UnitBrief(Schema):
     kind: str
 
 
+class SealingUnit(UnitBrief):
+    issuer: str = Field("", description="发文机关名称：表上盖章的教育行政部门，如 长春市教育局")
+
+
 def unit_brief(unit) -> dict:
     return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
@@ -151,7 +155,7 @@ class StatsOut(Schema):
     学习活动周 (activities with the week flag)."""
 
     campaign: str
-    unit: UnitBrief
+    unit: SealingUnit
     prefecture_units: int
     county_units: int
     columns: list[str]

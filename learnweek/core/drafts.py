@@ -315,7 +315,9 @@ class Draft(documents.Document):
         title = paragraph_style("公文标题", TITLE_FONT, TITLE_SIZE, WD_ALIGN_PARAGRAPH.CENTER)
         _exact(title.paragraph_format, TITLE_LINE_TWIPS)
         _off_grid(title.paragraph_format)
-        paragraph_style("一级标题", HEADING_FONT, BODY_SIZE).paragraph_format.first_line_indent = chars(2)
+        heading = paragraph_style("一级标题", HEADING_FONT, BODY_SIZE).paragraph_format
+        heading.first_line_indent = chars(2)
+        heading.keep_with_next = True  # never the last line of a page, its text on the next
         paragraph_style("正文", BODY_FONT, BODY_SIZE).paragraph_format.first_line_indent = chars(2)
         paragraph_style("草稿说明", BODY_FONT, REMARK_SIZE)
         paragraph_style("表格文字", BODY_FONT, TABLE_SIZE)

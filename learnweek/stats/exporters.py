@@ -100,10 +100,13 @@ def stats_grid(
     data: dict[str, Any], *, year: int, level: str, own_label: str, header: Any, with_platform: bool = False
 ) -> FormGrid:
     seal = "市教育局（盖章）：" if level == UnitKind.PREFECTURE else "教育行政部门（盖章）："
+    # The department that seals it, as it signs (长春市教育局); a table handed in before units
+    # carried that name gives the unit's.
+    sealed_by = data["unit"].get("issuer") or data["unit"]["name"]
     grid = FormGrid(
         title=f"{year} 年全民终身学习活动开展情况统计表",
         columns=7,
-        above=[f"{seal}{data['unit']['name']}"],
+        above=[f"{seal}{sealed_by}"],
         below=["负责人（签字）：　　　　　　　　填表人：　　　　　　　　填报日期：　　　年　　月　　日"],
         column_widths=[14, 18, 14, 16, 14, 14, 16],
         landscape=True,

@@ -140,7 +140,12 @@ class StatsTable:
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "campaign": self.campaign.slug,
-            "unit": {"code": self.unit.code, "name": self.unit.name, "kind": self.unit.kind},
+            "unit": {
+                "code": self.unit.code,
+                "name": self.unit.name,
+                "kind": self.unit.kind,
+                "issuer": self.unit.issuer,
+            },
             "prefecture_units": self.prefecture_units,
             "county_units": self.county_units,
             "columns": COLUMNS,

@@ -188,6 +188,8 @@ def test_the_notice_is_an_official_document_on_a4(client, jilin_2026_derived_fil
     assert {(east_asian(r), r.font.size.pt) for r in title.runs if r.text} == {("方正小标宋简体", 22)}
     heading = next(p for p in paragraphs_ if p.text == "一、活动主题")
     assert {east_asian(r) for r in heading.runs} == {"黑体"}
+    # A heading never stands last on a page with its text on the next.
+    assert heading.style.paragraph_format.keep_with_next
     timed = next(p for p in paragraphs_ if p.text.startswith("（一）全民终身学习活动周"))
     assert [east_asian(r) for r in timed.runs if r.text][:2] == ["楷体_GB2312", "仿宋_GB2312"]
     # Every run of the body names its East-Asian font, and the body is 3号 on exact 22-line spacing.

@@ -59,7 +59,7 @@ def test_province_xlsx_has_the_national_layout_and_figures(year):
     )
     sheet, rows = sheet_rows(exporter(year, "220000").to_xlsx())
     assert rows[0][0] == "2023 年全民终身学习活动开展情况统计表"
-    assert rows[1][0] == "教育行政部门（盖章）：吉林省"
+    assert rows[1][0] == "教育行政部门（盖章）：吉林省教育厅"
     _, contact = find(rows, "联系人")
     assert "李老师" in contact and "13900000000" in find(rows, "手机号码")[1]
     assert find(rows, "地市级及以上城市数")[1][2] == 9
@@ -87,7 +87,7 @@ def test_province_xlsx_has_the_national_layout_and_figures(year):
 
 def test_city_xlsx_follows_the_city_form(year):
     sheet, rows = sheet_rows(exporter(year, "220100").to_xlsx())
-    assert rows[1][0] == "市教育局（盖章）：长春市"
+    assert rows[1][0] == "市教育局（盖章）：长春市教育局"
     flat = [c for row in rows for c in row]
     assert "地市级及以上城市数" not in flat
     r, row = find(rows, "地市级层面是否开展")

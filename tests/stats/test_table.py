@@ -31,7 +31,7 @@ def held(*keys):
 
 def test_province_table_counts_by_level_city_and_column(year):
     data = stats_table(year.jilin, unit("220000")).as_json()
-    assert data["unit"] == {"code": "220000", "name": "吉林省", "kind": "province"}
+    assert data["unit"] == {"code": "220000", "name": "吉林省", "kind": "province", "issuer": "吉林省教育厅"}
     # Jilin: 9 prefecture-level units, 60 county-level units (GB/T 2260).
     assert (data["prefecture_units"], data["county_units"]) == (9, 60)
     # Own level: the province itself and its open university.
