@@ -26,7 +26,7 @@ from django.utils import timezone
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.timeparse import TimeParseError, parse_span
 from learnweek.core.errors import DomainError
-from learnweek.core.tabular import CellPicture, Sheet, cell_text, column_letters
+from learnweek.core.tabular import HEADER_SHOWN, CellPicture, Sheet, cell_text, column_letters
 
 HEADER = ["序号", "活动名称", "活动时间", "活动地点", "主办单位", "人数", "报名电话", "活动内容"]
 OPTIONAL = ["活动类别", "活动周", "参加人次", "单位代码", "活动方式", "面向人群"]
@@ -153,7 +153,7 @@ def _row(number: int, cells: list, columns: dict[str, int], headers: list[str], 
         if isinstance(cell, CellPicture):
             column = (
                 named.get(index)
-                or (headers[index] if index < len(headers) else "")
+                or (headers[index][:HEADER_SHOWN] if index < len(headers) else "")
                 or column_letters(index + 1) + "列"
             )
             pictured.add(column)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from learnweek.accounts.services import personal_export_log
 from learnweek.activities import demo_table as tables
 from learnweek.activities.exporters import FrozenFubiao1Exporter
 from learnweek.backoffice.activity_forms import DemoTableContactForm as ContactForm
@@ -131,7 +132,15 @@ def demo_table_export(request, pk, fmt="xlsx"):
     requirement, unit = _context(request, pk)
     table = tables.demo_table(requirement, unit)
     exporter = FrozenFubiao1Exporter(requirement, unit, tables.as_it_stands(table))
-    return send_document(request, exporter, fmt, back=_page_url(requirement, unit))
+    return send_document(
+        request,
+        exporter,
+        fmt,
+        back=_page_url(requirement, unit),
+        written=lambda: personal_export_log(  # 报送电话 and the contact person: logged, as on the list
+            actor=request.user, what="附表1 汇总表", detail=f"{unit.name}：{requirement.title}"
+        ),
+    )
 
 
 @staff_required
@@ -142,4 +151,14 @@ def demo_table_frozen_export(request, pk, fmt="xlsx"):
     if snapshot is None:
         raise NotFound()
     exporter = FrozenFubiao1Exporter(submission.requirement, submission.unit, snapshot)
-    return send_document(request, exporter, fmt, back=reverse("backoffice:submission", args=[pk]))
+    return send_document(
+        request,
+        exporter,
+        fmt,
+        back=reverse("backoffice:submission", args=[pk]),
+        written=lambda: personal_export_log(
+            actor=request.user,
+            what="附表1 汇总表（已提交）",
+            detail=f"{submission.unit.name}：{submission.requirement.title}",
+        ),
+    )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import shutil
 import signal
@@ -53,6 +54,7 @@ OFFICIAL_FONTS = (
     "SimHei",
 )
 FALLBACK = "请下载 Word / Excel 版本"
+logger = logging.getLogger(__name__)
 
 
 class OfficeMissing(DomainError):
@@ -103,6 +105,14 @@ def to_pdfs(files: Sequence[tuple[bytes, str]]) -> list[bytes]:
     program = soffice()
     if program is None:
         raise OfficeMissing()
+    try:
+        return _convert(program, files)
+    except OSError as exc:  # the lock folder or the temporary folder not writable, a full disk
+        logger.warning("PDF conversion could not run: %s", exc)
+        raise ConversionFailed("服务器的临时目录不可用") from exc
+
+
+def _convert(program: str, files: Sequence[tuple[bytes, str]]) -> list[bytes]:
     with _slot(), tempfile.TemporaryDirectory(prefix="learnweek-pdf-") as work:
         folder = Path(work)
         sources = []
@@ -152,6 +162,11 @@ def _run(program: str, folder: Path, out: Path, sources: list[Path]) -> None:
         *(str(source) for source in sources),
     ]
     timeout = settings.OFFICE_CONVERT_TIMEOUT
+    # coreutils' timeout, where there is one, kills LibreOffice's process group even if the web
+    # worker itself is killed while it waits (a restart, a recycled worker).
+    backstop = shutil.which("timeout", path=os.defpath)
+    if backstop:
+        command = [backstop, "--kill-after=5", f"{timeout + 5:g}", *command]
     try:
         process = subprocess.Popen(  # noqa: S603 - a fixed command, no shell, our own file names
             command,
@@ -167,15 +182,20 @@ def _run(program: str, folder: Path, out: Path, sources: list[Path]) -> None:
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
         raise ConversionFailed(f"LibreOffice 超过 {timeout:g} 秒仍未完成") from None
+    finally:
+        # Whatever ended the wait (done, the timeout, the worker told to stop), nothing LibreOffice
+        # started outlives it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=5)
     if process.returncode != 0:
-        detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [
-            f"退出码 {process.returncode}"
-        ]
-        raise ConversionFailed(f"LibreOffice 出错：{detail[0][:200]}")
+        # The server's own paths stay in the log; the user is told the conversion failed.
+        logger.warning(
+            "LibreOffice exited %s: %s", process.returncode, stderr.decode("utf-8", "replace")[-2000:]
+        )
+        raise ConversionFailed(f"LibreOffice 出错，退出码 {process.returncode}")
 
 
 @contextlib.contextmanager

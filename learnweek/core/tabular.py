@@ -116,6 +116,13 @@ class CellPicture:
 
 
 PICTURES_LISTED = 5
+# A workbook with more pictures in cells than this is refused before it is read: no import has a
+# place for them, and each one is an object held for the whole import.
+MAX_CELL_PICTURES = 2_000
+# The picture files kept from one workbook, all told; past it a picture's ``content`` is None.
+MAX_KEPT_PICTURE_BYTES = 20 * MB
+# How much of a column's header a message about its cells repeats (a header is typed text).
+HEADER_SHOWN = 40
 
 
 def pictures_sentence(cells: list[str], hint: str = "") -> str:
@@ -169,15 +176,16 @@ class Sheet:
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number as the spreadsheet shows it, raw cell values), empty rows included. A
         picture placed in a cell is a ``CellPicture``, never the text of its formula or error."""
-        rows_with_pictures = {number for number, _ in self.pictures}
+        by_row: dict[int, list[tuple[int, CellPicture]]] = {}
+        for (row, column), picture in self.pictures.items():
+            by_row.setdefault(row, []).append((column, picture))
         try:
             for number, values in enumerate(self._rows(), start=1):
-                if number in rows_with_pictures:
+                if number in by_row:
                     values = list(values)
-                    for (row, column), picture in self.pictures.items():
-                        if row == number:
-                            values += [""] * (column + 1 - len(values))
-                            values[column] = picture
+                    for column, picture in by_row[number]:
+                        values += [""] * (column + 1 - len(values))
+                        values[column] = picture
                 for index, value in enumerate(values):
                     # A DISPIMG cell the XML scan did not see (a workbook without cellimages.xml)
                     if isinstance(value, str) and "DISPIMG" in value[:20].upper():
@@ -338,6 +346,7 @@ def _check_zip(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> _Che
         budget = _Budget(caps, name)
         done: set[str] = set()
         media: dict[str, list[str]] = {}  # picture part → the DISPIMG IDs showing it
+        kept_bytes = 0
         if "xl/workbook.xml" in names:
             workbook = _workbook(archive)
             checked.index, part = workbook.first_visible()
@@ -363,8 +372,9 @@ def _check_zip(data: bytes, name: str, caps: Limits, *, allow_csv: bool) -> _Che
             for chunk in _inflate(archive, info, budget):
                 if kept is not None:
                     kept.append(chunk)
-            if kept is not None:
+            if kept is not None and kept_bytes + info.file_size <= MAX_KEPT_PICTURE_BYTES:
                 content = b"".join(kept)
+                kept_bytes += len(content)
                 checked.images.update(dict.fromkeys(media[info.filename], content))
     except DomainError:
         raise
@@ -723,9 +733,14 @@ def _scan_sheet_exactly(
             written = "".join(formula)
             ref = f"{column_letters(column)}{cell_row}"
             if match := DISPIMG.fullmatch(written):
-                pictures[(cell_row, column - 1)] = CellPicture(ref, "wps", match[1])
+                picture = CellPicture(ref, "wps", match[1])
             elif excel_pictures and (rich or written.lstrip().upper().startswith("_XLFN.IMAGE(")):
-                pictures[(cell_row, column - 1)] = CellPicture(ref, "excel")
+                picture = CellPicture(ref, "excel")
+            else:
+                return
+            if len(pictures) >= MAX_CELL_PICTURES:
+                raise _hostile_pictures(name, "xl/cellimages.xml", f"超过 {MAX_CELL_PICTURES} 张")
+            pictures[(cell_row, column - 1)] = picture
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         nonlocal row, column, cell_row, in_cell, in_formula, rich, length
@@ -862,7 +877,7 @@ class TableRows:
             if number > self._header_row:
                 for index, value in enumerate(values):
                     if isinstance(value, CellPicture):
-                        header = self._headers[index] if index < len(self._headers) else ""
+                        header = self._headers[index][:HEADER_SHOWN] if index < len(self._headers) else ""
                         found.append(f"第{number}行「{header or column_letters(index + 1) + '列'}」")
         return found
 

@@ -39,7 +39,7 @@ def region_label(unit: Unit) -> str:
 def opinion_label(unit: Unit) -> str:
     return {
         UnitKind.MINISTRY: "教育部意见",
-        UnitKind.PROVINCE: f"{unit.name}教育厅意见",
+        UnitKind.PROVINCE: f"{unit.issuer}意见",
         UnitKind.PREFECTURE: "市(州)教育行政部门意见",
         UnitKind.COUNTY: "县(市、区)教育行政部门意见",
     }.get(unit.kind, "单位意见")
@@ -56,7 +56,7 @@ def box_text(decision: Decision | None) -> str:
     if decision.actor is not None:
         who = f"\n审核人：{decision.actor.full_name or decision.actor.username}"
     at = timezone.localtime(decision.at)
-    return f"{comment}\n\n{decision.unit.name}（系统确认）{who}\n{chinese_date(at)}"
+    return f"{comment}\n\n{decision.unit.issuer}（系统确认）{who}\n{chinese_date(at)}"
 
 
 def _title(requirement: Requirement, top: Unit, spec: KindSpec, what: str) -> str:
@@ -141,7 +141,7 @@ def nomination_form(nomination: Nomination) -> FormGrid:
             ("单位意见", opinions.get(nomination.unit_id)),
             ("市(州)教育行政部门意见", city_decision),
             (
-                f"{province.name if province else '省'}教育厅意见",
+                f"{province.issuer if province else '省教育厅'}意见",
                 opinions.get(province.pk) if province else None,
             ),
         ]
@@ -182,7 +182,7 @@ def summary_form(requirement: Requirement, unit: Unit, *, on: datetime.date | No
     grid = FormGrid(
         title=_title(requirement, top, spec, what),
         columns=len(columns),
-        above=[f"推荐单位：{unit.name}（盖章）", f"填表时间：{chinese_date(on)}"],
+        above=[f"推荐单位：{unit.issuer}（盖章）", f"填表时间：{chinese_date(on)}"],
         below=[
             "注：请按推荐顺序填写登记表。",
             f"填表联系人：{sheet.contact_name if sheet else ''}",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from learnweek.accounts.models import PersonalDataExport
 from learnweek.activities import demo_table as tables
 from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
 from learnweek.activities.fubiao1 import HEADER
@@ -197,6 +198,9 @@ def test_handing_in_freezes_the_rows_for_the_reviewer_and_the_export(
     assert rows[1][0] == "吉林省　长春市　朝阳区"
     assert [r[1] for r in rows[3:5]] == ["全民读书节", "社区公开课"]
     assert rows[-1][0] == "填表联系人：王老师　　联系电话：0431-85551234"
+    # The table holds phone numbers and a contact person: taking it is logged, as on the list.
+    logged = PersonalDataExport.objects.latest("pk")
+    assert logged.what == "附表1 汇总表（已提交）" and "朝阳区" in logged.detail
 
 
 def test_returned_then_corrected_then_approved_reaches_the_citys_combined_table(

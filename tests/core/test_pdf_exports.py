@@ -367,7 +367,7 @@ def test_a_submission_page_hands_out_the_units_hand_in_as_word_and_pdf(client, h
     table, material = handed_in["table"], handed_in["material"]
     url = reverse("backoffice:submission_package", args=[table.pk])
     page = client.get(reverse("backoffice:submission", args=[table.pk])).content.decode()
-    assert f'href="{url}">下载本单位报送材料（Word + PDF）</a>' in page
+    assert f'href="{url}">下载本项报送材料（Excel + PDF，zip）</a>' in page
     assert "附表1 PDF（打印盖章用）" in page
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(url).content))

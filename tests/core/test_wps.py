@@ -190,3 +190,22 @@ def test_the_table_imports_read_a_picture_as_empty_and_say_so(tree):
     created = institutions_import(actor=None, under=Unit.objects.get(code="220100"), table=table)
     assert [(u.code, u.address) for u in created] == [("CC-009", "")]
     assert table.rows.pictures() == ["第2行「地址」"]
+
+
+def test_a_workbook_of_more_picture_cells_than_any_import_reads_is_refused_before_it_is_read(
+    monkeypatch,
+):
+    """Each picture cell is an object held for the whole import: past the cap the file is refused
+    with the rule, rather than read at any cost."""
+    import learnweek.core.tabular as tabular
+
+    monkeypatch.setattr(tabular, "MAX_CELL_PICTURES", 50)
+    red = png(40, 30, "red")
+    many = [["活动名称", "照片"]] + [[f"第{n}场", Picture("ID_A", red)] for n in range(60)]
+    with pytest.raises(DomainError) as refused:
+        rows_of(wps_xlsx(many))
+    assert "超过 50 张" in refused.value.message and refused.value.code == "bad_cell_images"
+    # Up to the cap every picture is found, each in its own row.
+    rows = rows_of(wps_xlsx(many[:51]))
+    assert sum(isinstance(value, CellPicture) for values in rows.values() for value in values) == 50
+    assert all(isinstance(rows[n][1], CellPicture) for n in range(2, 52))

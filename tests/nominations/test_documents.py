@@ -125,7 +125,8 @@ def test_summary_tables_keep_the_recommendation_order(jilin_this_year_published,
     text = docx_text(content)
     assert f"{jilin_this_year_published.year}年吉林省全民终身学习活动周工作先进个人汇总表" in text
     assert (
-        "推荐单位：长春市（盖章）" in text and f"填表时间：{jilin_this_year_published.year}年10月9日" in text
+        "推荐单位：长春市教育局（盖章）" in text
+        and f"填表时间：{jilin_this_year_published.year}年10月9日" in text
     )
     assert "填表联系人：周老师" in text and "联系电话：0431-88880000" in text
     rows = docx_cells(content)
@@ -213,3 +214,19 @@ def test_the_forms_print_on_a4_with_the_header_of_a_list_on_every_page(
         assert [(w, h) for w, h, _ in pages] == [(210, 297)], name  # one A4 portrait page
         for text in wanted:
             assert text in pages[0][2], (name, text)
+
+
+def test_the_forms_name_each_level_as_it_signs():
+    """重庆 signs as 重庆市教育委员会, so its box is not “重庆市教育厅意见”; an institution, which has
+    no department of its own, signs with its name."""
+    from learnweek.orgs.models import Unit, UnitKind
+
+    chongqing = Unit(
+        kind=UnitKind.PROVINCE, name="重庆市", issuer_name="重庆市教育委员会", is_municipality=True
+    )
+    assert documents.opinion_label(chongqing) == "重庆市教育委员会意见"
+    assert documents.opinion_label(
+        Unit(kind=UnitKind.PROVINCE, name="吉林省", issuer_name="吉林省教育厅")
+    ) == ("吉林省教育厅意见")
+    school = Unit(kind=UnitKind.INSTITUTION, name="长春开放大学")
+    assert school.issuer == "长春开放大学"
