@@ -36,6 +36,7 @@ from docx.text.paragraph import Paragraph
 
 from learnweek.core import documents
 from learnweek.core.chinese import chinese_date, chinese_number
+from learnweek.core.grid import a4_section, add_field
 from learnweek.core.text import clean_text
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -211,12 +212,9 @@ def add_run(
 def _page_field(paragraph: Paragraph) -> None:
     """“— N —”: the page number as a PAGE field between two 一字线, in 4号 宋体."""
     add_run(paragraph, "— ", PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
-    for kind in ("begin", "instr", "separate", "result", "end"):
-        run = add_run(paragraph, "1" if kind == "result" else "", PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
-        if kind == "instr":
-            run._r.append(parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve"> PAGE </w:instrText>'))
-        elif kind != "result":
-            run._r.append(parse_xml(f'<w:fldChar {nsdecls("w")} w:fldCharType="{kind}"/>'))
+    add_field(
+        paragraph, "PAGE", lambda text: add_run(paragraph, text, PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
+    )
     add_run(paragraph, " —", PAGE_NUMBER_FONT, size=PAGE_NUMBER_SIZE)
 
 
@@ -250,10 +248,10 @@ class Draft(documents.Document):
 
     def _page(self) -> None:
         section = self.document.sections[0]
-        section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
-        section.top_margin, section.left_margin = Mm(TOP_MM), Mm(LEFT_MM)
-        section.right_margin = Mm(PAGE_WIDTH_MM - LEFT_MM - TEXT_WIDTH_MM)
-        section.bottom_margin = Mm(PAGE_HEIGHT_MM - TOP_MM - TEXT_HEIGHT_MM)
+        # A4 with GB/T 9704's margins: 37 mm top, 28 mm binding, a 156 × 225 mm text block.
+        right = PAGE_WIDTH_MM - LEFT_MM - TEXT_WIDTH_MM
+        bottom = PAGE_HEIGHT_MM - TOP_MM - TEXT_HEIGHT_MM
+        a4_section(section, margins=(TOP_MM / 10, right / 10, bottom / 10, LEFT_MM / 10))
         section.header_distance, section.footer_distance = Mm(15), Mm(FOOTER_MM)
         # The line grid: 22 lines a page (the paragraphs' exact spacing keeps them on it).
         grid = section._sectPr.find(qn("w:docGrid"))

@@ -10,7 +10,9 @@ notice, which follows the official document format)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -231,6 +233,41 @@ def a4_section(
     section.header_distance = section.footer_distance = Cm(1.5)
 
 
+def add_field(paragraph, instruction: str, run_of: Callable[[str], Any]) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``) at the end of ``paragraph``, its runs made by
+    ``run_of(text)`` so that they carry the paragraph's font; "1" stands until Word or
+    LibreOffice computes it."""
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = run_of("1" if kind == "result" else "")
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        elif kind != "result":
+            mark = OxmlElement("w:fldChar")
+            mark.set(qn("w:fldCharType"), kind)
+            run._r.append(mark)
+
+
+def page_numbers(section: Section, *, font: str = TEXT_FONT, size: float = 9) -> None:
+    """“第 1 页，共 2 页” centred in the footer of a form's pages, as its Excel version prints."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def run_of(text: str):
+        run = paragraph.add_run(text)
+        run.font.size = Pt(size)
+        east_asian_font(run, font)
+        return run
+
+    run_of("第 ")
+    add_field(paragraph, "PAGE", run_of)
+    run_of(" 页，共 ")
+    add_field(paragraph, "NUMPAGES", run_of)
+    run_of(" 页")
+
+
 def text_block_width(section: Section) -> int:
     """The width between the margins, in EMU."""
     return (
@@ -283,6 +320,7 @@ def grid_to_docx(grid: FormGrid) -> bytes:
     east_asian_font(normal, TEXT_FONT)
     section = document.sections[0]
     a4_section(section, landscape=grid.landscape)
+    page_numbers(section)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(clean_text(grid.title))

@@ -14,7 +14,7 @@ from docx.shared import Pt
 from learnweek.campaigns.models import Submission
 from learnweek.core.documents import Document
 from learnweek.core.downloads import stored_name
-from learnweek.core.grid import TITLE_FONT, a4_section, east_asian_font, east_asian_fonts
+from learnweek.core.grid import TITLE_FONT, a4_section, east_asian_font, east_asian_fonts, page_numbers
 from learnweek.core.packages import PackageEntry
 from learnweek.core.text import clean_text
 from learnweek.core.uploads import safe_name
@@ -28,6 +28,7 @@ def material_docx(submission: Submission) -> bytes:
     normal.font.size = Pt(12)
     east_asian_font(normal, "宋体")
     a4_section(document.sections[0])
+    page_numbers(document.sections[0])
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(clean_text(submission.title or requirement.title))

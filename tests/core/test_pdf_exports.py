@@ -533,3 +533,12 @@ def test_no_more_conversions_run_at_once_than_the_machine_allows(settings, tmp_p
         assert refused.value.message == "正在生成 PDF 的人较多，请稍后再试，或下载 Word / Excel 版本打印。"
     with pytest.raises(office.ConversionFailed, match="没有写出 PDF"):  # the slot is free again
         office.to_pdf(b"PK\x03\x04", "docx")
+
+
+@needs_office
+@pytest.mark.parametrize("key", ["stats", "nomination", "summary", "material"])
+def test_every_word_form_numbers_its_pages_as_its_excel_version_does(printed, key):
+    document, _ = printed[key]
+    total = len(document.pages)
+    for number, text in enumerate(document.pages, start=1):
+        assert f"第{number}页，共{total}页" in text, (key, text[-80:])
