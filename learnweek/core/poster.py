@@ -12,8 +12,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import segno
 from PIL import Image, ImageDraw, ImageFont
+
+from learnweek.core.qr import qr_code
 
 WIDTH, HEIGHT = 1080, 1920
 MARGIN = 80
@@ -145,7 +146,7 @@ class Canvas:
         return y
 
     def qr(self, url: str, caption: str) -> None:
-        code = segno.make(url, error="m")
+        code = qr_code(url)
         scale = max(1, QR_SIZE // code.symbol_size(scale=1, border=2)[0])
         buffer = io.BytesIO()
         code.save(buffer, kind="png", scale=scale, border=2)

@@ -34,6 +34,7 @@ def ink(image, box) -> int:
 
 def qr_text(image) -> str:
     [code] = zxingcpp.read_barcodes(image)
+    assert code.format == zxingcpp.BarcodeFormat.QRCode  # a standard QR code, never a Micro QR
     return code.text
 
 
