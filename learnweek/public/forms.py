@@ -70,6 +70,38 @@ class FinderForm(forms.Form):
     def region(self) -> Unit | None:
         return self.chain[-1] if self.chain else None
 
+    def broader(self) -> tuple[str, str] | None:
+        """One way to find more when nothing was found: (what the link says, the query without
+        the narrowest filter set), dropping the county before the city, dates before the
+        category, the keyword last; None when nothing is set but the keyword-free defaults."""
+        d, raw = self.cleaned_data, self.data.copy()
+        for name in ("page", "view", "month"):
+            raw.pop(name, None)
+
+        def without(*names: str, **put: str) -> str:
+            query = raw.copy()
+            for name in names:
+                query.pop(name, None)
+            for name, value in put.items():
+                query[name] = value
+            return query.urlencode()
+
+        chain = self.chain
+        if len(chain) >= 2:
+            return f"扩大到{chain[-2].name}", without(*("province", "city", "county")[len(chain) - 1 :])
+        if chain:
+            return "不限地区", without("province", "city", "county")
+        if d.get("date_from") or d.get("date_to") or d.get("when") == "week":
+            return "不限日期", without("date_from", "date_to", "when")
+        for name, label in (("category", "类别"), ("audience", "人群"), ("mode", "方式")):
+            if d.get(name):
+                return f"不限{label}", without(name)
+        if d.get("when") != "all":
+            return "包括已结束的活动", without(when="all")
+        if d.get("q", "").strip():
+            return f"不用关键词“{d['q'].strip()}”", without("q")
+        return None
+
     def filters(self) -> ActivityFilters:
         d = self.cleaned_data
         date_from, date_to = d.get("date_from"), d.get("date_to")

@@ -173,3 +173,24 @@ def test_organiser_checks_in_from_the_page(client, make_activity, make_resident,
     assert "签到成功" in first and "无需重复签到" in again and "签到码无效" in forged
     page = client.get(f"/office/activities/{activity.pk}/registrations/").content.decode()
     assert "已签到 1" in page and "李阿姨" in page
+
+
+def test_a_search_that_finds_nothing_says_so_and_offers_a_way_to_find_more(client, make_activity):
+    """Not a blank page: the count, what was not found, 清除筛选, and one broader search that
+    drops the narrowest filter — here the county, so the city's activities come back."""
+    make_activity("南关区读书会", organiser="220102")
+    query = {"province": PROVINCE, "city": "220100", "county": COUNTY, "q": "读书"}
+    page = client.get("/activities/", query).content.decode()
+    assert "共 0 项活动" in page and "没有找到含“读书”的活动" in page
+    assert f'href="{reverse("public:finder")}">清除筛选</a>' in page
+    broader = re.search(r'<a class="button primary" href="\?([^"]+)">扩大到长春市再找</a>', page)
+    assert broader is not None
+    wider = client.get("/activities/?" + broader.group(1).replace("&amp;", "&")).content.decode()
+    assert "南关区读书会" in wider and "共 1 项活动" in wider
+
+    # With only the keyword left to drop, the suggestion first takes in ended activities, then
+    # searches without the word.
+    page = client.get("/activities/", {"q": "没有这个词"}).content.decode()
+    assert "包括已结束的活动再找" in page
+    page = client.get("/activities/", {"q": "没有这个词", "when": "all"}).content.decode()
+    assert "不用关键词“没有这个词”再找" in page
