@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.http import QueryDict
 
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.search import QUERY_MAX_CHARS
@@ -74,7 +75,11 @@ class FinderForm(forms.Form):
         """One way to find more when nothing was found: (what the link says, the query without
         the narrowest filter set), dropping the county before the city, dates before the
         category, the keyword last; None when nothing is set but the keyword-free defaults."""
-        d, raw = self.cleaned_data, self.data.copy()
+        d, raw = self.cleaned_data, QueryDict(mutable=True)
+        for name in self.data:
+            raw.setlist(
+                name, self.data.getlist(name) if isinstance(self.data, QueryDict) else [self.data[name]]
+            )
         for name in ("page", "view", "month"):
             raw.pop(name, None)
 
