@@ -10,7 +10,7 @@ from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import divisions_load
 from tests.factories import StaffFactory
-from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, YEAR, unit
+from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, jilin_this_year, unit
 
 
 @pytest.fixture(autouse=True)
@@ -181,20 +181,8 @@ def make_resident(db):
 
 @pytest.fixture
 def jilin_this_year_published(tree):
-    """Jilin's own campaign of this year (``YEAR``, so deadlines set in it lie ahead), published,
-    with no requirements: the nomination and material tests add theirs."""
-    from learnweek.campaigns.models import CampaignStatus
-    from learnweek.campaigns.services import campaign_create, campaign_set_status
-
-    campaign = campaign_create(
-        actor=None,
-        issuing_unit=unit(PROVINCE),
-        year=YEAR,
-        slug="jl-nom",
-        title=f"{YEAR}年吉林省全民终身学习活动",
-    )
-    campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
-    return campaign
+    """Jilin's own campaign of this year, published, with no requirements (``helpers``)."""
+    return jilin_this_year()
 
 
 @pytest.fixture

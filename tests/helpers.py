@@ -22,6 +22,22 @@ def unit(code: str) -> Unit:
     return Unit.objects.get(code=code)
 
 
+def jilin_this_year():
+    """Jilin's own campaign of ``YEAR`` (so deadlines set in it lie ahead), published, with no
+    requirements: the nomination and material tests add theirs."""
+    from learnweek.campaigns.models import CampaignStatus
+    from learnweek.campaigns.services import campaign_create, campaign_set_status
+
+    campaign = campaign_create(
+        actor=None,
+        issuing_unit=unit(PROVINCE),
+        year=YEAR,
+        slug="jl-nom",
+        title=f"{YEAR}年吉林省全民终身学习活动",
+    )
+    return campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
+
+
 def photo_file(name="活动现场.jpg", size=(2400, 1600), fmt="JPEG", **save):
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, format=fmt, **save)

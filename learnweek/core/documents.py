@@ -35,8 +35,6 @@ CONTENT_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "zip": ZIP,
 }
-# The formats a PDF is made from, the one preferred first (see above).
-PDF_SOURCES = ("docx", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ class Document(ABC):
 
     def pdf_source(self) -> str | None:
         """The format its PDF is converted from; None for a document that has no PDF (a zip)."""
-        return next((fmt for fmt in PDF_SOURCES if fmt in self.formats), None)
+        return next((fmt for fmt in office.SOURCE_FORMATS if fmt in self.formats), None)
 
     def offers(self, fmt: str) -> bool:
         """Whether the document comes in ``fmt``."""

@@ -36,7 +36,7 @@ from docx.text.paragraph import Paragraph
 
 from learnweek.core import documents
 from learnweek.core.chinese import chinese_date, chinese_number
-from learnweek.core.grid import a4_section, add_field
+from learnweek.core.grid import a4_section, add_field, east_asian_font
 from learnweek.core.text import clean_text
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -90,7 +90,7 @@ def chars(n: float) -> Pt:
     return Pt(n * CHAR_PT)
 
 
-def text_width(text: str) -> float:
+def width_in_chars(text: str) -> float:
     """The width of ``text`` in characters of its size: a Chinese character one, a digit or Latin
     letter half (2026年9月1日 is six)."""
     return sum(0.5 if ord(c) < 0x2000 else 1 for c in text)
@@ -117,7 +117,7 @@ def title_lines(text: str, capacity: int = TITLE_CHARS_PER_LINE) -> list[str]:
     into lines as even as they can be, each within ``capacity`` characters
     (关于开展2026年吉林省 / 全民终身学习活动周的通知). A title with no such break is one line
     and wraps where the word processor wraps it."""
-    total = text_width(text)
+    total = width_in_chars(text)
     if total <= capacity:
         return [text]
     inside = {
@@ -135,28 +135,19 @@ def title_lines(text: str, capacity: int = TITLE_CHARS_PER_LINE) -> list[str]:
     target = total / lines
     result, start = [], 0
     for _ in range(lines - 1):
-        fitting = [b for b in breaks if b > start and text_width(text[start:b]) <= capacity]
+        fitting = [b for b in breaks if b > start and width_in_chars(text[start:b]) <= capacity]
         if not fitting:
             return [text]
-        best = min(fitting, key=lambda b: (abs(text_width(text[start:b]) - target), -b))
+        best = min(fitting, key=lambda b: (abs(width_in_chars(text[start:b]) - target), -b))
         result.append(text[start:best])
         start = best
-    if text_width(text[start:]) > capacity:
+    if width_in_chars(text[start:]) > capacity:
         return [text]
     return [*result, text[start:]]
 
 
 def _starts(text: str, word: str) -> list[int]:
     return [i for i in range(len(text)) if text.startswith(word, i)]
-
-
-def set_font(owner, name: str) -> None:
-    """Name ``name`` as the font of a style or run for every script: Chinese (``w:eastAsia``),
-    Latin and digits, so that nothing falls back to a Latin font."""
-    fonts = owner.element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _exact(paragraph_format, twips: int = LINE_PITCH_TWIPS) -> None:
@@ -201,7 +192,7 @@ def add_run(
     paragraph: Paragraph, text: str, font: str, *, size: float | None = None, color: RGBColor | None = None
 ):
     run = paragraph.add_run(text)
-    set_font(run, font)
+    east_asian_font(run, font, every_script=True)
     if size is not None:
         run.font.size = Pt(size)
     if color is not None:
@@ -294,7 +285,7 @@ class Draft(documents.Document):
             r_pr.append(parse_xml(xml))
         normal = styles["Normal"]
         normal.font.size = Pt(BODY_SIZE)
-        set_font(normal, BODY_FONT)
+        east_asian_font(normal, BODY_FONT, every_script=True)
         normal.element.get_or_add_rPr().insert_element_before(
             parse_xml(f'<w:spacing {nsdecls("w")} w:val="{CONDENSE_TWIPS}"/>'), *_AFTER_CHARACTER_SPACING
         )
@@ -305,7 +296,7 @@ class Draft(documents.Document):
             style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = normal
             style.font.size = Pt(size)
-            set_font(style, font)
+            east_asian_font(style, font, every_script=True)
             if alignment is not None:
                 style.paragraph_format.alignment = alignment
             return style
@@ -320,10 +311,10 @@ class Draft(documents.Document):
         paragraph_style("草稿说明", BODY_FONT, REMARK_SIZE)
         paragraph_style("表格文字", BODY_FONT, TABLE_SIZE)
         subheading = styles.add_style("二级标题", WD_STYLE_TYPE.CHARACTER)
-        set_font(subheading, SUBHEADING_FONT)
+        east_asian_font(subheading, SUBHEADING_FONT, every_script=True)
         for name in ("Footer", "Header"):
             if name in [s.name for s in styles]:
-                set_font(styles[name], PAGE_NUMBER_FONT)
+                east_asian_font(styles[name], PAGE_NUMBER_FONT, every_script=True)
 
     # -- what a draft writes ----------------------------------------------------------------
 
@@ -398,7 +389,7 @@ class Draft(documents.Document):
         # Columns as wide as what they hold (a long name wider than a figure), across the block.
         lines: list[list[object]] = [list(header), *rows]
         needs = [
-            max(2.0, *(text_width(clean_text(str(line[i]))) for line in lines)) + 1
+            max(2.0, *(width_in_chars(clean_text(str(line[i]))) for line in lines)) + 1
             for i in range(len(header))
         ]
         widths = [Pt(TEXT_WIDTH_PT * need / sum(needs)) for need in needs]
@@ -440,9 +431,9 @@ class Draft(documents.Document):
             prefix = f"{number}." if len(titles) > 1 else ""
             label = "附件：" if number == 1 else ""
             paragraph = self._paragraph()
-            name_at = 2 + text_width("附件：") + text_width(prefix)
+            name_at = 2 + width_in_chars("附件：") + width_in_chars(prefix)
             paragraph.paragraph_format.left_indent = chars(name_at)
-            paragraph.paragraph_format.first_line_indent = -chars(text_width(label + prefix))
+            paragraph.paragraph_format.first_line_indent = -chars(width_in_chars(label + prefix))
             add_run(paragraph, f"{label}{prefix}{clean_text(title).rstrip('。；;，,')}", BODY_FONT)
             self.text_parts.append(title)
 
@@ -452,7 +443,7 @@ class Draft(documents.Document):
         self.blank(space)
         date = chinese_date(day) if day else TODO.format("成文日期")
         date_right = 4
-        issuer_right = max(0, date_right + (text_width(date) - text_width(issuer)) / 2)
+        issuer_right = max(0, date_right + (width_in_chars(date) - width_in_chars(issuer)) / 2)
         for text, right, color in ((issuer, issuer_right, None), (date, date_right, None if day else RED)):
             paragraph = self._paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

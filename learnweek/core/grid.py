@@ -194,10 +194,16 @@ A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
 DOCX_MIN_ROW_CM = 0.8
 
 
-def east_asian_font(style_or_run, name: str) -> None:
+def east_asian_font(style_or_run, name: str, *, every_script: bool = False) -> None:
     """The font Word uses for the Chinese characters of a style or run (the Latin font is left as
-    it is)."""
-    style_or_run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    it is); ``every_script`` names it for Latin and digits too, so that nothing falls back to a
+    Latin font (the notice, set wholly in 仿宋_GB2312)."""
+    fonts = style_or_run.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), name)
+    if every_script:
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+            fonts.set(qn(attribute), name)
+        fonts.set(qn("w:hint"), "eastAsia")
 
 
 def east_asian_fonts(document: DocumentObject, name: str = TEXT_FONT) -> None:

@@ -35,7 +35,8 @@ from django.conf import settings
 from learnweek.core.errors import DomainError
 from learnweek.core.locking import Busy
 
-# The formats LibreOffice is given here, as the documents write them.
+# The formats LibreOffice is given here, as the documents write them; a document written both
+# ways is printed from the first (``core.documents``: Word prints a form better than Calc).
 SOURCE_FORMATS = ("docx", "xlsx")
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 # The font names the generated documents and the notices use, in the order docs/deploy.md lists

@@ -28,8 +28,8 @@ from pypdf import PdfReader
 from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
 from learnweek.activities.models import Activity, DemoTableSnapshot
 from learnweek.activities.services import activity_create
-from learnweek.campaigns.models import CampaignStatus, RequirementKind, Submission, SubmissionState
-from learnweek.campaigns.services import campaign_create, campaign_set_status, requirement_create
+from learnweek.campaigns.models import RequirementKind, Submission, SubmissionState
+from learnweek.campaigns.services import requirement_create
 from learnweek.core import office
 from learnweek.core.documents import Document
 from learnweek.core.grid import east_asian_font
@@ -40,7 +40,7 @@ from learnweek.orgs.roles import Role
 from learnweek.orgs.services import divisions_load
 from tests.core.helpers import one_of_each
 from tests.factories import StaffFactory
-from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, YEAR, unit
+from tests.helpers import CITY, COUNTY, PROVINCE, SIBLING_COUNTY, jilin_this_year, unit
 
 MISSING = "LibreOffice 未安装（Debian 上由 make test 安装 libreoffice-writer-nogui、libreoffice-calc-nogui）"
 needs_office = pytest.mark.skipif(not office.available(), reason=MISSING)
@@ -221,14 +221,7 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory) -> dict[str, t
     ):
         if not Unit.objects.filter(code="000000").exists():
             divisions_load()
-        campaign = campaign_create(
-            actor=None,
-            issuing_unit=unit(PROVINCE),
-            year=YEAR,
-            slug="jl-nom",
-            title=f"{YEAR}年吉林省全民终身学习活动",
-        )
-        campaign_set_status(actor=None, campaign=campaign, status=CampaignStatus.PUBLISHED)
+        campaign = jilin_this_year()
         admin = StaffFactory(unit=unit(PROVINCE), roles=[Role.ADMIN, Role.REVIEWER])
         sources = _documents(campaign, admin)
         transaction.set_rollback(True)
