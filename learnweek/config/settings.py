@@ -55,6 +55,8 @@ ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Shown on the home page: the demo accounts and their password. Only `make demo` turns it on.
 LEARNWEEK_DEMO = _bool("LEARNWEEK_DEMO")
+# HTML and JSON gzipped by Django (on); 0 behind a reverse proxy that compresses them itself.
+LEARNWEEK_GZIP = _bool("LEARNWEEK_GZIP", True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -91,7 +93,10 @@ MIDDLEWARE = [
     "learnweek.core.health.HealthMiddleware",
     "learnweek.core.middleware.NulPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: precompressed by collectstatic
+    # Text answers gzipped (LEARNWEEK_GZIP, docs/deploy.md): after whitenoise, before everything
+    # that writes a response's body (the 404 page, the lock-out page).
+    *(["learnweek.core.middleware.TextGZipMiddleware"] if LEARNWEEK_GZIP else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -114,7 +114,7 @@ def finder_ics(request):
     activities = list(found[:FEED_LIMIT]) if found is not None else []
     title = "全民终身学习活动" + (f" · {form.region.name}" if form.region else "")
     response = HttpResponse(
-        to_ics(activities, name=title, url_of=lambda a: _page_url(request, a)),
+        to_ics(activities, name=title, url_of=lambda a: _page_url(request, a), feed=True),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'inline; filename="activities.ics"'

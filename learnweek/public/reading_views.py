@@ -74,6 +74,20 @@ def lecture(request, pk):
     return render(request, "public/reading/lecture.html", {"lecture": lecture_get_public(pk)})
 
 
+def lecture_ics(request, pk):
+    """加入日历 of one lecture: a one-event file, not a subscription."""
+    the_lecture = lecture_get_public(pk)
+    content = lectures_ics(
+        [the_lecture],
+        url_of=lambda lecture: request.build_absolute_uri(reverse("public:lecture", args=[lecture.pk])),
+        name=the_lecture.title,
+        feed=False,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lecture-{the_lecture.pk}.ics"'
+    return response
+
+
 def book(request, isbn):
     page = book_page(isbn)
     # Activities to come whose text mentions the book's title (the finder's Chinese search).

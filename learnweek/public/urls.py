@@ -36,6 +36,7 @@ urlpatterns = [
     path("reading/catalogue/", reading_views.reading_catalogue, name="catalogue"),
     path("reading/lectures/", reading_views.lecture_hall, name="lectures"),
     path("reading/lectures/feed.ics", reading_views.lecture_feed, name="lecture_feed"),
+    path("reading/lectures/<int:pk>/calendar.ics", reading_views.lecture_ics, name="lecture_ics"),
     path("reading/lectures/<int:pk>/", reading_views.lecture, name="lecture"),
     path("reading/books/<str:isbn>/", reading_views.book, name="book"),
     path("reading/essays/", reading_views.essays, name="essays"),
