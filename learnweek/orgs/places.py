@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from learnweek.core.public_cache import Generation
@@ -242,10 +242,10 @@ def parse_place(index: NameIndex, query: str, *, within: Region | None = None) -
     named = query[mentions[0].start : mentions[0].end]
     for before, span in zip(mentions, mentions[1:], strict=False):
         named += ("" if before.end == span.start else " ") + query[span.start : span.end]
-    base = {"text": query, "rest": rest, "named": named, "within": within}
+    base = PlaceQuery(text=query, rest=rest, named=named, within=within)
     if not regions:  # full names that contradict each other (北京市 长春市): ask which
         every = {r.code: r for m in mentions for r in m.regions}
-        return PlaceQuery(**base, candidates=tuple(sorted(every.values(), key=lambda r: r.code)))
+        return replace(base, candidates=tuple(sorted(every.values(), key=lambda r: r.code)))
     if within is not None:
         inside = [r for r in regions if within.contains(r)]
         if inside:
@@ -253,12 +253,12 @@ def parse_place(index: NameIndex, query: str, *, within: Region | None = None) -
         elif any(r.contains(within) for r in regions):
             regions = [within]
         else:
-            return PlaceQuery(**base, outside=tuple(regions))
+            return replace(base, outside=tuple(regions))
     top = next((r for r in regions if all(r.contains(other) for other in regions)), None)
     if top is None:
-        return PlaceQuery(**base, candidates=tuple(regions))
+        return replace(base, candidates=tuple(regions))
     narrower = tuple(r for r in regions if r is not top)
-    return PlaceQuery(**base | {"text": rest}, region=top, narrower=narrower)
+    return replace(base, text=rest, region=top, narrower=narrower)
 
 
 # -- the cached index --------------------------------------------------------------------------

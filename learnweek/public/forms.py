@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from itertools import zip_longest
+from typing import cast
 
 from django import forms
 from django.http import QueryDict
@@ -85,7 +86,9 @@ class FinderForm(forms.Form):
         for name in REGION_FIELDS:
             self.fields[name].widget = forms.Select()
             options = list(regions_below(parent)) if parent is not None or name == "province" else []
-            self.fields[name].choices = [("", "全部")] + [(u.code, u.name) for u in options]
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", "全部")] + [
+                (u.code, u.name) for u in options
+            ]
             code = (self.data or {}).get(name, "")
             parent = next((u for u in options if u.code == code), None)
             if parent is None:
