@@ -118,3 +118,11 @@ def test_a_region_with_no_campaign_ever_says_to_be_announced_without_a_past_week
     frozen("2026-12-02")
     week = week_section(client, "110000")
     assert week.startswith("2026年活动周：待公布") and "往届" not in week
+
+
+def test_a_past_years_campaign_page_says_it_is_past(client, frozen, national_2023):
+    frozen("2026-12-02")
+    page = client.get("/campaigns/n23/").content.decode()
+    assert "往届：这是 2023 年的活动" in page
+    frozen("2023-09-01")
+    assert "往届" not in client.get("/campaigns/n23/").content.decode()
