@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 
 
 def week_text(week: RegionWeek) -> str:
+    """The week's dates (or its note); 待公布 while no campaign of the year is published."""
+    if not week.published:
+        return "待公布，请扫码关注本地活动"
     if week.week_start and week.week_end:
-        return chinese_day_span(week.week_start, week.week_end)
+        return chinese_day_span(week.week_start, week.week_end) + ("（已结束）" if week.over else "")
     return week.week_note or "时间待定，请关注活动页面"
 
 

@@ -909,6 +909,19 @@ class RegionWeek:
     week_source: Campaign | None = None
     slot_status: str = ""
     ceremony: Campaign | None = None
+    # This year's page only: the latest past year's week while this year's is not published,
+    # to be shown as past (往届), never as current.
+    previous: RegionWeek | None = None
+
+    @property
+    def published(self) -> bool:
+        """A campaign of the year is published for the region (by it or a level above)."""
+        return self.campaign is not None
+
+    @property
+    def over(self) -> bool:
+        """The week's dates are known and have passed."""
+        return self.week_end is not None and self.week_end < today()
 
     @property
     def ceremony_outside_week(self) -> str:
@@ -919,15 +932,22 @@ class RegionWeek:
 
 
 def region_week(unit: Unit, *, year: int | None = None) -> RegionWeek:
-    """The activity week of ``unit`` in ``year`` (default: this year, else the latest year any
-    level above it published a campaign)."""
+    """The activity week of ``unit`` in ``year`` (default: this year). This year's week is never
+    a past year's: while no level has published a campaign of this year the week has no campaign
+    (待公布), and ``previous`` holds the latest past year's, to be shown as past."""
     chain = [*unit.get_ancestors(), unit]
     published = campaigns_public().filter(issuing_unit__in=chain)
     if year is None:
         year = today().year
-        if not published.filter(year=year).exists():
-            latest = published.order_by("-year").values_list("year", flat=True).first()
-            year = latest or year
+        week = _region_week(unit, chain, published, year)
+        if week.campaign is None:
+            past = published.filter(year__lt=year).order_by("-year").values_list("year", flat=True).first()
+            week.previous = _region_week(unit, chain, published, past) if past else None
+        return week
+    return _region_week(unit, chain, published, year)
+
+
+def _region_week(unit: Unit, chain: list[Unit], published: QuerySet[Campaign], year: int) -> RegionWeek:
     by_issuer = {c.issuing_unit_id: c for c in published.filter(year=year).order_by("created_at")}
     nearest_first = [by_issuer[u.pk] for u in reversed(chain) if u.pk in by_issuer]
     week = RegionWeek(year=year, campaign=nearest_first[0] if nearest_first else None)

@@ -22,6 +22,7 @@ from learnweek.orgs.models import (
     Unit,
     UnitKind,
 )
+from learnweek.orgs.places import regions_changed
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role, within
 
@@ -82,6 +83,7 @@ def divisions_load(records: Iterable[DivisionRecord] | None = None) -> LoadRepor
         unit.admin_unit_id = unit.pk
         existing[record.code] = unit
         report.created[record.kind] += 1
+    regions_changed()  # the place names the public search knows (orgs.places)
     return report
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import cast
 
 from django import forms
 from django.http import QueryDict
@@ -12,6 +15,7 @@ from learnweek.activities.search import QUERY_MAX_CHARS
 from learnweek.activities.selectors import ActivityFilters
 from learnweek.core.clock import today
 from learnweek.orgs.models import Unit
+from learnweek.orgs.places import PlaceQuery, place_in_query
 from learnweek.orgs.selectors import regions_below
 
 
@@ -19,8 +23,23 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+REGION_FIELDS = ("province", "city", "county")
 WHEN = [("", "近期（未结束）"), ("week", "本周"), ("all", "含已结束")]
 MODES = [("", "不限"), (Mode.OFFLINE.value, "线下"), (Mode.ONLINE.value, "线上")]
+
+
+@dataclass(frozen=True)
+class PlaceNote:
+    """The finder's line on a place named in the query: ``kind`` found (filtered by ``region``,
+    with a link to search the words without it, and the narrower regions also so named),
+    ambiguous (the candidates as links) or outside (the region chosen in the selects, and links
+    to search where the query pointed)."""
+
+    kind: str
+    place: PlaceQuery
+    region: str
+    links: list[tuple[str, str]]
+    narrower: list[tuple[str, str]] = field(default_factory=list)
 
 
 class FinderForm(forms.Form):
@@ -47,19 +66,80 @@ class FinderForm(forms.Form):
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self._choose_regions()
+        # A place named in the query (长春市朝阳区 读书) moves into the region selects, within the
+        # region they already chose; the text search gets the rest (orgs.places).
+        self.asked, self.asked_chain = self.data, list(self.chain)
+        self.place: PlaceQuery | None = None
+        q = self.data.get("q", "")
+        if q and len(q) <= QUERY_MAX_CHARS:
+            place = place_in_query(q, within=self.region)
+            self.place = place if place.named else None
+            if place.region is not None:
+                self.data = self._query(chain=place.region.chain, q=place.text)
+                self._choose_regions()
+
+    def _choose_regions(self) -> None:
         # Each level lists the regions under the one chosen above it.
         self.chain: list[Unit] = []
         parent = None
-        for name in ("province", "city", "county"):
+        for name in REGION_FIELDS:
+            self.fields[name].widget = forms.Select()
             options = list(regions_below(parent)) if parent is not None or name == "province" else []
-            self.fields[name].choices = [("", "全部")] + [(u.code, u.name) for u in options]
-            code = (data or {}).get(name, "")
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", "全部")] + [
+                (u.code, u.name) for u in options
+            ]
+            code = (self.data or {}).get(name, "")
             parent = next((u for u in options if u.code == code), None)
             if parent is None:
                 break
             self.chain.append(parent)
-        for name in ("city", "county")[len(self.chain) :]:
+        for name in REGION_FIELDS[1:][len(self.chain) :]:
             self.fields[name].widget = forms.HiddenInput()
+
+    def _query(self, *, chain: tuple[str, ...] | None = None, q: str | None = None) -> QueryDict:
+        """The request as asked (without its page and month), with the regions of ``chain``
+        (the province first) and the keyword ``q`` put in."""
+        query = QueryDict(mutable=True)
+        for name in self.asked:
+            values = self.asked.getlist(name) if isinstance(self.asked, QueryDict) else [self.asked[name]]
+            query.setlist(name, values)
+        for name in ("page", "month"):
+            query.pop(name, None)
+        if chain is not None:
+            for name, code in zip_longest(REGION_FIELDS, chain[: len(REGION_FIELDS)]):
+                if code:
+                    query[name] = code
+                else:
+                    query.pop(name, None)
+        if q is not None:
+            query["q"] = q
+        return query
+
+    def place_note(self) -> PlaceNote | None:
+        """What the page says of the place named in the query, and the links it offers."""
+        place = self.place
+        if place is None:
+            return None
+
+        def link(label: str, chain: tuple[str, ...], q: str) -> tuple[str, str]:
+            return label, self._query(chain=chain, q=q).urlencode()
+
+        if place.region is not None:
+            asked = tuple(u.code for u in self.asked_chain)
+            if place.rest:
+                links = [link(f"不按地区，只搜“{place.rest}”", asked, place.rest)]
+            else:
+                links = [link(f"不按地区，搜索含“{place.named}”的活动", asked, f"“{place.named}”")]
+            narrower = [link(r.label, r.chain, place.rest) for r in place.narrower]
+            return PlaceNote("found", place, place.region.label, links, narrower)
+        chosen = place.within.label if place.within else ""
+        if place.outside:
+            links = [link(f"改在{r.label}找", r.chain, place.rest) for r in place.outside]
+            return PlaceNote("outside", place, chosen, links)
+        return PlaceNote(
+            "ambiguous", place, chosen, [link(r.label, r.chain, place.rest) for r in place.candidates]
+        )
 
     def clean(self):
         data = super().clean()

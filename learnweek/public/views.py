@@ -45,6 +45,7 @@ def campaign(request, slug):
             "campaign": campaign,
             "lineage": campaign_lineage(campaign),
             "requirements": campaign.requirements.all(),
+            "past": campaign.year < today().year,
         },
     )
 

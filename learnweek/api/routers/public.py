@@ -10,6 +10,7 @@ from learnweek.activities.selectors import ActivityFilters, activities_found
 from learnweek.api.auth import ResidentToken
 from learnweek.api.schemas import ErrorOut, Pages
 from learnweek.core.ratelimits import limit
+from learnweek.orgs.places import place_in_query
 from learnweek.orgs.selectors import region_get
 from learnweek.registrations.selectors import registration_get_for_resident
 from learnweek.registrations.services import checkin, registration_cancel, registration_create
@@ -45,7 +46,11 @@ class PublicActivityOut(Schema):
 
 
 class FinderQuery(Schema):
-    q: str = Field("", max_length=50, description="中文关键词，按词匹配活动名称、形式、主办单位、地点和内容")
+    q: str = Field(
+        "",
+        max_length=50,
+        description="中文关键词，按词匹配活动名称、形式、主办单位、地点和内容；其中的省、地市、区县名称（长春市朝阳区、长春 读书）按地区筛选",
+    )
     region: str | None = Field(None, description="省、地市或区县的行政区划代码，含其下级")
     category: str = ""
     audience: str = ""
@@ -68,6 +73,10 @@ def finder(request, filters: Query[FinderQuery]):
     values = filters.dict()
     code = values.pop("region")
     region = region_get(code) if code else None
+    # A place named in q filters by that region, within ``region`` (as the finder does).
+    place = place_in_query(values["q"], within=region)
+    if place.region is not None:
+        region, values["q"] = region_get(place.region.code), place.text
     return activities_found(ActivityFilters(under=region, **values)).select_related("campaign")
 
 
