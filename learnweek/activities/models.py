@@ -35,6 +35,13 @@ class Mode(models.TextChoices):
     BOTH = "both", "线上线下"
 
 
+class LinkAccess(models.TextChoices):
+    """Who sees an activity's online link on the public side."""
+
+    EVERYONE = "everyone", "所有人可见"
+    REGISTERED = "registered", "仅已报名（获得名额）者可见"
+
+
 class Audience(models.TextChoices):
     WORKERS = "workers", "企业职工"
     SERVICE = "service", "现代服务业员工"
@@ -77,6 +84,11 @@ class Activity(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所在区划"
     )
     online_link = models.URLField("线上链接", max_length=500, blank=True)
+    # Restricted, the link is left out of every public read (activities.selectors.PublicActivityRows)
+    # and shown only to a resident holding a seat (registrations.selectors).
+    online_link_access = LineField(
+        "线上链接向谁显示", max_length=12, choices=LinkAccess.choices, default=LinkAccess.EVERYONE
+    )
     audiences = models.JSONField("面向人群", default=list, blank=True)
     headcount = models.PositiveIntegerField("人数", null=True, blank=True)
     capacity = models.PositiveIntegerField("名额", null=True, blank=True)

@@ -12,12 +12,12 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from learnweek.activities.inference import UNKNOWN
-from learnweek.activities.models import Activity, Category, ImportPreview, Mode
+from learnweek.activities.models import Activity, Category, ImportPreview, LinkAccess, Mode
 from learnweek.activities.search import query_tokens
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
-from learnweek.core.phones import MaskedRows, masked
+from learnweek.core.phones import MaskedRows, mask_fields, masked
 from learnweek.core.public_cache import public_activities
 from learnweek.orgs.selectors import scope_filter, within
 
@@ -56,9 +56,25 @@ def activity_get_visible(user: User, pk: int) -> Activity:
         raise NotFound() from exc
 
 
+def public_activity(activity: Activity, *, link_granted: bool = False) -> Activity:
+    """``activity`` as the public reads it, in place: every mobile number in its text masked as
+    138****5678, office lines kept (core.phones); the online link left whole (a meeting link must
+    work) when the organiser shows it to everyone, else emptied unless ``link_granted`` (a
+    resident holding a seat, registrations.selectors). A row loaded without its link's access
+    (``only()``) loses the link: what is not known to be public is not shown."""
+    mask_fields(activity, PublicActivityRows.fields)
+    loaded = activity.__dict__
+    if (
+        loaded.get("online_link")
+        and not link_granted
+        and loaded.get("online_link_access") != LinkAccess.EVERYONE
+    ):
+        loaded["online_link"] = ""
+    return activity
+
+
 class PublicActivityRows(MaskedRows):
-    """An activity as the public reads it: every mobile number in its text masked as 138****5678,
-    office lines kept (core.phones). The online link is left whole: a meeting link must work."""
+    """Activities as the public reads them (``public_activity``)."""
 
     fields = (
         "name",
@@ -70,6 +86,9 @@ class PublicActivityRows(MaskedRows):
         "content",
         "cancel_reason",
     )
+
+    def mask(self, obj):
+        return public_activity(obj)
 
 
 def activities_public() -> QuerySet[Activity]:

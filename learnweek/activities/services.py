@@ -15,7 +15,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from learnweek.activities import fubiao1, inference
-from learnweek.activities.models import Activity, Audience, Category, ImportPreview, Mode
+from learnweek.activities.models import Activity, Audience, Category, ImportPreview, LinkAccess, Mode
 from learnweek.activities.search import activity_index_text
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Campaign
@@ -48,6 +48,7 @@ EDITABLE = (
     "address",
     "division",
     "online_link",
+    "online_link_access",
     "audiences",
     "headcount",
     "capacity",
@@ -65,6 +66,8 @@ def label(name: str) -> str:
     assert isinstance(column, Field)  # asked only of the model's own columns, never of a relation's other end
     return str(column.verbose_name)
 
+
+ONLINE_LINK_MAX = 500  # the column's length
 
 CATEGORIES, MODES, AUDIENCES = frozenset(Category.values), frozenset(Mode.values), frozenset(Audience.values)
 
@@ -106,6 +109,10 @@ def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
     link = http_url_problem(values.get("online_link"), "")
     if link:
         found.append(("online_link", link))
+    elif len(str(values.get("online_link") or "")) > ONLINE_LINK_MAX:
+        found.append(("online_link", f"不能超过 {ONLINE_LINK_MAX} 个字符"))
+    if values.get("online_link_access", LinkAccess.EVERYONE) not in LinkAccess.values:
+        found.append(("online_link_access", "只能是 " + " 或 ".join(LinkAccess.labels)))
     return found
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from learnweek.activities.demo_table import CONTACT_NAME_MAX, CONTACT_PHONE_MAX
-from learnweek.activities.models import Audience, Category, Mode
+from learnweek.activities.models import Audience, Category, LinkAccess, Mode
 from learnweek.activities.selectors import STATES
 
 
@@ -26,7 +26,21 @@ class ActivityForm(forms.Form):
     end = forms.DateTimeField(label="结束时间", widget=DateTimeInput)
     mode = forms.ChoiceField(label="活动方式", choices=Mode.choices)
     address = forms.CharField(label="活动地点", max_length=300, required=False)
-    online_link = forms.URLField(label="线上链接", required=False, assume_scheme="https")
+    online_link = forms.URLField(
+        label="线上链接",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="会议或直播的网址（http/https）。留空时，公众页面显示“链接将于活动前通知”。",
+    )
+    online_link_access = forms.ChoiceField(
+        label="线上链接向谁显示",
+        choices=LinkAccess.choices,
+        initial=LinkAccess.EVERYONE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="选“仅已报名”时，链接只在获得名额的报名者的活动页和“我的报名”中显示，不进入公开接口和日历订阅。",
+    )
     audiences = forms.MultipleChoiceField(
         label="面向人群", choices=Audience.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -44,6 +58,7 @@ class ActivityForm(forms.Form):
     def values(self) -> dict:
         data = dict(self.cleaned_data)
         data["forms"] = data.pop("forms_")
+        data["online_link_access"] = data.get("online_link_access") or LinkAccess.EVERYONE
         data.pop("campaign"), data.pop("organiser_code")
         return data
 

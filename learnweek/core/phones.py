@@ -146,3 +146,31 @@ def is_phone_number(raw: str) -> bool:
         if not (MOBILE.fullmatch(digits.replace("-", "")) or _LANDLINE.fullmatch(digits)):
             return False
     return True
+
+
+# A number in a contact field that a phone can dial: a mobile, a 400/800 line, an office line with
+# or without its area code (its 7 or 8 digits perhaps split 8888 8888), then an optional extension (not dialled: a tel: link carries the
+# number only). Never part of a longer run of digits, nor of a masked mobile (138****5678).
+_DIALABLE = re.compile(
+    r"(?<![0-9*])(?:\+?86[- ]?)?"
+    r"(1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}|[48]00[- ]?[0-9]{3}[- ]?[0-9]{4}"
+    r"|(?:\(?0[0-9]{2,3}\)?[- ]?)?[2-9][0-9]{2,3}[- ]?[0-9]{4})"
+    r"(?:(?:-|转)[0-9]{1,6})?(?![0-9*])"
+)
+
+
+def dial_spans(text: str) -> list[tuple[str, str]]:
+    """``text`` (a contact field as the public reads it) cut into (shown, number) pieces: the
+    number to dial, ASCII digits only, for each phone number in it; empty for the text between
+    and for masked mobiles, which cannot be dialled."""
+    text = text or ""
+    folded = fold(text).translate(_TO_ASCII)
+    if len(folded) != len(text):  # NFKC changed the length (a ligature): positions would drift
+        text = folded
+    spans, last = [], 0
+    for m in _DIALABLE.finditer(folded):
+        number = re.sub(r"[^0-9]", "", m.group(1))
+        spans += [(text[last : m.start()], ""), (text[m.start() : m.end()], number)]
+        last = m.end()
+    spans.append((text[last:], ""))
+    return [(shown, number) for shown, number in spans if shown]

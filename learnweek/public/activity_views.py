@@ -26,7 +26,12 @@ from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.public.forms import FinderForm
 from learnweek.public.posters import png_response
-from learnweek.registrations.selectors import registration_of_resident_for, seats_of
+from learnweek.registrations.selectors import (
+    online_link_for,
+    registration_of_resident_for,
+    seats_of,
+    waitlist_position,
+)
 
 PAGE_SIZE = 20
 MONTH_LIMIT = 300
@@ -134,6 +139,8 @@ def activity(request, pk):
             "state": activity_state(a),
             "seats": seats_of(a),
             "mine": mine,
+            "position": waitlist_position(mine) if mine else None,
+            "link": online_link_for(a, mine),
             "region": a.organiser.admin_unit if a.organiser.admin_unit_id else None,
         },
     )
@@ -145,7 +152,11 @@ def activity_poster_png(request, pk):
     a = activity_get_public_cached(pk)
     url = request.build_absolute_uri(reverse("public:activity", args=[a.pk]))
     limit(request, "poster")
-    body = public_activities.cached("poster", (a.pk, url), lambda: activity_poster(a, url))
+    left = seats_of(a).left
+    # Seats change without the activity changing: whether any is left is part of the key, and so
+    # is whether it has ended.
+    parts = (a.pk, url, left == 0, activity_state(a) == "ended")
+    body = public_activities.cached("poster", parts, lambda: activity_poster(a, url, seats_left=left))
     return png_response(body, f"activity-{a.pk}-poster.png")
 
 

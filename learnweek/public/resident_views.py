@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from learnweek.accounts.residents import otp_send, resident_sign_in
 from learnweek.activities.exporters import span_text
@@ -22,11 +22,14 @@ from learnweek.public.forms import CodeForm, PhoneForm, SignUpForm
 from learnweek.public.qr import qr_svg
 from learnweek.registrations.models import RegistrationStatus
 from learnweek.registrations.selectors import (
+    online_link_for,
     registration_get_for_resident,
     registration_of_resident_for,
     registrations_of_resident,
+    waitlist_position,
+    waitlist_position_next,
 )
-from learnweek.registrations.services import registration_cancel, registration_create, waitlist_position
+from learnweek.registrations.services import registration_cancel, registration_create
 
 
 def _next(request, default: str, *, or_referer: bool = False) -> str:
@@ -124,7 +127,15 @@ def register(request, pk):
                 )
             return redirect("public:me")
     return render(
-        request, "public/residents/register.html", {"a": activity, "when": span_text(activity), "form": form}
+        request,
+        "public/residents/register.html",
+        {
+            "a": activity,
+            "when": span_text(activity),
+            "form": form,
+            # What the tap will give (the service decides by the same reading, under its lock).
+            "position": waitlist_position_next(activity),
+        },
     )
 
 
@@ -137,23 +148,35 @@ def me(request):
             "when": span_text(r.activity),
             "position": waitlist_position(r),
             "qr": qr_svg(r.code) if r.status == RegistrationStatus.CONFIRMED else "",
+            "link": online_link_for(r.activity, r),
         }
         for r in registrations_of_resident(request.user)
     ]
     return render(request, "public/residents/me.html", {"rows": rows})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel(request, pk):
+    """GET asks first (确定取消…吗？, a page that needs no JavaScript); the POST cancels."""
     if not _is_resident(request.user):
-        return redirect("public:sign_in")
+        return redirect(f"{reverse('public:sign_in')}?next={reverse('public:me')}")
     registration = registration_get_for_resident(request.user, pk)
+    waiting = registration.status == RegistrationStatus.WAITLISTED
+    if request.method == "GET":
+        if not registration.can_cancel() or registration.activity.cancelled_at:
+            return redirect("public:me")
+        return render(
+            request,
+            "public/residents/cancel.html",
+            {"r": registration, "when": span_text(registration.activity), "waiting": waiting},
+        )
     try:
         registration_cancel(resident=request.user, registration=registration)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已取消报名：{registration.activity.name}。")
+        done = "已退出候补" if waiting else "已取消报名"
+        messages.success(request, f"{done}：{registration.activity.name}。")
     return redirect("public:me")
 
 

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from learnweek.activities.selectors import PublicActivityRows, activity_get_visible
+from learnweek.activities.selectors import activity_get_visible, public_activity
 from learnweek.core.audit import SYSTEM, Change, actor_label
 from learnweek.core.errors import NotFound
-from learnweek.core.phones import MaskedRows, mask_fields, masked
+from learnweek.core.phones import MaskedRows, masked
+from learnweek.core.validation import is_http_url
 from learnweek.registrations.models import Registration, RegistrationStatus
 
 if TYPE_CHECKING:
@@ -19,10 +20,11 @@ if TYPE_CHECKING:
 
 
 class _OwnRegistrationRows(MaskedRows):
-    """A resident's sign-ups with their activities as the public reads them (mobiles masked)."""
+    """A resident's sign-ups with their activities as the public reads them (mobiles masked); the
+    online link an organiser shows only to those signed up is kept for a seat holder's."""
 
     def mask(self, obj):
-        mask_fields(obj.activity, PublicActivityRows.fields)
+        public_activity(obj.activity, link_granted=obj.status == RegistrationStatus.CONFIRMED)
         return obj
 
 
@@ -52,6 +54,45 @@ def registration_of_resident_for(user: User, activity: Activity) -> Registration
         .filter(activity=activity, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
         .first()
     )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """The place of a waiting registration on its activity's list (first come first served),
+    or None for one that holds a seat or is cancelled."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return (
+        Registration.objects.filter(
+            activity_id=registration.activity_id, status=RegistrationStatus.WAITLISTED, pk__lt=registration.pk
+        ).count()
+        + 1
+    )
+
+
+def waitlist_position_next(activity: Activity) -> int | None:
+    """The place on the waiting list a sign-up made now would get, or None while a seat is free.
+    ``registration_create`` decides with it (under the seats lock), and the confirm page shows it
+    before the tap, so the page promises what the sign-up gives."""
+    if activity.capacity is None:
+        return None
+    counts = Registration.objects.filter(activity=activity).aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    )
+    if counts["confirmed"] < activity.capacity:
+        return None
+    return counts["waitlisted"] + 1
+
+
+def online_link_for(activity: Activity, registration: Registration | None) -> str:
+    """The online link a visitor of the activity's page may see: the public one (``activity`` as
+    ``activities_public`` reads it), or, where the organiser shows it only to those signed up,
+    the link of the visitor's own registration when it holds a seat (``registrations_of_resident``
+    keeps it then); else empty."""
+    link = activity.online_link
+    if not link and registration is not None and registration.status == RegistrationStatus.CONFIRMED:
+        link = registration.activity.online_link
+    return link if link and is_http_url(link) else ""  # checked on write; a link of old data too
 
 
 @dataclass

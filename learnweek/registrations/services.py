@@ -20,6 +20,7 @@ from learnweek.core.phones import fold, normalise_mobile
 from learnweek.core.sms import send_sms
 from learnweek.orgs.roles import Role
 from learnweek.registrations.models import ACTIVE, Registration, RegistrationStatus
+from learnweek.registrations.selectors import waitlist_position_next
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -64,17 +65,6 @@ def _confirmed(activity: Activity) -> int:
     return Registration.objects.filter(activity=activity, status=RegistrationStatus.CONFIRMED).count()
 
 
-def waitlist_position(registration: Registration) -> int | None:
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    return (
-        Registration.objects.filter(
-            activity_id=registration.activity_id, status=RegistrationStatus.WAITLISTED, pk__lt=registration.pk
-        ).count()
-        + 1
-    )
-
-
 @dataclass
 class SignUp:
     registration: Registration
@@ -111,7 +101,9 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
             f"该手机号已报名此活动（{existing.get_status_display()}），每人只能报名一次。",
             code="already_registered",
         )
-    full = activity.capacity is not None and _confirmed(activity) >= activity.capacity
+    # The same reading the confirm page shows before the tap; under the seats lock it is final.
+    position = waitlist_position_next(activity)
+    full = position is not None
     registration = Registration(
         activity=activity,
         year=activity.year,
@@ -128,7 +120,6 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
             registration.save()
     except IntegrityError as exc:  # the same number at the same moment, past the seats lock
         raise DomainError("该手机号已报名此活动，每人只能报名一次。", code="already_registered") from exc
-    position = waitlist_position(registration)
     if position is None:
         _notify(phone, f"您已报名“{activity.name}”，签到码 {registration.code_display}。")
     else:

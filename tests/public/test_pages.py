@@ -49,7 +49,8 @@ def test_activity_page_masks_mobile_numbers_and_keeps_office_lines(client, make_
         registration_phone="13812345678 / 0431-88888888", content="联系人手机 13998765432"
     )
     page = client.get(f"/activities/{activity.pk}/").content.decode()
-    assert "138****5678 / 0431-88888888" in page and "139****5432" in page
+    assert '138****5678 / <a class="tel" href="tel:043188888888">0431-88888888</a>' in page
+    assert "139****5432" in page
     assert "13812345678" not in page and "13998765432" not in page
     assert "学习成就美好生活" in page  # the campaign's theme
     assert "uri.amap.com" not in page or activity.address  # a map link only with an address
@@ -131,7 +132,10 @@ def test_sign_in_register_see_the_qr_code_and_cancel(
     assert "报名成功" in page and "<svg" in page
     registration = Registration.objects.get()
     assert registration.code_display in page
-    assert "我已报名" in client.get(f"/activities/{activity.pk}/").content.decode()
+    assert f'已报名 · 签到码 <strong class="code">{registration.code_display}</strong>' in (
+        client.get(f"/activities/{activity.pk}/").content.decode()
+    )
+    assert "确定取消" in client.get(reverse("public:cancel", args=[registration.pk])).content.decode()
     client.post(reverse("public:cancel", args=[registration.pk]))
     registration.refresh_from_db()
     assert registration.status == "cancelled"

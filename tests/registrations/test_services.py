@@ -197,3 +197,25 @@ def test_an_ongoing_activity_still_takes_sign_ups(make_activity):
         "正在进行的展览", start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=2)
     )
     assert sign_up(ongoing, "13800002222").status == "confirmed"
+
+
+def test_the_place_a_full_activity_promises_is_the_place_a_sign_up_gets(make_activity, make_resident):
+    """The confirm page shows ``waitlist_position_next`` before the tap; the sign-up decides by
+    it: a seat while one is free, then the places in order, also after someone leaves the list."""
+    from learnweek.registrations.selectors import waitlist_position, waitlist_position_next
+
+    activity = make_activity(capacity=2)
+    people = [make_resident() for _ in range(5)]
+    given = []
+    for person in people[:4]:
+        promised = waitlist_position_next(activity)
+        signup = sign_up(activity, person.phone, resident=person)
+        assert signup.position == promised == waitlist_position(signup.registration)
+        given.append(promised)
+    assert given == [None, None, 1, 2]
+    first_waiting = Registration.objects.get(phone=people[2].phone)
+    registration_cancel(resident=people[2], registration=first_waiting)  # leaves the list
+    assert waitlist_position(Registration.objects.get(phone=people[3].phone)) == 1
+    assert waitlist_position_next(activity) == 2
+    assert sign_up(activity, people[4].phone, resident=people[4]).position == 2
+    assert waitlist_position_next(make_activity(capacity=None)) is None

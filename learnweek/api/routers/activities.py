@@ -34,6 +34,7 @@ class ActivityOut(Schema):
     mode: str
     address: str
     online_link: str
+    online_link_access: str = Field(..., description="everyone（所有人可见）或 registered（仅已报名者可见）")
     audiences: list[str]
     headcount: int | None
     capacity: int | None
@@ -55,6 +56,9 @@ class ActivityPatch(Schema):
     mode: str | None = None
     address: str | None = None
     online_link: str | None = None
+    online_link_access: str | None = Field(
+        default=None, description="everyone（所有人可见，默认）或 registered（仅获得名额的报名者可见）"
+    )
     audiences: list[str] | None = None
     headcount: Count | None = None
     capacity: Count | None = None
