@@ -6,7 +6,13 @@ from learnweek.activities.selectors import STATES
 
 
 class DateTimeInput(forms.DateTimeInput):
+    """A date-and-time box: it reads and shows only "2023-10-20T09:00", and stays empty for the
+    form's default "2023-10-20 09:00:00"."""
+
     input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format="%Y-%m-%dT%H:%M"):
+        super().__init__(attrs, format)
 
 
 class ActivityForm(forms.Form):

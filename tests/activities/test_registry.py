@@ -90,6 +90,22 @@ def test_reporter_registers_an_activity_and_later_enters_person_times(
     assert activity.history.count() == 2
 
 
+def test_the_edit_form_shows_the_times_as_the_date_and_time_boxes_read_them(
+    client, jilin_2023_derived, county_reporter
+):
+    """A datetime-local box shows nothing for "2023-10-20 09:00:00": the organiser who opened the
+    form to fix a typo had to type both times again."""
+    client.force_login(county_reporter)
+    form = {"campaign": "jl23", "name": "家庭亲子阅读", "category": "themed_reading", "mode": "offline"}
+    client.post(
+        reverse("backoffice:activity_new"), form | {"start": "2023-10-20T09:00", "end": "2023-10-20T11:30"}
+    )
+    activity = Activity.objects.get(name="家庭亲子阅读")
+    page = client.get(reverse("backoffice:activity_edit", args=[activity.pk])).content.decode()
+    assert 'type="datetime-local" name="start" value="2023-10-20T09:00"' in page
+    assert 'type="datetime-local" name="end" value="2023-10-20T11:30"' in page
+
+
 def test_end_before_start_is_refused_with_the_field_named(client, jilin_2023_derived, county_reporter):
     client.force_login(county_reporter)
     page = client.post(
