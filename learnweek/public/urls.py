@@ -30,6 +30,7 @@ urlpatterns = [
     path("me/registrations/<int:pk>/cancel/", resident_views.cancel, name="cancel"),
     path("me/reading/", my_reading_views.my_reading, name="my_reading"),
     path("me/reading/act/", my_reading_views.my_reading_act, name="my_reading_act"),
+    path("me/reading/entries/<int:pk>/delete/", my_reading_views.my_reading_delete, name="my_reading_delete"),
     path("elder/", resident_views.elder_toggle, name="elder"),
     path("reading/", reading_views.reading_home, name="reading"),
     path("reading/lists/<int:pk>/", reading_views.book_list, name="book_list"),
