@@ -304,3 +304,33 @@ def import_preview_page(
         by_category=sorted(((labels.get(c, c), n) for c, n in counts.items()), key=lambda item: -item[1]),
         pictures=[f"第{r['n']}行「{column}」" for r in rows for column, _ in r.get("note", [])],
     )
+
+
+# -- the home page: this week near the visitor -------------------------------------------------
+
+
+@dataclass
+class WeekNear:
+    """This week's activities of a region that have not ended (Monday to Sunday of today's week),
+    or, when none is left this week, the next ones to come (``this_week`` False)."""
+
+    monday: datetime.date
+    sunday: datetime.date
+    activities: list[Activity]
+    this_week: bool
+    count: int  # how many are left this week
+
+
+def activities_week_near(under: Unit | None, *, on: datetime.date | None = None, limit: int = 6) -> WeekNear:
+    day = on or timezone.localdate()
+    monday = day - datetime.timedelta(days=day.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    week = activities_found(ActivityFilters(under=under, date_from=day, date_to=sunday)).filter(
+        end__gte=timezone.now()
+    )
+    found = list(week[:limit])
+    if found:
+        count = len(found) if len(found) < limit else week.count()
+        return WeekNear(monday, sunday, found, True, count)
+    after = ActivityFilters(under=under, date_from=sunday + datetime.timedelta(days=1))
+    return WeekNear(monday, sunday, list(activities_found(after)[:limit]), False, 0)

@@ -35,8 +35,6 @@ class LogForm(forms.Form):
     """A book by its title (with its author, if the resident likes) or its ISBN: one of the
     catalogue is linked to it, any other is kept as typed."""
 
-    label_suffix = ""
-
     title = forms.CharField(
         label="书名",
         max_length=TITLE_LIMIT,
@@ -78,6 +76,10 @@ class LogForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean_isbn(self) -> str:
         raw = self.cleaned_data["isbn"].strip()
         if not raw:
@@ -95,7 +97,6 @@ class LogForm(forms.Form):
 
 
 class ProfileForm(RegionChainMixin, forms.Form):
-    label_suffix = ""
     province = LevelField(label="所在省份", required=False)
     city = LevelField(label="地市", required=False)
     county = LevelField(label="区县", required=False, help_text="选好省份后点“保存”，再选地市、区县")
@@ -111,6 +112,7 @@ class ProfileForm(RegionChainMixin, forms.Form):
     )
 
     def __init__(self, data=None, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(data, *args, **kwargs)
         self.set_up_chain(data if data is not None else self.initial, empty="—")
         if self.more and len(self.chain) < 2:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import wraps
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -50,7 +51,7 @@ class RegionChainMixin:
     """For a form with the ``province``, ``city`` and ``county`` fields: each lists the regions
     below the one chosen above it; the levels below the last one chosen are left out."""
 
-    fields: dict[str, forms.Field]
+    fields: dict[str, Any]
     chain: list[Unit]
     more: bool
 
@@ -87,6 +88,7 @@ class RegionPickerForm(RegionChainMixin, forms.Form):
     county = LevelField(label="区县", required=False)
 
     def __init__(self, values: Mapping[str, str] | None = None, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(**kwargs)
         self.set_up_chain(values)
         for name in LEVELS:

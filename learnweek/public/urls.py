@@ -9,17 +9,21 @@ from learnweek.public import (
     showcase_views,
     views,
 )
+from learnweek.public.region_forms import remembers_region
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:year>/", views.calendar, name="calendar_year"),
-    path("regions/<str:code>/", views.region, name="region"),
+    # The region a visitor opens or looks for is the one the home page shows next time.
+    path("regions/<str:code>/", remembers_region(views.region), name="region"),
     path("regions/<str:code>/poster.png", views.region_poster, name="region_poster"),
-    path("activities/", activity_views.finder, name="finder"),
+    path("activities/", remembers_region(activity_views.finder), name="finder"),
     path("activities/feed.ics", activity_views.finder_ics, name="finder_ics"),
     path("activities/<int:pk>/", activity_views.activity, name="activity"),
     path("activities/<int:pk>/poster.png", activity_views.activity_poster_png, name="activity_poster"),

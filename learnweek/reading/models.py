@@ -211,11 +211,11 @@ class ReadingLog(models.Model):
 
     @property
     def book_title(self) -> str:
-        return self.book.title if self.book_id else self.title
+        return self.book.title if self.book is not None else self.title
 
     @property
     def book_author(self) -> str:
-        return self.book.author if self.book_id else self.author
+        return self.book.author if self.book is not None else self.author
 
 
 class Finish(models.Model):
