@@ -161,3 +161,10 @@ def test_the_site_can_be_added_to_a_home_screen(client, db):
     svg = open(finders.find("icons/favicon.svg"), encoding="utf-8").read()
     assert svg.startswith("<svg") and "<path" in svg and "<text" not in svg  # no font needed
     assert client.get("/favicon.ico")["Location"].endswith("icons/favicon-32.png")
+
+
+def test_staff_are_told_sign_ups_take_a_residents_account(client, county_admin):
+    client.force_login(county_admin)
+    page = _page(client)
+    assert "你已用工作人员账号登录。报名活动、记录阅读请退出后用手机号登录。" in page
+    assert "居民登录</a>" not in page.split('id="home-mine"')[1].split("</section>")[0]
