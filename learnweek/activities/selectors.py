@@ -321,8 +321,19 @@ class WeekNear:
     count: int  # how many are left this week
 
 
+WEEK_NEAR_BUCKET = 300  # seconds: what has just ended may show on the home page this long
+
+
 def activities_week_near(under: Unit | None, *, on: datetime.date | None = None, limit: int = 6) -> WeekNear:
+    """From the cache while no public activity has changed (``core.public_cache``), per region,
+    day and five minutes: the home page is the page most opened."""
     day = on or timezone.localdate()
+    bucket = int(timezone.now().timestamp() // WEEK_NEAR_BUCKET)
+    key = (under.pk if under is not None else None, day, bucket, limit)
+    return public_activities.cached("week-near", key, lambda: _week_near(under, day, limit))
+
+
+def _week_near(under: Unit | None, day: datetime.date, limit: int) -> WeekNear:
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
     week = activities_found(ActivityFilters(under=under, date_from=day, date_to=sunday)).filter(

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
-from learnweek.orgs.selectors import region_get, regions_below
+from learnweek.orgs.selectors import is_within, region_get, regions_below
 from learnweek.reading.log_selectors import profile_of
 
 LEVELS = ("province", "city", "county")
@@ -107,7 +107,7 @@ def region_in_query(query: Mapping[str, str]) -> Unit | None:
     found: Unit | None = None
     for code in codes:
         unit = units.get(code)
-        if unit is None or (found is not None and not unit.path.startswith(found.path)):
+        if unit is None or (found is not None and not is_within(found, unit)):
             break
         found = unit
     return found
