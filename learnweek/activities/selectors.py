@@ -323,3 +323,44 @@ def import_preview_page(
         by_category=sorted(((labels.get(c, c), n) for c, n in counts.items()), key=lambda item: -item[1]),
         pictures=[f"第{r['n']}行「{column}」" for r in rows for column, _ in r.get("note", [])],
     )
+
+
+# -- the home page: this week near the visitor -------------------------------------------------
+
+
+@dataclass
+class WeekNear:
+    """This week's activities of a region that have not ended (Monday to Sunday of today's week),
+    or, when none is left this week, the next ones to come (``this_week`` False)."""
+
+    monday: datetime.date
+    sunday: datetime.date
+    activities: list[Activity]
+    this_week: bool
+    count: int  # how many are left this week
+
+
+WEEK_NEAR_BUCKET = 300  # seconds: what has just ended may show on the home page this long
+
+
+def activities_week_near(under: Unit | None, *, on: datetime.date | None = None, limit: int = 6) -> WeekNear:
+    """From the cache while no public activity has changed (``core.public_cache``), per region,
+    day and five minutes: the home page is the page most opened."""
+    day = on or timezone.localdate()
+    bucket = int(timezone.now().timestamp() // WEEK_NEAR_BUCKET)
+    key = (under.pk if under is not None else None, day, bucket, limit)
+    return public_activities.cached("week-near", key, lambda: _week_near(under, day, limit))
+
+
+def _week_near(under: Unit | None, day: datetime.date, limit: int) -> WeekNear:
+    monday = day - datetime.timedelta(days=day.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    week = activities_found(ActivityFilters(under=under, date_from=day, date_to=sunday)).filter(
+        end__gte=timezone.now()
+    )
+    found = list(week[:limit])
+    if found:
+        count = len(found) if len(found) < limit else week.count()
+        return WeekNear(monday, sunday, found, True, count)
+    after = ActivityFilters(under=under, date_from=sunday + datetime.timedelta(days=1))
+    return WeekNear(monday, sunday, list(activities_found(after)[:limit]), False, 0)

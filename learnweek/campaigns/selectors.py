@@ -973,3 +973,26 @@ def _region_week(unit: Unit, chain: list[Unit], published: QuerySet[Campaign], y
         (c for c in nearest_first if c.ceremony_date or c.ceremony_venue or c.ceremony_stream_url), None
     )
     return week
+
+
+@dataclass
+class RegionCampaigns:
+    """The published campaigns that concern a region's residents — the ministry's and those of
+    the region and the levels above it — of this year (``current``) and of earlier years
+    (``past``, the latest first)."""
+
+    year: int
+    current: list[Campaign]
+    past: list[Campaign]
+
+
+def campaigns_for_region(region: Unit | None, *, year: int | None = None, past: int = 4) -> RegionCampaigns:
+    year = year or today().year
+    issuers = [u.pk for u in region.get_ancestors()] + [region.pk] if region is not None else []
+    chain = campaigns_public().filter(Q(issuing_unit__kind=UnitKind.MINISTRY) | Q(issuing_unit__in=issuers))
+    order = ("issuing_unit__path", "slug")
+    return RegionCampaigns(
+        year=year,
+        current=list(chain.filter(year=year).order_by(*order)),
+        past=list(chain.filter(year__lt=year).order_by("-year", *order)[:past]),
+    )

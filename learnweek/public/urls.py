@@ -9,17 +9,21 @@ from learnweek.public import (
     showcase_views,
     views,
 )
+from learnweek.public.region_forms import remembers_region
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:year>/", views.calendar, name="calendar_year"),
-    path("regions/<str:code>/", views.region, name="region"),
+    # The region a visitor opens or looks for is the one the home page shows next time.
+    path("regions/<str:code>/", remembers_region(views.region), name="region"),
     path("regions/<str:code>/poster.png", views.region_poster, name="region_poster"),
-    path("activities/", activity_views.finder, name="finder"),
+    path("activities/", remembers_region(activity_views.finder), name="finder"),
     path("activities/feed.ics", activity_views.finder_ics, name="finder_ics"),
     path("activities/<int:pk>/", activity_views.activity, name="activity"),
     path("activities/<int:pk>/poster.png", activity_views.activity_poster_png, name="activity_poster"),
@@ -30,6 +34,7 @@ urlpatterns = [
     path("me/registrations/<int:pk>/cancel/", resident_views.cancel, name="cancel"),
     path("me/reading/", my_reading_views.my_reading, name="my_reading"),
     path("me/reading/act/", my_reading_views.my_reading_act, name="my_reading_act"),
+    path("me/reading/entries/<int:pk>/delete/", my_reading_views.my_reading_delete, name="my_reading_delete"),
     path("elder/", resident_views.elder_toggle, name="elder"),
     path("reading/", reading_views.reading_home, name="reading"),
     path("reading/lists/<int:pk>/", reading_views.book_list, name="book_list"),

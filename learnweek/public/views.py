@@ -1,7 +1,10 @@
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -9,13 +12,14 @@ from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import (
     ActivityFilters,
     activities_found,
+    activities_week_near,
     region_coming_count,
 )
 from learnweek.campaigns.posters import region_week_poster
 from learnweek.campaigns.selectors import (
     campaign_get_public,
     campaign_lineage,
-    campaigns_public,
+    campaigns_for_region,
     region_week,
     week_calendar,
 )
@@ -24,16 +28,94 @@ from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.orgs.selectors import region_get, regions_below
 from learnweek.public.posters import png_response
+from learnweek.public.region_forms import (
+    RegionPickerForm,
+    chain_codes,
+    region_in_query,
+    remembered_region,
+    remembers_region,
+)
+from learnweek.public.resident_views import _is_resident
+from learnweek.registrations.selectors import registrations_coming_of_resident
+
+THEME_COLOUR = "#b3261e"  # the accent red of the site and its icons
 
 
+@remembers_region
 def home(request):
+    """The residents' home page: this week's activities where the visitor lives (the region it
+    chose last, else its reading profile's, else it is asked to choose), its next sign-ups, and
+    the campaigns of its region this year and before."""
+    region, source = (region_in_query(request.GET), "chosen") if "province" in request.GET else (None, "")
+    if region is None and "province" not in request.GET:
+        region, source = remembered_region(request)
+    picker = RegionPickerForm(chain_codes(region) if region is not None else None)
+    week = activities_week_near(region) if region is not None else None
+    resident = _is_resident(request.user)
     context = {
-        "campaigns": campaigns_public().order_by("-year", "issuing_unit__path")[:12],
-        "provinces": regions_below(None),
+        "region": region,
+        "region_source": source,
+        "just_chosen": "province" in request.GET,
+        "picker": picker,
+        "week": week,
+        "cards": [{"a": a, "when": span_text(a)} for a in week.activities] if week else [],
+        "week_query": urlencode(
+            {
+                **chain_codes(region),
+                "date_from": today().isoformat(),
+                "date_to": week.sunday.isoformat(),
+            }
+        )
+        if week
+        else "",
+        "resident": resident,
+        "coming": [
+            {"r": r, "when": span_text(r.activity)} for r in registrations_coming_of_resident(request.user)
+        ]
+        if resident
+        else [],
+        "campaigns": campaigns_for_region(region),
     }
     if settings.LEARNWEEK_DEMO:
         context |= {"demo_accounts": DEMO_ACCOUNTS, "demo_password": DEMO_PASSWORD}
     return render(request, "public/home.html", context)
+
+
+def manifest(request):
+    """The web-app manifest, so that a phone can add the site to its home screen."""
+    icons = [
+        {"src": static(f"icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    icons.append(
+        {
+            "src": static("icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        }
+    )
+    body = {
+        "name": "全民终身学习活动周",
+        "short_name": "学习活动周",
+        "description": "查找身边的终身学习活动，报名、签到、阅读和学习。",
+        "lang": "zh-CN",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1),
+        content_type="application/manifest+json; charset=utf-8",
+    )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the PNG icon, for a year."""
+    return HttpResponsePermanentRedirect(static("icons/favicon-32.png"))
 
 
 def campaign(request, slug):

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 
 from learnweek.core import clock
+from learnweek.core.errors import NotFound
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.selectors import is_within, within
 from learnweek.reading.models import (
+    Book,
     BookListEntry,
     Finish,
     IncentiveScheme,
@@ -113,7 +115,7 @@ def _badges(
     finished: int,
     goal: int | None,
     days: int,
-    family_books: set[int],
+    family_books: set[int | str],
     read: set[int],
     lists: list[tuple[str, set[int]]],
 ) -> list[Badge]:
@@ -131,15 +133,26 @@ def _badges(
     return badges
 
 
+def _identity(book_id: int | None, title: str) -> int | str:
+    """One book however it was logged: the catalogue's by its id, a resident's own by its title."""
+    return book_id if book_id is not None else f"own:{title}"
+
+
 def account_reading(account: User, *, today: datetime.date | None = None) -> list[ReaderView]:
-    """Every reader of the account with its log, this year's progress, streak and badges."""
+    """Every reader of the account with its log, this year's progress, streak and badges, all
+    counted from the finished readings (which go with their line of the log)."""
     today = today or clock.today()
     scheme = scheme_for(account)
     readers = list(Reader.objects.filter(account=account))
-    finishes = list(Finish.objects.filter(reader__account=account).values_list("reader_id", "book_id", "on"))
-    readers_per_book: dict[int, set[int]] = {}
-    for reader_id, book_id, _on in finishes:
-        readers_per_book.setdefault(book_id, set()).add(reader_id)
+    finishes = [
+        (reader_id, _identity(book_id, title), on)
+        for reader_id, book_id, title, on in Finish.objects.filter(reader__account=account).values_list(
+            "reader_id", "log__book_id", "log__title", "on"
+        )
+    ]
+    readers_per_book: dict[int | str, set[int]] = {}
+    for reader_id, book, _on in finishes:
+        readers_per_book.setdefault(book, set()).add(reader_id)
     shared = {book for book, who in readers_per_book.items() if len(who) > 1}
     goals = {g.reader_id: g.books for g in ReadingGoal.objects.filter(reader__in=readers, year=today.year)}
     lists = _published_lists() if scheme.list_badge and finishes else []
@@ -161,11 +174,28 @@ def account_reading(account: User, *, today: datetime.date | None = None) -> lis
             goal=view.goal,
             days=days,
             family_books=shared & mine,
-            read=mine,
+            read={b for b in mine if isinstance(b, int)},
             lists=lists,
         )
         views.append(view)
     return views
+
+
+def log_get_own(account: User, pk: int) -> ReadingLog:
+    """A line of one of the account's readers' logs; anyone else's answers as missing."""
+    log = ReadingLog.objects.filter(pk=pk, reader__account=account).select_related("book", "reader").first()
+    if log is None:
+        raise NotFound()
+    return log
+
+
+def listed_isbns(books: list[int]) -> dict[int, str]:
+    """The ISBNs of those ``books`` that have a public page (a published list recommends them)."""
+    return dict(
+        BookListEntry.objects.filter(book_id__in=books, book_list__published=True).values_list(
+            "book_id", "book__isbn"
+        )
+    )
 
 
 @dataclass
@@ -195,3 +225,8 @@ def leaderboard(province: Unit, year: int) -> list[LeaderRow] | None:
             totals[county] = totals.get(county, 0) + row["n"]
     ranked = sorted(totals.items(), key=lambda item: -item[1])
     return [LeaderRow(county, n) for county, n in ranked[:20]]
+
+
+def book_of_isbn(isbn: str) -> Book | None:
+    """The catalogue's book of an ISBN-13, or None."""
+    return Book.objects.filter(isbn=isbn).first() if isbn else None

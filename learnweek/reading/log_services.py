@@ -5,10 +5,10 @@ province's incentive scheme. A resident acts only on its own account's readers."
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 
 from learnweek.core import clock
 from learnweek.core.chinese import chinese_date
@@ -70,28 +70,56 @@ def reader_add(*, account: User, name: str, age_group: str = "") -> Reader:
     return Reader.objects.create(account=account, name=name, age_group=age_group)
 
 
-def book_find(query: str) -> Book:
-    """A book of the catalogue by its ISBN, its exact title, or the one title that contains
-    ``query``; refused with a hint when none or several match."""
-    query = query.strip()
-    if not query:
-        raise DomainError("请填写书名或 ISBN。", code="book_not_found")
-    digits = query.replace("-", "").replace(" ", "")
-    if digits[:-1].isdigit() and len(digits) in (10, 13):
-        book = Book.objects.filter(isbn=normalise_isbn(query)).first()
-        if book is None:
-            raise DomainError(f"图书库中还没有 ISBN {query} 的书。", code="book_not_found")
-        return book
-    exact = list(Book.objects.filter(title=query)[:2])
-    if len(exact) == 1:
-        return exact[0]
-    found = list(Book.objects.filter(Q(title__contains=query))[:6])
-    if len(found) == 1 and not exact:
-        return found[0]
-    if not found:
-        raise DomainError(f"图书库中没有书名含“{query[:20]}”的书。", code="book_not_found")
-    listed = "；".join(f"《{b.title}》{b.author} ISBN {b.isbn}" for b in found[:5])
-    raise DomainError(f"找到多本书，请填写 ISBN：{listed}", code="book_ambiguous")
+TITLE_LIMIT = 100  # characters: the longest titles of the catalogue are about 60
+
+
+@dataclass(frozen=True)
+class BookRef:
+    """What a log line names: a book of the catalogue, or a title (with author and ISBN as the
+    resident gave them) the catalogue does not hold."""
+
+    book: Book | None
+    title: str = ""
+    author: str = ""
+    isbn: str = ""
+
+    def __str__(self) -> str:
+        return f"《{self.book.title if self.book else self.title}》"
+
+
+def _clean_title(raw: str) -> str:
+    return " ".join((raw or "").split()).strip("《》〈〉<> ")
+
+
+def book_resolve(*, title: str = "", author: str = "", isbn: str = "") -> BookRef:
+    """The book a resident means. An ISBN of the catalogue is that book; another valid ISBN is
+    kept with the title typed (which it then needs). Without an ISBN, a title the catalogue holds
+    exactly (with the author, when given) is that book, anything else the resident's own."""
+    title, author = _clean_title(title), " ".join((author or "").split())
+    if len(title) > TITLE_LIMIT:
+        raise DomainError(f"书名最多 {TITLE_LIMIT} 字（现有 {len(title)} 字）。", code="title_invalid")
+    if len(author) > TITLE_LIMIT:
+        raise DomainError(f"作者最多 {TITLE_LIMIT} 字（现有 {len(author)} 字）。", code="author_invalid")
+    isbn13 = normalise_isbn(isbn) if (isbn or "").strip() else ""
+    if isbn13:
+        book = Book.objects.filter(isbn=isbn13).first()
+        if book is not None:
+            return BookRef(book)
+        if not title:
+            raise DomainError(f"图书库中没有 ISBN {isbn13} 的书，请同时填写书名。", code="title_missing")
+        return BookRef(None, title, author, isbn13)
+    if not title:
+        raise DomainError("请填写书名或 ISBN。", code="title_missing")
+    same = Book.objects.filter(title=title)
+    if author:
+        same = same.filter(author=author)
+    found = list(same[:6])
+    if len(found) == 1:
+        return BookRef(found[0])
+    if found:
+        listed = "；".join(f"{b.author or '作者不详'}，ISBN {b.isbn}" for b in found[:5])
+        raise DomainError(f"图书库中有多本《{title}》，请填写作者或 ISBN：{listed}", code="book_ambiguous")
+    return BookRef(None, title, author)
 
 
 @transaction.atomic
@@ -99,34 +127,94 @@ def log_set(
     *,
     account: User,
     reader: Reader,
-    book: Book,
+    book: Book | BookRef,
     status: str,
     notes: str | None = None,
     finished_on: datetime.date | None = None,
 ) -> ReadingLog:
-    """Put ``book`` on the reader's log with ``status``. Marking it read records a finished reading
-    (again for a re-read) on ``finished_on`` (default today)."""
+    """Put ``book`` (of the catalogue, or the resident's own) on the reader's log with ``status``.
+    Marking it read records a finished reading (again for a re-read) on ``finished_on`` (default
+    today)."""
     _own(account, reader)
+    ref = book if isinstance(book, BookRef) else BookRef(book)
     if status not in ReadingStatus.values:
         raise DomainError("状态应为想读、在读或读过。", code="log_invalid")
     if notes is not None and len(notes) > NOTES_LIMIT:
         raise DomainError(f"笔记最多 {NOTES_LIMIT} 字（现有 {len(notes)} 字）。", code="log_invalid")
-    today = clock.today()
-    if finished_on is not None and finished_on > today:
-        raise DomainError(f"读完日期 {chinese_date(finished_on)} 在今天之后。", code="log_invalid")
+    finished = _finished_on(finished_on)
     # Two taps at once on a book not yet on the log would both create it: they take turns.
-    lock(key(READING_LOG, reader.pk, book.pk))
-    log = ReadingLog.objects.select_for_update().filter(reader=reader, book=book).first()
+    if ref.book is not None:
+        lock(key(READING_LOG, reader.pk, ref.book.pk))
+        lines = ReadingLog.objects.filter(reader=reader, book=ref.book)
+    else:
+        lock(key(READING_LOG, reader.pk))
+        lines = ReadingLog.objects.filter(reader=reader, book=None, title=ref.title, author=ref.author)
+    log = lines.select_for_update().first()
     if log is None:
-        log = ReadingLog(reader=reader, book=book, status=status)
+        log = ReadingLog(reader=reader, book=ref.book, title=ref.title, author=ref.author, isbn=ref.isbn)
+    elif ref.isbn and not log.isbn:
+        log.isbn = ref.isbn
     log.status = status
     if notes is not None:
         log.notes = notes.strip()
     if status == ReadingStatus.READ:
         log.times_read += 1
-        Finish.objects.create(reader=reader, book=book, on=finished_on or today)
+    log.save()
+    if status == ReadingStatus.READ:
+        Finish.objects.create(reader=reader, log=log, book=log.book, on=finished)
+    return log
+
+
+def _finished_on(finished_on: datetime.date | None) -> datetime.date:
+    today = clock.today()
+    if finished_on is not None and finished_on > today:
+        raise DomainError(f"读完日期 {chinese_date(finished_on)} 在今天之后。", code="log_invalid")
+    return finished_on or today
+
+
+def _own_log(account: User, log: ReadingLog) -> ReadingLog:
+    """``log`` locked, if it is on one of the account's readers' logs."""
+    locked = ReadingLog.objects.select_for_update().filter(pk=log.pk, reader__account=account).first()
+    if locked is None:
+        raise NotFound()
+    return locked
+
+
+@transaction.atomic
+def log_status_set(
+    *, account: User, log: ReadingLog, status: str, finished_on: datetime.date | None = None
+) -> ReadingLog:
+    """Move a line of the log to ``status`` (想读 → 在读 → 读过, or back).
+
+    To 读过 records a finished reading; 读过 again records a re-read. Back from 读过 to 想读 or
+    在读 takes back the latest finished reading: it was marked by mistake (a re-read is recorded
+    by marking the book 读过 again, which never needs to go back), and the year's count, the goal,
+    the badges and the leaderboard, which all count finished readings, drop with it."""
+    log = _own_log(account, log)
+    if status not in ReadingStatus.values:
+        raise DomainError("状态应为想读、在读或读过。", code="log_invalid")
+    if status == ReadingStatus.READ:
+        finished = _finished_on(finished_on)
+        log.times_read += 1
+        Finish.objects.create(reader_id=log.reader_id, log=log, book_id=log.book_id, on=finished)
+    elif log.status == ReadingStatus.READ:
+        latest = log.finishes.order_by("-on", "-pk").first()
+        if latest is not None:
+            latest.delete()
+            log.times_read = max(0, log.times_read - 1)
+    log.status = status
     log.save()
     return log
+
+
+@transaction.atomic
+def log_delete(*, account: User, log: ReadingLog) -> int:
+    """Take a book off the log with its finished readings (so they no longer count); the number
+    of finished readings removed."""
+    log = _own_log(account, log)
+    removed, _ = log.finishes.all().delete()
+    log.delete()
+    return removed
 
 
 @transaction.atomic

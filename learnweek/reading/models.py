@@ -178,8 +178,14 @@ class ReadingStatus(models.TextChoices):
 
 
 class ReadingLog(models.Model):
+    """A book on a reader's log: a book of the catalogue, or one the resident typed in (title,
+    author, ISBN as given) that the catalogue does not hold."""
+
     reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="logs")
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="logs")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="logs", null=True, blank=True)
+    title = LineField("书名", max_length=200, blank=True, help_text="图书库中没有的书：居民填写的书名")
+    author = LineField("作者", max_length=200, blank=True)
+    isbn = LineField("ISBN", max_length=13, blank=True, help_text="居民填写的 ISBN（ISBN-13）")
     status = LineField("状态", max_length=8, choices=ReadingStatus.choices)
     notes = TextBlockField("笔记", blank=True)
     times_read = models.PositiveSmallIntegerField("读过遍数", default=0)
@@ -187,18 +193,38 @@ class ReadingLog(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["reader", "book"], name="reading_log_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "book"], name="reading_log_once"),
+            models.UniqueConstraint(
+                fields=["reader", "title", "author"],
+                condition=models.Q(book__isnull=True),
+                name="reading_log_own_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(book__isnull=False) | ~models.Q(title=""), name="reading_log_names_a_book"
+            ),
+        ]
         indexes = [models.Index(fields=["book", "status"], name="reading_log_book")]
 
     def __str__(self) -> str:
-        return f"{self.reader} · {self.book}"
+        return f"《{self.book_title}》"
+
+    @property
+    def book_title(self) -> str:
+        return self.book.title if self.book is not None else self.title
+
+    @property
+    def book_author(self) -> str:
+        return self.book.author if self.book is not None else self.author
 
 
 class Finish(models.Model):
-    """One finished reading of a book (a re-read is another row): what goals and badges count."""
+    """One finished reading of a book (a re-read is another row): what goals, badges and the
+    leaderboard count. It belongs to its line of the log and goes with it."""
 
     reader = models.ForeignKey(Reader, on_delete=models.CASCADE, related_name="finishes")
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="finishes")
+    log = models.ForeignKey(ReadingLog, on_delete=models.CASCADE, related_name="finishes")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="finishes", null=True, blank=True)
     on = models.DateField("读完日期")
 
     class Meta:
@@ -206,7 +232,7 @@ class Finish(models.Model):
         indexes = [models.Index(fields=["reader", "on"], name="reading_finish_reader")]
 
     def __str__(self) -> str:
-        return f"{self.reader} 读完 {self.book}（{self.on}）"
+        return f"{self.reader} 读完 {self.log}（{self.on}）"
 
 
 class ReadingDay(models.Model):

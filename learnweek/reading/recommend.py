@@ -13,6 +13,7 @@ import datetime
 import threading
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from learnweek.reading.models import (
     Finish,
     ReaderProfile,
     ReadingLog,
+    ReadingStatus,
 )
 
 if TYPE_CHECKING:
@@ -139,9 +141,17 @@ class Ranked:
     audience: str | None
 
 
-def rank(model: Model, history: list[int], wanted_audiences: set[str], *, limit: int = 10) -> list[Ranked]:
+def rank(
+    model: Model,
+    history: list[int],
+    wanted_audiences: set[str],
+    *,
+    limit: int = 10,
+    exclude: Sequence[int] = (),
+) -> list[Ranked]:
     """The best ``limit`` rows for someone who read ``history`` (rows) and reads for
-    ``wanted_audiences``, excluding what it read."""
+    ``wanted_audiences``, excluding what it read and the rows of ``exclude`` (say, what it
+    already wants to read)."""
     n = len(model.book_ids)
     if n == 0:
         return []
@@ -164,6 +174,8 @@ def rank(model: Model, history: list[int], wanted_audiences: set[str], *, limit:
     if mask:
         score = score + WEIGHTS["audience"] * ((model.audience_bits & mask) > 0).astype(np.float32)
     score[history] = -np.inf
+    if len(exclude):
+        score[list(exclude)] = -np.inf
     top = np.argpartition(-score, min(limit, n - 1))[:limit] if n > limit else np.arange(n)
     top = top[np.isfinite(score[top])]
     top = top[np.argsort(-score[top])]
@@ -187,13 +199,14 @@ def rank(model: Model, history: list[int], wanted_audiences: set[str], *, limit:
 # -- the model of this installation, built from the database and kept in memory ---------------
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[float, tuple[int, int], Model]] = {}
+_cache: dict[str, tuple[float, tuple[int, int, int], Model]] = {}
 
 
-def _fingerprint() -> tuple[int, int]:
+def _fingerprint() -> tuple[int, int, int]:
+    """Changes when a line is added to or taken off the log, or a book is added."""
     last_log = ReadingLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     last_book = Book.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return last_log, last_book
+    return last_log, ReadingLog.objects.count(), last_book
 
 
 @dataclass
@@ -226,9 +239,11 @@ def model_from_db() -> Model:
     books = catalogue_from_db()
     ids = books.ids
     row_of = {pk: i for i, pk in enumerate(ids)}
-    pairs = np.array(list(ReadingLog.objects.values_list("reader_id", "book_id")), dtype=np.int64).reshape(
-        -1, 2
-    )
+    # Books of the catalogue only: a title a resident typed in is nobody else's to be recommended.
+    pairs = np.array(
+        list(ReadingLog.objects.filter(book__isnull=False).values_list("reader_id", "book_id")),
+        dtype=np.int64,
+    ).reshape(-1, 2)
     readers = pairs[:, 0]
     rows = np.array([row_of[b] for b in pairs[:, 1]], dtype=np.int64) if len(pairs) else np.zeros(0, np.int64)
     return build_model(ids, books.texts, books.audiences, books.titles, readers, rows)
@@ -274,19 +289,31 @@ def _wanted(profile: ReaderProfile | None) -> set[str]:
 
 
 def recommend_books(account: User, *, limit: int = 6) -> list[Suggestion]:
+    """Books for the account's readers, each with its reason. What they read (读过) or are reading
+    (在读) shapes the picks and names the reason — 因为你读过《…》, 因为你在读《…》: a book being read
+    is a taste already shown, and a resident on its first book should not wait for the last page.
+    A book only wanted (想读) is not read, so it neither shapes the picks nor is named as read;
+    it is not offered again either."""
     model = current_model()
     profile = ReaderProfile.objects.filter(account=account).first()
     wanted = _wanted(profile)
-    read = list(
-        ReadingLog.objects.filter(reader__account=account)
+    logged = list(
+        ReadingLog.objects.filter(reader__account=account, book__isnull=False)
         .order_by("updated_at")
-        .values_list("book_id", flat=True)
-    ) + list(Finish.objects.filter(reader__account=account).values_list("book_id", flat=True))
-    history = list(dict.fromkeys(model.row_of[b] for b in read if b in model.row_of))
+        .values_list("book_id", "status")
+    )
+    finished = set(
+        Finish.objects.filter(reader__account=account, book__isnull=False).values_list("book_id", flat=True)
+    )
+    shown = [b for b, status in logged if status != ReadingStatus.WANT or b in finished]
+    shown += [b for b in finished if b not in shown]
+    reading_only = {b for b, status in logged if status == ReadingStatus.READING and b not in finished}
+    history = list(dict.fromkeys(model.row_of[b] for b in shown if b in model.row_of))
+    on_log = [model.row_of[b] for b, _status in logged if b in model.row_of]
     labels = dict(Audience.choices)
     if not history:
-        return _curated(wanted, limit=limit)
-    picks = rank(model, history, wanted, limit=limit)
+        return _curated(wanted, limit=limit, skip={b for b, _status in logged})
+    picks = rank(model, history, wanted, limit=limit, exclude=on_log)
     ids = [int(model.book_ids[item.row]) for item in picks]
     isbns = dict(Book.objects.filter(pk__in=ids).values_list("pk", "isbn"))
     # Only books some list or catalogue recommends have a public page to link to.
@@ -298,7 +325,8 @@ def recommend_books(account: User, *, limit: int = 6) -> list[Suggestion]:
     suggestions = []
     for item, book_id in zip(picks, ids, strict=True):
         if item.because is not None:
-            reason = f"因为你读过《{model.titles[item.because]}》"
+            verb = "在读" if int(model.book_ids[item.because]) in reading_only else "读过"
+            reason = f"因为你{verb}《{model.titles[item.because]}》"
         elif item.audience:
             reason = f"适合{labels[item.audience]}"
         else:
@@ -308,16 +336,16 @@ def recommend_books(account: User, *, limit: int = 6) -> list[Suggestion]:
     return suggestions
 
 
-def _curated(wanted: set[str], *, limit: int) -> list[Suggestion]:
+def _curated(wanted: set[str], *, limit: int, skip: set[int] | None = None) -> list[Suggestion]:
     """For a resident with no history: the catalogue's books for its audiences, then the newest
-    published lists' books."""
+    published lists' books (but not those of ``skip``, already on its log)."""
     labels = dict(Audience.choices)
     entries = BookListEntry.objects.filter(book_list__published=True).select_related("book", "book_list")
     if wanted:
         entries = entries.filter(audience__in=wanted) | entries.filter(
             book_list__kind="guidance", audience=""
         )
-    picked, seen = [], set()
+    picked, seen = [], set(skip or ())
     for entry in entries.order_by("-book_list__year", "book_list_id", "position")[: limit * 3]:
         if entry.book_id in seen:
             continue

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from learnweek.activities.selectors import activity_get_visible, public_activity
 from learnweek.core.audit import SYSTEM, Change, actor_label
@@ -170,3 +171,14 @@ def registration_history(registration: Registration) -> list[Change]:
         )
         before = after
     return changes
+
+
+def registrations_coming_of_resident(user: User, *, limit: int = 2) -> list[Registration]:
+    """The resident's next sign-ups (seat or waiting place) of activities that have not ended,
+    the soonest first: what the home page reminds it of."""
+    return list(
+        registrations_of_resident(user)
+        .filter(status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
+        .filter(activity__end__gte=timezone.now(), activity__cancelled_at__isnull=True)
+        .order_by("activity__start", "pk")[:limit]
+    )
