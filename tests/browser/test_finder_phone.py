@@ -3,29 +3,11 @@ box, the count and a whole result card show without scrolling; 筛选 opens the 
 updates the count in place (focus stays on the select, a screen reader hears the new count) and
 shows a chip, and the chip takes the filter off again."""
 
-import shutil
-
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+from tests.browser.conftest import PHONE, axe_violations, elder_violations
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no system Chromium: install Debian's `chromium` package"),
-]
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-        yield context.new_page()
-        browser.close()
+pytestmark = pytest.mark.browser
 
 
 def _on_first_screen(locator) -> bool:
@@ -36,17 +18,15 @@ def _on_first_screen(locator) -> bool:
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
 @pytest.mark.django_db(transaction=True)
 def test_count_and_results_on_the_first_screen_and_filters_as_chips(
-    live_server, phone, make_activity, elder, tmp_path
+    live_server, open_page, make_activity, elder, tmp_path
 ):
     for n in range(24):
         make_activity(f"社区读书会第{n + 1}场", days=1 + n % 7)
     for n in range(6):
         make_activity(f"智慧助老课第{n + 1}讲", days=2 + n, category="smart_elderly")
-    page = phone
+    page = open_page("phone", elder=elder)
     page.goto(f"{live_server.url}/activities/")
-    if elder:
-        page.get_by_role("button", name="长辈模式").click()
-        page.wait_for_selector("body.elder")
+    assert page.evaluate("document.body.classList.contains('elder')") is elder
 
     count = page.locator(".finder-count")
     assert count.inner_text() == "共 30 项活动"
@@ -70,3 +50,31 @@ def test_count_and_results_on_the_first_screen_and_filters_as_chips(
     page.wait_for_url(lambda url: "category=smart_elderly" not in url)
     assert count.inner_text() == "共 30 项活动"
     assert page.get_by_role("link", name="去掉筛选：智慧助老").count() == 0
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
+@pytest.mark.django_db(transaction=True)
+def test_the_opened_filters_chips_month_grid_and_year_calendar_pass_the_audits(
+    live_server, open_page, make_activity, jilin_2026_published, elder
+):
+    """What the crawl of every public page does not reach: 筛选 opened with chips set, a month
+    grid with busy days, the year's calendar with a week on its timeline."""
+    from learnweek.campaigns.models import WeekSlot
+    from tests.helpers import PROVINCE, unit
+
+    activity = make_activity("朝阳区读书会")
+    WeekSlot.objects.create(
+        campaign=jilin_2026_published, province=unit(PROVINCE), start="2026-09-07", end="2026-09-13"
+    )
+    page = open_page("phone", elder=elder)
+    filtered = "/activities/?province=220000&city=220100&category=themed_reading&when=all"
+    month = f"/activities/?view=calendar&month={activity.start:%Y-%m}"
+    problems = {}
+    for path in (filtered, month, "/calendar/2026/"):
+        page.goto(live_server.url + path)
+        if path == filtered:
+            page.locator("summary").click()
+        found = axe_violations(page) + (elder_violations(page) if elder else [])
+        if found:
+            problems[path] = found
+    assert not problems, problems

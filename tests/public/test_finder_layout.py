@@ -19,11 +19,15 @@ def _at(day: int, hour: int = 9) -> datetime.datetime:
 
 
 def _links(page: str) -> dict[str, str]:
-    """Each link's accessible name (its aria-label) → its href, unescaped."""
-    return {
-        unescape(label): unescape(href)
-        for href, label in re.findall(r'<a [^>]*href="([^"]*)"[^>]*aria-label="([^"]*)"', page)
-    }
+    """Each link's accessible name (its aria-label, else its text) → its href, unescaped."""
+    links = {}
+    for attributes, text in re.findall(r"<a ([^>]*)>(.*?)</a>", page, flags=re.S):
+        href = re.search(r'href="([^"]*)"', attributes)
+        label = re.search(r'aria-label="([^"]*)"', attributes)
+        name = label.group(1) if label else re.sub(r"<[^>]+>", "", text).strip()
+        if href:
+            links[unescape(name)] = unescape(href.group(1))
+    return links
 
 
 def test_the_filters_sit_behind_a_disclosure_in_a_plain_get_form(client, make_activity):
