@@ -5,7 +5,7 @@ shows a chip, and the chip takes the filter off again."""
 
 import pytest
 
-from tests.browser.conftest import PHONE, axe_violations, elder_violations
+from tests.browser.helpers import PHONE, axe_violations, elder_violations
 
 pytestmark = pytest.mark.browser
 
