@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from learnweek.activities.inference import UNKNOWN
@@ -232,6 +233,64 @@ def found_count(f: ActivityFilters) -> tuple[int, bool]:
     whether there are more; from the cache while nothing public changed."""
     found = public_activities.cached("finder-count", (_filters_key(f),), lambda: finder_count(f))
     return min(found, FINDER_COUNT_CAP), found > FINDER_COUNT_CAP
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """One square of the finder's month grid: a day and how many activities found are held on it
+    (0 for the days of the neighbouring months that fill its first and last weeks)."""
+
+    day: datetime.date
+    in_month: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    first: datetime.date
+    total: int  # the activities held in the month, each once however many days it lasts
+    weeks: list[list[MonthDay]]  # Monday first
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def found_month(f: ActivityFilters, first: datetime.date) -> MonthGrid:
+    """The finder's 日历: for each day of the month of ``first``, how many activities matching
+    ``f`` are held on it (an activity of three days counts on each, as the day's list shows it),
+    counted in one aggregate query, so a busy month is complete; ended ones included, as a date
+    filter includes them. From the cache while no public activity has changed."""
+    first = first.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    lo, hi = max(first, f.date_from or first), min(last, f.date_to or last)
+
+    def build() -> MonthGrid:
+        counts: dict[datetime.date, int] = {}
+        total = 0
+        if lo <= hi:
+            days = [lo + datetime.timedelta(days=n) for n in range((hi - lo).days + 1)]
+            held_on = {
+                f"d{day.day}": Count(
+                    "id",
+                    filter=Q(start__lt=_midnight(day + datetime.timedelta(days=1)), end__gte=_midnight(day)),
+                )
+                for day in days
+            }
+            row = (
+                activities_found(replace(f, date_from=lo, date_to=hi))
+                .order_by()
+                .aggregate(total=Count("id"), **held_on)
+            )
+            total = row["total"] or 0
+            counts = {day: row[f"d{day.day}"] or 0 for day in days}
+        weeks = [
+            [MonthDay(day, day.month == first.month, counts.get(day, 0)) for day in week]
+            for week in calendar.Calendar(calendar.MONDAY).monthdatescalendar(first.year, first.month)
+        ]
+        return MonthGrid(first=first, total=total, weeks=weeks)
+
+    return public_activities.cached("finder-month", (_filters_key(f), first), build)
 
 
 def region_coming_count(unit: Unit) -> tuple[int, bool]:

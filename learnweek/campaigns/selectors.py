@@ -862,10 +862,13 @@ def provinces_without_slot(campaign: Campaign) -> QuerySet[Unit]:
 
 def week_calendar(year: int) -> dict:
     """Every province's activity week in ``year``: the ministry's arranged slots, else the
-    dates a published provincial campaign of that year gives. One row per province."""
+    dates a published provincial campaign of that year gives, and where the province's opening
+    ceremony is held (its campaign's 开幕式地点). One row per province."""
     provinces = list(Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code"))
     weeks: dict[int, tuple[datetime.date | None, datetime.date | None, str, str]] = {}
+    venues: dict[int, str] = {}
     for campaign in campaigns_public().filter(year=year, issuing_unit__kind=UnitKind.PROVINCE):
+        venues[campaign.issuing_unit_id] = campaign.ceremony_venue
         weeks[campaign.issuing_unit_id] = (
             campaign.week_start,
             campaign.week_end,
@@ -887,7 +890,15 @@ def week_calendar(year: int) -> dict:
                 "width": max(round(100 * ((end - start).days + 1) / days, 2), 0.6),
             }
         rows.append(
-            {"province": province, "start": start, "end": end, "note": note, "source": source, "bar": bar}
+            {
+                "province": province,
+                "start": start,
+                "end": end,
+                "note": note,
+                "source": source,
+                "bar": bar,
+                "venue": venues.get(province.pk, ""),
+            }
         )
     return {"year": year, "rows": rows, "national": national, "months": range(1, 13)}
 

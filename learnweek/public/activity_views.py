@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import calendar as calendar_module
 import datetime
-from itertools import groupby
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from learnweek.activities.exporters import span_text
 from learnweek.activities.ical import FEED_LIMIT, to_ics
@@ -20,6 +17,7 @@ from learnweek.activities.selectors import (
     activity_get_public_cached,
     activity_state,
     finder_page,
+    found_month,
 )
 from learnweek.core.clock import today
 from learnweek.core.public_cache import public_activities
@@ -34,7 +32,6 @@ from learnweek.registrations.selectors import (
 )
 
 PAGE_SIZE = 20
-MONTH_LIMIT = 300
 CARD_FIELDS = (
     "id",
     "name",
@@ -61,13 +58,14 @@ def _cards(activities) -> list[dict]:
     return [{"a": a, "when": span_text(a)} for a in activities]
 
 
-def _month(request) -> datetime.date:
+def _month(request, default: datetime.date) -> datetime.date:
+    """The month the 日历 shows: ?month=2023-09, else the month of ``default``."""
     raw = request.GET.get("month", "")
     try:
         year, month = (int(x) for x in raw.split("-"))
         return datetime.date(year, month, 1)
     except ValueError:
-        return today().replace(day=1)
+        return default.replace(day=1)
 
 
 @remember_device
@@ -76,36 +74,26 @@ def finder(request):
         limit(request, "search")
     form, found = _finder(request)
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
-    query = request.GET.copy()
-    for name in ("page", "view", "month"):
-        query.pop(name, None)
-    context = {"form": form, "view": view, "query": query.urlencode(), "region": form.region}
+    context = {
+        "form": form,
+        "view": view,
+        "query": form.query_without("page", "view", "month"),
+        "region": form.region,
+        "chips": form.chips(),
+    }
     if found is not None and view == "list":
         page = finder_page(form.filters(), request.GET.get("page"), fields=CARD_FIELDS, per_page=PAGE_SIZE)
         context |= {"page": page, "cards": _cards(page)}
     elif found is not None:
-        first = _month(request)
-        last = first.replace(day=calendar_module.monthrange(first.year, first.month)[1])
-        tz = timezone.get_current_timezone()
-        in_month = found.filter(
-            start__lt=datetime.datetime.combine(
-                last + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
-            ),
-            end__gte=datetime.datetime.combine(first, datetime.time(), tzinfo=tz),
-        ).only(*CARD_FIELDS)
-        rows = list(in_month[: MONTH_LIMIT + 1])
-        days = [
-            (day, _cards(items))
-            for day, items in groupby(
-                rows[:MONTH_LIMIT], key=lambda a: max(timezone.localdate(a.start), first)
-            )
-        ]
+        filters = form.filters()
+        first = _month(request, filters.date_from or today())
         context |= {
             "month": first,
+            "grid": found_month(filters, first),
+            "day_query": form.query_without("page", "view", "month", "when", "date_from", "date_to"),
+            "today": today(),
             "prev_month": (first - datetime.timedelta(days=1)).replace(day=1),
-            "next_month": last + datetime.timedelta(days=1),
-            "days": days,
-            "more": len(rows) > MONTH_LIMIT,
+            "next_month": (first + datetime.timedelta(days=31)).replace(day=1),
         }
     return render(request, "public/activities/finder.html", context)
 

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from learnweek.activities.models import Audience, Category, Mode
 from learnweek.activities.search import QUERY_MAX_CHARS
 from learnweek.activities.selectors import ActivityFilters
+from learnweek.core.chinese import chinese_date
 from learnweek.core.clock import today
 from learnweek.orgs.models import Unit
 from learnweek.orgs.places import PlaceQuery, place_in_query
@@ -26,6 +27,13 @@ class DateInput(forms.DateInput):
 REGION_FIELDS = ("province", "city", "county")
 WHEN = [("", "近期（未结束）"), ("week", "本周"), ("all", "含已结束")]
 MODES = [("", "不限"), (Mode.OFFLINE.value, "线下"), (Mode.ONLINE.value, "线上")]
+# What a chip says for a choice made (FinderForm.chips).
+CHOICE_LABELS: dict[str, dict[str, str]] = {
+    "category": dict(Category.choices),
+    "audience": dict(Audience.choices),
+    "mode": dict(MODES),
+    "when": dict(WHEN),
+}
 
 
 @dataclass(frozen=True)
@@ -155,21 +163,10 @@ class FinderForm(forms.Form):
         """One way to find more when nothing was found: (what the link says, the query without
         the narrowest filter set), dropping the county before the city, dates before the
         category, the keyword last; None when nothing is set but the keyword-free defaults."""
-        d, raw = self.cleaned_data, QueryDict(mutable=True)
-        for name in self.data:
-            raw.setlist(
-                name, self.data.getlist(name) if isinstance(self.data, QueryDict) else [self.data[name]]
-            )
-        for name in ("page", "view", "month"):
-            raw.pop(name, None)
+        d = self.cleaned_data
 
         def without(*names: str, **put: str) -> str:
-            query = raw.copy()
-            for name in names:
-                query.pop(name, None)
-            for name, value in put.items():
-                query[name] = value
-            return query.urlencode()
+            return self.query_without("page", "view", "month", *names, **put)
 
         chain = self.chain
         if len(chain) >= 2:
@@ -186,6 +183,41 @@ class FinderForm(forms.Form):
         if d.get("q", "").strip():
             return f"不用关键词“{d['q'].strip()}”", without("q")
         return None
+
+    def query_without(self, *names: str, **put: str) -> str:
+        """The query the form was given, less ``names``, with ``put`` set, for a link."""
+        query = QueryDict(mutable=True)
+        for name in self.data:
+            if name not in names:
+                query.setlist(
+                    name, self.data.getlist(name) if isinstance(self.data, QueryDict) else [self.data[name]]
+                )
+        for name, value in put.items():
+            query[name] = value
+        return query.urlencode()
+
+    def chips(self) -> list[tuple[str, str]]:
+        """The filters set, as (what the chip says, the query without that filter): the chips
+        above the results, each a link that drops one (a region drops the levels below it too);
+        the view and month shown are kept. None while the form has errors (they are shown)."""
+        if not self.is_valid():
+            return []
+        d, chips = self.cleaned_data, []
+        for depth, region in enumerate(self.chain):
+            chips.append((region.name, self.query_without("page", *REGION_FIELDS[depth:])))
+        if d.get("q", "").strip():
+            chips.append((f"“{d['q'].strip()}”", self.query_without("page", "q")))
+        for name in ("category", "audience", "mode", "when"):
+            if d.get(name):
+                chips.append((CHOICE_LABELS[name][d[name]], self.query_without("page", name)))
+        start, end = d.get("date_from"), d.get("date_to")
+        if start and start == end:  # one day, as a day of the 日历 opens it
+            chips.append((chinese_date(start), self.query_without("page", "date_from", "date_to")))
+        else:
+            for name, after in (("date_from", "起"), ("date_to", "止")):
+                if d.get(name):
+                    chips.append((f"{chinese_date(d[name])}{after}", self.query_without("page", name)))
+        return chips
 
     def filters(self) -> ActivityFilters:
         d = self.cleaned_data

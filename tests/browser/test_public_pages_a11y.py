@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import axe_violations, elder_violations
+from tests.browser.helpers import axe_violations, elder_violations
 
 pytestmark = pytest.mark.browser
 

@@ -37,13 +37,6 @@ def test_region_selects_narrow_the_finder_level_by_level(client, make_activity):
     assert 'value="220104" selected' in page  # the county select lists Changchun's districts
 
 
-def test_calendar_view_groups_the_month_by_day(client, make_activity):
-    activity = make_activity("月历里的活动")
-    month = activity.start.strftime("%Y-%m")
-    page = client.get("/activities/", {"view": "calendar", "month": month}).content.decode()
-    assert "月历里的活动" in page and f"{activity.start.month}月{activity.start.day}日" in page
-
-
 def test_activity_page_masks_mobile_numbers_and_keeps_office_lines(client, make_activity):
     activity = make_activity(
         registration_phone="13812345678 / 0431-88888888", content="联系人手机 13998765432"
