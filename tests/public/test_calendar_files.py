@@ -119,6 +119,17 @@ def lecture(db):
     )
 
 
+def test_a_regions_page_offers_its_activities_as_a_subscription(client, make_activity):
+    make_activity("全民读书节")
+    page = html.unescape(client.get(reverse("public:region", args=["220104"])).content.decode())
+    feed = "//testserver/activities/feed.ics?province=220000&city=220100&county=220104"
+    assert f'href="webcal:{feed}"' in page and ">订阅到日历<" in page
+    (event,) = parsed(
+        client.get(reverse("public:finder_ics"), {"county": "220104", "city": "220100", "province": "220000"})
+    ).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "全民读书节"
+
+
 def test_a_lecture_is_added_to_a_calendar_and_the_hall_subscribed_to(client, lecture):
     page = client.get(reverse("public:lecture", args=[lecture.pk])).content.decode()
     address = reverse("public:lecture_ics", args=[lecture.pk])
