@@ -269,6 +269,8 @@ def _status_message(log, was: str, finished_before: int) -> str:
         return f"{log}已改为读过{again}（共读过 {log.times_read} 遍）。"
     if was == ReadingStatus.READ and log.times_read < finished_before:
         return f"{log}已改为{label}，撤回了最近一次读完记录，今年读完的本数随之减少。"
+    if was == ReadingStatus.READ:
+        return f"{log}已改为{label}，往年读完的记录保留。"
     return f"{log}已改为{label}。"
 
 

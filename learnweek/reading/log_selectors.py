@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from learnweek.core import clock
 from learnweek.core.errors import NotFound
@@ -24,6 +24,7 @@ from learnweek.reading.models import (
     ReadingDay,
     ReadingGoal,
     ReadingLog,
+    ReadingStatus,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +33,29 @@ if TYPE_CHECKING:
 DEFAULT_SCHEME = IncentiveScheme(
     goal_badge=True, streak_days=7, list_badge=True, family_badge=True, leaderboard=False
 )
+
+
+def takes_back_a_reading(status: str, last_finished_on: datetime.date | None) -> bool:
+    """Whether moving a line from 读过 back to 想读 or 在读 takes back its latest finished reading:
+    only one recorded this year, which is a tap made by mistake and what this year's count shows.
+    A reading of an earlier year is history the resident keeps; moving such a book to 在读 means
+    reading it again."""
+    return (
+        status == ReadingStatus.READ
+        and last_finished_on is not None
+        and last_finished_on.year == clock.today().year
+    )
+
+
+def _lines(reader: Reader) -> list[ReadingLog]:
+    """The reader's log, each line knowing whether its step back takes back a reading (the
+    button then says 撤回读完)."""
+    lines = reader.logs.select_related("book").annotate(last_finished_on=Max("finishes__on"))[:200]
+    shown: list[ReadingLog] = []
+    for line in lines:
+        line.takes_back = takes_back_a_reading(line.status, line.last_finished_on)  # type: ignore[attr-defined]
+        shown.append(line)
+    return shown
 
 
 def profile_of(account: User) -> ReaderProfile | None:
@@ -133,9 +157,10 @@ def _badges(
     return badges
 
 
-def _identity(book_id: int | None, title: str) -> int | str:
-    """One book however it was logged: the catalogue's by its id, a resident's own by its title."""
-    return book_id if book_id is not None else f"own:{title}"
+def _identity(book_id: int | None, title: str, author: str) -> int | str:
+    """One book however it was logged: the catalogue's by its id, a resident's own by its title
+    and author (a line of one's own is unique by those)."""
+    return book_id if book_id is not None else f"own:{title}\x1f{author}"
 
 
 def account_reading(account: User, *, today: datetime.date | None = None) -> list[ReaderView]:
@@ -145,10 +170,10 @@ def account_reading(account: User, *, today: datetime.date | None = None) -> lis
     scheme = scheme_for(account)
     readers = list(Reader.objects.filter(account=account))
     finishes = [
-        (reader_id, _identity(book_id, title), on)
-        for reader_id, book_id, title, on in Finish.objects.filter(reader__account=account).values_list(
-            "reader_id", "log__book_id", "log__title", "on"
-        )
+        (reader_id, _identity(book_id, title, author), on)
+        for reader_id, book_id, title, author, on in Finish.objects.filter(
+            reader__account=account
+        ).values_list("reader_id", "log__book_id", "log__title", "log__author", "on")
     ]
     readers_per_book: dict[int | str, set[int]] = {}
     for reader_id, book, _on in finishes:
@@ -163,7 +188,7 @@ def account_reading(account: User, *, today: datetime.date | None = None) -> lis
         mine = {b for r, b, _on in finishes if r == reader.pk}
         view = ReaderView(
             reader=reader,
-            logs=list(reader.logs.select_related("book")[:200]),
+            logs=_lines(reader),
             finished=finished,
             goal=goals.get(reader.pk),
             streak=days,

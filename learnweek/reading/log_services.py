@@ -18,6 +18,7 @@ from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import require_role
 from learnweek.reading.isbn import normalise_isbn
+from learnweek.reading.log_selectors import takes_back_a_reading
 from learnweek.reading.models import (
     AgeGroup,
     Audience,
@@ -154,15 +155,11 @@ def log_set(
         log = ReadingLog(reader=reader, book=ref.book, title=ref.title, author=ref.author, isbn=ref.isbn)
     elif ref.isbn and not log.isbn:
         log.isbn = ref.isbn
-    log.status = status
     if notes is not None:
         log.notes = notes.strip()
-    if status == ReadingStatus.READ:
-        log.times_read += 1
-    log.save()
-    if status == ReadingStatus.READ:
-        Finish.objects.create(reader=reader, log=log, book=log.book, on=finished)
-    return log
+    if log.pk is None:
+        log.save()
+    return _move(log, status, finished)
 
 
 def _finished_on(finished_on: datetime.date | None) -> datetime.date:
@@ -186,20 +183,26 @@ def log_status_set(
 ) -> ReadingLog:
     """Move a line of the log to ``status`` (想读 → 在读 → 读过, or back).
 
-    To 读过 records a finished reading; 读过 again records a re-read. Back from 读过 to 想读 or
-    在读 takes back the latest finished reading: it was marked by mistake (a re-read is recorded
-    by marking the book 读过 again, which never needs to go back), and the year's count, the goal,
-    the badges and the leaderboard, which all count finished readings, drop with it."""
+    To 读过 records a finished reading; 读过 again records a re-read; back from 读过 takes back
+    this year's reading only (``_move``)."""
     log = _own_log(account, log)
     if status not in ReadingStatus.values:
         raise DomainError("状态应为想读、在读或读过。", code="log_invalid")
+    return _move(log, status, _finished_on(finished_on))
+
+
+def _move(log: ReadingLog, status: str, finished: datetime.date) -> ReadingLog:
+    """The one rule for a line's status, whichever way the resident gets there (the line's
+    buttons, 记一本书 or a book's page): to 读过 records a finished reading on ``finished`` (a
+    re-read when it was read already); back from 读过 takes back this year's latest reading
+    (``takes_back_a_reading``), so the year's count, the goal, the badges and the leaderboard
+    drop with it; an earlier year's reading stays (``takes_back_a_reading``)."""
     if status == ReadingStatus.READ:
-        finished = _finished_on(finished_on)
         log.times_read += 1
         Finish.objects.create(reader_id=log.reader_id, log=log, book_id=log.book_id, on=finished)
-    elif log.status == ReadingStatus.READ:
+    else:
         latest = log.finishes.order_by("-on", "-pk").first()
-        if latest is not None:
+        if latest is not None and takes_back_a_reading(log.status, latest.on):
             latest.delete()
             log.times_read = max(0, log.times_read - 1)
     log.status = status

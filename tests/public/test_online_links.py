@@ -152,3 +152,26 @@ def test_the_services_refuse_a_bad_link_or_audience(jilin_2026_published, values
         activity_update(actor=None, activity=activity, **values)
     activity.refresh_from_db()
     assert (activity.online_link, activity.online_link_access) == ("", "everyone")
+
+
+def test_a_seat_holders_visit_leaves_nothing_behind_for_the_next_reader(client, make_activity, make_resident):
+    """The activity page, its poster and its calendar file come from a cache shared by everyone:
+    after the seat holder has read them with the link shown, an anonymous visitor and someone
+    waiting still get none of it."""
+    activity = make_activity(
+        "线上读书会", mode="online", capacity=1, online_link=LINK, online_link_access="registered"
+    )
+    holder, waiting = make_resident(), make_resident()
+    sign_up(activity, holder)
+    sign_up(activity, waiting)
+    client.force_login(holder)
+    assert "meeting.example.cn" in text(client.get(reverse("public:activity", args=[activity.pk])))
+    assert "meeting.example.cn" in text(client.get(reverse("public:me")))
+    client.get(reverse("public:activity_poster", args=[activity.pk]))
+
+    client.logout()
+    for where, body in public_reads(client, activity).items():
+        assert "meeting.example.cn" not in body, f"anonymous, {where}"
+    client.force_login(waiting)
+    for where, body in public_reads(client, activity).items():
+        assert "meeting.example.cn" not in body, f"waiting, {where}"

@@ -19,7 +19,9 @@ def test_readings_without_their_line_get_one_that_counts_them_all():
     User = old.get_model("accounts", "User")
     Reader, Book = old.get_model("reading", "Reader"), old.get_model("reading", "Book")
     ReadingLog, Finish = old.get_model("reading", "ReadingLog"), old.get_model("reading", "Finish")
-    reader = Reader.objects.create(account=User.objects.create(username="m13800000001"), name="我", is_self=True)
+    reader = Reader.objects.create(
+        account=User.objects.create(username="m13800000001"), name="我", is_self=True
+    )
     teahouse = Book.objects.create(isbn="9787020000029", title="茶馆")
     camel = Book.objects.create(isbn="9787020000036", title="骆驼祥子")
     # 茶馆 read twice, its line since removed; 骆驼祥子 read once, its line kept.

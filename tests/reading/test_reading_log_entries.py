@@ -140,6 +140,36 @@ def test_status_moves_and_every_count_follows(client, resident, hongloumeng, pro
     assert "状态应为想读、在读或读过" in move("lost")
 
 
+def test_a_book_read_and_logged_again_as_wanted_counts_once(client, resident, hongloumeng):
+    """Logging 红楼梦 as 想读 from its page or 记一本书 after reading it this year is the same step
+    back as the line's own button: the reading goes, and reading it later counts it once."""
+    _log(client, title="红楼梦", status="read")
+    assert _view(resident).finished == 1
+    _log(client, title="红楼梦", status="want")
+    log = ReadingLog.objects.get()
+    assert (log.status, log.times_read, _view(resident).finished) == ("want", 0, 0)
+    _log(client, title="红楼梦", status="read")
+    log.refresh_from_db()
+    assert (log.times_read, _view(resident).finished, Finish.objects.count()) == (1, 1, 1)
+
+
+def test_reading_again_a_book_of_an_earlier_year_keeps_that_reading(client, resident, hongloumeng):
+    me = log_services.reader_self(account=resident)
+    last_year = timezone.localdate().replace(month=3, day=1).replace(year=timezone.localdate().year - 1)
+    log = log_services.log_set(
+        account=resident, reader=me, book=hongloumeng, status="read", finished_on=last_year
+    )
+    page = client.get(reverse("public:my_reading")).content.decode()
+    assert "再读一遍（改为在读）" in page and "撤回读完" not in page
+    page = client.post(
+        reverse(ACT), {"action": "status", "log": log.pk, "status": "reading"}, follow=True
+    ).content.decode()
+    assert "《红楼梦》已改为在读，往年读完的记录保留。" in page
+    log.refresh_from_db()
+    assert (log.status, log.times_read) == ("reading", 1)
+    assert list(Finish.objects.values_list("on", flat=True)) == [last_year]
+
+
 def test_deleting_asks_first_and_takes_the_readings_with_it(client, resident, make_resident, hongloumeng):
     _log(client, title="红楼梦")
     _log(client, title="红楼梦")
