@@ -145,7 +145,7 @@ def _filter(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activi
         queryset = queryset.filter(
             end__gte=datetime.datetime.combine(f.date_from, datetime.time(), tzinfo=tz)
         )
-    if f.date_to:
+    if f.date_to and f.date_to < datetime.date.max:  # the last day there is has no day after: no bound
         day_after = datetime.datetime.combine(
             f.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
         )
@@ -252,6 +252,19 @@ class MonthGrid:
     weeks: list[list[MonthDay]]  # Monday first
 
 
+# The years the finder's 日历 and the year calendar (/calendar/<year>/) show. A month typed outside
+# them (9999-12, 1-1) is shown as this month, a year as "not found": a day after the last
+# (date.max) has no next midnight to count to, and no activity is held that far off.
+CALENDAR_YEARS = range(2000, 2101)
+
+
+def calendar_month(year: int, month: int) -> datetime.date | None:
+    """The first day of that month, None when it is no month or lies outside ``CALENDAR_YEARS``."""
+    if year not in CALENDAR_YEARS or not 1 <= month <= 12:
+        return None
+    return datetime.date(year, month, 1)
+
+
 def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
 
@@ -260,7 +273,8 @@ def found_month(f: ActivityFilters, first: datetime.date) -> MonthGrid:
     """The finder's 日历: for each day of the month of ``first``, how many activities matching
     ``f`` are held on it (an activity of three days counts on each, as the day's list shows it),
     counted in one aggregate query, so a busy month is complete; ended ones included, as a date
-    filter includes them. From the cache while no public activity has changed."""
+    filter includes them. From the cache while no public activity has changed. ``first`` lies in
+    ``CALENDAR_YEARS`` (``calendar_month``); the filters' dates may lie anywhere."""
     first = first.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     lo, hi = max(first, f.date_from or first), min(last, f.date_to or last)

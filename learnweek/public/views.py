@@ -10,6 +10,7 @@ from django.urls import reverse
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import (
+    CALENDAR_YEARS,
     ActivityFilters,
     activities_found,
     activities_week_near,
@@ -24,6 +25,7 @@ from learnweek.campaigns.selectors import (
     week_calendar,
 )
 from learnweek.core.clock import today
+from learnweek.core.errors import NotFound
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.orgs.selectors import region_get, regions_below
@@ -133,7 +135,11 @@ def campaign(request, slug):
 
 
 def calendar(request, year=None):
-    year = year or today().year
+    """Every province's activity week in a year (this year's without one); a year outside
+    ``CALENDAR_YEARS`` (/calendar/10000/) is not found."""
+    year = today().year if year is None else year
+    if year not in CALENDAR_YEARS:
+        raise NotFound(f"年历只有 {CALENDAR_YEARS[0]}—{CALENDAR_YEARS[-1]} 年的。")
     return render(request, "public/calendar.html", week_calendar(year))
 
 
