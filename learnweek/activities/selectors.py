@@ -269,6 +269,16 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
 
 
+def _held(first: datetime.date, last: datetime.date) -> Q:
+    """Held on a day from ``first`` to ``last`` (Beijing days): started before the midnight after
+    ``last`` and still going after the midnight starting ``first`` — one that ends at that very
+    midnight (20:00—00:00) belongs to the day before — or starting on it (a moment at 00:00)."""
+    begins = _midnight(first)
+    return Q(start__lt=_midnight(last + datetime.timedelta(days=1))) & (
+        Q(end__gt=begins) | Q(start__gte=begins)
+    )
+
+
 def found_month(f: ActivityFilters, first: datetime.date) -> MonthGrid:
     """The finder's 日历: for each day of the month of ``first``, how many activities matching
     ``f`` are held on it (an activity of three days counts on each, as the day's list shows it),
@@ -284,17 +294,11 @@ def found_month(f: ActivityFilters, first: datetime.date) -> MonthGrid:
         total = 0
         if lo <= hi:
             days = [lo + datetime.timedelta(days=n) for n in range((hi - lo).days + 1)]
-            held_on = {
-                f"d{day.day}": Count(
-                    "id",
-                    filter=Q(start__lt=_midnight(day + datetime.timedelta(days=1)), end__gte=_midnight(day)),
-                )
-                for day in days
-            }
+            held_on = {f"d{day.day}": Count("id", filter=_held(day, day)) for day in days}
             row = (
                 activities_found(replace(f, date_from=lo, date_to=hi))
                 .order_by()
-                .aggregate(total=Count("id"), **held_on)
+                .aggregate(total=Count("id", filter=_held(lo, hi)), **held_on)
             )
             total = row["total"] or 0
             counts = {day: row[f"d{day.day}"] or 0 for day in days}
