@@ -407,37 +407,39 @@ def import_preview_page(
 
 @dataclass
 class WeekNear:
-    """This week's activities of a region that have not ended (Monday to Sunday of today's week),
+    """This week's activities of a region that have not ended (today to Sunday of today's week),
     or, when none is left this week, the next ones to come (``this_week`` False)."""
 
     monday: datetime.date
     sunday: datetime.date
     activities: list[Activity]
     this_week: bool
-    count: int  # how many are left this week
+    # What the finder counts from today to Sunday (``week_near_filters``), where the home page's
+    # 查看本周全部活动 leads: a date filter also lists what ended earlier today.
+    count: int
+    capped: bool = False  # more than FINDER_COUNT_CAP
 
 
-WEEK_NEAR_BUCKET = 300  # seconds: what has just ended may show on the home page this long
+def week_near_filters(under: Unit | None, day: datetime.date) -> ActivityFilters:
+    """The finder's filters for a region from ``day`` to the Sunday of its week."""
+    return ActivityFilters(under=under, date_from=day, date_to=day + datetime.timedelta(days=6 - day.weekday()))
 
 
 def activities_week_near(under: Unit | None, *, on: datetime.date | None = None, limit: int = 6) -> WeekNear:
-    """From the cache while no public activity has changed (``core.public_cache``), per region,
-    day and five minutes: the home page is the page most opened."""
+    """From the cache while no public activity has changed (``core.public_cache``), per region
+    and day: the home page is the page most opened. An entry is rebuilt within ``TIMEOUT``, so
+    what has just ended leaves the list within five minutes."""
     day = on or timezone.localdate()
-    bucket = int(timezone.now().timestamp() // WEEK_NEAR_BUCKET)
-    key = (under.pk if under is not None else None, day, bucket, limit)
+    key = (under.pk if under is not None else None, day, limit)
     return public_activities.cached("week-near", key, lambda: _week_near(under, day, limit))
 
 
 def _week_near(under: Unit | None, day: datetime.date, limit: int) -> WeekNear:
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
-    week = activities_found(ActivityFilters(under=under, date_from=day, date_to=sunday)).filter(
-        end__gte=timezone.now()
-    )
-    found = list(week[:limit])
+    week = week_near_filters(under, day)
+    found = list(activities_found(week).filter(end__gte=timezone.now())[:limit])
     if found:
-        count = len(found) if len(found) < limit else week.count()
-        return WeekNear(monday, sunday, found, True, count)
+        return WeekNear(monday, sunday, found, True, *found_count(week))
     after = ActivityFilters(under=under, date_from=sunday + datetime.timedelta(days=1))
     return WeekNear(monday, sunday, list(activities_found(after)[:limit]), False, 0)

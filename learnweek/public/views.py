@@ -15,6 +15,7 @@ from learnweek.activities.selectors import (
     activities_found,
     activities_week_near,
     region_coming_count,
+    week_near_filters,
 )
 from learnweek.campaigns.posters import region_week_poster
 from learnweek.campaigns.selectors import (
@@ -53,6 +54,8 @@ def home(request):
         region, source = remembered_region(request)
     picker = RegionPickerForm(chain_codes(region) if region is not None else None)
     week = activities_week_near(region) if region is not None else None
+    # 查看本周全部活动: the finder with the very filters the count above it was counted with.
+    week_filters = week_near_filters(region, today()) if region is not None else None
     resident = _is_resident(request.user)
     context = {
         "region": region,
@@ -64,11 +67,11 @@ def home(request):
         "week_query": urlencode(
             {
                 **chain_codes(region),
-                "date_from": today().isoformat(),
-                "date_to": week.sunday.isoformat(),
+                "date_from": week_filters.date_from.isoformat(),
+                "date_to": week_filters.date_to.isoformat(),
             }
         )
-        if week
+        if week_filters and week_filters.date_from and week_filters.date_to
         else "",
         "resident": resident,
         "coming": [
