@@ -422,7 +422,9 @@ class WeekNear:
 
 def week_near_filters(under: Unit | None, day: datetime.date) -> ActivityFilters:
     """The finder's filters for a region from ``day`` to the Sunday of its week."""
-    return ActivityFilters(under=under, date_from=day, date_to=day + datetime.timedelta(days=6 - day.weekday()))
+    return ActivityFilters(
+        under=under, date_from=day, date_to=day + datetime.timedelta(days=6 - day.weekday())
+    )
 
 
 def activities_week_near(under: Unit | None, *, on: datetime.date | None = None, limit: int = 6) -> WeekNear:
