@@ -145,7 +145,7 @@ def _filter(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activi
         queryset = queryset.filter(
             end__gte=datetime.datetime.combine(f.date_from, datetime.time(), tzinfo=tz)
         )
-    if f.date_to:
+    if f.date_to and f.date_to < datetime.date.max:  # the last day there is has no day after: no bound
         day_after = datetime.datetime.combine(
             f.date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz
         )
@@ -252,15 +252,39 @@ class MonthGrid:
     weeks: list[list[MonthDay]]  # Monday first
 
 
+# The years the finder's 日历 and the year calendar (/calendar/<year>/) show. A month typed outside
+# them (9999-12, 1-1) is shown as this month, a year as "not found": a day after the last
+# (date.max) has no next midnight to count to, and no activity is held that far off.
+CALENDAR_YEARS = range(2000, 2101)
+
+
+def calendar_month(year: int, month: int) -> datetime.date | None:
+    """The first day of that month, None when it is no month or lies outside ``CALENDAR_YEARS``."""
+    if year not in CALENDAR_YEARS or not 1 <= month <= 12:
+        return None
+    return datetime.date(year, month, 1)
+
+
 def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+
+
+def _held(first: datetime.date, last: datetime.date) -> Q:
+    """Held on a day from ``first`` to ``last`` (Beijing days): started before the midnight after
+    ``last`` and still going after the midnight starting ``first`` — one that ends at that very
+    midnight (20:00—00:00) belongs to the day before — or starting on it (a moment at 00:00)."""
+    begins = _midnight(first)
+    return Q(start__lt=_midnight(last + datetime.timedelta(days=1))) & (
+        Q(end__gt=begins) | Q(start__gte=begins)
+    )
 
 
 def found_month(f: ActivityFilters, first: datetime.date) -> MonthGrid:
     """The finder's 日历: for each day of the month of ``first``, how many activities matching
     ``f`` are held on it (an activity of three days counts on each, as the day's list shows it),
     counted in one aggregate query, so a busy month is complete; ended ones included, as a date
-    filter includes them. From the cache while no public activity has changed."""
+    filter includes them. From the cache while no public activity has changed. ``first`` lies in
+    ``CALENDAR_YEARS`` (``calendar_month``); the filters' dates may lie anywhere."""
     first = first.replace(day=1)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     lo, hi = max(first, f.date_from or first), min(last, f.date_to or last)
@@ -270,17 +294,11 @@ def found_month(f: ActivityFilters, first: datetime.date) -> MonthGrid:
         total = 0
         if lo <= hi:
             days = [lo + datetime.timedelta(days=n) for n in range((hi - lo).days + 1)]
-            held_on = {
-                f"d{day.day}": Count(
-                    "id",
-                    filter=Q(start__lt=_midnight(day + datetime.timedelta(days=1)), end__gte=_midnight(day)),
-                )
-                for day in days
-            }
+            held_on = {f"d{day.day}": Count("id", filter=_held(day, day)) for day in days}
             row = (
                 activities_found(replace(f, date_from=lo, date_to=hi))
                 .order_by()
-                .aggregate(total=Count("id"), **held_on)
+                .aggregate(total=Count("id", filter=_held(lo, hi)), **held_on)
             )
             total = row["total"] or 0
             counts = {day: row[f"d{day.day}"] or 0 for day in days}
@@ -389,37 +407,41 @@ def import_preview_page(
 
 @dataclass
 class WeekNear:
-    """This week's activities of a region that have not ended (Monday to Sunday of today's week),
+    """This week's activities of a region that have not ended (today to Sunday of today's week),
     or, when none is left this week, the next ones to come (``this_week`` False)."""
 
     monday: datetime.date
     sunday: datetime.date
     activities: list[Activity]
     this_week: bool
-    count: int  # how many are left this week
+    # What the finder counts from today to Sunday (``week_near_filters``), where the home page's
+    # 查看本周全部活动 leads: a date filter also lists what ended earlier today.
+    count: int
+    capped: bool = False  # more than FINDER_COUNT_CAP
 
 
-WEEK_NEAR_BUCKET = 300  # seconds: what has just ended may show on the home page this long
+def week_near_filters(under: Unit | None, day: datetime.date) -> ActivityFilters:
+    """The finder's filters for a region from ``day`` to the Sunday of its week."""
+    return ActivityFilters(
+        under=under, date_from=day, date_to=day + datetime.timedelta(days=6 - day.weekday())
+    )
 
 
 def activities_week_near(under: Unit | None, *, on: datetime.date | None = None, limit: int = 6) -> WeekNear:
-    """From the cache while no public activity has changed (``core.public_cache``), per region,
-    day and five minutes: the home page is the page most opened."""
+    """From the cache while no public activity has changed (``core.public_cache``), per region
+    and day: the home page is the page most opened. An entry is rebuilt within ``TIMEOUT``, so
+    what has just ended leaves the list within five minutes."""
     day = on or timezone.localdate()
-    bucket = int(timezone.now().timestamp() // WEEK_NEAR_BUCKET)
-    key = (under.pk if under is not None else None, day, bucket, limit)
+    key = (under.pk if under is not None else None, day, limit)
     return public_activities.cached("week-near", key, lambda: _week_near(under, day, limit))
 
 
 def _week_near(under: Unit | None, day: datetime.date, limit: int) -> WeekNear:
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
-    week = activities_found(ActivityFilters(under=under, date_from=day, date_to=sunday)).filter(
-        end__gte=timezone.now()
-    )
-    found = list(week[:limit])
+    week = week_near_filters(under, day)
+    found = list(activities_found(week).filter(end__gte=timezone.now())[:limit])
     if found:
-        count = len(found) if len(found) < limit else week.count()
-        return WeekNear(monday, sunday, found, True, count)
+        return WeekNear(monday, sunday, found, True, *found_count(week))
     after = ActivityFilters(under=under, date_from=sunday + datetime.timedelta(days=1))
     return WeekNear(monday, sunday, list(activities_found(after)[:limit]), False, 0)

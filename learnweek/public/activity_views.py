@@ -12,10 +12,12 @@ from learnweek.activities.exporters import span_text
 from learnweek.activities.ical import FEED_LIMIT, to_ics
 from learnweek.activities.posters import activity_poster
 from learnweek.activities.selectors import (
+    CALENDAR_YEARS,
     activities_found,
     activity_get_public,
     activity_get_public_cached,
     activity_state,
+    calendar_month,
     finder_page,
     found_month,
 )
@@ -58,14 +60,37 @@ def _cards(activities) -> list[dict]:
     return [{"a": a, "when": span_text(a)} for a in activities]
 
 
-def _month(request, default: datetime.date) -> datetime.date:
-    """The month the 日历 shows: ?month=2023-09, else the month of ``default``."""
+def _month(request, default: datetime.date) -> tuple[datetime.date, str]:
+    """The month the 日历 shows, and what to tell the visitor about it: ?month=2023-09, else the
+    month of ``default`` (the date the filter starts from). A month that is none (2023-13, abc)
+    or lies outside ``CALENDAR_YEARS`` (9999-12) shows this month instead, and says so."""
+    this_month = today().replace(day=1)
     raw = request.GET.get("month", "")
-    try:
-        year, month = (int(x) for x in raw.split("-"))
-        return datetime.date(year, month, 1)
-    except ValueError:
-        return default.replace(day=1)
+    if raw:
+        try:
+            year, month = (int(x) for x in raw.split("-"))
+        except ValueError:
+            month = 0
+        if not 1 <= month <= 12:
+            return this_month, "没有这个月份，已显示本月。"
+    else:
+        year, month = default.year, default.month
+    first = calendar_month(year, month)
+    if first is None:
+        years = f"{CALENDAR_YEARS[0]}年至{CALENDAR_YEARS[-1]}年"
+        return this_month, f"日历只能查看{years}的月份，已显示本月。"
+    return first, ""
+
+
+def _next_month(first: datetime.date) -> datetime.date | None:
+    """The month after ``first``, None past the last the 日历 shows."""
+    after = (first + datetime.timedelta(days=31)).replace(day=1)
+    return calendar_month(after.year, after.month)
+
+
+def _previous_month(first: datetime.date) -> datetime.date | None:
+    before = first - datetime.timedelta(days=1)
+    return calendar_month(before.year, before.month)
 
 
 @remember_device
@@ -86,14 +111,15 @@ def finder(request):
         context |= {"page": page, "cards": _cards(page)}
     elif found is not None:
         filters = form.filters()
-        first = _month(request, filters.date_from or today())
+        first, month_note = _month(request, filters.date_from or today())
         context |= {
             "month": first,
+            "month_note": month_note,
             "grid": found_month(filters, first),
             "day_query": form.query_without("page", "view", "month", "when", "date_from", "date_to"),
             "today": today(),
-            "prev_month": (first - datetime.timedelta(days=1)).replace(day=1),
-            "next_month": (first + datetime.timedelta(days=31)).replace(day=1),
+            "prev_month": _previous_month(first),
+            "next_month": _next_month(first),
         }
     return render(request, "public/activities/finder.html", context)
 

@@ -10,10 +10,12 @@ from django.urls import reverse
 from learnweek.accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import (
+    CALENDAR_YEARS,
     ActivityFilters,
     activities_found,
     activities_week_near,
     region_coming_count,
+    week_near_filters,
 )
 from learnweek.campaigns.posters import region_week_poster
 from learnweek.campaigns.selectors import (
@@ -24,6 +26,7 @@ from learnweek.campaigns.selectors import (
     week_calendar,
 )
 from learnweek.core.clock import today
+from learnweek.core.errors import NotFound
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.orgs.selectors import region_get, regions_below
@@ -51,6 +54,8 @@ def home(request):
         region, source = remembered_region(request)
     picker = RegionPickerForm(chain_codes(region) if region is not None else None)
     week = activities_week_near(region) if region is not None else None
+    # 查看本周全部活动: the finder with the very filters the count above it was counted with.
+    week_filters = week_near_filters(region, today()) if region is not None else None
     resident = _is_resident(request.user)
     context = {
         "region": region,
@@ -62,11 +67,11 @@ def home(request):
         "week_query": urlencode(
             {
                 **chain_codes(region),
-                "date_from": today().isoformat(),
-                "date_to": week.sunday.isoformat(),
+                "date_from": week_filters.date_from.isoformat(),
+                "date_to": week_filters.date_to.isoformat(),
             }
         )
-        if week
+        if week_filters and week_filters.date_from and week_filters.date_to
         else "",
         "resident": resident,
         "coming": [
@@ -133,7 +138,11 @@ def campaign(request, slug):
 
 
 def calendar(request, year=None):
-    year = year or today().year
+    """Every province's activity week in a year (this year's without one); a year outside
+    ``CALENDAR_YEARS`` (/calendar/10000/) is not found."""
+    year = today().year if year is None else year
+    if year not in CALENDAR_YEARS:
+        raise NotFound(f"年历只有 {CALENDAR_YEARS[0]}—{CALENDAR_YEARS[-1]} 年的。")
     return render(request, "public/calendar.html", week_calendar(year))
 
 

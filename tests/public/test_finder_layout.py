@@ -120,3 +120,22 @@ def test_the_year_calendar_reads_on_a_phone_and_scrolls_by_keyboard(client, jili
     assert 'data-label="活动周"><span class="dates">9月7日—9月13日</span>' in row
     assert 'data-label="开幕式">吉林开放大学</td>' in row and "week-bar" in row
     assert '<th scope="row" class="province">新疆维吾尔自治区</th>' in page
+
+
+def test_the_month_grid_counts_an_activity_on_its_beijing_days(client, make_activity):
+    """At 00:30 in Beijing it is still the day before in UTC; an activity from 9月29日 to 10月2日
+    counts on October's 1st and 2nd; one ending at midnight is not held on the day after, and the
+    month's total counts what its days count."""
+    make_activity("凌晨的观星", start=_at(15, 0).replace(minute=30), end=_at(15, 2))
+    make_activity("跨月的展览", start=_at(1, 9).replace(month=9, day=29), end=_at(2, 17))
+    make_activity("到午夜的读书夜", start=_at(20, 20), end=_at(21, 0))
+    make_activity("零点的倒计时", start=_at(25, 0), end=_at(25, 0))  # a moment: on its own day
+    page = client.get("/activities/", {"view": "calendar", "month": "2026-10"}).content.decode()
+    days = _links(page)
+    assert "10月15日，1 项活动" in days and not any(label.startswith("10月14日") for label in days)
+    assert "10月1日，1 项活动" in days and "10月2日，1 项活动" in days
+    assert "10月20日，1 项活动" in days and not any(label.startswith("10月21日") for label in days)
+    assert "10月25日，1 项活动" in days and not any(label.startswith("10月24日") for label in days)
+    assert "10月共 4 项活动" in page
+    september = _links(client.get("/activities/", {"view": "calendar", "month": "2026-09"}).content.decode())
+    assert "9月29日，1 项活动" in september and "9月30日，1 项活动" in september

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+from html import unescape
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -58,7 +60,7 @@ def test_choosing_a_region_shows_this_week_there_and_is_remembered(client, make_
     assert client.cookies["lw_region"].value == PROVINCE
     page = _page(client, f"?province={PROVINCE}&city={CITY}&county={COUNTY}")
     assert "本周活动 · 朝阳区" in page and "朝阳区读书沙龙" in page and "公主岭市书法课" not in page
-    assert "本周朝阳区还有 <strong>1</strong> 场活动" in page
+    assert "今天到周日，朝阳区共有 <strong>1</strong> 场活动。" in page
     assert client.cookies["lw_region"].value == COUNTY
     # Next time, without asking.
     page = _page(client)
@@ -168,3 +170,30 @@ def test_staff_are_told_sign_ups_take_a_residents_account(client, county_admin):
     page = _page(client)
     assert "你已用工作人员账号登录。报名活动、记录阅读请退出后用手机号登录。" in page
     assert "居民登录</a>" not in page.split('id="home-mine"')[1].split("</section>")[0]
+
+
+def test_the_weeks_count_is_what_its_link_finds_at_evening(client, make_activity, monkeypatch):
+    """At 20:00 a talk that ended at noon is still in the finder's list from today to Sunday, where
+    查看本周全部活动 leads: the home page counts that same list, and shows what has not ended."""
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    tz = timezone.get_current_timezone()
+    make_activity(
+        "上午的讲座",
+        start=datetime.datetime.combine(day, datetime.time(10), tz),
+        end=datetime.datetime.combine(day, datetime.time(12), tz),
+    )
+    make_activity(
+        "晚上的读书会",
+        start=datetime.datetime.combine(day, datetime.time(20, 30), tz),
+        end=datetime.datetime.combine(day, datetime.time(21, 30), tz),
+    )
+    evening = datetime.datetime.combine(day, datetime.time(20), tz)
+    monkeypatch.setattr(timezone, "now", lambda: evening)
+
+    page = _page(client, f"?province={PROVINCE}&city={CITY}&county={COUNTY}")
+    assert "今天到周日，朝阳区共有 <strong>2</strong> 场活动，下面是还未结束的几场。" in page
+    assert "晚上的读书会" in page and "上午的讲座" not in page
+    link = re.search(r'href="(/activities/\?[^"]*)">查看本周全部活动</a>', page)
+    assert link is not None
+    found = client.get(unescape(link.group(1))).content.decode()
+    assert "共 2 项活动" in found and "上午的讲座" in found and "晚上的读书会" in found

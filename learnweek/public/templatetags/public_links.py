@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from learnweek.core.phones import dial_spans
+from learnweek.orgs.models import UnitKind
 
 register = template.Library()
 
@@ -40,3 +41,27 @@ def map_url(address: str, city: str = "") -> str:
     if city:
         query["city"] = city
     return f"{AMAP_SEARCH}?{urlencode(query)}"
+
+
+# The divisions 高德 knows by their code; the ministry's is no place.
+_PLACES = (UnitKind.PROVINCE, UnitKind.PREFECTURE, UnitKind.COUNTY)
+
+
+def activity_division_code(activity) -> str:
+    """The code of the division an activity is held in, as best known: its own 所在区划, else the
+    division its organiser counts in (an institution's, the county it hangs under); "" when
+    neither is a province, city or county."""
+    for unit in (
+        activity.division if activity.division_id else None,
+        activity.organiser.admin_unit if activity.organiser.admin_unit_id else None,
+    ):
+        if unit is not None and unit.kind in _PLACES:
+            return unit.code
+    return ""
+
+
+@register.simple_tag
+def activity_map_url(activity) -> str:
+    """The 高德 search for an activity's address, within the division it is held in: the one
+    map link of the activity page and of 我的报名."""
+    return map_url(activity.address, activity_division_code(activity))
