@@ -6,7 +6,14 @@ memory per process and rebuilt when the division tree is loaded again (``regions
 What counts as a place name, and where:
 
 - A **full name** of three characters or more (长春市, 朝阳区, 吉林省, 延边朝鲜族自治州) counts
-  wherever it stands in the query: 长春市朝阳区读书会, 读书会 朝阳区.
+  wherever it stands in the query: 长春市朝阳区读书会, 读书会 朝阳区 — unless its last character
+  starts a common word with the next one and no place name follows (中山市场, 白山市民,
+  南京市民读书节, 长春市委党校, 吉林省级, but 吉林省长春市: ``JOINED``), or one character alone
+  would be left after it (长春市馆): then the name and that word are searched as text, and none of
+  their characters is taken as a short name.
+  长春市区 is 长春市 (the 区 goes with the name: ``TAKEN_WITH``).
+- A full name that is also a common word (老城区, 新城区, 城关区, 市中区: ``GENERIC_NAMES``)
+  follows the short names' rule below, as the two-character ones (城区, 郊区, 矿区) always did.
 - A **short name** — the full name without 省/市/区/县/自治区/自治州/盟/地区/特别行政区 …, and
   for autonomous areas without the peoples' names too (延边, 广西, 长白) — and a two-character full
   name (赵县, 城区) count only where they stand alone: as a whole word of the query (between
@@ -48,6 +55,19 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(f"[{_CJK}]+")
 _QUOTED = re.compile(r"\"[^\"]*\"?|“[^”]*”?|「[^」]*」?|『[^』]*』?|‘[^’]*’?")
 _SPACES = re.compile(r"\s+")
+
+# A full name's last character with the one after it, as a common word: the name is not taken
+# (中山市场 is a market, 白山市民 residents, 长春市委 a committee, 吉林省级 a level).
+JOINED = frozenset(
+    "市场 市民 市集 市长 市委 市级 区域 区委 区长 区级 县城 县委 县长 县级 省会 省委 省长 省级".split()
+)
+# ... and as a word that means the place itself: taken with the name (长春市区 → 长春市).
+TAKEN_WITH = frozenset({"市区"})
+# Full names of three characters or more that are also common words: they count only where a
+# short name would (老城区 alone, 洛阳老城区), never inside words (老城区改造, 新城区规划).
+GENERIC_NAMES = frozenset(
+    "老城区 新城区 新市区 城关区 城中区 城东区 城西区 城南区 城北区 城厢区 市中区 市南区 市北区".split()
+)
 
 # Longest first: a name ends in at most one of these.
 _SUFFIXES = (
@@ -142,7 +162,9 @@ class NameIndex:
             line = [by_path[path[:end]] for end in range(step, len(path) + 1, step) if path[:end] in by_path]
             region = Region(code, name, path, tuple(c for c, _ in line), "".join(n for _, n in line))
             by_code[code] = region
-            (full if len(name) >= 3 else short).setdefault(name, []).append(region)
+            (full if len(name) >= 3 and name not in GENERIC_NAMES else short).setdefault(name, []).append(
+                region
+            )
             if abbreviated := short_name(name):
                 short.setdefault(abbreviated, []).append(region)
         return cls(
@@ -178,26 +200,49 @@ class _Span:
     full: bool
 
 
+def _joined(index: NameIndex, text: str, name_end: int, run_end: int) -> bool:
+    """The full name ending at ``name_end`` is part of words: one character alone is left after
+    it in its run, or its last character starts a common word with the next one and no place name
+    starts there (吉林省长春市 is no 省长, 张掖市民乐县 no 市民)."""
+    if run_end - name_end == 1:
+        return True
+    if text[name_end - 1 : name_end + 1] not in JOINED:
+        return False
+    after = range(name_end + 2, min(name_end + index.longest, run_end) + 1)
+    return not any(text[name_end:stop] in index.full or text[name_end:stop] in index.short for stop in after)
+
+
 def _spans(index: NameIndex, text: str, start: int, end: int) -> list[_Span]:
     """The place names of one run of Chinese characters, longest first: full names, then short
-    names in the gaps between them."""
+    names in the gaps between them (and outside the full names found to be words)."""
     found: list[_Span] = []
+    words: list[_Span] = []  # full names that are part of words here
 
     def scan(names: dict[str, tuple[Region, ...]], a: int, b: int, shortest: int, is_full: bool) -> None:
         i = a
         while i < b:
             for length in range(min(index.longest, b - i), shortest - 1, -1):
                 regions = names.get(text[i : i + length])
-                if regions:
-                    found.append(_Span(i, i + length, regions, is_full))
-                    i += length
-                    break
+                if not regions:
+                    continue
+                stop = i + length
+                if is_full and text[stop - 1 : stop + 1] in TAKEN_WITH:
+                    stop += 1
+                elif is_full and _joined(index, text, stop, b):
+                    words.append(_Span(i, min(stop + 1, b), regions, is_full))
+                    continue
+                found.append(_Span(i, stop, regions, is_full))
+                i = stop
+                break
             else:
                 i += 1
 
     scan(index.full, start, end, 3, True)
     gaps, cursor = [], start
-    for span in sorted(found, key=lambda s: s.start):
+    for span in sorted([*found, *words], key=lambda s: s.start):
+        if span.start < cursor:  # a word overlapping a name before it
+            cursor = max(cursor, span.end)
+            continue
         gaps.append((cursor, span.start))
         cursor = span.end
     gaps.append((cursor, end))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import zip_longest
-from typing import cast
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -15,16 +16,15 @@ from learnweek.activities.search import QUERY_MAX_CHARS
 from learnweek.activities.selectors import ActivityFilters
 from learnweek.core.chinese import chinese_date
 from learnweek.core.clock import today
-from learnweek.orgs.models import Unit
 from learnweek.orgs.places import PlaceQuery, place_in_query
-from learnweek.orgs.selectors import regions_below
+from learnweek.public.region_forms import LEVELS, RegionChainMixin
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
 
-REGION_FIELDS = ("province", "city", "county")
+REGION_FIELDS = LEVELS
 WHEN = [("", "近期（未结束）"), ("week", "本周"), ("all", "含已结束")]
 MODES = [("", "不限"), (Mode.OFFLINE.value, "线下"), (Mode.ONLINE.value, "线上")]
 # What a chip says for a choice made (FinderForm.chips).
@@ -50,7 +50,7 @@ class PlaceNote:
     narrower: list[tuple[str, str]] = field(default_factory=list)
 
 
-class FinderForm(forms.Form):
+class FinderForm(RegionChainMixin, forms.Form):
     q = forms.CharField(
         label="搜索",
         required=False,
@@ -74,7 +74,7 @@ class FinderForm(forms.Form):
 
     def __init__(self, data, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self._choose_regions()
+        self.set_up_chain(self.data, empty="全部", hide=True)
         # A place named in the query (长春市朝阳区 读书) moves into the region selects, within the
         # region they already chose; the text search gets the rest (orgs.places).
         self.asked, self.asked_chain = self.data, list(self.chain)
@@ -84,44 +84,31 @@ class FinderForm(forms.Form):
             place = place_in_query(q, within=self.region)
             self.place = place if place.named else None
             if place.region is not None:
-                self.data = self._query(chain=place.region.chain, q=place.text)
-                self._choose_regions()
+                self.data = self._query("page", "month", chain=place.region.chain, q=place.text)
+                self.set_up_chain(self.data, empty="全部", hide=True)
 
-    def _choose_regions(self) -> None:
-        # Each level lists the regions under the one chosen above it.
-        self.chain: list[Unit] = []
-        parent = None
-        for name in REGION_FIELDS:
-            self.fields[name].widget = forms.Select()
-            options = list(regions_below(parent)) if parent is not None or name == "province" else []
-            cast(forms.ChoiceField, self.fields[name]).choices = [("", "全部")] + [
-                (u.code, u.name) for u in options
-            ]
-            code = (self.data or {}).get(name, "")
-            parent = next((u for u in options if u.code == code), None)
-            if parent is None:
-                break
-            self.chain.append(parent)
-        for name in REGION_FIELDS[1:][len(self.chain) :]:
-            self.fields[name].widget = forms.HiddenInput()
-
-    def _query(self, *, chain: tuple[str, ...] | None = None, q: str | None = None) -> QueryDict:
-        """The request as asked (without its page and month), with the regions of ``chain``
-        (the province first) and the keyword ``q`` put in."""
+    def _query(
+        self,
+        *without: str,
+        base: Mapping[str, Any] | None = None,
+        chain: tuple[str, ...] | None = None,
+        **put: str,
+    ) -> QueryDict:
+        """The query the form was given (or ``base``), less ``without``, with the regions of
+        ``chain`` (the province first) and ``put`` set."""
+        source = self.data if base is None else base
         query = QueryDict(mutable=True)
-        for name in self.asked:
-            values = self.asked.getlist(name) if isinstance(self.asked, QueryDict) else [self.asked[name]]
-            query.setlist(name, values)
-        for name in ("page", "month"):
-            query.pop(name, None)
+        for name in source:
+            if name not in without:
+                query.setlist(name, source.getlist(name) if isinstance(source, QueryDict) else [source[name]])
         if chain is not None:
             for name, code in zip_longest(REGION_FIELDS, chain[: len(REGION_FIELDS)]):
                 if code:
                     query[name] = code
                 else:
                     query.pop(name, None)
-        if q is not None:
-            query["q"] = q
+        for name, value in put.items():
+            query[name] = value
         return query
 
     def place_note(self) -> PlaceNote | None:
@@ -131,7 +118,7 @@ class FinderForm(forms.Form):
             return None
 
         def link(label: str, chain: tuple[str, ...], q: str) -> tuple[str, str]:
-            return label, self._query(chain=chain, q=q).urlencode()
+            return label, self._query("page", "month", base=self.asked, chain=chain, q=q).urlencode()
 
         if place.region is not None:
             asked = tuple(u.code for u in self.asked_chain)
@@ -154,10 +141,6 @@ class FinderForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", "结束日期早于开始日期。")
         return data
-
-    @property
-    def region(self) -> Unit | None:
-        return self.chain[-1] if self.chain else None
 
     def broader(self) -> tuple[str, str] | None:
         """One way to find more when nothing was found: (what the link says, the query without
@@ -186,15 +169,7 @@ class FinderForm(forms.Form):
 
     def query_without(self, *names: str, **put: str) -> str:
         """The query the form was given, less ``names``, with ``put`` set, for a link."""
-        query = QueryDict(mutable=True)
-        for name in self.data:
-            if name not in names:
-                query.setlist(
-                    name, self.data.getlist(name) if isinstance(self.data, QueryDict) else [self.data[name]]
-                )
-        for name, value in put.items():
-            query[name] = value
-        return query.urlencode()
+        return self._query(*names, base=None, chain=None, **put).urlencode()
 
     def chips(self) -> list[tuple[str, str]]:
         """The filters set, as (what the chip says, the query without that filter): the chips

@@ -49,31 +49,40 @@ class LevelField(forms.ChoiceField):
 
 class RegionChainMixin:
     """For a form with the ``province``, ``city`` and ``county`` fields: each lists the regions
-    below the one chosen above it; the levels below the last one chosen are left out."""
+    below the one chosen above it; the levels below the last one chosen are left out, or, with
+    ``hide``, kept as hidden inputs (the finder's GET form sends them empty)."""
 
     fields: dict[str, Any]
     chain: list[Unit]
     more: bool
 
-    def set_up_chain(self, values: Mapping[str, str] | None, *, empty: str = "请选择") -> None:
+    def set_up_chain(
+        self, values: Mapping[str, str] | None, *, empty: str = "请选择", hide: bool = False
+    ) -> None:
         self.chain = []
         parent: Unit | None = None
+        below: tuple[str, ...] = ()
         for depth, name in enumerate(LEVELS):
             options = list(regions_below(parent)) if parent is not None or depth == 0 else []
-            if not options:
-                for rest in LEVELS[depth:]:
-                    self.fields.pop(rest, None)
+            if not options and not hide:
+                below = LEVELS[depth:]
                 break
+            if hide:  # shown again after an earlier call hid it
+                self.fields[name].widget = forms.Select()
             self.fields[name].choices = [("", empty)] + [(u.code, u.name) for u in options]
             code = (values or {}).get(name) or ""
             parent = next((u for u in options if u.code == code), None)
             if parent is None:
-                for rest in LEVELS[depth + 1 :]:
-                    self.fields.pop(rest, None)
+                below = LEVELS[depth + 1 :]
                 break
             self.chain.append(parent)
+        for name in below:
+            if hide:
+                self.fields[name].widget = forms.HiddenInput()
+            else:
+                self.fields.pop(name, None)
         # A level below the last one chosen is still there to choose.
-        self.more = len(self.chain) < sum(1 for name in LEVELS if name in self.fields)
+        self.more = len(self.chain) < sum(1 for name in LEVELS if name in self.fields and name not in below)
 
     @property
     def region(self) -> Unit | None:

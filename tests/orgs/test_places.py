@@ -39,6 +39,12 @@ def parse(query: str, within: str | None = None):
         ("长白", "吉林省白山市长白朝鲜族自治县", ""),
         ("浦东", "上海市浦东新区", ""),
         ("仙桃市", "湖北省仙桃市", ""),  # a county-level city right under its province
+        ("长春市区读书会", "吉林省长春市", "读书会"),  # 长春市区 is 长春市
+        ("吉林省长春", "吉林省长春市", ""),  # 省长 is no word before a place name
+        ("张掖市民乐县", "甘肃省张掖市民乐县", ""),  # nor 市民
+        ("老城区", "河南省洛阳市老城区", ""),  # a generic-word district standing alone
+        ("洛阳老城区", "河南省洛阳市老城区", ""),
+        ("洛阳市老城区改造", "河南省洛阳市老城区", "改造"),  # beside a full name
     ],
 )
 def test_a_full_or_short_name_filters_by_its_region_and_the_rest_is_searched(query, label, rest):
@@ -88,6 +94,16 @@ def test_an_ambiguous_name_filters_nothing_and_lists_the_candidates(query, candi
         "长春读书",  # a short name run into words: searched as text, as before
         "北京路社区",
         "城区老年大学",  # a two-character full name (城区) inside words
+        "老城区改造",  # a generic-word district name (老城区) inside words
+        "新城区规划展",
+        "中山市场",  # a full name whose last character starts a word: 市场, 市民, 市委, 省级
+        "南京市场",
+        "东方市场",
+        "白山市民",
+        "南京市民读书节",
+        "长春市委党校",
+        "吉林省级示范基地",
+        "长春市馆",  # one character would be left of the words
         "“长春”",  # in quotation marks: words, never a place
         '"民乐"',
         "读书",

@@ -130,3 +130,11 @@ def test_the_public_api_filters_by_a_place_in_q(client, places):
     assert names(q="北京", region=PROVINCE) == []  # never widened: 北京 searched as text in Jilin
     # Ambiguous: the text search, as before (the organisers' names hold 朝阳区).
     assert names(q="朝阳区") == ["朝阳区读书沙龙", "社区书法课", "社区读书会"]
+
+
+def test_a_market_named_after_its_city_is_searched_as_words(client, make_activity):
+    # 中山市场 is a market, not 广东省中山市 and the word 场.
+    make_activity("中山市场读书角")
+    page = finder(client, q="中山市场")
+    assert "place-note" not in page and "已按" not in page
+    assert "中山市场读书角" in page and "共 1 项活动" in page
