@@ -47,19 +47,25 @@ def chromium(django_db_setup):
 
 @pytest.fixture
 def open_page(chromium, live_server):
-    """``open_page("phone", elder=True, user=resident)`` → a new Playwright page of its own
-    browser context, signed in as ``user`` (a session cookie, no form), 长辈模式 by its cookie."""
+    """``open_page("phone", elder=True, user=resident, javascript=False)`` → a new Playwright page
+    of its own browser context, signed in as ``user`` (a session cookie, no form), 长辈模式 by its
+    cookie, with JavaScript switched off when asked."""
     from django.test import Client
 
     from learnweek.public.context import ELDER_COOKIE
 
     contexts = []
 
-    def open_(size: str = "phone", *, elder: bool = False, user=None):
+    def open_(size: str = "phone", *, elder: bool = False, user=None, javascript: bool = True):
         s = SIZES[size]
         # bypass_csp: axe-core is injected as a script the site's policy rightly refuses.
         context = chromium.new_context(
-            viewport=s.viewport, locale="zh-CN", is_mobile=s.mobile, has_touch=s.mobile, bypass_csp=True
+            viewport=s.viewport,
+            locale="zh-CN",
+            is_mobile=s.mobile,
+            has_touch=s.mobile,
+            bypass_csp=True,
+            java_script_enabled=javascript,
         )
         contexts.append(context)
         cookies = []
