@@ -14,7 +14,7 @@ PACKAGE = Path(learnweek.__file__).parent
 # below them; the demo loads every domain app and nothing imports it. ``config`` (settings, urls,
 # the Celery app) wires the project together and stands outside the order.
 LAYERS = [
-    {"core"},
+    {"core", "audit"},
     {"orgs"},
     {"accounts"},
     {"notices"},

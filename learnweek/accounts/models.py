@@ -20,6 +20,16 @@ TOKEN_STAMP_SALT = "learnweek.accounts.ApiToken.password_stamp"  # noqa: S105 - 
 ROLE_FIELDS = {Role.ADMIN: "is_unit_admin", Role.REPORTER: "is_reporter", Role.REVIEWER: "is_reviewer"}
 
 
+class DutyRole(models.TextChoices):
+    """三员分立 (等保 2.0 level 3): the three security duties, each held by its own account and
+    assigned by the superuser. One field, so an account holds at most one of them; none of them
+    carries a business role (``ROLE_FIELDS``) or gains one by it."""
+
+    SYSTEM = "system", "系统管理员"  # accounts and units
+    SECURITY = "security", "安全管理员"  # roles and security settings
+    AUDIT = "audit", "审计管理员"  # reads and exports the audit log, changes nothing
+
+
 class User(AbstractUser):
     """A staff account (belongs to one unit, holds roles) or a resident (no unit, public data only)."""
 
@@ -36,6 +46,11 @@ class User(AbstractUser):
     is_unit_admin = models.BooleanField("管理员", default=False)
     is_reporter = models.BooleanField("填报员", default=False)
     is_reviewer = models.BooleanField("审核员", default=False)
+    duty_role = LineField(
+        "三员角色", max_length=10, choices=DutyRole.choices, blank=True, default="", db_default=""
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False, db_default=False)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -59,6 +74,10 @@ class User(AbstractUser):
         if self.is_superuser:
             return True
         return bool(getattr(self, ROLE_FIELDS[Role(role)]))
+
+    @property
+    def is_auditor(self) -> bool:
+        return self.duty_role == DutyRole.AUDIT
 
     def roles_display(self) -> str:
         if self.is_superuser:
@@ -125,11 +144,26 @@ class ApiToken(models.Model):
         return "有效" if refusal is None else {"token_expired": "已过期"}.get(refusal[0], "已失效")
 
 
+class CodePurpose(models.TextChoices):
+    SIGN_IN = "sign_in", "居民登录"
+    ACTIVATE = "activate", "激活账号"
+    RESET = "reset", "重置密码"
+    PUBLICATION = "publication", "公开展示同意"
+
+
 class OneTimeCode(models.Model):
-    """A six-digit code sent to a mobile number to sign a resident in. Only a keyed digest of the
-    code is stored; a code lives ten minutes, allows five tries and is used once."""
+    """A six-digit code sent to a mobile number, for one purpose (a resident's sign-in, a staff
+    account's activation or password reset, a nominee's consent). Only a keyed digest of the code
+    is stored; a code lives ten minutes, allows five tries and is used once."""
 
     phone = LineField("手机号码", max_length=20)
+    purpose = LineField(
+        "用途",
+        max_length=12,
+        choices=CodePurpose.choices,
+        default=CodePurpose.SIGN_IN,
+        db_default=CodePurpose.SIGN_IN,
+    )
     digest = LineField(max_length=64)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()

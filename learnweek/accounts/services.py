@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from learnweek.accounts.models import ROLE_FIELDS, ApiToken, PersonalDataExport, User
+from learnweek.audit.services import audit_record
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.phones import normalise_mobile
 from learnweek.orgs.models import Unit
@@ -72,6 +73,9 @@ def staff_account_create(
     _check_password(password, user)
     user.set_password(password)
     user.save()
+    audit_record(
+        "account.create", actor=actor, target=user, detail={"unit": unit.code, "roles": sorted(cleaned)}
+    )
     return user
 
 
@@ -83,9 +87,13 @@ def staff_roles_set(*, actor: User | None, user: User, roles: Iterable[str]) -> 
     cleaned = _clean_roles(roles)
     if actor is not None and actor.pk == user.pk and Role.ADMIN not in cleaned and not actor.is_superuser:
         raise DomainError("不能取消自己的管理员角色，请由上级或本单位其他管理员操作。", code="self_demote")
+    before = sorted(role.value for role in user.roles)
     for role, field in ROLE_FIELDS.items():
         setattr(user, field, role in cleaned)
     user.save(update_fields=list(ROLE_FIELDS.values()))
+    audit_record(
+        "account.roles", actor=actor, target=user, detail={"before": before, "after": sorted(cleaned)}
+    )
     return user
 
 
@@ -98,6 +106,7 @@ def staff_active_set(*, actor: User | None, user: User, active: bool) -> User:
         raise DomainError("不能停用自己的账号。", code="self_deactivate")
     user.is_active = active
     user.save(update_fields=["is_active"])
+    audit_record("account.enable" if active else "account.disable", actor=actor, target=user)
     if not active:
         _api_tokens_end(user)  # the API checks is_active too; the tokens need not wait for it
     return user
@@ -111,6 +120,7 @@ def password_change(*, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     _api_tokens_end(user)
+    audit_record("account.password_change", actor=user, target=user)
     return user
 
 
@@ -147,7 +157,9 @@ def api_token_issue(*, username: str, password: str, request: HttpRequest | None
 
 
 def personal_export_log(*, actor: User, what: str, detail: str) -> PersonalDataExport:
-    """Record that ``actor`` took an export holding personal data (who, when, what)."""
+    """Record that ``actor`` took an export holding personal data (who, when, what), in the
+    administrators' list and in the audit log."""
+    audit_record("export.personal", actor=actor, target_label=what[:200], detail={"what": what, "of": detail})
     return PersonalDataExport.objects.create(
         actor=actor, unit=actor.unit, what=what[:100], detail=detail[:300]
     )

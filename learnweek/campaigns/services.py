@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from learnweek.audit.services import audit_record
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import (
     HANDED_IN,
@@ -500,6 +501,12 @@ def requirement_delete(*, actor: User | None, requirement: Requirement) -> None:
         )
     try:
         with transaction.atomic():
+            audit_record(
+                "object.delete",
+                actor=actor,
+                target=requirement,
+                target_label=f"报送事项：{requirement.title}",
+            )
             requirement.submissions.all().delete()  # drafts only: nothing was handed in
             requirement.delete()
     except ProtectedError as exc:
@@ -512,7 +519,25 @@ def requirement_delete(*, actor: User | None, requirement: Requirement) -> None:
 # -- submissions -------------------------------------------------------------------------------
 
 
+# The audit log's word for each state a submission moves into (saving a draft is not audited).
+_AUDITED = {
+    SubmissionState.SUBMITTED: "submission.submit",
+    SubmissionState.RESUBMITTED: "submission.submit",
+    SubmissionState.APPROVED: "submission.approve",
+    SubmissionState.RETURNED: "submission.return",
+}
+
+
 def _log(submission: Submission, actor: User | None, from_state: str, comment: str = "") -> None:
+    action = _AUDITED.get(submission.state) if submission.state != from_state else None
+    if action is not None:
+        audit_record(
+            action,
+            actor=actor,
+            target=submission,
+            target_label=f"{submission.unit.name}：{submission.requirement.title}",
+            detail={"from": from_state, "to": submission.state, "comment": comment[:200]},
+        )
     SubmissionEvent.objects.create(
         submission=submission,
         at=timezone.now(),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "learnweek.core",
+    "learnweek.audit",
     "learnweek.orgs",
     "learnweek.accounts",
     "learnweek.notices",
@@ -135,6 +136,10 @@ AXES_LOCKOUT_CALLABLE = "learnweek.core.lockout.lockout_response"  # JSON for th
 # An API token lives this many days from its issue (it ends sooner on a new password or when the
 # account is deactivated); then the client signs in again for a new one.
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+
+# The audit log (learnweek.audit): entries older than this many days are removed by the daily
+# retention job; never fewer than 180 (等保 2.0 level 3 and 网络安全法 art. 21 ask for six months).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
 # No inline script anywhere: every script is a file of ours under /static/. Styles allow the
 # inline width of progress bars and what htmx and ECharts set.
 CONTENT_SECURITY_POLICY = {
@@ -324,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "learnweek.campaigns.tasks.send_deadline_notices",
         "schedule": 24 * 60 * 60,
     },
+    # The audit log's retention (AUDIT_RETENTION_DAYS).
+    "audit-retention": {
+        "task": "learnweek.audit.tasks.purge_audit_log",
+        "schedule": 24 * 60 * 60,
+    },
 }
 
 # Text messages (sign-in codes, waiting-list news): learnweek.core.sms. Without a gateway the
@@ -331,6 +341,13 @@ CELERY_BEAT_SCHEDULE = {
 SMS_BACKEND = os.environ.get(
     "SMS_BACKEND",
     "learnweek.core.sms.ConsoleBackend" if DEBUG or LEARNWEEK_DEMO else "learnweek.core.sms.LogBackend",
+)
+
+# The signature (短信签名) filed with the provider, and each template's code there, as
+# "sign_in_code=SMS_1,account_code=SMS_2,…" (the keys of learnweek.core.sms.TEMPLATES).
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "全民终身学习活动周")
+SMS_TEMPLATE_CODES = dict(
+    item.split("=", 1) for item in os.environ.get("SMS_TEMPLATE_CODES", "").split(",") if "=" in item
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from learnweek.audit.services import audit_record
 from learnweek.campaigns.access import acts_as, require
 from learnweek.campaigns.models import CampaignStatus, Requirement
 from learnweek.campaigns.rules import count_chars
@@ -216,6 +217,7 @@ def nomination_delete(*, actor: User | None, nomination: Nomination) -> None:
     nomination = _lock(nomination)
     if nomination.state != NominationState.DRAFT or nomination.decisions.exists():
         raise DomainError("只能删除从未上报的草稿。", code="locked")
+    audit_record("object.delete", actor=actor, target=nomination, target_label=f"推荐：{nomination.name}")
     nomination.delete()
 
 
@@ -391,6 +393,13 @@ def nomination_decide(
     else:
         raise DomainError("未知的决定：应为同意推荐、退回修改或不予推荐。", code="bad_action")
     nomination.save()
+    audit_record(
+        "nomination.decide",
+        actor=actor,
+        target=nomination,
+        target_label=f"推荐：{nomination.name}",
+        detail={"action": action, "level": level.name, "comment": comment[:200]},
+    )
     Decision.objects.create(
         nomination=nomination,
         round=nomination.round,

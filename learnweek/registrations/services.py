@@ -17,7 +17,7 @@ from learnweek.campaigns.access import require
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.phones import fold, normalise_mobile
-from learnweek.core.sms import send_sms
+from learnweek.core.sms import send_template
 from learnweek.orgs.roles import Role
 from learnweek.registrations.models import ACTIVE, Registration, RegistrationStatus
 from learnweek.registrations.selectors import waitlist_position_next
@@ -75,8 +75,10 @@ class SignUp:
         return str(self.registration.status)
 
 
-def _notify(phone: str, text: str) -> None:
-    transaction.on_commit(lambda: send_sms(phone, f"【全民终身学习活动周】{text}"))
+def _notify(phone: str, key: str, activity: Activity, **params: object) -> None:
+    """Text ``phone`` the notice ``key`` about ``activity`` once the transaction commits."""
+    start = timezone.localtime(activity.start).strftime("%-m月%-d日%H:%M")
+    transaction.on_commit(lambda: send_template(phone, key, activity=activity.name, start=start, **params))
 
 
 @transaction.atomic
@@ -120,10 +122,8 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
             registration.save()
     except IntegrityError as exc:  # the same number at the same moment, past the seats lock
         raise DomainError("该手机号已报名此活动，每人只能报名一次。", code="already_registered") from exc
-    if position is None:
-        _notify(phone, f"您已报名“{activity.name}”，签到码 {registration.code_display}。")
-    else:
-        _notify(phone, f"“{activity.name}”名额已满，您在候补第 {position} 位，有空位时将通知您。")
+    if position is None:  # a place on the waiting list is told on the page, not by text message
+        _notify(phone, "signup_confirmed", activity, code=registration.code_display)
     return SignUp(registration, position)
 
 
@@ -144,10 +144,7 @@ def waitlist_fill(activity: Activity) -> list[Registration]:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
-        _notify(
-            registration.phone,
-            f"候补成功：您已获得“{activity.name}”的名额，签到码 {registration.code_display}。",
-        )
+        _notify(registration.phone, "waitlist_promoted", activity, code=registration.code_display)
     return promoted
 
 
@@ -156,7 +153,7 @@ def notify_cancelled(activity: Activity) -> None:
     for phone in Registration.objects.filter(activity=activity, status__in=ACTIVE).values_list(
         "phone", flat=True
     ):
-        _notify(phone, f"很抱歉，“{activity.name}”已取消：{activity.cancel_reason}")
+        _notify(phone, "activity_cancelled", activity)
 
 
 @transaction.atomic

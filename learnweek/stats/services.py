@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from learnweek.audit.services import audit_record
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import (
     AWAITING_REVIEW,
@@ -159,6 +160,7 @@ def reported_total_delete(*, actor: User | None, total: ReportedTotal) -> None:
     campaign = total.campaign
     require(actor, campaign, total.entered_by_unit, Role.REPORTER, "删除汇总数")
     _require_open(campaign, total.entered_by_unit)
+    audit_record("object.delete", actor=actor, target=total, target_label=f"汇总数：{total}")
     total.delete()
 
 

@@ -12,7 +12,7 @@ from learnweek.core.phones import mask_phones, normalise_mobile
 
 
 def sent_code(outbox):
-    return outbox[-1][1].split("验证码 ")[1][:6]
+    return outbox[-1][1].split("验证码为")[1][:6]
 
 
 def test_a_code_signs_a_resident_in_and_makes_the_account_once(

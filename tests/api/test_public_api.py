@@ -16,7 +16,7 @@ def resident_token(client, phone, sms_outbox, capture):
             client.post("/api/v1/auth/code", {"phone": phone}, content_type="application/json").status_code
             == 202
         )
-    code = re.search(r"验证码 (\d{6})", sms_outbox[-1][1]).group(1)
+    code = re.search(r"验证码为(\d{6})", sms_outbox[-1][1]).group(1)
     response = client.post(
         "/api/v1/auth/resident-token",
         {"phone": phone, "code": code, "name": "居民"},

@@ -35,7 +35,7 @@ def test_log_goal_day_and_badges(live_server, monkeypatch, sms_outbox, tree):
         page.get_by_label("手机号码").fill("13812345678")
         page.get_by_role("button", name="获取验证码").click()
         page.get_by_text("验证码已发送至 138****5678").wait_for()
-        code = re.search(r"验证码 (\d{6})", sms_outbox[-1][1]).group(1)
+        code = re.search(r"验证码为(\d{6})", sms_outbox[-1][1]).group(1)
         page.get_by_label("短信验证码").fill(code)
         page.get_by_role("button", name="登录").click()
         page.get_by_role("heading", name="我的阅读").wait_for()
@@ -75,7 +75,7 @@ def _sign_in(page, sms_outbox, phone):
     page.get_by_label("手机号码").fill(phone)
     page.get_by_role("button", name="获取验证码").click()
     page.get_by_text("验证码已发送至").wait_for()
-    page.get_by_label("短信验证码").fill(re.search(r"验证码 (\d{6})", sms_outbox[-1][1]).group(1))
+    page.get_by_label("短信验证码").fill(re.search(r"验证码为(\d{6})", sms_outbox[-1][1]).group(1))
     page.get_by_role("button", name="登录").click()
 
 

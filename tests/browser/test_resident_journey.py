@@ -52,7 +52,7 @@ def test_find_register_see_qr_and_switch_elder_mode(
     page.get_by_label("手机号码").fill("13812345678")
     page.get_by_role("button", name="获取验证码").click()
     page.get_by_text("验证码已发送至 138****5678").wait_for()
-    code = re.search(r"验证码 (\d{6})", sms_outbox[-1][1]).group(1)
+    code = re.search(r"验证码为(\d{6})", sms_outbox[-1][1]).group(1)
     page.get_by_label("短信验证码").fill(code)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("button", name="确认报名").click()

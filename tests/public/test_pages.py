@@ -115,7 +115,7 @@ def test_sign_in_register_see_the_qr_code_and_cancel(
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post("/signin/", {"name": "李阿姨", "phone": "13812345678", "next": register_url})
     assert "验证码已发送至 138****5678" in page.content.decode()
-    code = re.search(r"验证码 (\d{6})", sms_outbox[-1][1]).group(1)
+    code = re.search(r"验证码为(\d{6})", sms_outbox[-1][1]).group(1)
     response = client.post(
         "/signin/", {"phone": "13812345678", "name": "李阿姨", "code": code, "next": register_url}
     )

@@ -27,7 +27,9 @@ def test_seats_then_waiting_list_then_a_freed_seat_goes_to_the_first_waiting(
         results = [sign_up(activity, p.phone, resident=p) for p in people]
     assert [r.status for r in results] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     assert [r.position for r in results] == [None, None, 1, 2]
-    assert "名额已满" in sms_outbox[-1][1] and "候补第 2 位" in sms_outbox[-1][1]
+    # Seats are confirmed by text message; a place on the waiting list is told on the page only.
+    assert [phone for phone, _ in sms_outbox] == [people[0].phone, people[1].phone]
+    assert all("您已报名" in text and "签到码" in text for _, text in sms_outbox)
 
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(resident=people[0], registration=results[0].registration)
@@ -37,7 +39,7 @@ def test_seats_then_waiting_list_then_a_freed_seat_goes_to_the_first_waiting(
     assert states[people[2].phone] == "confirmed"  # the first waiting got the seat
     assert states[people[3].phone] == "waitlisted"
     assert Registration.objects.filter(activity=activity, status="confirmed").count() == 2
-    assert any(phone == people[2].phone and "候补成功" in text for phone, text in sms_outbox)
+    assert any(phone == people[2].phone and "已有名额，报名成功" in text for phone, text in sms_outbox)
 
 
 def test_one_person_registers_once_and_may_sign_up_again_after_cancelling(make_activity, make_resident):
@@ -87,7 +89,7 @@ def test_cancelling_an_activity_tells_everyone_registered(
     with django_capture_on_commit_callbacks(execute=True):
         activity_cancel(actor=county_reporter, activity=activity, reason="暴雪预警")
     assert sorted(phone for phone, _ in sms_outbox) == sorted([a.phone, b.phone])
-    assert all("暴雪预警" in text for _, text in sms_outbox)
+    assert all(f"“{activity.name}”" in text and "已取消" in text for _, text in sms_outbox)
 
 
 def test_a_larger_capacity_seats_the_waiting_list_and_a_smaller_one_is_refused(

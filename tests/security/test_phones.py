@@ -31,7 +31,7 @@ def full_width(text: str) -> str:
 
 
 def last_code(sms_outbox) -> str:
-    return re.search(r"验证码 ([0-9]{6})", sms_outbox[-1][1]).group(1)
+    return re.search(r"验证码为([0-9]{6})", sms_outbox[-1][1]).group(1)
 
 
 def code_minutes_ago():
