@@ -72,8 +72,10 @@ def code_send(
             created_at=now,
             expires_at=now + CODE_TTL,
         )
-        minutes = int(CODE_TTL.total_seconds() // 60)
-        transaction.on_commit(lambda: send_template(phone, TEMPLATE_OF[purpose], code=code, minutes=minutes))
+        # Sent before the commit, inside the transaction: a provider that refuses (SmsNotSent, a
+        # DomainError) rolls the code back, so the next try is not told to wait for a code that
+        # never came.
+        send_template(phone, TEMPLATE_OF[purpose], code=code, minutes=int(CODE_TTL.total_seconds() // 60))
     return phone
 
 

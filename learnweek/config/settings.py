@@ -349,6 +349,10 @@ SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "全民终身学习活动周")
 SMS_TEMPLATE_CODES = dict(
     item.split("=", 1) for item in os.environ.get("SMS_TEMPLATE_CODES", "").split(",") if "=" in item
 )
+# learnweek.core.sms_aliyun.AliyunBackend: the RAM user's AccessKey (SMS permission only).
+SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnweek <noreply@localhost>")

@@ -78,7 +78,10 @@ class SignUp:
 def _notify(phone: str, key: str, activity: Activity, **params: object) -> None:
     """Text ``phone`` the notice ``key`` about ``activity`` once the transaction commits."""
     start = timezone.localtime(activity.start).strftime("%-m月%-d日%H:%M")
-    transaction.on_commit(lambda: send_template(phone, key, activity=activity.name, start=start, **params))
+    # robust: a provider that refuses or times out is logged and never undoes or breaks the sign-up
+    transaction.on_commit(
+        lambda: send_template(phone, key, activity=activity.name, start=start, **params), robust=True
+    )
 
 
 @transaction.atomic
