@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from learnweek.audit.actions import ACTIONS
 from learnweek.core.fields import LineField
 
 
@@ -36,6 +37,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS.get(self.action, self.action)
 
 
 class AuditHead(models.Model):

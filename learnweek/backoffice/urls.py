@@ -1,11 +1,11 @@
 from django.urls import path
 
 from learnweek.backoffice import activity_views as av
+from learnweek.backoffice import audit_views, notice_views, views
 from learnweek.backoffice import campaign_views as cv
 from learnweek.backoffice import demo_table_views as dv
 from learnweek.backoffice import material_views as mv
 from learnweek.backoffice import nomination_views as nv
-from learnweek.backoffice import notice_views, views
 from learnweek.backoffice import reading_views as readv
 from learnweek.backoffice import registration_views as rv
 from learnweek.backoffice import stats_views as sv
@@ -159,4 +159,7 @@ urlpatterns = [
         name="material_document",
     ),
     path("campaigns/<slug:slug>/materials.zip", cv.materials_package, name="materials_package"),
+    # issue 26: the audit log (审计管理员)
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
 ]

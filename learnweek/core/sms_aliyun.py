@@ -63,7 +63,9 @@ class AliyunBackend:
     def send(self, message: Message) -> None:
         from darabonba.runtime import RuntimeOptions
 
-        runtime = RuntimeOptions(connect_timeout=CONNECT_TIMEOUT_MS, read_timeout=READ_TIMEOUT_MS, autoretry=False)
+        runtime = RuntimeOptions(
+            connect_timeout=CONNECT_TIMEOUT_MS, read_timeout=READ_TIMEOUT_MS, autoretry=False
+        )
         try:
             response = client().send_sms_with_options(send_request(message), runtime)
         except ImproperlyConfigured:

@@ -71,7 +71,7 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('learnweek.audit_purge', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'audit_auditentry is append-only (%)', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'audit_auditentry is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
