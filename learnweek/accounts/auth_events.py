@@ -34,6 +34,7 @@ def sign_in_failed(sender: Any, credentials: dict, request: HttpRequest | None =
     audit_record(
         "auth.sign_in_failed",
         outcome=FAILURE,
+        actor_label=f"未登录（{username}）",
         target=account,
         target_label=username,
         unit=account.unit if account is not None else None,
@@ -47,6 +48,7 @@ def locked_out(sender: Any, request: HttpRequest, username: str, ip_address: str
     audit_record(
         "auth.locked_out",
         outcome=FAILURE,
+        actor_label=f"未登录（{username}）",
         target=account,
         target_label=username,
         unit=account.unit if account is not None else None,

@@ -99,10 +99,12 @@ def audit_record(
     request: HttpRequest | None = None,
     ip: str = "",
     unit: Any = None,
+    actor_label: str = "",
 ) -> AuditEntry:
     """Append one entry for ``action`` (a key of ``audit.actions.ACTIONS``) done by ``actor`` to
     ``target``. ``unit`` places an entry without an actor (a failed sign-in of a known account)
-    in that account's unit, so the unit's 审计管理员 sees it."""
+    in that account's unit, so the unit's 审计管理员 sees it; ``actor_label`` names who acted when
+    no account did (“未登录（用户名）”)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     fields: dict[str, Any] = {
@@ -114,6 +116,8 @@ def audit_record(
         "detail": _plain(detail or {}),
         "ip": (client_ip(request) if request is not None else ip)[:64],
     }
+    if actor is None and actor_label:
+        fields["actor_label"] = actor_label[:120]
     if unit is not None and not fields["unit_path"]:
         fields["unit_path"], fields["unit_label"] = unit.path, unit.name[:120]
     with transaction.atomic():

@@ -9,6 +9,9 @@ from django.utils import timezone
 from learnweek.accounts.models import User
 from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
 from learnweek.activities.models import Activity, DemoTableSnapshot
+from learnweek.audit.exporters import AuditExporter
+from learnweek.audit.models import AuditEntry
+from learnweek.audit.services import audit_record
 from learnweek.campaigns.drafts import notice_draft
 from learnweek.campaigns.exporters import BoardExporter
 from learnweek.campaigns.models import Campaign, RequirementKind
@@ -71,7 +74,9 @@ def one_of_each(jilin_this_year_published: Campaign, province_admin: User) -> di
         taken_at=timezone.now(),
         data={"rows": [{"name": "全民读书节", "time": "10月15日"}], "contact_name": "王老师"},
     )
+    audit_record("account.roles", actor=province_admin, target=reporter, target_label='=HYPERLINK("x")')
     return {
+        "audit": (AuditExporter(AuditEntry.objects.all(), "全部条目"), "审计日志"),
         "fubiao1_frozen": (
             FrozenFubiao1Exporter(demo_table, county, frozen),
             f"附表1-{jilin_this_year_published.slug}-{COUNTY}-{timezone.localdate():%Y%m%d}",

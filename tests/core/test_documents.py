@@ -62,6 +62,7 @@ def test_every_document_class_is_made_here(made):
 def test_every_document_renders_each_of_its_formats_as_that_format(made):
     formats = {key: document.formats for key, (document, _name) in made.items()}
     assert formats == {
+        "audit": ("xlsx",),
         "board": ("xlsx",),
         "fubiao1": ("xlsx",),
         "fubiao1_frozen": ("xlsx",),
