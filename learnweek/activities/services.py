@@ -17,6 +17,7 @@ from django.utils import timezone
 from learnweek.activities import fubiao1, inference
 from learnweek.activities.models import Activity, Audience, Category, ImportPreview, LinkAccess, Mode
 from learnweek.activities.search import activity_index_text
+from learnweek.audit.services import audit_record
 from learnweek.campaigns.access import require
 from learnweek.campaigns.models import Campaign
 from learnweek.core.chinese import chinese_date
@@ -206,7 +207,7 @@ def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> A
     )
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("请填写取消原因，报名的居民会收到它。", code="reason_required")
+        raise DomainError("请填写取消原因，它会显示在活动页面上。", code="reason_required")
     if len(reason) > 200:
         raise DomainError(f"取消原因不能超过 200 个字（现有 {len(reason)} 个）。", code="reason_too_long")
     if activity.is_cancelled:
@@ -214,6 +215,8 @@ def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> A
     activity.cancelled_at = timezone.now()
     activity.cancel_reason = reason
     activity.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    audit_record("activity.cancel", actor=actor, target=activity, target_label=f"活动：{activity.name}",
+                 detail={"reason": reason})  # fmt: skip
     notify_cancelled(activity)
     public_activities.changed()
     return activity

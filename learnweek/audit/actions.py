@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "submission.approve": "审核通过",
     "submission.return": "退回",
     "nomination.decide": "推荐审核",
+    "activity.cancel": "取消活动",
     "object.delete": "删除",
     "object.restore": "恢复",
     # The log itself
