@@ -27,7 +27,7 @@ MAX_CODES_PER_DAY = 10
 MAX_ATTEMPTS = 5
 
 # The text message each purpose sends (core.sms.TEMPLATES).
-TEMPLATE_OF = {
+TEMPLATE_OF: dict[str, str] = {
     CodePurpose.SIGN_IN: "sign_in_code",
     CodePurpose.ACTIVATE: "account_code",
     CodePurpose.RESET: "account_code",
