@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from learnweek.accounts.models import ApiToken, PersonalDataExport, User
+from learnweek.audit.models import AuditEntry
 from learnweek.core.errors import Unauthenticated
 from learnweek.orgs.roles import Role
-from learnweek.orgs.selectors import get_in_scope, scope_filter
+from learnweek.orgs.selectors import get_in_scope, scope_filter, within_q
 
 
 def staff_visible_to(user: User) -> QuerySet[User]:
@@ -47,3 +48,19 @@ def personal_exports_visible_to(user: User) -> QuerySet[PersonalDataExport]:
     if not user.has_role(Role.ADMIN):
         return PersonalDataExport.objects.none()
     return scope_filter(PersonalDataExport.objects.select_related("actor", "unit"), user, unit_field="unit")
+
+
+def audit_entries_visible_to(user: User) -> QuerySet[AuditEntry]:
+    """The audit log is read by the 审计管理员 only (and the superuser), each its unit's subtree;
+    an auditor of a top-level unit also reads the entries that belong to no unit (residents, the
+    system, the superuser). Everyone else reads nothing."""
+    if not user.is_active:
+        return AuditEntry.objects.none()
+    if user.is_superuser:
+        return AuditEntry.objects.all()
+    if not user.is_auditor or user.unit is None:
+        return AuditEntry.objects.none()
+    scope = within_q(user.unit, path_field="unit_path")
+    if user.unit.depth == 1:
+        scope |= Q(unit_path="")
+    return AuditEntry.objects.filter(scope)

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from learnweek.accounts.selectors import audit_entries_visible_to
 from learnweek.audit.exporters import EXPORT_MAX, AuditExporter
-from learnweek.audit.selectors import audit_entries_visible_to, audit_search
+from learnweek.audit.selectors import audit_search
 from learnweek.audit.services import audit_record, retention_days
 from learnweek.backoffice.audit_forms import AuditSearchForm
 from learnweek.backoffice.guards import staff_required
