@@ -3,20 +3,16 @@ addresses: its export is logged by ``services.personal_export_log``) and the imp
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from learnweek.accounts import staff_import
 from learnweek.accounts.models import User
 from learnweek.core.documents import Document
-from learnweek.core.exporters import ListExporter, put_row, text_width
+from learnweek.core.exporters import ListExporter, plain_xlsx
 from learnweek.orgs.models import Unit
 
 
@@ -67,10 +63,6 @@ class StaffImportTemplate(Document):
         self.filename = "工作人员账号导入模板"
 
     def content(self, fmt: str) -> bytes:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "账号"
-        header = list(staff_import.COLUMNS)
         example = [
             self.unit.code,
             self.unit.name,
@@ -79,13 +71,4 @@ class StaffImportTemplate(Document):
             "zhangsan@example.com",
             "填报员、审核员",
         ]
-        put_row(sheet, header)
-        put_row(sheet, example)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for i, (h, e) in enumerate(zip(header, example, strict=True), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = max(text_width(h), text_width(e))
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return plain_xlsx([staff_import.COLUMNS, example], sheet_title="账号")

@@ -15,7 +15,9 @@ The rules (the import page states them):
 - a new account's username is its mobile number (the number people sign in with); it has no
   password until its holder activates it (``accounts.activation``): nobody sees or sends one.
 Every row is checked before anything is written; one bad row refuses the file, each problem
-named by its row and column."""
+named by its row and column. The audit log gets one ``account.import`` entry naming the accounts
+made and changed (not one ``account.create`` each: 1,000 chained entries take ~18 s on
+PostgreSQL, the import itself ~0.5 s; see bench/accounts.py)."""
 
 from __future__ import annotations
 
@@ -259,6 +261,10 @@ def _write(*, actor: User | None, under: Unit, plans: list) -> ImportResult:
             "created": len(result.created),
             "updated": len(result.updated),
             "unchanged": result.unchanged,
+            # Who was made and changed, in this one entry: an entry per account costs ~18 ms
+            # each on PostgreSQL (the chain's head is locked and hashed per entry; bench/accounts.py).
+            "created_accounts": [u.username for u in result.created],
+            "updated_accounts": [u.username for u in result.updated],
         },
     )
     with_email = [u.pk for u in result.created if u.email]
