@@ -198,6 +198,7 @@ def plain_xlsx(rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1") ->
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
+    print_setup(sheet, landscape=len(widths) > 5, title_rows=(1, 1))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
