@@ -41,7 +41,7 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import activities, audit, board, inbox, partitions, public, reading, scope, stats
+    from bench import accounts, activities, audit, board, inbox, partitions, public, reading, scope, stats
 
     modules = (
         ("scope", scope),
@@ -52,6 +52,7 @@ def main() -> None:
         ("public", public),
         ("partitions", partitions),
         ("reading", reading),
+        ("accounts", accounts),
         ("audit", audit),
     )
     wanted = sys.argv[1:] or [name for name, _ in modules]

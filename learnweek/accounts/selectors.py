@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from learnweek.accounts.models import ApiToken, PersonalDataExport, User
@@ -64,3 +68,44 @@ def audit_entries_visible_to(user: User) -> QuerySet[AuditEntry]:
     if user.unit.depth == 1:
         scope |= Q(unit_path="")
     return AuditEntry.objects.filter(scope)
+
+
+# -- the accounts page: activation state, last sign-in, unused accounts --------------------------
+
+STAFF_STATES = {
+    "": "全部",
+    "inactive": "未激活",
+    "unused": "久未使用",
+    "disabled": "已停用",
+}
+
+
+def unused_q(since: datetime.datetime) -> Q:
+    """Accounts not signed in since ``since``; one never signed in counts from its creation."""
+    return Q(last_login__lt=since) | Q(last_login__isnull=True, date_joined__lt=since)
+
+
+def staff_filtered(staff: QuerySet[User], *, state: str = "", query: str = "") -> QuerySet[User]:
+    """``staff`` (already in scope) narrowed to a state of ``STAFF_STATES`` and a search of the
+    username, name, mobile or unit name; each account marked ``is_unused`` and ``is_activated``."""
+    since = timezone.now() - datetime.timedelta(days=settings.ACCOUNT_UNUSED_DAYS)
+    staff = staff.annotate(
+        is_unused=Case(When(unused_q(since), then=Value(True)), default=Value(False)),
+        is_activated=Case(
+            When(password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(False)), default=Value(True)
+        ),
+    )
+    if state == "inactive":
+        staff = staff.filter(password__startswith=UNUSABLE_PASSWORD_PREFIX, is_active=True)
+    elif state == "unused":
+        staff = staff.filter(unused_q(since), is_active=True)
+    elif state == "disabled":
+        staff = staff.filter(is_active=False)
+    if query:
+        staff = staff.filter(
+            Q(username__icontains=query)
+            | Q(full_name__contains=query)
+            | Q(phone__startswith=query)
+            | Q(unit__name__contains=query)
+        )
+    return staff

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from learnweek.backoffice import account_views as accv
 from learnweek.backoffice import activity_views as av
 from learnweek.backoffice import audit_views, notice_views, views
 from learnweek.backoffice import campaign_views as cv
@@ -21,11 +22,18 @@ urlpatterns = [
     path("units/<str:code>/institutions/import/", views.institution_import, name="institution_import"),
     path("units/<str:code>/designations/new/", views.designation_new, name="designation_new"),
     path("units/<str:code>/accounts/new/", views.staff_new, name="staff_new"),
-    path("accounts/", views.staff_list, name="staff_list"),
+    # issue 26: accounts
+    path("units/<str:code>/accounts/import/", accv.staff_import_view, name="staff_import"),
+    path("units/<str:code>/accounts/template.xlsx", accv.staff_import_template, name="staff_import_template"),
+    path("accounts/", accv.staff_list, name="staff_list"),
+    path("accounts/export.xlsx", accv.staff_export, name="staff_export"),
+    path("accounts/disable/", accv.staff_bulk_disable_view, name="staff_bulk_disable"),
+    path("accounts/<int:pk>/", accv.staff_detail, name="staff_detail"),
+    path("accounts/<int:pk>/password-reset/", accv.staff_password_reset_view, name="staff_password_reset"),
+    # end of issue 26: accounts
     path("accounts/exports/", views.personal_exports, name="personal_exports"),
     path("accounts/tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
-    path("accounts/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("accounts/<int:pk>/toggle-active/", views.staff_toggle_active, name="staff_toggle_active"),
     path("campaigns/", cv.campaign_list, name="campaigns"),
     path("campaigns/new/", cv.campaign_new, name="campaign_new"),

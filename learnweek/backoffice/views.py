@@ -16,14 +16,12 @@ from learnweek.accounts.selectors import (
     api_tokens_of,
     personal_exports_visible_to,
     staff_get_visible,
-    staff_visible_to,
 )
 from learnweek.accounts.services import (
     api_token_revoke,
     password_change,
     staff_account_create,
     staff_active_set,
-    staff_roles_set,
 )
 from learnweek.backoffice import forms
 from learnweek.backoffice.guards import staff_required
@@ -198,13 +196,6 @@ def unit_history(request, code):
 
 
 @staff_required
-def staff_list(request):
-    staff = staff_visible_to(request.user)
-    page = Paginator(staff, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/accounts/list.html", {"page": page})
-
-
-@staff_required
 def personal_exports(request):
     """The administrator's log of exports that hold personal data, by staff of its subtree."""
     page = Paginator(personal_exports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -226,21 +217,6 @@ def staff_new(request, code):
     return render(
         request, "backoffice/orgs/unit_form.html", {"unit": unit, "form": form, "title": "新建账号"}
     )
-
-
-@staff_required
-def staff_detail(request, pk):
-    account = staff_get_visible(request.user, pk)
-    form = forms.StaffRolesForm(request.POST or None, initial={"roles": [r.value for r in account.roles]})
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff_roles_set(actor=request.user, user=account, roles=form.cleaned_data["roles"])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "角色已更新。")
-            return redirect("backoffice:staff_detail", pk=account.pk)
-    return render(request, "backoffice/accounts/detail.html", {"account": account, "form": form})
 
 
 @staff_required

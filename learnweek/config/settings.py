@@ -356,3 +356,12 @@ SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.c
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnweek <noreply@localhost>")
+
+# Issue 26, accounts
+# The address the e-mailed one-time links (account activation, password reset) start with.
+LEARNWEEK_SITE_URL = os.environ.get("LEARNWEEK_SITE_URL", "http://localhost:8000")
+# An account not signed in for this many days (never signed in: since it was made) is flagged
+# 久未使用 on the accounts page.
+ACCOUNT_UNUSED_DAYS = int(os.environ.get("ACCOUNT_UNUSED_DAYS", "90"))
+# How long an e-mailed activation or reset link stays valid (Django's setting), in seconds.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from learnweek.api.api import api
+from learnweek.backoffice import activation_views
 from learnweek.backoffice.views import PasswordChangeView
 
 urlpatterns = [
@@ -17,5 +18,19 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # issue 26: accounts
+    path("accounts/activate/", activation_views.activate, name="account_activate"),
+    path(
+        "accounts/activate/<str:uidb64>/<str:token>/",
+        activation_views.activate_link,
+        name="account_activate_link",
+    ),
+    path("accounts/password-reset/", activation_views.password_reset, name="password_reset"),
+    path(
+        "accounts/password-reset/<str:uidb64>/<str:token>/",
+        activation_views.password_reset_link,
+        name="password_reset_link",
+    ),
+    # end of issue 26: accounts
     path("django-admin/", admin.site.urls),
 ]

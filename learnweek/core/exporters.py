@@ -178,3 +178,27 @@ def print_setup(sheet: Worksheet, *, landscape: bool, title_rows: tuple[int, int
         sheet.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
     sheet.print_options.horizontalCentered = True
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def plain_xlsx(rows: Iterable[Sequence[Any]], *, sheet_title: str = "Sheet1") -> bytes:
+    """A sheet of ``rows`` from A1, the first one bold (a header row an import reads back, as in
+    an import template), columns as wide as their text, every cell through ``put``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    widths: list[float] = []
+    for values in rows:
+        values = list(values)
+        put_row(sheet, values)
+        widths += [0.0] * (len(values) - len(widths))
+        for i, value in enumerate(values):
+            widths[i] = max(widths[i], text_width(value))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+    print_setup(sheet, landscape=len(widths) > 5, title_rows=(1, 1))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

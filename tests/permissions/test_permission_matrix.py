@@ -166,6 +166,29 @@ PAGES: dict[str, Page] = {
     "staff_toggle_active": Page(
         r("staff_toggle_active", pk("account")), None, {"toggle": Write(post(), ADMINS)}
     ),
+    # issue 26: accounts
+    "staff_import": Page(
+        r("staff_import", CODE),
+        SUBTREE,
+        {
+            "import": Write(
+                post(
+                    file=lambda w: xlsx_of(
+                        [["单位代码", "姓名", "手机号", "角色"], [CODE, "新同事", "13600000777", "填报员"]]
+                    )
+                ),
+                ADMINS,
+            )
+        },
+    ),
+    "staff_import_template": Page(r("staff_import_template", CODE), SUBTREE),
+    "staff_export": Page(r("staff_export"), EVERY_STAFF - {"norole"}),  # each its own subtree's list
+    "staff_bulk_disable": Page(
+        r("staff_bulk_disable"), None, {"disable": Write(post(ids=lambda w: [w.account.pk]), ADMINS)}
+    ),
+    "staff_password_reset": Page(
+        r("staff_password_reset", pk("account")), None, {"reset": Write(post(), ADMINS)}
+    ),
     "campaigns": Page(r("campaigns"), EVERY_STAFF),
     "campaign_new": Page(  # provinces and the ministry create; cities and counties derive
         r("campaign_new"),

@@ -85,12 +85,12 @@ DROP FUNCTION IF EXISTS audit_entry_append_only();
 
 def guard(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(GUARD)
+        schema_editor.execute(GUARD, params=None)  # raw SQL: no placeholders to fill
 
 
 def unguard(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNGUARD)
+        schema_editor.execute(UNGUARD, params=None)
 
 
 Migration.operations.append(migrations.RunPython(guard, unguard))
