@@ -156,7 +156,11 @@ PAGES: dict[str, Page] = {
     ),
     "staff_list": Page(r("staff_list"), EVERY_STAFF),
     "personal_exports": Page(r("personal_exports"), EVERY_STAFF),
-    "api_tokens": Page(r("api_tokens"), EVERY_STAFF),  # each user's own tokens
+    "api_tokens": Page(r("api_tokens"), EVERY_STAFF),
+    # The audit log is the 审计管理员's alone (tests/audit): no business role, administrators
+    # included, reads or exports it.
+    "audit_log": Page(r("audit_log"), frozenset()),
+    "audit_export": Page(r("audit_export"), None, {"export": Write(post(), frozenset())}),  # each user's own tokens
     "api_token_revoke": Page(  # only the token's own user revokes it
         r("api_token_revoke", pk("owner_token")), None, {"revoke": Write(post(), OWN)}
     ),
