@@ -87,9 +87,11 @@ def consent_decline(*, user: User) -> bool:
         return False
     if Registration.objects.filter(resident=user).exists() or Reader.objects.filter(account=user).exists():
         return False
+    pk = user.pk
     user.api_tokens.all().delete()
-    User.history.filter(id=user.pk).delete()
+    user.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple_history: no "deleted" row
     user.delete()
+    User.history.filter(id=pk).delete()
     return True
 
 
