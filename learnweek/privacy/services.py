@@ -343,8 +343,8 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
     Registration.objects.filter(pk__in=ids).update(name=ANON_NAME)
     Registration.history.filter(id__in=ids).update(name=ANON_NAME)
     _anonymise_registrations(Registration.objects.filter(pk__in=ids))
-    for i, reader in enumerate(Reader.objects.filter(account=user).order_by("-is_self", "pk"), start=1):
-        reader.name = f"读者{i}"
+    for reader in Reader.objects.filter(account=user):
+        reader.name = f"读者{reader.pk}"  # unique on the account whatever the names were
         reader.save(update_fields=["name"])
     ReadingLog.objects.filter(reader__account=user).update(notes="")
     ReaderProfile.objects.filter(account=user).update(interests="")
