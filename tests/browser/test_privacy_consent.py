@@ -10,12 +10,12 @@ from tests.browser.helpers import axe_violations, elder_violations
 
 pytestmark = pytest.mark.browser
 
-SHOTS = "/tmp/i26-privacy-shots"
-
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("elder", [False, True], ids=["standard", "elder"])
-def test_the_notice_asks_before_the_residents_page(live_server, open_page, make_resident, settings, elder):
+def test_the_notice_asks_before_the_residents_page(
+    live_server, open_page, make_resident, settings, tmp_path, elder
+):
     settings.PRIVACY_CONSENT_REQUIRED = True
     settings.PRIVACY_CONTROLLER = "吉林省教育厅"
     resident = make_resident(phone="13812345678", name="李阿姨")
@@ -32,7 +32,7 @@ def test_the_notice_asks_before_the_residents_page(live_server, open_page, make_
         assert agree.bounding_box()["height"] >= 60 and decline.bounding_box()["height"] >= 44
         assert elder_violations(page) == []
     assert axe_violations(page) == []
-    page.screenshot(path=f"{SHOTS}-{'elder' if elder else 'standard'}.png", full_page=True)
+    page.screenshot(path=tmp_path / "notice.png", full_page=True)
 
     agree.click()  # the box is required: the browser (or the page) asks for the tick
     assert not NoticeConsent.objects.exists()
