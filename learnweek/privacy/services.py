@@ -18,13 +18,15 @@ from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from learnweek.accounts.codes import code_check, code_send
 from learnweek.accounts.models import CodePurpose, OneTimeCode, User
 from learnweek.audit.services import audit_record
 from learnweek.campaigns.access import require
 from learnweek.core.errors import DomainError
-from learnweek.core.exporters import put_row
+from learnweek.core.exporters import print_setup, put_row, text_width
 from learnweek.core.phones import normalise_mobile
 from learnweek.core.uploads import check_pdf, check_photo, write_files
 from learnweek.nominations.kinds import spec_for
@@ -283,12 +285,16 @@ def _xlsx(data: dict[str, list[dict[str, Any]]]) -> bytes:
     workbook.remove(workbook.active)
     for title, rows in data.items():
         sheet = workbook.create_sheet(title)
-        if rows:
-            put_row(sheet, list(rows[0]))
-            for row in rows:
-                put_row(sheet, list(row.values()))  # text as text: a leading = is never a formula
-        else:
-            put_row(sheet, ["（无）"])
+        lines = [list(rows[0]), *(list(row.values()) for row in rows)] if rows else [["（无）"]]
+        for line in lines:
+            put_row(sheet, line)  # text as text: a leading = is never a formula
+        for i, column in enumerate(zip(*lines, strict=True), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(text_width(v) for v in column), 40)
+        for row_cells in sheet.iter_rows():
+            for cell in row_cells:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.row_dimensions[1].font = Font(bold=True)
+        print_setup(sheet, landscape=len(lines[0]) > 4, title_rows=(1, 1))  # A4, one page wide
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

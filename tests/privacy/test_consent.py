@@ -123,7 +123,7 @@ def test_the_api_gives_no_resident_token_without_the_consent(client, texts):
         content_type="application/json",
     )
     assert stale.status_code == 400 and "请阅读新版本后再同意" in stale.json()["message"]
-    assert not NoticeConsent.objects.exists()
+    assert not NoticeConsent.objects.exists() and not User.objects.filter(phone="13812345679").exists()
 
 
 def test_the_api_records_the_consent_given_in_the_app(client, texts, settings):

@@ -4,7 +4,7 @@ from learnweek.accounts.residents import otp_send, resident_sign_in
 from learnweek.accounts.selectors import api_tokens_of
 from learnweek.accounts.services import api_token_create, api_token_issue, api_token_revoke
 from learnweek.api.schemas import ApiTokenOut, ErrorOut, Id, TokenIn, TokenOut
-from learnweek.core.errors import PermissionDenied
+from learnweek.core.errors import DomainError, PermissionDenied
 from learnweek.core.ratelimits import limit
 from learnweek.privacy.notice import current_version, notice_sections
 from learnweek.privacy.selectors import needs_consent
@@ -79,7 +79,11 @@ def resident_token(request, payload: ResidentTokenIn):
                 "居民同意后在请求中带上 consent_version。",
                 code="consent_required",
             )
-        consent_give(user=user, version=payload.consent_version, channel="api", request=request)
+        try:
+            consent_give(user=user, version=payload.consent_version, channel="api", request=request)
+        except DomainError:
+            consent_decline(user=user)
+            raise
     return TokenOut(token=api_token_create(user=user))
 
 
