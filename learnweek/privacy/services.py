@@ -9,6 +9,7 @@ import json
 import secrets
 import uuid
 import zipfile
+from collections.abc import Iterator
 from typing import IO, Any
 
 from django.conf import settings
@@ -17,16 +18,13 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from learnweek.accounts.codes import code_check, code_send
 from learnweek.accounts.models import CodePurpose, OneTimeCode, User
 from learnweek.audit.services import audit_record
 from learnweek.campaigns.access import require
 from learnweek.core.errors import DomainError
-from learnweek.core.exporters import print_setup, put_row, text_width
+from learnweek.core.exporters import ListExporter
 from learnweek.core.phones import normalise_mobile
 from learnweek.core.uploads import check_pdf, check_photo, write_files
 from learnweek.nominations.kinds import spec_for
@@ -280,24 +278,28 @@ def resident_data(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _xlsx(data: dict[str, list[dict[str, Any]]]) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in data.items():
-        sheet = workbook.create_sheet(title)
-        lines = [list(rows[0]), *(list(row.values()) for row in rows)] if rows else [["（无）"]]
-        for line in lines:
-            put_row(sheet, line)  # text as text: a leading = is never a formula
-        for i, column in enumerate(zip(*lines, strict=True), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(max(text_width(v) for v in column), 40)
-        for row_cells in sheet.iter_rows():
-            for cell in row_cells:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.row_dimensions[1].font = Font(bold=True)
-        print_setup(sheet, landscape=len(lines[0]) > 4, title_rows=(1, 1))  # A4, one page wide
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+class ResidentDataExporter(ListExporter):
+    """The resident's data as one printable table (类别, 序号, 项目, 内容), through the exporter
+    contract, so every cell is text and never a formula."""
+
+    filename = "我的数据"
+
+    def __init__(self, data: dict[str, list[dict[str, Any]]]) -> None:
+        self.data = data
+
+    def title(self) -> str:
+        return "我的数据"
+
+    def header(self) -> list[str]:
+        return ["类别", "序号", "项目", "内容"]
+
+    def rows(self) -> Iterator[list[Any]]:
+        for section, rows in self.data.items():
+            if not rows:
+                yield [section, "", "", "（无）"]
+            for number, row in enumerate(rows, start=1):
+                for item, value in row.items():
+                    yield [section, number, item, value]
 
 
 def resident_export(*, user: User, request: HttpRequest | None = None) -> bytes:
@@ -306,7 +308,7 @@ def resident_export(*, user: User, request: HttpRequest | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("我的数据.json", json.dumps(data, ensure_ascii=False, indent=2))
-        archive.writestr("我的数据.xlsx", _xlsx(data))
+        archive.writestr("我的数据.xlsx", ResidentDataExporter(data).to_xlsx())
     audit_record(
         "privacy.export",
         actor=user,
