@@ -31,6 +31,13 @@ def _no_lockout_or_limits(settings):
 
 
 @pytest.fixture(autouse=True)
+def _privacy_notice_agreed(settings):
+    """Residents of other tests need not agree to the privacy notice before their pages;
+    tests/privacy switches the notice on (its own conftest) and proves it."""
+    settings.PRIVACY_CONSENT_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, as a fresh deployment would (the local-memory cache
     outlives a test's rolled-back transaction)."""

@@ -19,7 +19,7 @@ LAYERS = [
     {"accounts"},
     {"notices"},
     {"campaigns"},
-    {"activities", "stats", "registrations", "materials", "nominations", "reading"},
+    {"activities", "stats", "registrations", "materials", "nominations", "reading", "privacy"},
     {"backoffice", "public", "api"},
     {"demo"},
 ]

@@ -21,6 +21,7 @@ from learnweek.core.errors import DomainError, NotFound
 from learnweek.nominations import documents, selectors, services
 from learnweek.nominations.kinds import NOMINATION, spec_for
 from learnweek.nominations.models import DecisionAction, NominationPhoto, NominationState
+from learnweek.privacy.selectors import publication_consent_of
 
 
 def _nomination_requirement(user, pk):
@@ -148,6 +149,7 @@ def _detail_page(request, nomination, typed: dict | None = None):
             )
         ],
         "typed": typed,
+        "publication_consent": publication_consent_of(nomination),
     }
     return render(request, "backoffice/nominations/detail.html", context)
 

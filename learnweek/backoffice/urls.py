@@ -2,7 +2,7 @@ from django.urls import path
 
 from learnweek.backoffice import account_views as accv
 from learnweek.backoffice import activity_views as av
-from learnweek.backoffice import audit_views, notice_views, views
+from learnweek.backoffice import audit_views, consent_views, notice_views, views
 from learnweek.backoffice import campaign_views as cv
 from learnweek.backoffice import demo_table_views as dv
 from learnweek.backoffice import material_views as mv
@@ -136,6 +136,13 @@ urlpatterns = [
         name="nomination_thumb",
     ),
     path("campaigns/<slug:slug>/nominations.zip", nv.unit_package, name="nomination_package"),
+    # issue 26: privacy
+    path("nominations/<int:pk>/consent/", consent_views.consent_page, name="nomination_consent"),
+    path(
+        "nominations/<int:pk>/consent/document/",
+        consent_views.consent_document,
+        name="nomination_consent_document",
+    ),
     path("reading/", readv.reading_home, name="reading"),
     path("reading/lists/new/", readv.list_new, name="book_list_new"),
     path("reading/lists/<int:pk>/", readv.list_detail, name="book_list"),

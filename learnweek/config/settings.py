@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "learnweek.nominations",
     "learnweek.materials",
     "learnweek.reading",
+    "learnweek.privacy",
     "axes",
     "csp",
     "ninja",  # for its templates and static files: the API docs' Swagger UI is served from here
@@ -365,3 +366,22 @@ LEARNWEEK_SITE_URL = os.environ.get("LEARNWEEK_SITE_URL", "http://localhost:8000
 ACCOUNT_UNUSED_DAYS = int(os.environ.get("ACCOUNT_UNUSED_DAYS", "90"))
 # How long an e-mailed activation or reset link stays valid (Django's setting), in seconds.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))
+
+# Issue 26, privacy (个人信息保护法): the notice residents agree to, and how long personal data stays.
+# Residents without a consent to the notice's current version are sent to it (public.privacy_views).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "learnweek.public.privacy_views.ConsentMiddleware",
+)
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "本活动周主办的教育行政部门")
+PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "主办单位公布的个人信息保护联系电话或邮箱")
+# Empty: the version constant next to the notice text (privacy.notice.NOTICE_VERSION).
+PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "")
+PRIVACY_REGISTRATION_PHONE_MONTHS = int(os.environ.get("PRIVACY_REGISTRATION_PHONE_MONTHS", "6"))
+# Not from the environment: the notice is always asked for. Tests of other parts turn it off
+# (tests/conftest.py) so that they need not agree first; tests/privacy turn it back on.
+PRIVACY_CONSENT_REQUIRED = True
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "learnweek.privacy.tasks.privacy_retention",
+    "schedule": 24 * 60 * 60,
+}

@@ -15,6 +15,7 @@ from learnweek.accounts.models import User
 from learnweek.campaigns.models import Campaign, Requirement, RequirementKind
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination
+from learnweek.privacy.services import publication_consent_form
 
 STARS = [
     (
@@ -36,6 +37,16 @@ def _picture(text_colour: tuple[int, int, int]) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
     return SimpleUploadedFile("demo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _consent_form() -> SimpleUploadedFile:
+    """A one-page PDF standing for the nominee's signed consent to publication."""
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return SimpleUploadedFile("公开展示同意书.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
 def _requirement(slug: str, kind: str) -> Requirement | None:
@@ -122,7 +133,8 @@ def demo_nominations() -> int:
                 actor=jilin, nomination=nomination, upload=_picture(colours[i]), caption=f"{name}的学习课堂"
             )
             services.nomination_submit(actor=jilin, nomination=nomination, opinion="同意推荐")
-            if i < 2:
+            if i < 2:  # selected, and shown on the showcase with the nominee's signed consent
+                publication_consent_form(actor=jilin, nomination=nomination, upload=_consent_form())
                 services.nomination_decide(
                     actor=ministry, nomination=nomination, action=DecisionAction.RECOMMEND
                 )

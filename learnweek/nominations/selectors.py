@@ -464,13 +464,19 @@ def counts_by_unit(requirement: Requirement, unit: Unit) -> list[tuple[Unit, int
 def showcase(
     *, year: int | None = None, province: Unit | None = None, kind: str | None = None
 ) -> QuerySet[Nomination]:
-    """Selected nominees of requirements that publish their results, in published campaigns."""
-    queryset = Nomination.objects.filter(
-        state=NominationState.APPROVED,
-        requirement__publish_winners=True,
-        requirement__kind__in=NOMINATION_KINDS,
-        requirement__campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED],
-    ).select_related("unit", "requirement__campaign")
+    """Selected nominees of requirements that publish their results, in published campaigns. A
+    person only with its own consent to publication (个人信息保护法 art. 25, privacy.PublicationConsent)."""
+    person_kinds = [kind for kind, spec in SPECS.items() if spec.person]
+    queryset = (
+        Nomination.objects.filter(
+            state=NominationState.APPROVED,
+            requirement__publish_winners=True,
+            requirement__kind__in=NOMINATION_KINDS,
+            requirement__campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED],
+        )
+        .filter(~Q(requirement__kind__in=person_kinds) | Q(publication_consent__isnull=False))
+        .select_related("unit", "requirement__campaign")
+    )
     if year:
         queryset = queryset.filter(requirement__campaign__year=year)
     if province is not None:

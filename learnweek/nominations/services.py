@@ -45,6 +45,7 @@ from learnweek.nominations.selectors import (
 )
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
+from learnweek.privacy.selectors import publication_refusal
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -378,7 +379,11 @@ def nomination_decide(
         if after is not None:
             nomination.at_unit = after.unit
             nomination.reached_depth = after.unit.depth
-        else:  # the selecting level: selected
+        elif nomination.requirement.publish_winners:  # selecting is publishing on the showcase
+            refusal = publication_refusal(nomination)
+            if refusal is not None:
+                raise refusal
+        if after is None:  # the selecting level: selected
             nomination.state = NominationState.APPROVED
             nomination.at_unit = None
         comment = comment or "同意推荐"

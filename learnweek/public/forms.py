@@ -233,3 +233,21 @@ class CodeForm(forms.Form):
 
 class SignUpForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
+
+    def __init__(self, *args, family: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if family:
+            # 为家人报名 (children under 14 take part through their guardian): the sign-up carries
+            # the family member's name and the guardian's own phone; no child's number is asked.
+            self.fields["family_member"] = forms.ChoiceField(
+                label="为家人报名（可不选）",
+                required=False,
+                choices=[("", "不，为我自己报名"), *((n, n) for n in family)],
+                help_text="家庭成员在“我的阅读”中添加；报名登记的是您的手机号，不收集孩子的手机号。",
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("family_member"):
+            data["name"] = data["family_member"]
+        return data

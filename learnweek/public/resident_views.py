@@ -17,6 +17,7 @@ from learnweek.activities.selectors import activity_get_public
 from learnweek.core.errors import DomainError
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.core.sms import last_message_to
+from learnweek.privacy.selectors import family_members
 from learnweek.public.context import ELDER_COOKIE
 from learnweek.public.forms import CodeForm, PhoneForm, SignUpForm
 from learnweek.public.qr import qr_svg
@@ -103,7 +104,9 @@ def register(request, pk):
     if existing is not None:
         messages.info(request, f"您已报名该活动（{existing.get_status_display()}）。")
         return redirect("public:me")
-    form = SignUpForm(request.POST or None, initial={"name": request.user.full_name})
+    form = SignUpForm(
+        request.POST or None, initial={"name": request.user.full_name}, family=family_members(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             limit(request, "signup")

@@ -4,6 +4,7 @@ from learnweek.public import (
     activity_views,
     exhibition_views,
     my_reading_views,
+    privacy_views,
     reading_views,
     resident_views,
     showcase_views,
@@ -36,6 +37,10 @@ urlpatterns = [
     path("me/reading/act/", my_reading_views.my_reading_act, name="my_reading_act"),
     path("me/reading/entries/<int:pk>/delete/", my_reading_views.my_reading_delete, name="my_reading_delete"),
     path("elder/", resident_views.elder_toggle, name="elder"),
+    # issue 26: privacy
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("me/data/", privacy_views.my_data, name="my_data"),
+    path("me/delete/", privacy_views.delete_account, name="delete_account"),
     path("reading/", reading_views.reading_home, name="reading"),
     path("reading/lists/<int:pk>/", reading_views.book_list, name="book_list"),
     path("reading/catalogue/", reading_views.reading_catalogue, name="catalogue"),

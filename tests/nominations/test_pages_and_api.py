@@ -14,8 +14,9 @@ from learnweek.campaigns.services import campaign_create, campaign_set_status, r
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
+from learnweek.privacy.services import publication_consent_form
 from tests.factories import PASSWORD, StaffFactory
-from tests.helpers import COUNTY, PROVINCE, YEAR, photo_file, unit
+from tests.helpers import COUNTY, PROVINCE, YEAR, pdf_file, photo_file, unit
 from tests.nominations.helpers import PERSON_VALUES
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +195,7 @@ def test_the_public_showcase_shows_the_selected_without_personal_data(client, na
     listing = reverse("public:showcase")
     assert "刘桂芳" not in client.get(listing).content.decode()  # not selected yet
     assert client.get(reverse("public:showcase_item", args=[nomination.pk])).status_code == 404
+    publication_consent_form(actor=reporter, nomination=nomination, upload=pdf_file("刘桂芳同意书.pdf"))
     services.nomination_decide(actor=ministry_admin, nomination=nomination, action=DecisionAction.RECOMMEND)
     assert "刘桂芳" in client.get(listing + f"?year={YEAR}&province={PROVINCE}").content.decode()
     assert "刘桂芳" not in client.get(listing + "?province=110000").content.decode()

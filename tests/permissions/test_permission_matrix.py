@@ -160,7 +160,9 @@ PAGES: dict[str, Page] = {
     # The audit log is the 审计管理员's alone (tests/audit): no business role, administrators
     # included, reads or exports it.
     "audit_log": Page(r("audit_log"), frozenset()),
-    "audit_export": Page(r("audit_export"), None, {"export": Write(post(), frozenset())}),  # each user's own tokens
+    "audit_export": Page(
+        r("audit_export"), None, {"export": Write(post(), frozenset())}
+    ),  # each user's own tokens
     "api_token_revoke": Page(  # only the token's own user revokes it
         r("api_token_revoke", pk("owner_token")), None, {"revoke": Write(post(), OWN)}
     ),
@@ -427,6 +429,13 @@ PAGES: dict[str, Page] = {
     "nomination_photo": Page(r("nomination_photo", pk("draft"), pk("draft_photo")), UNIT_STAFF),
     "nomination_thumb": Page(r("nomination_thumb", pk("draft"), pk("draft_photo")), UNIT_STAFF),
     "nomination_package": Page(r("nomination_package", slug("jilin")), EVERY_STAFF),
+    # issue 26: privacy — a nominee's consent to publication, recorded by the nominating unit.
+    "nomination_consent": Page(
+        r("nomination_consent", pk("draft")),
+        UNIT_STAFF,
+        {"upload": Write(post(action="upload", document=lambda w: jpeg("签字同意书.jpg")), OWN)},
+    ),
+    "nomination_consent_document": Page(r("nomination_consent_document", pk("consented")), UNIT_STAFF),
     "reading": Page(r("reading"), EVERY_STAFF),
     "book_list_new": Page(
         r("book_list_new"),
@@ -769,6 +778,7 @@ OPERATIONS: dict[str, Op] = {
         lambda w: {"phone": "13800007777", "code": "000000"},
         writes=False,
     ),
+    "GET /api/v1/auth/privacy-notice": Op(p("/auth/privacy-notice"), EVERYONE, OPEN),  # issue 26: privacy
     "GET /api/v1/auth/tokens": Op(p("/auth/tokens"), EVERY_STAFF),  # each user's own tokens
     "DELETE /api/v1/auth/tokens/{pk}": Op(p("/auth/tokens/{k}", k=pk("owner_token")), OWN),
     "GET /api/v1/units/{code}": Op(p("/units/{c}", c=lambda w: CODE), SUBTREE),

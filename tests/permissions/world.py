@@ -34,6 +34,7 @@ from learnweek.nominations import services as nominations
 from learnweek.orgs.models import InstitutionType, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.services import institution_create
+from learnweek.privacy.services import publication_consent_form
 from learnweek.reading.services import book_list_add, book_list_create, essay_call_create, lecture_create
 from learnweek.registrations.services import registration_create
 from learnweek.stats.services import header_save, reported_total_add
@@ -283,6 +284,11 @@ def build() -> SimpleNamespace:
         contact_phone="0431-88886666",
     )
     nominations.photo_add(actor=system, nomination=draft, upload=jpeg(), caption="学院外景")
+    # issue 26: privacy — a nominee whose signed consent to publication is on file.
+    consented = nominations.nomination_create(
+        actor=system, requirement=star, unit=county, name="陈志强", workplace="南湖街道东风社区"
+    )
+    publication_consent_form(actor=system, nomination=consented, upload=pdf_file("同意书.pdf"))
     handed_in = nominations.nomination_create(
         actor=system, requirement=advanced, unit=county, **(UNIT_VALUES | {"name": "朝阳区南湖街道社区学校"})
     )
@@ -339,6 +345,7 @@ def build() -> SimpleNamespace:
         draft=draft,
         draft_photo=draft.photos.get(),
         handed_in=handed_in,
+        consented=consented,
         book_list=book_list,
         entry=entry,
         lecture=lecture,
