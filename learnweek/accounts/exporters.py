@@ -34,6 +34,7 @@ class StaffListExporter(ListExporter):
         return ["序号", "用户名", "姓名", "单位代码", "单位", "手机号", "邮箱", "角色", "状态", "最近登录"]
 
     def rows(self) -> Iterable[Sequence[Any]]:
+        a: Any  # an account annotated by staff_filtered (is_activated, is_unused), with its unit
         for number, a in enumerate(self.staff.iterator(chunk_size=1000), start=1):
             state = "已停用" if not a.is_active else ("未激活" if not a.is_activated else "启用")
             if a.is_active and a.is_unused:

@@ -65,7 +65,7 @@ class CodePasswordForm(PasswordForm):
     field_order = ["phone", "code", "password1", "password2"]
 
 
-PAGES = {
+PAGES: dict[str, dict[str, str]] = {
     CodePurpose.ACTIVATE: {
         "title": "激活账号",
         "lead": "单位为您开通工作台账号后，请在这里输入账号登记的手机号，收到短信验证码后自己设定密码。"
@@ -92,7 +92,7 @@ def _code_flow(request, purpose: str):
     if request.method == "POST" and "code" not in request.POST:
         who_form = ResetWhoForm(request.POST) if purpose == CodePurpose.RESET else MobileForm(request.POST)
         if who_form.is_valid():
-            typed = who_form.cleaned_data.get("who") or who_form.cleaned_data.get("phone")
+            typed: str = who_form.cleaned_data.get("who") or who_form.cleaned_data.get("phone") or ""
             field = "who" if purpose == CodePurpose.RESET else "phone"
             if "@" in typed:
                 reset_link_request(email=typed)

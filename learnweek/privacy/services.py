@@ -83,7 +83,7 @@ def consent_decline(*, user: User) -> bool:
     """The resident declined: an account made by this very sign-in, with nothing in it and no
     consent ever given, is removed (nothing is kept of the visit); True if it was. An account that
     agreed to an earlier version keeps what it has until the resident deletes it."""
-    if not is_resident(user) or user.privacy_consents.exists():
+    if not is_resident(user) or NoticeConsent.objects.filter(user=user).exists():
         return False
     if Registration.objects.filter(resident=user).exists() or Reader.objects.filter(account=user).exists():
         return False
