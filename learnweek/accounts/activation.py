@@ -51,7 +51,7 @@ def _staff_with_phone(phone: str) -> User | None:
     return found[0] if len(found) == 1 else None
 
 
-def _as_if_sent(phone: str, purpose: str) -> None:
+def _as_if_sent(phone: str, purpose: str, before_send: Callable[[], None] | None) -> None:
     """The per-number limits of ``codes.code_send`` for a number no code is sent to, with its
     words, so that the answer tells nothing about which numbers have accounts."""
     now = timezone.now().timestamp()
@@ -66,6 +66,8 @@ def _as_if_sent(phone: str, purpose: str) -> None:
             f"该手机号每天最多获取 {codes.MAX_CODES_PER_DAY} 次验证码，今天已用完，请明天再试。",
             code="otp_daily_limit",
         )
+    if before_send is not None:  # the device and network limits, before anything is counted
+        before_send()
     cache.set(last_key, now, int(resend))
     cache.set(day_key, cache.get(day_key, 0) + 1, 24 * 3600)
 
@@ -79,9 +81,7 @@ def code_request(*, phone: str, purpose: str, before_send: Callable[[], None] | 
     if user is not None and purpose == CodePurpose.ACTIVATE and is_activated(user):
         user = None
     if user is None:
-        _as_if_sent(phone, purpose)
-        if before_send is not None:
-            before_send()
+        _as_if_sent(phone, purpose, before_send)
         return phone
     return codes.code_send(phone=phone, purpose=purpose, before_send=before_send)
 
@@ -103,9 +103,15 @@ def _by_code(*, phone: str, code: str, password: str, purpose: str, request: Htt
     phone = normalise_mobile(phone)
     user = _staff_with_phone(phone)
     if user is None or (purpose == CodePurpose.ACTIVATE and is_activated(user)):
-        raise DomainError(WRONG_CODE, code="otp_invalid")  # no code was sent to this number
+        # No code was sent to this number; the password is judged first all the same, so the
+        # answer is the one an account's number gets (nothing tells which numbers have one).
+        _check_password(password, User(username=phone))
+        raise DomainError(WRONG_CODE, code="otp_invalid")
     _check_password(password, user)  # before the code is used: a weak password keeps the code
-    codes.code_check(phone=phone, code=code, purpose=purpose)
+    try:
+        codes.code_check(phone=phone, code=code, purpose=purpose)
+    except DomainError as exc:  # too many tries reads as a wrong code, as for a number without one
+        raise DomainError(WRONG_CODE, code="otp_invalid") from exc
     action = "account.activate" if purpose == CodePurpose.ACTIVATE else "account.password_reset"
     return _password_set(user, password, action=action, request=request, how="短信验证码")
 
@@ -150,6 +156,8 @@ def may_reset(actor: User, user: User) -> bool:
     ``staff_import.may_grant_admin``); never its own account (that is the password page)."""
     if user.unit is None or actor.pk == user.pk or not actor.has_role(Role.ADMIN):
         return False
+    if user.is_superuser and not actor.is_superuser:
+        return False
     return not user.is_unit_admin or may_grant_admin(actor, user.unit)
 
 
@@ -167,6 +175,8 @@ def admin_password_reset(*, actor: User, user: User, request: HttpRequest | None
     if not may_reset(actor, user):
         raise PermissionDenied("管理员账号的密码只能由上级单位的管理员重置。")
     user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise DomainError("该账号已停用，请先启用再重置密码。", code="account_disabled")
     user.set_unusable_password()
     user.save(update_fields=["password"])
     _api_tokens_end(user)
@@ -195,19 +205,26 @@ def staff_bulk_disable(*, actor: User, users: Iterable[User]) -> int:
         raise DomainError(
             "所选账号中有您自己的账号，不能停用自己的账号；请取消勾选后重试。", code="self_deactivate"
         )
-    done = 0
+    disabled: list[User] = []
     for user in chosen:
         if user.unit is None:
             raise NotFound()
         require_role(actor, user.unit, Role.ADMIN, "停用账号")
+        if (user.is_superuser and not actor.is_superuser) or (
+            user.is_unit_admin and not may_grant_admin(actor, user.unit)
+        ):
+            raise PermissionDenied(f"{user} 是管理员账号，只能由上级单位的管理员停用。")
         if not user.is_active:
             continue
         user.is_active = False
         user.save(update_fields=["is_active"])
         _api_tokens_end(user)
+        disabled.append(user)
+    # The audit entries last: the chain's head row is taken once every account row is locked,
+    # as a single-account change takes them, so two writers never wait for each other in a circle.
+    for user in disabled:
         audit_record("account.disable", actor=actor, target=user, detail={"bulk": True})
-        done += 1
-    return done
+    return len(disabled)
 
 
 def unused_since() -> datetime.datetime:

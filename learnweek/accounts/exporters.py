@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from learnweek.accounts import staff_import
 from learnweek.accounts.models import User
+from learnweek.core.chinese import chinese_date
 from learnweek.core.documents import Document
 from learnweek.core.exporters import ListExporter, plain_xlsx
 from learnweek.orgs.models import Unit
@@ -28,7 +29,7 @@ class StaffListExporter(ListExporter):
         self.filename = f"工作人员账号-{timezone.localdate():%Y%m%d}"
 
     def title(self) -> str:
-        return f"{self.unit_name}工作人员账号（{timezone.localdate():%Y年%m月%d日}导出）"
+        return f"{self.unit_name}工作人员账号（{chinese_date(timezone.localdate())}导出）"
 
     def header(self) -> Sequence[str]:
         return ["序号", "用户名", "姓名", "单位代码", "单位", "手机号", "邮箱", "角色", "状态", "最近登录"]

@@ -118,6 +118,12 @@ def audit_record(
     }
     if actor is None and actor_label:
         fields["actor_label"] = actor_label[:120]
+    if unit is None and not fields["unit_path"] and target is not None:
+        # No unit of the actor (a resident, the command line, an unknown username): the entry
+        # belongs where its target does, so that unit's 审计管理员 sees it.
+        unit = (
+            target if hasattr(target, "path") and hasattr(target, "depth") else getattr(target, "unit", None)
+        )
     if unit is not None and not fields["unit_path"]:
         fields["unit_path"], fields["unit_label"] = unit.path, unit.name[:120]
     with transaction.atomic():

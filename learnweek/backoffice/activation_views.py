@@ -95,8 +95,13 @@ def _code_flow(request, purpose: str):
             typed: str = who_form.cleaned_data.get("who") or who_form.cleaned_data.get("phone") or ""
             field = "who" if purpose == CodePurpose.RESET else "phone"
             if "@" in typed:
-                reset_link_request(email=typed)
-                step = "mailed"
+                try:  # the same device and network limits as a code, before any mail is queued
+                    limit(request, "code")
+                except DomainError as exc:
+                    who_form.add_error(field, exc.message)
+                else:
+                    reset_link_request(email=typed)
+                    step = "mailed"
             else:
                 try:
                     phone = code_request(

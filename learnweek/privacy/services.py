@@ -78,6 +78,10 @@ def consent_give(
     return consent
 
 
+# How new an account must be to count as made by the sign-in being declined.
+FRESH_ACCOUNT = datetime.timedelta(minutes=30)
+
+
 @transaction.atomic
 def consent_decline(*, user: User) -> bool:
     """The resident declined: an account made by this very sign-in, with nothing in it and no
@@ -85,7 +89,15 @@ def consent_decline(*, user: User) -> bool:
     agreed to an earlier version keeps what it has until the resident deletes it."""
     if not is_resident(user) or NoticeConsent.objects.filter(user=user).exists():
         return False
-    if Registration.objects.filter(resident=user).exists() or Reader.objects.filter(account=user).exists():
+    if user.date_joined < timezone.now() - FRESH_ACCOUNT:  # an account from an earlier visit stays
+        return False
+    holds = (
+        Registration.objects.filter(resident=user).exists()
+        or Reader.objects.filter(account=user).exists()
+        or Essay.objects.filter(account=user).exists()
+        or ReaderProfile.objects.filter(account=user).exists()
+    )
+    if holds:
         return False
     pk = user.pk
     user.api_tokens.all().delete()
@@ -166,8 +178,30 @@ def publication_code_send(*, actor: User | None, nomination: Nomination, phone: 
     is to be published; the masked number."""
     with transaction.atomic():
         _publication_guard(actor, nomination)
+    phone = _nominee_number(nomination, phone)
     phone = code_send(phone=phone, purpose=CodePurpose.PUBLICATION)
     return _masked(phone)
+
+
+def _nominee_number(nomination: Nomination, phone: str) -> str:
+    """The code goes only to the mobile number on the nominee's own form: a number typed here
+    that differs from it (the staff member's own, say) would confirm nobody's consent."""
+    phone = normalise_mobile(phone)
+    try:
+        on_file = normalise_mobile(nomination.phone or "")
+    except DomainError:
+        on_file = ""
+    if not on_file:
+        raise DomainError(
+            "申报表中没有被推荐人的手机号，请先在申报表“联系电话”中填写其手机号，或上传其签字的同意书。",
+            code="nominee_phone_missing",
+        )
+    if phone != on_file:
+        raise DomainError(
+            f"验证码只能发送到申报表中被推荐人本人的手机号（{_masked(on_file)}）。",
+            code="nominee_phone_mismatch",
+        )
+    return phone
 
 
 def publication_code_confirm(
@@ -180,7 +214,7 @@ def publication_code_confirm(
 ) -> PublicationConsent:
     """The code the nominee read out to the staff member: consent recorded. A wrong try is counted
     (as with sign-in codes), so the check is outside the recording transaction."""
-    phone = normalise_mobile(phone)
+    phone = _nominee_number(nomination, phone)
     with transaction.atomic():
         _publication_guard(actor, nomination)
     code_check(phone=phone, code=code, purpose=CodePurpose.PUBLICATION)

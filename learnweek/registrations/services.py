@@ -14,6 +14,7 @@ from django.utils import timezone
 from learnweek.activities.models import Activity
 from learnweek.activities.selectors import activities_public
 from learnweek.campaigns.access import require
+from learnweek.core.chinese import chinese_month_day
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.phones import fold, normalise_mobile
@@ -77,7 +78,8 @@ class SignUp:
 
 def _notify(phone: str, key: str, activity: Activity, **params: object) -> None:
     """Text ``phone`` the notice ``key`` about ``activity`` once the transaction commits."""
-    start = timezone.localtime(activity.start).strftime("%-m月%-d日%H:%M")
+    when = timezone.localtime(activity.start)
+    start = f"{chinese_month_day(when.date())}{when:%H:%M}"
     # robust: a provider that refuses or times out is logged and never undoes or breaks the sign-up
     transaction.on_commit(
         lambda: send_template(phone, key, activity=activity.name, start=start, **params), robust=True

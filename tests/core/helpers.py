@@ -6,7 +6,9 @@ import datetime
 
 from django.utils import timezone
 
+from learnweek.accounts.exporters import StaffImportTemplate, StaffListExporter
 from learnweek.accounts.models import User
+from learnweek.accounts.selectors import staff_filtered
 from learnweek.activities.exporters import FrozenFubiao1Exporter, Fubiao1Exporter
 from learnweek.activities.models import Activity, DemoTableSnapshot
 from learnweek.audit.exporters import AuditExporter
@@ -25,6 +27,7 @@ from learnweek.nominations import documents as nomination_documents
 from learnweek.nominations import services as nomination_services
 from learnweek.orgs.models import UnitKind
 from learnweek.orgs.roles import Role
+from learnweek.privacy.services import ResidentDataExporter
 from learnweek.stats.exporters import StatsExporter
 from learnweek.stats.selectors import header_for, stats_table
 from learnweek.stats.summary import work_summary_draft
@@ -77,6 +80,15 @@ def one_of_each(jilin_this_year_published: Campaign, province_admin: User) -> di
     audit_record("account.roles", actor=province_admin, target=reporter, target_label='=HYPERLINK("x")')
     return {
         "audit": (AuditExporter(AuditEntry.objects.all(), "全部条目"), "审计日志"),
+        "staff_list": (
+            StaffListExporter(province.name, staff_filtered(User.objects.filter(pk=reporter.pk))),
+            f"工作人员账号-{timezone.localdate():%Y%m%d}",
+        ),
+        "staff_template": (StaffImportTemplate(county), "工作人员账号导入模板"),
+        "resident_data": (
+            ResidentDataExporter({"报名": [{"活动": "=1+1", "状态": "已报名"}], "阅读记录": []}),
+            "我的数据",
+        ),
         "fubiao1_frozen": (
             FrozenFubiao1Exporter(demo_table, county, frozen),
             f"附表1-{jilin_this_year_published.slug}-{COUNTY}-{timezone.localdate():%Y%m%d}",
