@@ -8,6 +8,7 @@ from learnweek.backoffice import nomination_views as nv
 from learnweek.backoffice import notice_views, views
 from learnweek.backoffice import reading_views as readv
 from learnweek.backoffice import registration_views as rv
+from learnweek.backoffice import security_views as secv
 from learnweek.backoffice import stats_views as sv
 
 app_name = "backoffice"
@@ -159,4 +160,10 @@ urlpatterns = [
         name="material_document",
     ),
     path("campaigns/<slug:slug>/materials.zip", cv.materials_package, name="materials_package"),
+    # issue 26: security
+    path("security/", secv.security_home, name="security"),
+    path("security/settings/", secv.security_settings, name="security_settings"),
+    path("security/duties/", secv.security_duties, name="security_duties"),
+    path("security/two-factor/", secv.security_two_factor, name="security_two_factor"),
+    path("security/two-factor/<int:pk>/reset/", secv.security_otp_reset, name="security_otp_reset"),
 ]

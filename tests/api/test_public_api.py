@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.registrations.models import Registration
 from tests.factories import PASSWORD
 
@@ -62,7 +62,7 @@ def test_staff_tokens_cannot_sign_up_and_residents_cannot_check_in(
 ):
     activity = make_activity()
     staff = {
-        "Authorization": f"Bearer {api_token_issue(username=county_reporter.username, password=PASSWORD)}"
+        "Authorization": f"Bearer {api_token_create(user=county_reporter)}"
     }
     resident = resident_token(client, "13812340003", sms_outbox, django_capture_on_commit_callbacks)
     url = f"/api/v1/activities/{activity.pk}/registrations"
@@ -85,10 +85,10 @@ def test_check_in_by_api(client, make_activity, county_reporter, sibling_county_
     activity = make_activity()
     code = registration_create(activity_id=activity.pk, phone="13812340009", name="李阿姨").registration.code
     sibling = {
-        "Authorization": f"Bearer {api_token_issue(username=sibling_county_admin.username, password=PASSWORD)}"
+        "Authorization": f"Bearer {api_token_create(user=sibling_county_admin)}"
     }
     staff = {
-        "Authorization": f"Bearer {api_token_issue(username=county_reporter.username, password=PASSWORD)}"
+        "Authorization": f"Bearer {api_token_create(user=county_reporter)}"
     }
     refused = client.post(
         "/api/v1/checkins", {"code": code}, content_type="application/json", headers=sibling

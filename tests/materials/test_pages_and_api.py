@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.campaigns.models import Submission, SubmissionState
 from learnweek.campaigns.services import submission_approve
 from tests.factories import PASSWORD
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 def test_a_board_through_the_pages_to_the_public_exhibition(client, board, county_reporter, city_admin):
