@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from learnweek.accounts.services import api_token_create
 from learnweek.orgs.selectors import units_visible_to
-from tests.factories import PASSWORD
 from tests.helpers import CITY, COUNTY, OTHER_CITY, PROVINCE, SIBLING_COUNTY
 
 # (fixture, codes it must see, codes it must not see)

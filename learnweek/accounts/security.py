@@ -265,7 +265,9 @@ def recovery_codes_renew(*, user: User, request: HttpRequest | None = None) -> l
     if not otp_enrolled(user):
         raise DomainError("请先绑定动态口令。", code="otp_not_enrolled")
     codes = recovery_codes_make(user)
-    audit_record("account.otp_enrol", actor=user, target=user, request=request, detail={"recovery_codes": "renewed"})
+    audit_record(
+        "account.otp_enrol", actor=user, target=user, request=request, detail={"recovery_codes": "renewed"}
+    )
     return codes
 
 
@@ -346,7 +348,9 @@ def otp_reset(*, actor: User, user: User, request: HttpRequest | None = None) ->
         raise NotFound()
     if not can_reset_otp(actor, user):
         raise NotFound()
-    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    removed = (
+        TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    )
     if not removed:
         raise DomainError(f"{user} 尚未绑定动态口令，无需重置。", code="otp_not_enrolled")
     audit_record("account.otp_reset", actor=actor, target=user, request=request)
@@ -360,8 +364,11 @@ def has_business_roles(user: User) -> bool:
 
 
 def require_no_duty(user: User) -> None:
-    """Business roles go only to accounts without a duty (called by ``staff_roles_set``)."""
-    if user.duty_role:
+    """Business roles go only to accounts without a duty (called by ``staff_roles_set``; the
+    duty read from the database, not from a copy loaded before it was assigned)."""
+    duty = User.objects.filter(pk=user.pk).values_list("duty_role", flat=True).first() or user.duty_role
+    if duty:
+        user.duty_role = duty
         raise DomainError(
             f"{user} 是{DutyRole(user.duty_role).label}（三员分立），不能同时担任业务角色；"
             "请由超级管理员先取消其三员角色。",
@@ -377,7 +384,7 @@ def duty_role_set(*, actor: User, user: User, duty: str, request: HttpRequest | 
         raise PermissionDenied("只有超级管理员可以分配三员角色。")
     if duty and duty not in DutyRole.values:
         raise DomainError("三员角色只能是 系统管理员、安全管理员、审计管理员。", code="duty_invalid")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    given, user = user, User.objects.select_for_update().get(pk=user.pk)
     if user.unit is None and not user.is_superuser:
         raise DomainError(f"{user} 不是工作人员账号。", code="not_staff")
     if duty and user.is_superuser:
@@ -393,10 +400,16 @@ def duty_role_set(*, actor: User, user: User, duty: str, request: HttpRequest | 
         return user
     user.duty_role = duty
     user.save(update_fields=["duty_role"])
-    audit_record("account.duty_role", actor=actor, target=user, request=request, detail={"before": before, "after": duty})
+    given.duty_role = duty
+    audit_record(
+        "account.duty_role",
+        actor=actor,
+        target=user,
+        request=request,
+        detail={"before": before, "after": duty},
+    )
     return user
 
 
 def duty_holders() -> list[User]:
     return list(User.objects.exclude(duty_role="").select_related("unit").order_by("duty_role", "username"))
-

@@ -178,13 +178,20 @@ def api_token_issue(
     if user is None or not user.is_staff_member:
         raise DomainError("用户名或密码不正确。", code="bad_credentials")
     if password_change_reason(user):
-        raise DomainError("请先在网页上登录并修改密码（初始密码或已到期的密码），再换取令牌。", code="password_change_required")
+        raise DomainError(
+            "请先在网页上登录并修改密码（初始密码或已到期的密码），再换取令牌。",
+            code="password_change_required",
+        )
     if otp_devices(user):
         if not otp.strip():
-            raise DomainError("此账号须双因素登录：请在 otp 字段填写验证器应用显示的 6 位动态口令。", code="otp_required")
+            raise DomainError(
+                "此账号须双因素登录：请在 otp 字段填写验证器应用显示的 6 位动态口令。", code="otp_required"
+            )
         otp_verify(user=user, code=otp, request=request)
     elif otp_required(user):
-        raise DomainError("此账号须双因素登录：请先在网页上登录并绑定动态口令，再换取令牌。", code="otp_not_enrolled")
+        raise DomainError(
+            "此账号须双因素登录：请先在网页上登录并绑定动态口令，再换取令牌。", code="otp_not_enrolled"
+        )
     return api_token_create(user=user)
 
 

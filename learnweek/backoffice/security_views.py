@@ -84,7 +84,9 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label="动态口令",
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -143,7 +145,9 @@ class SecuritySettingsForm(forms.Form):
     session_idle_minutes = forms.IntegerField(label="空闲超时（分钟，5–30）", min_value=5, max_value=30)
     session_max_hours = forms.IntegerField(label="最长登录时长（小时，1–24）", min_value=1, max_value=24)
     password_max_age_days = forms.IntegerField(label="密码有效期（天，30–180）", min_value=30, max_value=180)
-    otp_required_for_all_staff = forms.BooleanField(label="全体工作人员须双因素登录（管理员始终须要）", required=False)
+    otp_required_for_all_staff = forms.BooleanField(
+        label="全体工作人员须双因素登录（管理员始终须要）", required=False
+    )
 
 
 @staff_required
@@ -180,7 +184,9 @@ def security_settings(request):
 
 class DutyForm(forms.Form):
     username = forms.CharField(label="用户名", max_length=150)
-    duty = forms.ChoiceField(label="三员角色", choices=[("", "（取消三员角色）"), *DutyRole.choices], required=False)
+    duty = forms.ChoiceField(
+        label="三员角色", choices=[("", "（取消三员角色）"), *DutyRole.choices], required=False
+    )
 
 
 @staff_required
@@ -195,7 +201,9 @@ def security_duties(request):
             form.add_error("username", "没有这个用户名的账号。")
         else:
             try:
-                duty_role_set(actor=request.user, user=account, duty=form.cleaned_data["duty"], request=request)
+                duty_role_set(
+                    actor=request.user, user=account, duty=form.cleaned_data["duty"], request=request
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:

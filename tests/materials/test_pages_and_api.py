@@ -12,7 +12,6 @@ from PIL import Image
 from learnweek.accounts.services import api_token_create
 from learnweek.campaigns.models import Submission, SubmissionState
 from learnweek.campaigns.services import submission_approve
-from tests.factories import PASSWORD
 from tests.helpers import photo_file
 from tests.materials.helpers import photos
 

@@ -14,7 +14,7 @@ from learnweek.campaigns.services import campaign_create, campaign_set_status, r
 from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
-from tests.factories import PASSWORD, StaffFactory
+from tests.factories import StaffFactory
 from tests.helpers import COUNTY, PROVINCE, YEAR, photo_file, unit
 from tests.nominations.helpers import PERSON_VALUES
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from learnweek.accounts.services import api_token_create
 from learnweek.stats.models import ReportedTotal
-from tests.factories import PASSWORD, StaffFactory
+from tests.factories import StaffFactory
 from tests.helpers import unit
 
 

@@ -6,39 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_duty_role_password_state_code_purpose'),
+        ("accounts", "0006_duty_role_password_state_code_purpose"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecuritySettings',
+            name="SecuritySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_idle_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='空闲超时（分钟）')),
-                ('session_max_hours', models.PositiveIntegerField(blank=True, null=True, verbose_name='最长登录时长（小时）')),
-                ('password_max_age_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='密码有效期（天）')),
-                ('otp_required_for_all_staff', models.BooleanField(blank=True, null=True, verbose_name='全体工作人员须双因素登录')),
-                ('updated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "session_idle_minutes",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="空闲超时（分钟）"),
+                ),
+                (
+                    "session_max_hours",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="最长登录时长（小时）"),
+                ),
+                (
+                    "password_max_age_days",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="密码有效期（天）"),
+                ),
+                (
+                    "otp_required_for_all_staff",
+                    models.BooleanField(blank=True, null=True, verbose_name="全体工作人员须双因素登录"),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '安全设置',
-                'verbose_name_plural': '安全设置',
+                "verbose_name": "安全设置",
+                "verbose_name_plural": "安全设置",
             },
         ),
         migrations.CreateModel(
-            name='PasswordHistory',
+            name="PasswordHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128)),
-                ('replaced_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='password_history', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128)),
+                ("replaced_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="password_history",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '历史密码',
-                'verbose_name_plural': '历史密码',
-                'ordering': ['-replaced_at', '-pk'],
+                "verbose_name": "历史密码",
+                "verbose_name_plural": "历史密码",
+                "ordering": ["-replaced_at", "-pk"],
             },
         ),
     ]
