@@ -92,7 +92,7 @@ class SessionSecurityMiddleware:
         elif now - int(seen) >= current.idle.total_seconds():
             reason = "idle"
         if reason:
-            request.sign_out_reason = reason  # type: ignore[attr-defined] - read by accounts.auth_events
+            request.sign_out_reason = reason  # type: ignore[attr-defined]  # read by accounts.auth_events
             logout(request)
             return _go(request, _with_next(request, reverse("login"), reason=reason))
         if now - int(seen) >= SEEN_RESOLUTION:

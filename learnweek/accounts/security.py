@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -69,7 +69,7 @@ def policy() -> Policy:
     cache (every staff request needs it); a change through ``security_settings_set`` clears it."""
     stored = cache.get(SETTINGS_CACHE_KEY)
     if stored is None:
-        row = SecuritySettings.objects.filter(pk=1).values().first() or {}
+        row: dict[str, Any] = dict(SecuritySettings.objects.filter(pk=1).values().first() or {})
         stored = {k: v for k, v in row.items() if k in Policy.__dataclass_fields__ and v is not None}
         cache.set(SETTINGS_CACHE_KEY, stored, 300)
     base = _defaults()
