@@ -46,6 +46,31 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_the_second_step():
+    """``Client.force_login`` and ``Client.login`` (both end in ``Client._login``) stand for a
+    finished sign-in: password and, where the account has or needs one, the second factor
+    (accounts.middleware). Without this every 管理员 of the
+    suite would be sent to enrol a TOTP device; tests/security/test_two_factor.py signs in
+    through the real pages instead."""
+    from django.test import Client
+
+    from learnweek.accounts.middleware import VERIFIED, mark_session_started
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[VERIFIED] = user.pk
+        mark_session_started(session)
+        session.save()
+
+    Client._login = _login
+    yield
+    Client._login = original
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Accounts are made by the hundred here; the production hasher's cost protects stored

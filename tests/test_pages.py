@@ -32,8 +32,19 @@ def test_home_hides_demo_accounts_outside_demo_mode(client, db, settings):
 
 
 def test_login_then_the_workbench_shows_the_unit(client, county_admin):
+    from django_otp.oath import totp
+
+    from learnweek.accounts.security import otp_enrol_confirm, otp_enrol_start
+
+    device = otp_enrol_start(user=county_admin)  # a 管理员 signs in with a second factor
+    otp_enrol_confirm(user=county_admin, code=f"{totp(device.bin_key):06d}")
     response = client.post(reverse("login"), {"username": county_admin.username, "password": PASSWORD})
     assert response.status_code == 302
+    assert client.get(reverse("backoffice:home"))["Location"].startswith(reverse("otp_verify"))
+    assert (
+        client.post(reverse("otp_verify"), {"code": f"{totp(device.bin_key, drift=1):06d}"}).status_code
+        == 302
+    )
     page = client.get(reverse("backoffice:home")).content.decode()
     assert "朝阳区" in page and "管理员" in page
 

@@ -6,9 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.orgs.selectors import units_visible_to
-from tests.factories import PASSWORD
 from tests.helpers import CITY, COUNTY, OTHER_CITY, PROVINCE, SIBLING_COUNTY
 
 # (fixture, codes it must see, codes it must not see)
@@ -49,7 +48,7 @@ def test_back_office_unit_page(client, request, tree, who, sees, hidden):
 @pytest.mark.parametrize(("who", "sees", "hidden"), CASES[:4])
 def test_api_unit_endpoint(client, request, tree, who, sees, hidden):
     user = request.getfixturevalue(who)
-    token = api_token_issue(username=user.username, password=PASSWORD)
+    token = api_token_create(user=user)
     headers = {"Authorization": f"Bearer {token}"}
     for code in sees:
         response = client.get(f"/api/v1/units/{code}", headers=headers)

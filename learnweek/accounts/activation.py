@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from learnweek.accounts import codes
 from learnweek.accounts.models import CodePurpose, User
+from learnweek.accounts.security import PASSWORD_FIELDS, password_set
 from learnweek.accounts.services import _api_tokens_end, _check_password
 from learnweek.accounts.staff_import import may_grant_admin
 from learnweek.accounts.tasks import account_link_emails
@@ -89,10 +90,8 @@ def code_request(*, phone: str, purpose: str, before_send: Callable[[], None] | 
 def _password_set(user: User, password: str, *, action: str, request: HttpRequest | None, how: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        user.set_password(password)
-        user.password_changed_at = timezone.now()
-        user.must_change_password = False
-        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        password_set(user, password)  # the replaced password joins the history; its age starts
+        user.save(update_fields=PASSWORD_FIELDS)
         _api_tokens_end(user)
         audit_record(action, actor=user, target=user, detail={"by": how}, request=request)
     return user

@@ -198,3 +198,38 @@ class PersonalDataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.what} {self.detail}"
+
+
+class PasswordHistory(models.Model):
+    """An earlier password of a staff account, as its hash: a new password may not be one of the
+    last ``PASSWORD_HISTORY_COUNT`` (等保 2.0). Written when a password is replaced."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = LineField(max_length=128)
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-replaced_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.replaced_at:%Y-%m-%d}"
+
+
+class SecuritySettings(models.Model):
+    """The security settings the 安全管理员 changes in the back office (one row). An empty field
+    falls back to the deployment's setting of the same name (``settings.SESSION_IDLE_MINUTES``…)."""
+
+    session_idle_minutes = models.PositiveIntegerField("空闲超时（分钟）", null=True, blank=True)
+    session_max_hours = models.PositiveIntegerField("最长登录时长（小时）", null=True, blank=True)
+    password_max_age_days = models.PositiveIntegerField("密码有效期（天）", null=True, blank=True)
+    otp_required_for_all_staff = models.BooleanField("全体工作人员须双因素登录", null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "安全设置"
+        verbose_name_plural = "安全设置"
+
+    def __str__(self) -> str:
+        return "安全设置"

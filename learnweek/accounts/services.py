@@ -4,6 +4,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -11,6 +12,16 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from learnweek.accounts.models import ROLE_FIELDS, ApiToken, PersonalDataExport, User
+from learnweek.accounts.security import (
+    PASSWORD_FIELDS,
+    otp_devices,
+    otp_required,
+    otp_verify,
+    password_change_reason,
+    password_reused,
+    password_set,
+    require_no_duty,
+)
 from learnweek.audit.services import audit_record
 from learnweek.core.errors import DomainError, NotFound
 from learnweek.core.phones import normalise_mobile
@@ -40,6 +51,10 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise DomainError("密码不符合要求：" + "；".join(exc.messages), code="password_weak") from exc
+    if password_reused(user, password):
+        raise DomainError(
+            f"新密码不能与最近 {settings.PASSWORD_HISTORY_COUNT} 次使用过的密码相同。", code="password_reused"
+        )
 
 
 @transaction.atomic
@@ -71,7 +86,9 @@ def staff_account_create(
         **{field: role in cleaned for role, field in ROLE_FIELDS.items()},
     )
     _check_password(password, user)
-    user.set_password(password)
+    # An administrator typed this password: the account changes it at its first sign-in (the
+    # command line, run by the operator, and the demo accounts are not asked).
+    password_set(user, password, must_change=actor is not None)
     user.save()
     audit_record(
         "account.create", actor=actor, target=user, detail={"unit": unit.code, "roles": sorted(cleaned)}
@@ -85,6 +102,7 @@ def staff_roles_set(*, actor: User | None, user: User, roles: Iterable[str]) -> 
         raise NotFound()
     _require_admin_of(actor, user.unit)
     cleaned = _clean_roles(roles)
+    require_no_duty(user)
     if actor is not None and actor.pk == user.pk and Role.ADMIN not in cleaned and not actor.is_superuser:
         raise DomainError("不能取消自己的管理员角色，请由上级或本单位其他管理员操作。", code="self_demote")
     before = sorted(role.value for role in user.roles)
@@ -117,8 +135,8 @@ def password_change(*, user: User, password: str) -> User:
     """The user's own new password (the old one checked by the caller's form). Every API token
     of the account ends with the old password."""
     _check_password(password, user)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    password_set(user, password)
+    user.save(update_fields=PASSWORD_FIELDS)
     _api_tokens_end(user)
     audit_record("account.password_change", actor=user, target=user)
     return user
@@ -146,13 +164,34 @@ def api_token_revoke(*, actor: User, pk: int) -> None:
         raise NotFound()
 
 
-def api_token_issue(*, username: str, password: str, request: HttpRequest | None = None) -> str:
+def api_token_issue(
+    *, username: str, password: str, otp: str = "", request: HttpRequest | None = None
+) -> str:
     """A new bearer token for a staff account; only its digest is stored. ``request`` lets the
     sign-in lock-out (django-axes) count the attempt against the client. Not one transaction on
-    purpose: a failed attempt is recorded even though the issue is refused."""
+    purpose: a failed attempt is recorded even though the issue is refused.
+
+    The token is a sign-in: an account that signs in with a second factor (``otp_required``, or
+    one that enrolled) sends its current code as ``otp``; one that must but has not enrolled does
+    so on the web first. An account that must change its password does so on the web first."""
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_staff_member:
         raise DomainError("用户名或密码不正确。", code="bad_credentials")
+    if password_change_reason(user):
+        raise DomainError(
+            "请先在网页上登录并修改密码（初始密码或已到期的密码），再换取令牌。",
+            code="password_change_required",
+        )
+    if otp_devices(user):
+        if not otp.strip():
+            raise DomainError(
+                "此账号须双因素登录：请在 otp 字段填写验证器应用显示的 6 位动态口令。", code="otp_required"
+            )
+        otp_verify(user=user, code=otp, request=request)
+    elif otp_required(user):
+        raise DomainError(
+            "此账号须双因素登录：请先在网页上登录并绑定动态口令，再换取令牌。", code="otp_not_enrolled"
+        )
     return api_token_create(user=user)
 
 

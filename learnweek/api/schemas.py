@@ -32,6 +32,7 @@ class ErrorOut(Schema):
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str = ""  # the current TOTP code (or a recovery code) of an account with two-factor sign-in
 
 
 class TokenOut(Schema):

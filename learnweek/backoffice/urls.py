@@ -9,6 +9,7 @@ from learnweek.backoffice import material_views as mv
 from learnweek.backoffice import nomination_views as nv
 from learnweek.backoffice import reading_views as readv
 from learnweek.backoffice import registration_views as rv
+from learnweek.backoffice import security_views as secv
 from learnweek.backoffice import stats_views as sv
 
 app_name = "backoffice"
@@ -177,4 +178,10 @@ urlpatterns = [
     # issue 26: the audit log (审计管理员)
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
+    # issue 26: security
+    path("security/", secv.security_home, name="security"),
+    path("security/settings/", secv.security_settings, name="security_settings"),
+    path("security/duties/", secv.security_duties, name="security_duties"),
+    path("security/two-factor/", secv.security_two_factor, name="security_two_factor"),
+    path("security/two-factor/<int:pk>/reset/", secv.security_otp_reset, name="security_otp_reset"),
 ]

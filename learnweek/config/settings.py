@@ -385,3 +385,25 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "learnweek.privacy.tasks.privacy_retention",
     "schedule": 24 * 60 * 60,
 }
+
+# Issue 26, security: 等保 2.0 level-3 controls of the application (docs/security.md). These are
+# the defaults; the 安全管理员 may override the first four on /office/security/settings/.
+# A staff session ends after this many idle minutes, and this many hours after its sign-in.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+# A staff password must be changed this many days after it was set (0: never).
+PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
+# A new password may not be any of the account's last this many passwords.
+PASSWORD_HISTORY_COUNT = int(os.environ.get("PASSWORD_HISTORY_COUNT", "5"))
+# Two-factor sign-in (TOTP, django-otp): always for 管理员 and superusers; for every staff
+# account when this is set.
+OTP_REQUIRED_FOR_ALL_STAFF = _bool("OTP_REQUIRED_FOR_ALL_STAFF", False)
+# Wrong codes in a row before the second step signs the account out and locks it (django-axes).
+OTP_FAILURE_LIMIT = int(os.environ.get("OTP_FAILURE_LIMIT", "5"))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "全民终身学习活动周")
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# Right after authentication: timeouts, the second step, the forced password change.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "learnweek.accounts.middleware.SessionSecurityMiddleware",
+)

@@ -4,11 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.activities.models import Activity
 from learnweek.activities.services import activity_create
 from learnweek.core.errors import DomainError, NotFound
-from tests.factories import PASSWORD
 from tests.helpers import unit
 
 TZ = timezone.get_current_timezone()
@@ -42,7 +41,7 @@ def activities(jilin_2023_derived, school):
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 def test_registry_list_is_scoped_and_filtered(client, activities, county_admin, city_admin):

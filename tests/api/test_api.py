@@ -4,10 +4,10 @@ from learnweek.accounts.models import ApiToken
 from tests.factories import PASSWORD
 
 
-def test_token_then_unit(client, county_admin):
+def test_token_then_unit(client, county_reporter):
     response = client.post(
         "/api/v1/auth/token",
-        {"username": county_admin.username, "password": PASSWORD},
+        {"username": county_reporter.username, "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 200

@@ -5,9 +5,8 @@ import re
 
 import pytest
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.registrations.models import Registration
-from tests.factories import PASSWORD
 
 
 def resident_token(client, phone, sms_outbox, capture):
@@ -61,9 +60,7 @@ def test_staff_tokens_cannot_sign_up_and_residents_cannot_check_in(
     client, make_activity, county_reporter, sms_outbox, django_capture_on_commit_callbacks
 ):
     activity = make_activity()
-    staff = {
-        "Authorization": f"Bearer {api_token_issue(username=county_reporter.username, password=PASSWORD)}"
-    }
+    staff = {"Authorization": f"Bearer {api_token_create(user=county_reporter)}"}
     resident = resident_token(client, "13812340003", sms_outbox, django_capture_on_commit_callbacks)
     url = f"/api/v1/activities/{activity.pk}/registrations"
     assert client.post(url, {}, content_type="application/json", headers=staff).status_code == 401
@@ -84,12 +81,8 @@ def test_check_in_by_api(client, make_activity, county_reporter, sibling_county_
 
     activity = make_activity()
     code = registration_create(activity_id=activity.pk, phone="13812340009", name="李阿姨").registration.code
-    sibling = {
-        "Authorization": f"Bearer {api_token_issue(username=sibling_county_admin.username, password=PASSWORD)}"
-    }
-    staff = {
-        "Authorization": f"Bearer {api_token_issue(username=county_reporter.username, password=PASSWORD)}"
-    }
+    sibling = {"Authorization": f"Bearer {api_token_create(user=sibling_county_admin)}"}
+    staff = {"Authorization": f"Bearer {api_token_create(user=county_reporter)}"}
     refused = client.post(
         "/api/v1/checkins", {"code": code}, content_type="application/json", headers=sibling
     )

@@ -1,15 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.campaigns.models import Campaign, CampaignStatus, WeekSlot
 from learnweek.campaigns.services import submission_save, submission_submit
-from tests.factories import PASSWORD
 from tests.helpers import unit
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 def test_public_campaign_page_reads_like_the_notice(client, cascade):

@@ -9,10 +9,9 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.campaigns.models import Submission, SubmissionState
 from learnweek.campaigns.services import submission_approve
-from tests.factories import PASSWORD
 from tests.helpers import photo_file
 from tests.materials.helpers import photos
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 def test_a_board_through_the_pages_to_the_public_exhibition(client, board, county_reporter, city_admin):

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.selectors import board_for
 from learnweek.campaigns.services import campaign_create, campaign_set_status, requirement_create
@@ -15,7 +15,7 @@ from learnweek.nominations import services
 from learnweek.nominations.models import DecisionAction, Nomination, NominationState
 from learnweek.orgs.models import UnitKind
 from learnweek.privacy.services import publication_consent_form
-from tests.factories import PASSWORD, StaffFactory
+from tests.factories import StaffFactory
 from tests.helpers import COUNTY, PROVINCE, YEAR, pdf_file, photo_file, unit
 from tests.nominations.helpers import PERSON_VALUES
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 def test_a_reporter_fills_and_submits_through_the_pages(client, advanced_individual, county_reporter):

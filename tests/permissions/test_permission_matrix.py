@@ -30,11 +30,13 @@ from django.core import mail
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learnweek.accounts.models import ApiToken, User
 from learnweek.api.api import api
 from learnweek.notices.models import Notice
 from tests.activities.helpers import fubiao1
+from tests.factories import StaffFactory
 from tests.helpers import COUNTY, pdf_file, unit
 from tests.permissions import world
 from tests.permissions.world import COUNTY_LEVEL, PROVINCE_LEVEL, Level, jpeg, xlsx_of
@@ -156,13 +158,20 @@ PAGES: dict[str, Page] = {
     ),
     "staff_list": Page(r("staff_list"), EVERY_STAFF),
     "personal_exports": Page(r("personal_exports"), EVERY_STAFF),
-    "api_tokens": Page(r("api_tokens"), EVERY_STAFF),
+    "api_tokens": Page(r("api_tokens"), EVERY_STAFF),  # each user's own tokens
     # The audit log is the 审计管理员's alone (tests/audit): no business role, administrators
     # included, reads or exports it.
     "audit_log": Page(r("audit_log"), frozenset()),
-    "audit_export": Page(
-        r("audit_export"), None, {"export": Write(post(), frozenset())}
-    ),  # each user's own tokens
+    "audit_export": Page(r("audit_export"), None, {"export": Write(post(), frozenset())}),
+    # issue 26: security — the pages of 管理员 (2FA resets below them), the 安全管理员 and the
+    # superuser (nobody of the world holds those two)
+    "security": Page(r("security"), EVERY_STAFF - {"norole"}, own_level=True),
+    "security_settings": Page(r("security_settings"), frozenset(), own_level=True),
+    "security_duties": Page(r("security_duties"), frozenset(), own_level=True),
+    "security_two_factor": Page(r("security_two_factor"), EVERY_STAFF - {"norole"}, own_level=True),
+    "security_otp_reset": Page(  # only an administrator of a unit above resets a second factor
+        r("security_otp_reset", pk("otp_holder")), None, {"reset": Write(post(), UP)}
+    ),
     "api_token_revoke": Page(  # only the token's own user revokes it
         r("api_token_revoke", pk("owner_token")), None, {"revoke": Write(post(), OWN)}
     ),
@@ -628,6 +637,8 @@ def setting(django_db_setup, django_db_blocker, tmp_path_factory):
             recipient=people[COUNTY_LEVEL]["owner"], unit=unit(CODE), kind="reminded", title="催报"
         )
         w.preview = world.import_preview_of(people[COUNTY_LEVEL]["owner"], w)
+        w.otp_holder = StaffFactory(unit=unit(CODE), roles=["reporter"])
+        TOTPDevice.objects.create(user=w.otp_holder, name="动态口令", confirmed=True)
         clients = {}
         for level, cast in people.items():
             clients[level] = {}

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from learnweek.accounts.models import ApiToken
-from learnweek.accounts.services import api_token_issue, staff_active_set
+from learnweek.accounts.services import api_token_create, api_token_issue, staff_active_set
 from learnweek.activities.models import Activity
 from learnweek.campaigns.models import RequirementKind
 from learnweek.campaigns.services import campaign_update, requirement_create
@@ -32,7 +32,7 @@ from tests.helpers import COUNTY, SIBLING_COUNTY, YEAR, unit
 
 
 def bearer(user) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 # -- links ----------------------------------------------------------------------------------------

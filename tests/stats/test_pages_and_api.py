@@ -7,14 +7,14 @@ import json
 import pytest
 from django.core.management import call_command
 
-from learnweek.accounts.services import api_token_issue
+from learnweek.accounts.services import api_token_create
 from learnweek.stats.models import ReportedTotal
-from tests.factories import PASSWORD, StaffFactory
+from tests.factories import StaffFactory
 from tests.helpers import unit
 
 
 def bearer(user):
-    return {"Authorization": f"Bearer {api_token_issue(username=user.username, password=PASSWORD)}"}
+    return {"Authorization": f"Bearer {api_token_create(user=user)}"}
 
 
 def test_api_returns_the_same_json_as_the_command(client, year, province_reporter, capsys):

@@ -16,7 +16,9 @@ router = Router(tags=["auth"])
 @router.post("/token", response={200: TokenOut, 400: ErrorOut}, auth=None, summary="用用户名和密码换取令牌")
 def token(request, payload: TokenIn):
     return TokenOut(
-        token=api_token_issue(username=payload.username, password=payload.password, request=request)
+        token=api_token_issue(
+            username=payload.username, password=payload.password, otp=payload.otp, request=request
+        )
     )
 
 
