@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -224,6 +225,18 @@ def otp_secret_text(device: TOTPDevice) -> str:
     """The key in base32, in groups of four, for typing into an app by hand."""
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def demo_totp_code(user: User) -> str:
+    """In the demo only (``LEARNWEEK_DEMO``), the code the account's authenticator would show
+    now, so that a visitor without an app can try the second step (as the sign-in page shows
+    the demo's text message); empty elsewhere."""
+    if not settings.LEARNWEEK_DEMO:
+        return ""
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-pk").first()
+    if device is None:
+        return ""
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"
 
 
 def _clean_code(code: str) -> str:

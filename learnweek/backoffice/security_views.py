@@ -17,6 +17,7 @@ from learnweek.accounts.models import DutyRole, SecuritySettings, User
 from learnweek.accounts.security import (
     can_manage_security,
     can_reset_otp,
+    demo_totp_code,
     duty_holders,
     duty_role_set,
     otp_config_url,
@@ -105,7 +106,8 @@ def otp_verify_view(request):
         else:
             mark_verified(request)
             return HttpResponseRedirect(_next(request))
-    return render(request, "registration/otp_verify.html", {"form": form, "next": _next(request, "")})
+    context = {"form": form, "next": _next(request, ""), "demo_code": demo_totp_code(user)}
+    return render(request, "registration/otp_verify.html", context)
 
 
 def otp_setup_view(request):
@@ -134,6 +136,7 @@ def otp_setup_view(request):
         form=form,
         qr=qr_code(otp_config_url(device)).svg_inline(scale=5, title="动态口令二维码"),
         secret=otp_secret_text(device),
+        demo_code=demo_totp_code(user),
     )
     return render(request, "registration/otp_setup.html", context)
 

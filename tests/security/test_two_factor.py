@@ -164,3 +164,17 @@ def test_a_city_reset_does_not_reach_another_province(city_admin):
     with pytest.raises(NotFound):
         otp_reset(actor=city_admin, user=other)
     assert CITY
+
+
+def test_the_demo_shows_the_code_an_authenticator_would_show_and_nowhere_else(settings, county_admin):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from learnweek.accounts.security import demo_totp_code
+
+    device = TOTPDevice.objects.create(user=county_admin, name="x", confirmed=True)
+    settings.LEARNWEEK_DEMO = False
+    assert demo_totp_code(county_admin) == ""
+    settings.LEARNWEEK_DEMO = True
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    assert demo_totp_code(county_admin) == f"{now:06d}"
