@@ -27,6 +27,7 @@ from learnweek.accounts.models import ROLE_FIELDS, DutyRole, PasswordHistory, Se
 from learnweek.audit.actions import FAILURE
 from learnweek.audit.services import audit_record
 from learnweek.core.errors import DomainError, NotFound, PermissionDenied
+from learnweek.orgs.selectors import is_within
 
 if TYPE_CHECKING:
     from django_otp.models import Device
@@ -350,7 +351,7 @@ def can_reset_otp(actor: User, user: User) -> bool:
         return True
     if not actor.is_unit_admin or actor.unit is None or user.unit is None:
         return False
-    return user.unit.path.startswith(actor.unit.path) and user.unit.path != actor.unit.path
+    return is_within(actor.unit, user.unit) and user.unit_id != actor.unit_id
 
 
 @transaction.atomic

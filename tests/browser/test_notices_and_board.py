@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
 
+from learnweek.accounts.security import otp_enrol_confirm, otp_enrol_start
 from learnweek.campaigns.models import CampaignStatus, RequirementKind
 from learnweek.campaigns.services import (
     campaign_create,
@@ -65,6 +67,9 @@ def test_notices_and_board_fit_a_phone_and_a_laptop(live_server, monkeypatch, tr
         actor=admin, submission=submission, reason="请补充活动网址和联系人电话，并附盖章的 PDF。"
     )
     reminders_send(actor=admin, requirement=requirement)
+    # A 管理员 signs in with a second factor: enrolled here, one recovery code per sign-in.
+    device = otp_enrol_start(user=admin)
+    recovery = otp_enrol_confirm(user=admin, code=f"{totp(device.bin_key):06d}")
 
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -80,6 +85,10 @@ def test_notices_and_board_fit_a_phone_and_a_laptop(live_server, monkeypatch, tr
                 page.fill("input[name=password]", PASSWORD)
                 page.locator("form button[type=submit]").last.click()
                 page.wait_for_load_state()
+                if user == admin:
+                    page.fill("#id_code", recovery.pop())
+                    page.locator("main button.primary").click()
+                    page.wait_for_load_state()
                 page.goto(f"{live_server.url}{path}")
                 if SHOTS:
                     page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=name == "notices")

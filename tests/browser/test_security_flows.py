@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from learnweek.accounts.middleware import SEEN
@@ -95,6 +96,7 @@ def test_the_first_sign_in_changes_the_password(open_page, live_server, county_a
 def test_an_administrator_enrols_and_signs_in_with_a_totp_code(open_page, live_server, county_admin):
     for size, elder in (("phone", False), ("desk", False), ("phone", True)):
         TOTPDevice.objects.filter(user=county_admin).delete()
+        StaticDevice.objects.filter(user=county_admin).delete()
         page = open_page(size, elder=elder)
         page.goto(f"{live_server.url}/accounts/login/?next=/office/")
         page.fill("#id_username", county_admin.username)
