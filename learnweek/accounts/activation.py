@@ -59,14 +59,10 @@ def _as_if_sent(phone: str, purpose: str, before_send: Callable[[], None] | None
     last_key, day_key = f"lw.nocode.last:{purpose}:{phone}", f"lw.nocode.day:{purpose}:{phone}"
     last = cache.get(last_key)
     resend = codes.RESEND_AFTER.total_seconds()
-    if last is not None and now - last < resend:
-        wait = int(resend - (now - last)) + 1
-        raise DomainError(f"该手机号的验证码已发送，请 {wait} 秒后再试。", code="otp_too_soon")
-    if cache.get(day_key, 0) >= codes.MAX_CODES_PER_DAY:
-        raise DomainError(
-            f"该手机号每天最多获取 {codes.MAX_CODES_PER_DAY} 次验证码，今天已用完，请明天再试。",
-            code="otp_daily_limit",
-        )
+    codes.refuse_if_over_limits(
+        since_last=datetime.timedelta(seconds=now - last) if last is not None else None,
+        today=cache.get(day_key, 0),
+    )
     if before_send is not None:  # the device and network limits, before anything is counted
         before_send()
     cache.set(last_key, now, int(resend))

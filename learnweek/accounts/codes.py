@@ -39,6 +39,19 @@ def _digest(phone: str, code: str) -> str:
     return salted_hmac("learnweek.otp", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
+def refuse_if_over_limits(*, since_last: datetime.timedelta | None, today: int) -> None:
+    """The per-number limits, in their words: one code a minute (``since_last``: the time since
+    the number's last code, None for none) and ``MAX_CODES_PER_DAY`` a day (``today`` sent)."""
+    if since_last is not None and since_last < RESEND_AFTER:
+        wait = int((RESEND_AFTER - since_last).total_seconds()) + 1
+        raise DomainError(f"该手机号的验证码已发送，请 {wait} 秒后再试。", code="otp_too_soon")
+    if today >= MAX_CODES_PER_DAY:
+        raise DomainError(
+            f"该手机号每天最多获取 {MAX_CODES_PER_DAY} 次验证码，今天已用完，请明天再试。",
+            code="otp_daily_limit",
+        )
+
+
 def code_send(
     *, phone: str, purpose: str = CodePurpose.SIGN_IN, before_send: Callable[[], None] | None = None
 ) -> str:
@@ -54,14 +67,7 @@ def code_send(
             .filter(phone=phone, purpose=purpose, created_at__gte=now - datetime.timedelta(days=1))
             .order_by("-created_at")
         )
-        if recent and now - recent[0].created_at < RESEND_AFTER:
-            wait = int((RESEND_AFTER - (now - recent[0].created_at)).total_seconds()) + 1
-            raise DomainError(f"该手机号的验证码已发送，请 {wait} 秒后再试。", code="otp_too_soon")
-        if len(recent) >= MAX_CODES_PER_DAY:
-            raise DomainError(
-                f"该手机号每天最多获取 {MAX_CODES_PER_DAY} 次验证码，今天已用完，请明天再试。",
-                code="otp_daily_limit",
-            )
+        refuse_if_over_limits(since_last=now - recent[0].created_at if recent else None, today=len(recent))
         if before_send is not None:
             before_send()
         code = f"{secrets.randbelow(10**6):06d}"
