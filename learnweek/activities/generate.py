@@ -111,10 +111,14 @@ def generate(
                         capacity=headcount + rng.randrange(50),
                         person_times=headcount if start < timezone.now() else None,
                         registration_phone="0431-8" + str(rng.randrange(1000000, 9999999)),
-                        search_text=activity_index_text(
-                            {"name": name, "organiser_name": organiser.name, "address": address}
-                        ),
                     )
+                )
+                made_row = rows[-1]
+                made_row.search_text = activity_index_text(
+                    {"name": name, "organiser_name": organiser.name, "address": address},
+                    unit_path=organiser.path,
+                    start=made_row.start,
+                    end=made_row.end,
                 )
             bulk_insert(Activity, rows, batch_size=batch)
             made += size

@@ -132,6 +132,8 @@ class Activity(models.Model):
                 include=["end", "id", "year"],
             ),
             models.Index(fields=["start"], name="act_start"),
+            # What has not ended yet (the finder's default): a range on "end".
+            models.Index(fields=["end"], name="act_end"),
             # The public finder: a region (subtree) across campaigns, by date.
             models.Index(
                 fields=["unit_path", "start"],

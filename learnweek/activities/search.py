@@ -12,13 +12,23 @@ The index: each activity carries ``search_text``, the single characters and the 
 PostgreSQL a GIN index over ``to_tsvector('simple', search_text)`` answers a query with an index
 lookup per token; elsewhere (SQLite) each token is a ``LIKE '% token %'``. Trigram indexes
 (pg_trgm) do not serve Chinese: most Chinese words are two characters, too short for a trigram.
+
+Facets: a common word matches a fifth of all activities (读书), and the finder narrows it by region
+and dates. Filtering that many matches row by row is what made a search take seconds, so the
+same index also holds, for each activity, a token per region it lies in (``lwu`` + the path of
+each of its units' ancestors from the province down) and a token per calendar month it is held
+in (``lwm202310``; an activity over more than ``FACET_MONTHS`` months carries ``lwmlong``
+instead). A search in a region and a date range then adds those tokens to the query and the
+index intersects them; the exact conditions stay in the query as a recheck. Query words of the
+facet form are dropped, so nobody can type one (docs/performance.md, "Chinese search").
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from django.db.models import Lookup, TextField
@@ -31,6 +41,13 @@ _IS_CJK = re.compile(f"^[{_CJK}]+$")
 CONTENT_CHARS = 1000
 QUERY_MAX_CHARS = 50
 QUERY_MAX_TOKENS = 24
+# Facet tokens: their prefix is reserved (query words of that form are dropped).
+REGION_FACET = "lwu"
+MONTH_FACET = "lwm"
+LONG_FACET = "lwmlong"
+FACET_MONTHS = 36  # longer activities (and longer date ranges) carry or use no month tokens
+_FACET_WORD = re.compile(r"^lw[um][0-9a-z]*$")
+STEPLEN = 4  # orgs.models.Unit.steplen: a path is 4 characters per level
 
 
 def _tokens_of_piece(piece: str) -> Iterable[str]:
@@ -53,8 +70,15 @@ def index_tokens(*texts: str) -> str:
     return " " + " ".join(seen) + " " if seen else ""
 
 
-def activity_index_text(values: dict) -> str:
-    return index_tokens(
+def activity_index_text(
+    values: dict,
+    *,
+    unit_path: str = "",
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+) -> str:
+    """``search_text`` of an activity: its words' tokens, then its facets (region, months)."""
+    words = index_tokens(
         values.get("name", ""),
         values.get("forms", ""),
         values.get("organiser_name", ""),
@@ -62,6 +86,58 @@ def activity_index_text(values: dict) -> str:
         values.get("address", ""),
         (values.get("content") or "")[:CONTENT_CHARS],
     )
+    facets = [*region_facets(unit_path), *month_facets(start, end)]
+    if not facets:
+        return words
+    return (words or " ") + " ".join(facets) + " "
+
+
+def region_facets(unit_path: str) -> list[str]:
+    """A token for each unit from the province down to the activity's own (the ministry's
+    subtree is everything: no token)."""
+    path = unit_path.lower()
+    return [REGION_FACET + path[:end] for end in range(2 * STEPLEN, len(path) + 1, STEPLEN)]
+
+
+def region_facet(unit_path: str) -> str | None:
+    """The token every activity in this unit's subtree carries (None for the whole country)."""
+    return REGION_FACET + unit_path.lower() if len(unit_path) >= 2 * STEPLEN else None
+
+
+def _months(first: datetime.date, last: datetime.date) -> list[str]:
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{MONTH_FACET}{year:04d}{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _local_day(moment: datetime.datetime) -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def month_facets(start: datetime.datetime | None, end: datetime.datetime | None) -> list[str]:
+    """The months (local time) an activity from ``start`` to ``end`` is held in."""
+    if start is None:
+        return []
+    first = _local_day(start)
+    last = _local_day(end) if end is not None and end > start else first
+    if (last.year - first.year) * 12 + last.month - first.month >= FACET_MONTHS:
+        return [LONG_FACET]
+    return _months(first, last)
+
+
+def months_query(first: datetime.date | None, last: datetime.date | None) -> list[str] | None:
+    """The month tokens of which a match held between ``first`` and ``last`` (days, inclusive)
+    carries at least one; None when the range is open or too long to help."""
+    if first is None or last is None or last < first:
+        return None
+    if (last.year - first.year) * 12 + last.month - first.month >= FACET_MONTHS:
+        return None
+    return [*_months(first, last), LONG_FACET]
 
 
 @cache
@@ -83,13 +159,14 @@ def query_tokens(query: str) -> list[str]:
             if _IS_CJK.match(word) and len(word) > 1:
                 for i in range(len(word) - 1):
                     tokens.setdefault(word[i : i + 2], None)
-            else:
+            elif not _FACET_WORD.match(word):
                 tokens.setdefault(word, None)
     return list(tokens)[:QUERY_MAX_TOKENS]
 
 
 class SearchTextField(TextField):
-    """The token column; filter with ``search_text__has_tokens=[...]``."""
+    """The token column; filter with ``search_text__has_tokens=[...]``: every item must be
+    held, an item being a token or a list of tokens of which one is enough."""
 
 
 @SearchTextField.register_lookup
@@ -99,24 +176,29 @@ class HasTokens(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        tokens = list(self.rhs)
-        if not tokens:
+        items = _items(self.rhs)
+        if not items:
             return "1 = 1", []
-        sql = " AND ".join(f"{lhs} LIKE %s" for _ in tokens)
-        params = []
-        for token in tokens:
-            params.extend(lhs_params)
-            params.append(f"% {token} %")
-        return sql, params
+        parts, params = [], []
+        for alternatives in items:
+            parts.append("(" + " OR ".join(f"{lhs} LIKE %s" for _ in alternatives) + ")")
+            for token in alternatives:
+                params.extend(lhs_params)
+                params.append(f"% {token} %")
+        return " AND ".join(parts), params
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        tokens = list(self.rhs)
-        if not tokens:
+        items = _items(self.rhs)
+        if not items:
             return "1 = 1", []
         # Tokens are Chinese characters or [0-9a-z] words (see _PIECES): nothing to escape.
-        query = " & ".join(f"'{token}'" for token in tokens)
+        query = " & ".join("(" + " | ".join(f"'{t}'" for t in alternatives) + ")" for alternatives in items)
         return f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)", [
             *lhs_params,
             query,
         ]
+
+
+def _items(rhs: Iterable[str | Sequence[str]]) -> list[list[str]]:
+    return [[item] if isinstance(item, str) else list(item) for item in rhs]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from learnweek.activities.inference import UNKNOWN
 from learnweek.activities.models import Activity, Category, ImportPreview, LinkAccess, Mode
-from learnweek.activities.search import query_tokens
+from learnweek.activities.search import months_query, query_tokens, region_facet
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
@@ -166,19 +166,42 @@ def _filter(queryset: QuerySet[Activity], f: ActivityFilters) -> QuerySet[Activi
     return queryset
 
 
-def activities_found(f: ActivityFilters) -> QuerySet[Activity]:
+def activities_found(f: ActivityFilters, *, dense: bool = False) -> QuerySet[Activity]:
     """The public finder: public activities matching ``f``, the soonest first. Without dates or a
     state it shows what has not ended yet; ``f.q`` is a Chinese free-text search (see
-    ``activities.search``)."""
+    ``activities.search``): its words, and the region and months of ``f`` as facet tokens, so
+    the index itself narrows a common word to a province and a month.
+
+    ``dense``: the caller knows the search matches more than ``FINDER_COUNT_CAP`` (the capped
+    count was full). The first page is then found by walking the start index, testing rows
+    until a page is full — a few dozen rows when matches are that common — instead of taking
+    every match and sorting it; done only where the walk has a place to begin (no lower bound
+    on the end date, or a lower bound on the start)."""
     queryset = _filter(activities_public(), f)
-    if not (f.date_from or f.date_to or f.state or f.include_ended):
+    not_ended = not (f.date_from or f.date_to or f.state or f.include_ended)
+    if not_ended:
         queryset = queryset.filter(end__gte=timezone.now())
     if f.q:
         tokens = query_tokens(f.q)
         if not tokens:
             return queryset.none()
-        return sorted_by_start(queryset.filter(search_text__has_tokens=tokens))
+        queryset = queryset.filter(search_text__has_tokens=[*tokens, *_facets(f)])
+        walkable = not not_ended and not f.date_from and f.state in ("", "upcoming", "ended")
+        if dense and walkable:
+            return queryset.order_by("start", "id")
+        return sorted_by_start(queryset)
     return queryset.order_by("start", "id")
+
+
+def _facets(f: ActivityFilters) -> list[str | list[str]]:
+    """The facet tokens every match of ``f`` carries (activities.search): its region and, for a
+    closed date range, the months of the range (one of them)."""
+    facets: list[str | list[str]] = []
+    if f.under is not None and (region := region_facet(f.under.path)) is not None:
+        facets.append(region)
+    if (months := months_query(f.date_from, f.date_to)) is not None:
+        facets.append(months)
+    return facets
 
 
 def sorted_by_start(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -196,12 +219,18 @@ def _filters_key(f: ActivityFilters) -> tuple:
 
 
 def finder_page(
-    f: ActivityFilters, number: int | str | None, *, fields: Sequence[str], per_page: int
+    f: ActivityFilters,
+    number: int | str | None,
+    *,
+    fields: Sequence[str],
+    per_page: int,
+    related: Sequence[str] = (),
 ) -> Page:
     """One page of the finder (``fields`` loaded), from the cache while no public activity has
     changed (``core.public_cache``); what has just ended may show for up to its timeout. The
     count is kept once per query, and the page number is clamped to the pages there are before
-    it becomes part of a key, so made-up page numbers neither fill the cache nor recount."""
+    it becomes part of a key, so made-up page numbers neither fill the cache nor recount.
+    ``related``: foreign keys loaded with the rows (their fields named in ``fields``)."""
     key = _filters_key(f)
     count, more = found_count(f)
     asked = int(str(number)) if str(number).isdigit() else 1
@@ -209,12 +238,18 @@ def finder_page(
 
     def build() -> Page:
         page = page_snapshot(
-            DeferredJoinPaginator(activities_found(f).only(*fields), per_page), page_number, count=count
+            DeferredJoinPaginator(
+                activities_found(f, dense=more).select_related(*related).only(*fields), per_page
+            ),
+            page_number,
+            count=count,
         )
         page.capped = more  # type: ignore[attr-defined]
         return page
 
-    return public_activities.cached("finder", (key, page_number, tuple(fields), per_page), build)
+    return public_activities.cached(
+        "finder", (key, page_number, tuple(fields), per_page, tuple(related)), build
+    )
 
 
 # The finder counts up to this many and then says "超过 10000 项": counting every match of a common

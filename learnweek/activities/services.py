@@ -148,7 +148,9 @@ def activity_create(*, actor: User | None, campaign: Campaign, organiser: Unit, 
         organiser=organiser,
         unit_path=organiser.path,
         created_by=actor,
-        search_text=activity_index_text(fields),
+        search_text=activity_index_text(
+            fields, unit_path=organiser.path, start=fields.get("start"), end=fields.get("end")
+        ),
         **fields,
     )
     public_activities.changed()
@@ -188,7 +190,9 @@ def activity_update(*, actor: User | None, activity: Activity, **values: Any) ->
     for name, value in values.items():
         if name in EDITABLE:
             setattr(activity, name, value)
-    activity.search_text = activity_index_text(merged)
+    activity.search_text = activity_index_text(
+        merged, unit_path=activity.unit_path, start=activity.start, end=activity.end
+    )
     activity.save()
     if more_seats and not activity.is_cancelled:
         waitlist_fill(activity)
@@ -422,7 +426,12 @@ def _commit_rows(actor: User | None, campaign: Campaign, rows: list[ImportRow]) 
             "unit_path": row.organiser.path,
             "import_key": row.key,
             "created_by_id": actor_id,
-            "search_text": activity_index_text(row.values),
+            "search_text": activity_index_text(
+                row.values,
+                unit_path=row.organiser.path,
+                start=row.values.get("start"),
+                end=row.values.get("end"),
+            ),
             **{k: v for k, v in row.values.items() if k in EDITABLE},
         }
         for row in rows

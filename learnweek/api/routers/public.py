@@ -4,11 +4,10 @@ token) and check-in (a staff token)."""
 from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 
-from learnweek.activities.selectors import ActivityFilters, activities_found
+from learnweek.activities.selectors import FINDER_COUNT_CAP, ActivityFilters, finder_page
 from learnweek.api.auth import ResidentToken
-from learnweek.api.schemas import ErrorOut, Pages
+from learnweek.api.schemas import ErrorOut
 from learnweek.core.ratelimits import limit
 from learnweek.orgs.places import place_in_query
 from learnweek.orgs.selectors import region_get
@@ -60,14 +59,38 @@ class FinderQuery(Schema):
     include_ended: bool = False
 
 
+class FinderPageOut(Schema):
+    items: list[PublicActivityOut]
+    count: int = Field(..., description=f"找到的活动数，最多计到 {FINDER_COUNT_CAP}")
+    more: bool = Field(
+        ..., description=f"是否超过 {FINDER_COUNT_CAP} 项（超过时 count 为 {FINDER_COUNT_CAP}）"
+    )
+
+
+class PageIn(Schema):
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+# What an API row shows (PublicActivityOut), and nothing more is loaded.
+API_FIELDS = (
+    *(name for name in PublicActivityOut.model_fields if name not in ("campaign", "cancelled")),
+    "campaign__slug",
+    "cancelled_at",
+    "online_link_access",  # without it the link is not known to be public, and is not shown
+)
+
+
 @router.get(
     "/public/activities",
     auth=None,
-    response=list[PublicActivityOut],
+    response=FinderPageOut,
     summary="找活动（公开，无需令牌）：关键词、地区、类别、人群、方式、日期",
 )
-@paginate(Pages, page_size=20)
-def finder(request, filters: Query[FinderQuery]):
+def finder(request, filters: Query[FinderQuery], paging: Query[PageIn]):
+    """The finder's own page and count, from the same cache (``finder_page``): the count stops
+    at ``FINDER_COUNT_CAP`` and the page is found as the finder finds it, so no query of the
+    open API runs unbounded."""
     if filters.q:
         limit(request, "search")
     values = filters.dict()
@@ -77,7 +100,19 @@ def finder(request, filters: Query[FinderQuery]):
     place = place_in_query(values["q"], within=region)
     if place.region is not None:
         region, values["q"] = region_get(place.region.code), place.text
-    return activities_found(ActivityFilters(under=region, **values)).select_related("campaign")
+    page = finder_page(
+        ActivityFilters(under=region, **values),
+        paging.page,
+        fields=API_FIELDS,
+        per_page=paging.page_size,
+        related=("campaign",),
+    )
+    beyond = page.number != paging.page  # past the last page: nothing, as before
+    return {
+        "items": [] if beyond else page.object_list,
+        "count": page.paginator.count,
+        "more": page.capped,  # type: ignore[attr-defined]
+    }
 
 
 class RegistrationIn(Schema):
