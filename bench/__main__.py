@@ -41,7 +41,19 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import accounts, activities, audit, board, inbox, partitions, public, reading, scope, stats
+    from bench import (
+        accounts,
+        activities,
+        audit,
+        board,
+        inbox,
+        partitions,
+        public,
+        reading,
+        scope,
+        search,
+        stats,
+    )
 
     modules = (
         ("scope", scope),
@@ -49,6 +61,7 @@ def main() -> None:
         ("inbox", inbox),
         ("activities", activities),
         ("stats", stats),
+        ("search", search),
         ("public", public),
         ("partitions", partitions),
         ("reading", reading),

@@ -1,12 +1,9 @@
-"""The public side at national scale (PostgreSQL, the 1,000,000 kept activities).
+"""The public side at national scale (PostgreSQL, the 1,000,000 kept activities): sign-ups.
 
-1. The finder: a Chinese keyword (读书) in one province over one month, first page of 20 with the
-   count the page shows, through our selector and paginator, against the best hand-written SQL
-   for the same page (the same GIN index and filters, written by hand).
-2. 1,000 simultaneous sign-ups for a 100-seat activity: threads, each with its own connection,
-   through the real service; checks that exactly 100 get a seat and 900 a place on the waiting
-   list with no errors, and prints sign-ups per second beside hand-written SQL doing the same
-   lock-count-insert in the same threads.
+1,000 simultaneous sign-ups for a 100-seat activity: threads, each with its own connection, through
+the real service; checks that exactly 100 get a seat and 900 a place on the waiting list with no
+errors, and prints sign-ups per second beside hand-written SQL doing the same lock-count-insert
+in the same threads. (The finder's search is bench/search.py.)
 """
 
 import datetime
@@ -20,12 +17,7 @@ from django.utils import timezone
 
 from bench.activities import prepare as prepare_activities
 from learnweek.activities.models import Activity
-from learnweek.activities.search import query_tokens
-from learnweek.activities.selectors import ActivityFilters, activities_found
 from learnweek.activities.services import activity_create
-from learnweek.core.paging import DeferredJoinPaginator
-from learnweek.orgs.models import Unit
-from learnweek.public.activity_views import CARD_FIELDS
 from learnweek.registrations.models import Registration
 from learnweek.registrations.services import new_code, registration_create
 
@@ -37,59 +29,6 @@ COMMITS = True
 
 def prepare():
     return prepare_activities()
-
-
-def _finder(median_ms, report, campaign) -> None:
-    tz = timezone.get_current_timezone()
-    date_from, date_to = datetime.date(2023, 10, 1), datetime.date(2023, 10, 31)
-    # The province with the most activities.
-    top = Activity.objects.filter(campaign=campaign).values("unit_path").annotate(n=Count("id")).order_by()
-    per_province: dict[str, int] = {}
-    for row in top:
-        key = row["unit_path"][: 2 * Unit.steplen]
-        per_province[key] = per_province.get(key, 0) + row["n"]
-    province = Unit.objects.get(path=max(per_province, key=per_province.get))
-    filters = ActivityFilters(q="读书", under=province, date_from=date_from, date_to=date_to)
-
-    def ours():
-        page = DeferredJoinPaginator(activities_found(filters).only(*CARD_FIELDS), 20).page(1)
-        return page.paginator.count, [a.pk for a in page.object_list]
-
-    lo = datetime.datetime.combine(date_from, datetime.time(), tzinfo=tz)
-    hi = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
-    query = " & ".join(f"'{t}'" for t in query_tokens("读书"))
-    where = (
-        "a.is_internal = false AND c.status IN ('published', 'closed') AND a.unit_path LIKE %s "
-        'AND a."end" >= %s AND a.start < %s '
-        "AND to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, %s)"
-    )
-    params = [province.path + "%", lo, hi, query]
-    columns = ", ".join(f'a."{f}"' for f in CARD_FIELDS)
-
-    def baseline():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM activities_activity a JOIN campaigns_campaign c ON c.id = a.campaign_id WHERE {where}",
-                params,
-            )
-            count = cursor.fetchone()[0]
-            # The matches first (GIN and path indexes), then the sort: the planner left to itself
-            # walks the start index instead.
-            cursor.execute(
-                f"WITH m AS MATERIALIZED (SELECT {columns} FROM activities_activity a "
-                f"JOIN campaigns_campaign c ON c.id = a.campaign_id WHERE {where}) "
-                "SELECT * FROM m ORDER BY start, id LIMIT 20",
-                params,
-            )
-            return count, [row[0] for row in cursor.fetchall()]
-
-    assert ours() == baseline(), "the finder and the hand-written SQL disagree"
-    count = baseline()[0]
-    report(
-        f"finder: 读书 in {province.name}, Oct 2023 ({count} hits), page 1",
-        median_ms(ours),
-        median_ms(baseline),
-    )
 
 
 def _activity(campaign) -> Activity:
@@ -186,6 +125,5 @@ def _sign_ups(report, campaign) -> None:
 
 
 def run(median_ms, report, campaign) -> None:
-    _finder(median_ms, report, campaign)
     if connection.vendor == "postgresql":
         _sign_ups(report, campaign)

@@ -28,10 +28,12 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 
-from django.db.models import Lookup, TextField
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db.models import Lookup, Model, TextField
 
 # Chinese characters (CJK Unified Ideographs and Extension A, compatibility ideographs), or a run
 # of Latin letters and digits.
@@ -48,6 +50,10 @@ LONG_FACET = "lwmlong"
 FACET_MONTHS = 36  # longer activities (and longer date ranges) carry or use no month tokens
 _FACET_WORD = re.compile(r"^lw[um][0-9a-z]*$")
 STEPLEN = 4  # orgs.models.Unit.steplen: a path is 4 characters per level
+# PostgreSQL's memory for one search's bitmap: at the default 4 MB the bitmap of a common word
+# (读书: 226,000 of 1,000,000 rows) goes lossy and every row of a lossy page is parsed again; a
+# capped count took 930 ms so, 180 ms with 32 MB (docs/performance.md).
+SEARCH_WORK_MEM = "32MB"
 
 
 def _tokens_of_piece(piece: str) -> Iterable[str]:
@@ -162,6 +168,21 @@ def query_tokens(query: str) -> list[str]:
             elif not _FACET_WORD.match(word):
                 tokens.setdefault(word, None)
     return list(tokens)[:QUERY_MAX_TOKENS]
+
+
+@contextmanager
+def search_memory(model: type[Model]) -> Iterator[None]:
+    """Run a search's queries with ``SEARCH_WORK_MEM`` (PostgreSQL), on the connection that reads
+    ``model`` (a replica for the public side), for this transaction only."""
+    alias = router.db_for_read(model) or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [SEARCH_WORK_MEM])
+        yield
 
 
 class SearchTextField(TextField):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from learnweek.activities.inference import UNKNOWN
 from learnweek.activities.models import Activity, Category, ImportPreview, LinkAccess, Mode
-from learnweek.activities.search import months_query, query_tokens, region_facet
+from learnweek.activities.search import months_query, query_tokens, region_facet, search_memory
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
@@ -237,13 +237,14 @@ def finder_page(
     page_number = min(max(asked, 1), max(1, -(-count // per_page)))
 
     def build() -> Page:
-        page = page_snapshot(
-            DeferredJoinPaginator(
-                activities_found(f, dense=more).select_related(*related).only(*fields), per_page
-            ),
-            page_number,
-            count=count,
-        )
+        with search_memory(Activity):
+            page = page_snapshot(
+                DeferredJoinPaginator(
+                    activities_found(f, dense=more).select_related(*related).only(*fields), per_page
+                ),
+                page_number,
+                count=count,
+            )
         page.capped = more  # type: ignore[attr-defined]
         return page
 
@@ -260,7 +261,8 @@ FINDER_COUNT_CAP = 10_000
 
 def finder_count(f: ActivityFilters) -> int:
     """How many activities the finder found, up to ``FINDER_COUNT_CAP + 1``."""
-    return activities_found(f).order_by()[: FINDER_COUNT_CAP + 1].count()
+    with search_memory(Activity):
+        return activities_found(f).order_by()[: FINDER_COUNT_CAP + 1].count()
 
 
 def found_count(f: ActivityFilters) -> tuple[int, bool]:

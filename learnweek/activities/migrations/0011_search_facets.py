@@ -61,6 +61,10 @@ def add_facets(apps, schema_editor):
                 "CREATE INDEX IF NOT EXISTS act_search_gin ON activities_activity "
                 "USING gin (to_tsvector('simple'::regconfig, search_text))"
             )
+            # The planner's statistics of the rewritten rows (and of the index expression):
+            # without them it estimates one match for any word and sorts every match of 读书
+            # (9 s) instead of walking the start index (50 ms).
+            cursor.execute("ANALYZE activities_activity")
         return
     last = 0
     while True:
