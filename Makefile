@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := learnweek/static/vendor
 
-.PHONY: demo test setup assets browser office lint bench serve loadtest serve-demo clean
+.PHONY: demo test setup assets browser office rum lint bench serve loadtest serve-demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,7 +70,16 @@ loadtest: setup
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learnweek_bench
 
-bench: setup
+# The search benchmark compares the finder with PostgreSQL's RUM index (bench/search.py): Debian's
+# package for the server's version, installed when missing and apt is at hand; elsewhere RUM's
+# rows are skipped and say why. The product itself needs no extension.
+rum:
+	@v=$$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1); [ -z "$$v" ] || dpkg -s postgresql-$$v-rum >/dev/null 2>&1 \
+	  || ! command -v apt-get >/dev/null 2>&1 \
+	  || (apt-get install -y -q postgresql-$$v-rum >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q postgresql-$$v-rum >/dev/null)) \
+	  || echo "RUM could not be installed: the search benchmark's RUM rows will be skipped."
+
+bench: setup rum
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='learnweek_bench'" | grep -q 1 \
 	  || createdb -h 127.0.0.1 -U postgres learnweek_bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench
