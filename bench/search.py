@@ -32,11 +32,10 @@ from learnweek.activities.search import SEARCH_WORK_MEM, months_query, query_tok
 from learnweek.activities.selectors import (
     FINDER_COUNT_CAP,
     ActivityFilters,
-    activities_found,
     finder_count,
+    found_page,
 )
 from learnweek.campaigns.models import Campaign
-from learnweek.core.paging import DeferredJoinPaginator
 from learnweek.orgs.models import Unit
 from learnweek.public.activity_views import CARD_FIELDS
 
@@ -107,6 +106,8 @@ class Search:
         self, label: str, f: ActivityFilters, where: str, params: list, lower: datetime.datetime | None
     ):
         self.label, self.f, self.where, self.params, self.lower = label, f, where, params, lower
+        # The finder's default (what has not ended at this moment), or None.
+        self.now = lower if not (f.date_from or f.date_to or f.state or f.include_ended) else None
         self.words = query_tokens(f.q)
         facets: list = []
         if f.under is not None and (region := region_facet(f.under.path)):
@@ -118,10 +119,9 @@ class Search:
 
     def ours(self):
         count = finder_count(self.f)
-        more = count > FINDER_COUNT_CAP
-        paginator = DeferredJoinPaginator(activities_found(self.f, dense=more).only(*CARD_FIELDS), 20)
-        paginator.__dict__["count"] = min(count, FINDER_COUNT_CAP)
-        return min(count, FINDER_COUNT_CAP), [a.pk for a in paginator.page(1).object_list]
+        shown = min(count, FINDER_COUNT_CAP)
+        page = found_page(self.f, 1, shown, count > FINDER_COUNT_CAP, fields=CARD_FIELDS, per_page=20)
+        return shown, [a.pk for a in page.object_list]
 
     def _match(self, query: str) -> tuple[str, list]:
         match = "to_tsvector('simple'::regconfig, a.search_text) @@ to_tsquery('simple'::regconfig, %s)"
@@ -135,6 +135,17 @@ class Search:
         )[0][0]
         if count > FINDER_COUNT_CAP and self.lower is None:  # dense and nowhere to begin: walk start
             page = _rows(f"SELECT a.id FROM {FROM} WHERE {where} ORDER BY a.start, a.id LIMIT 20", params)  # noqa: S608
+        elif count > FINDER_COUNT_CAP and self.now is not None:  # dense, not ended: held now, then to come
+            page = _rows(
+                f"SELECT a.id FROM {FROM} WHERE {where} AND tstzrange(a.start, a.\"end\", '[]') @> %s "  # noqa: S608
+                "AND a.start < %s ORDER BY a.start + interval '0', a.id LIMIT 20",
+                [*params, self.now, self.now],
+            )
+            if len(page) < 20:
+                page += _rows(
+                    f"SELECT a.id FROM {FROM} WHERE {where} AND a.start >= %s ORDER BY a.start, a.id LIMIT %s",  # noqa: S608
+                    [*params, self.now, 20 - len(page)],
+                )
         else:
             page = _rows(
                 f"WITH m AS MATERIALIZED (SELECT a.id, a.start FROM {FROM} WHERE {where}) "  # noqa: S608

@@ -9,7 +9,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from learnweek.activities.inference import UNKNOWN
@@ -178,7 +180,7 @@ def activities_found(f: ActivityFilters, *, dense: bool = False) -> QuerySet[Act
     every match and sorting it; done only where the walk has a place to begin (no lower bound
     on the end date, or a lower bound on the start)."""
     queryset = _filter(activities_public(), f)
-    not_ended = not (f.date_from or f.date_to or f.state or f.include_ended)
+    not_ended = _not_ended(f)
     if not_ended:
         queryset = queryset.filter(end__gte=timezone.now())
     if f.q:
@@ -193,6 +195,50 @@ def activities_found(f: ActivityFilters, *, dense: bool = False) -> QuerySet[Act
     return queryset.order_by("start", "id")
 
 
+def held_at(moment: datetime.datetime) -> Q | RawSQL:
+    """Activities being held at ``moment`` (start ≤ moment ≤ end): on PostgreSQL the expression of
+    the GiST index of migration 0012, elsewhere the two columns."""
+    if connection.vendor != "postgresql":
+        return Q(start__lte=moment, end__gte=moment)
+    return RawSQL(
+        """tstzrange("activities_activity"."start", "activities_activity"."end", '[]') @> %s""",
+        [moment],
+        output_field=BooleanField(),
+    )
+
+
+class HeldThenComing:
+    """The ids of the finder's default view (not ended yet, soonest first) for a word so common
+    that the capped count was full, a slice at a time, for ``DeferredJoinPaginator``: first what is
+    being held now (few rows, from the range index), sorted, then what is to come, walked along
+    the start index until the page is full. Sorting every match that has not ended took 3 s for
+    读书 mid-season (bench/search.py)."""
+
+    def __init__(self, found: QuerySet[Activity], count: int) -> None:
+        self.found, self._count = found, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, wanted: slice) -> list[int]:
+        top = wanted.stop
+        now = timezone.now()
+        held = list(
+            sorted_by_start(self.found.filter(held_at(now), start__lt=now)).values_list("pk", flat=True)[:top]
+        )
+        coming: list[int] = []
+        if len(held) < top:
+            coming = list(
+                self.found.filter(start__gte=now)
+                .order_by("start", "id")
+                .values_list("pk", flat=True)[: top - len(held)]
+            )
+        return (held + coming)[wanted.start : wanted.stop]
+
+
 def _facets(f: ActivityFilters) -> list[str | list[str]]:
     """The facet tokens every match of ``f`` carries (activities.search): its region and, for a
     closed date range, the months of the range (one of them)."""
@@ -202,6 +248,11 @@ def _facets(f: ActivityFilters) -> list[str | list[str]]:
     if (months := months_query(f.date_from, f.date_to)) is not None:
         facets.append(months)
     return facets
+
+
+def _not_ended(f: ActivityFilters) -> bool:
+    """The finder's default: no dates and no state asked for, so what has not ended yet."""
+    return not (f.date_from or f.date_to or f.state or f.include_ended)
 
 
 def sorted_by_start(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -237,20 +288,32 @@ def finder_page(
     page_number = min(max(asked, 1), max(1, -(-count // per_page)))
 
     def build() -> Page:
-        with search_memory(Activity):
-            page = page_snapshot(
-                DeferredJoinPaginator(
-                    activities_found(f, dense=more).select_related(*related).only(*fields), per_page
-                ),
-                page_number,
-                count=count,
-            )
-        page.capped = more  # type: ignore[attr-defined]
-        return page
+        return found_page(f, page_number, count, more, fields=fields, per_page=per_page, related=related)
 
     return public_activities.cached(
         "finder", (key, page_number, tuple(fields), per_page, tuple(related)), build
     )
+
+
+def found_page(
+    f: ActivityFilters,
+    page_number: int,
+    count: int,
+    more: bool,
+    *,
+    fields: Sequence[str],
+    per_page: int,
+    related: Sequence[str] = (),
+) -> Page:
+    """``finder_page`` without the cache: the page of ``f`` whose count (capped) is known."""
+    found = activities_found(f, dense=more).select_related(*related).only(*fields)
+    paginator = DeferredJoinPaginator(found, per_page)
+    if more and f.q and _not_ended(f):
+        paginator.object_list = HeldThenComing(found, count)  # type: ignore[assignment]
+    with search_memory(Activity):
+        page = page_snapshot(paginator, page_number, count=count)
+    page.capped = more  # type: ignore[attr-defined]
+    return page
 
 
 # The finder counts up to this many and then says "超过 10000 项": counting every match of a common

@@ -149,3 +149,31 @@ def test_the_migrations_sql_computes_what_python_computes(year_of_reading):
         )
         assert activity.search_text == expected, activity.name
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE
+
+
+def test_the_default_view_of_a_common_word_shows_what_is_on_now_then_what_is_to_come(
+    make_activity, monkeypatch
+):
+    """What has not ended yet, soonest first, when the capped count is full: taken as what is
+    being held now (the range index), then what is to come (the start index) — the same page as
+    sorting every match, and nothing that has ended."""
+    now = timezone.now()
+    make_activity(
+        "已结束的读书会", start=now - datetime.timedelta(days=3), end=now - datetime.timedelta(days=2)
+    )
+    make_activity(
+        "正在举办的读书展", start=now - datetime.timedelta(days=5), end=now + datetime.timedelta(days=5)
+    )
+    make_activity(
+        "刚开始的读书会", start=now - datetime.timedelta(hours=1), end=now + datetime.timedelta(hours=1)
+    )
+    for days in (1, 2, 3):
+        make_activity(f"{days}天后的读书会", days=days)
+    f = ActivityFilters(q="读书")
+    sorted_all = [a.name for a in activities_found(f)]
+    assert sorted_all[:2] == ["正在举办的读书展", "刚开始的读书会"] and "已结束的读书会" not in sorted_all
+    monkeypatch.setattr(selectors, "FINDER_COUNT_CAP", 4)  # five match: the count is full
+    for number, size in ((1, 3), (2, 3), (1, 1), (2, 2)):
+        page = finder_page(f, number, fields=("id", "name", "start"), per_page=size)
+        assert page.capped and page.paginator.count == 4
+        assert [a.name for a in page.object_list] == sorted_all[:4][(number - 1) * size : number * size]
