@@ -49,6 +49,8 @@ MONTH_FACET = "lwm"
 LONG_FACET = "lwmlong"
 FACET_MONTHS = 36  # longer activities (and longer date ranges) carry or use no month tokens
 _FACET_WORD = re.compile(r"^lw[um][0-9a-z]*$")
+# A month facet as it stands in a stored text (what migration 0011 looks for).
+MONTH_FACET_IN_TEXT = re.compile(r" lwm([0-9]{6}|long) ")
 STEPLEN = 4  # orgs.models.Unit.steplen: a path is 4 characters per level
 # PostgreSQL's memory for one search's bitmap: at the default 4 MB the bitmap of a common word
 # (读书: 226,000 of 1,000,000 rows) goes lossy and every row of a lossy page is parsed again; a
@@ -58,7 +60,8 @@ SEARCH_WORK_MEM = "32MB"
 
 def _tokens_of_piece(piece: str) -> Iterable[str]:
     if not _IS_CJK.match(piece):
-        yield piece
+        if not _FACET_WORD.match(piece):  # a word of the facets' form ("lwm202510") is no word
+            yield piece
         return
     yield from piece
     for i in range(len(piece) - 1):

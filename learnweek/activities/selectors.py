@@ -177,8 +177,9 @@ def activities_found(f: ActivityFilters, *, dense: bool = False) -> QuerySet[Act
     ``dense``: the caller knows the search matches more than ``FINDER_COUNT_CAP`` (the capped
     count was full). The first page is then found by walking the start index, testing rows
     until a page is full — a few dozen rows when matches are that common — instead of taking
-    every match and sorting it; done only where the walk has a place to begin (no lower bound
-    on the end date, or a lower bound on the start)."""
+    every match and sorting it, where the walk has a place to begin: no lower bound on the end
+    date, or a lower bound on the start. A lower bound on the end (what has not ended, a
+    "from" date) is walked by ``found_page`` (``HeldThenComing``)."""
     queryset = _filter(activities_public(), f)
     not_ended = _not_ended(f)
     if not_ended:
@@ -191,7 +192,7 @@ def activities_found(f: ActivityFilters, *, dense: bool = False) -> QuerySet[Act
         walkable = not not_ended and not f.date_from and f.state in ("", "upcoming", "ended")
         if dense and walkable:
             return queryset.order_by("start", "id")
-        return sorted_by_start(queryset)
+        return sorted_by_start(queryset)  # dense with an end bound: found_page walks from it
     return queryset.order_by("start", "id")
 
 
@@ -208,14 +209,16 @@ def held_at(moment: datetime.datetime) -> Q | RawSQL:
 
 
 class HeldThenComing:
-    """The ids of the finder's default view (not ended yet, soonest first) for a word so common
-    that the capped count was full, a slice at a time, for ``DeferredJoinPaginator``: first what is
-    being held now (few rows, from the range index), sorted, then what is to come, walked along
-    the start index until the page is full. Sorting every match that has not ended took 3 s for
+    """The ids of what ends at or after a moment (the finder's default view: now; a "from" date:
+    its midnight), soonest first, for a word so common that the capped count was full, a slice at
+    a time, for ``DeferredJoinPaginator``: first what is being held at the moment (few rows, from
+    the range index), sorted, then what starts after it, walked along the start index until the
+    page is full. Sorting every match that has not ended took 3 s for
     读书 mid-season (bench/search.py)."""
 
-    def __init__(self, found: QuerySet[Activity], count: int) -> None:
-        self.found, self._count = found, count
+    def __init__(self, found: QuerySet[Activity], count: int, since: datetime.datetime | None) -> None:
+        """``found`` holds only what ends at or after ``since`` (None: now)."""
+        self.found, self._count, self.since = found, count, since
 
     def count(self) -> int:
         return self._count
@@ -225,7 +228,7 @@ class HeldThenComing:
 
     def __getitem__(self, wanted: slice) -> list[int]:
         top = wanted.stop
-        now = timezone.now()
+        now = self.since or timezone.now()
         held = list(
             sorted_by_start(self.found.filter(held_at(now), start__lt=now)).values_list("pk", flat=True)[:top]
         )
@@ -253,6 +256,17 @@ def _facets(f: ActivityFilters) -> list[str | list[str]]:
 def _not_ended(f: ActivityFilters) -> bool:
     """The finder's default: no dates and no state asked for, so what has not ended yet."""
     return not (f.date_from or f.date_to or f.state or f.include_ended)
+
+
+def _ends_from(f: ActivityFilters) -> datetime.datetime | None | bool:
+    """The moment what ``f`` finds ends at or after, when that is its only lower bound in time:
+    None for now (the default view), a "from" date's midnight, or False (another bound: a state,
+    or none at all)."""
+    if _not_ended(f):
+        return None
+    if f.date_from and not f.state:
+        return datetime.datetime.combine(f.date_from, datetime.time(), tzinfo=timezone.get_current_timezone())
+    return False
 
 
 def sorted_by_start(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -308,8 +322,8 @@ def found_page(
     """``finder_page`` without the cache: the page of ``f`` whose count (capped) is known."""
     found = activities_found(f, dense=more).select_related(*related).only(*fields)
     paginator = DeferredJoinPaginator(found, per_page)
-    if more and f.q and _not_ended(f):
-        paginator.object_list = HeldThenComing(found, count)  # type: ignore[assignment]
+    if more and f.q and (since := _ends_from(f)) is not False:
+        paginator.object_list = HeldThenComing(found, count, since)  # type: ignore[assignment]
     with search_memory(Activity):
         page = page_snapshot(paginator, page_number, count=count)
     page.capped = more  # type: ignore[attr-defined]

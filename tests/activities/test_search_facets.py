@@ -95,6 +95,13 @@ def test_nobody_can_search_for_a_facet_token(year_of_reading):
     assert names(ActivityFilters(q="lwm202510", include_ended=True)) == []
 
 
+def test_a_word_shaped_like_a_facet_is_no_word_and_fakes_no_month(make_activity):
+    make_activity("lwm202510读书会", start=at(2025, 3, 5), end=at(2025, 3, 5, 16))
+    march = {"date_from": datetime.date(2025, 3, 1), "date_to": datetime.date(2025, 3, 31)}
+    assert names(ActivityFilters(q="读书", under=unit(CITY), **march)) == ["lwm202510读书会"]
+    assert names(ActivityFilters(q="读书", under=unit(CITY), **OCTOBER)) == []
+
+
 def test_a_changed_date_moves_the_activity_to_its_new_month(year_of_reading):
     from learnweek.activities.services import activity_update
 
@@ -172,8 +179,13 @@ def test_the_default_view_of_a_common_word_shows_what_is_on_now_then_what_is_to_
     f = ActivityFilters(q="读书")
     sorted_all = [a.name for a in activities_found(f)]
     assert sorted_all[:2] == ["正在举办的读书展", "刚开始的读书会"] and "已结束的读书会" not in sorted_all
+    # From a date: what ends on that day or later, the same way from that day's midnight.
+    from_yesterday = ActivityFilters(q="读书", date_from=timezone.localdate() - datetime.timedelta(days=1))
+    from_yesterday_all = [a.name for a in activities_found(from_yesterday)]
+    assert from_yesterday_all[:3] == ["正在举办的读书展", "刚开始的读书会", "1天后的读书会"]
     monkeypatch.setattr(selectors, "FINDER_COUNT_CAP", 4)  # five match: the count is full
-    for number, size in ((1, 3), (2, 3), (1, 1), (2, 2)):
-        page = finder_page(f, number, fields=("id", "name", "start"), per_page=size)
-        assert page.capped and page.paginator.count == 4
-        assert [a.name for a in page.object_list] == sorted_all[:4][(number - 1) * size : number * size]
+    for filters, everything in ((f, sorted_all), (from_yesterday, from_yesterday_all)):
+        for number, size in ((1, 3), (2, 3), (1, 1), (2, 2)):
+            page = finder_page(filters, number, fields=("id", "name", "start"), per_page=size)
+            assert page.capped and page.paginator.count == 4
+            assert [a.name for a in page.object_list] == everything[:4][(number - 1) * size : number * size]

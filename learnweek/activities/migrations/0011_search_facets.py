@@ -14,6 +14,7 @@ from learnweek.activities.search import (
     FACET_MONTHS,
     LONG_FACET,
     MONTH_FACET,
+    MONTH_FACET_IN_TEXT,
     REGION_FACET,
     STEPLEN,
     month_facets,
@@ -54,7 +55,8 @@ def add_facets(apps, schema_editor):
             cursor.execute("DROP INDEX IF EXISTS act_search_gin")
             cursor.execute(
                 f"UPDATE activities_activity a SET search_text = {with_facets_sql()} "  # noqa: S608 - fixed SQL
-                f"WHERE a.search_text NOT LIKE '%% {MONTH_FACET}%%'",
+                # Rows that hold no month facet yet (a word such as "lwmedia" is none).
+                f"WHERE a.search_text !~ ' {MONTH_FACET}([0-9]{{6}}|long) '",
                 {"tz": settings.TIME_ZONE},
             )
             cursor.execute(
@@ -77,7 +79,7 @@ def add_facets(apps, schema_editor):
             return
         last = rows[-1]["pk"]
         for row in rows:
-            if f" {MONTH_FACET}" in row["search_text"]:
+            if MONTH_FACET_IN_TEXT.search(row["search_text"]):
                 continue
             facets = [*region_facets(row["unit_path"]), *month_facets(row["start"], row["end"])]
             text = (row["search_text"] or " ") + " ".join(facets) + " "
