@@ -50,7 +50,10 @@ def _empty_cache():
     outlives a test's rolled-back transaction)."""
     from django.core.cache import cache
 
+    from learnweek.public.page_cache import forget_local
+
     cache.clear()
+    forget_local()  # a worker's own copies of whole public pages (learnweek/public/page_cache.py)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -17,12 +17,23 @@ keepalive = int(os.environ.get("WEB_KEEPALIVE", "5"))
 # Each worker gets its own listening socket and the kernel spreads new connections over them;
 # with one shared socket, a burst of keep-alive clients piles onto whichever worker accepts first.
 reuse_port = True
-max_requests = 5000  # recycle workers now and then; jitter spreads the restarts
-max_requests_jitter = 500
+# Recycle workers now and then (a slow leak), rarely: a new worker warms itself (post_worker_init)
+# before it takes requests, but at 1,000 requests a second 5,000 was a restart every few seconds.
+# The jitter keeps the workers from restarting together; 0 turns recycling off.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "1000000"))
+max_requests_jitter = max_requests // 5
 proc_name = "learnweek"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("ACCESS_LOG", "1") == "1" else None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Warm the worker before its first request (learnweek/core/warm.py)."""
+    from learnweek.core.warm import warm
+
+    warm()
+
 
 logconfig_dict = {
     "version": 1,

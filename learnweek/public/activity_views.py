@@ -25,6 +25,7 @@ from learnweek.core.clock import today
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.public.forms import FinderForm
+from learnweek.public.page_cache import anonymous_page, cached_page, worker_copy
 from learnweek.public.posters import png_response
 from learnweek.registrations.selectors import (
     online_link_for,
@@ -97,6 +98,12 @@ def _previous_month(first: datetime.date) -> datetime.date | None:
 def finder(request):
     if request.GET.get("q"):
         limit(request, "search")
+    if anonymous_page(request):
+        return cached_page(request, "finder", (today(),), lambda extra: _finder_page(request, extra))
+    return _finder_page(request, {})
+
+
+def _finder_page(request, extra: dict):
     form, found = _finder(request)
     view = "calendar" if request.GET.get("view") == "calendar" else "list"
     context = {
@@ -121,7 +128,7 @@ def finder(request):
             "prev_month": _previous_month(first),
             "next_month": _next_month(first),
         }
-    return render(request, "public/activities/finder.html", context)
+    return render(request, "public/activities/finder.html", context | extra)
 
 
 def _page_url(request, activity) -> str:
@@ -142,22 +149,46 @@ def finder_ics(request):
 
 @remember_device
 def activity(request, pk):
+    if anonymous_page(request):
+        # The page every anonymous visitor gets: seats left load live (activity_seats).
+        a = worker_copy(request, ("activity", pk), lambda: activity_get_public_cached(pk))
+        state = activity_state(a)
+        return cached_page(
+            request, "activity", (pk, state), lambda extra: _activity_page(request, a, state, None, extra)
+        )
     a = activity_get_public_cached(pk)
     mine = registration_of_resident_for(request.user, a) if request.user.is_authenticated else None
+    return _activity_page(request, a, activity_state(a), mine, {"seats": seats_of(a)})
+
+
+def _activity_page(request, a, state: str, mine, extra: dict):
     return render(
         request,
         "public/activities/detail.html",
         {
             "a": a,
             "when": span_text(a),
-            "state": activity_state(a),
-            "seats": seats_of(a),
+            "state": state,
+            "seats": None,  # None: loaded by the page (the anonymous page, kept in the cache)
             "mine": mine,
             "position": waitlist_position(mine) if mine else None,
             "link": online_link_for(a, mine),
             "region": a.organiser.admin_unit if a.organiser.admin_unit_id else None,
-        },
+        }
+        | extra,
     )
+
+
+def activity_seats(request, pk):
+    """名额 of an activity as they are now: the fragment the activity page loads (htmx), and a
+    small page of its own for a browser without JavaScript (the page's 查看剩余名额 link)."""
+    a = activity_get_public_cached(pk)
+    context = {"a": a, "state": activity_state(a), "seats": seats_of(a)}
+    htmx = request.headers.get("HX-Request") == "true"
+    template = "public/activities/fragment_seats.html" if htmx else "public/activities/seats.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def activity_poster_png(request, pk):

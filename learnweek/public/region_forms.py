@@ -139,10 +139,10 @@ def remembered_region(request: HttpRequest) -> tuple[Unit | None, str]:
     return None, ""
 
 
-def remember_region(response: HttpResponse, unit: Unit) -> None:
+def remember_region(response: HttpResponse, code: str) -> None:
     response.set_cookie(
         REGION_COOKIE,
-        unit.code,
+        code,
         max_age=REGION_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -161,11 +161,13 @@ def remembers_region(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return response
         code = kwargs.get("code")
         if code:
-            unit = Unit.objects.filter(code=code, kind__in=ADMINISTRATIVE).first()
-        else:
-            unit = region_in_query(request.GET)
+            # A region's page answered 200: the code is an administrative unit's (region_get).
+            if request.COOKIES.get(REGION_COOKIE) != code:
+                remember_region(response, code)
+            return response
+        unit = region_in_query(request.GET)
         if unit is not None and request.COOKIES.get(REGION_COOKIE) != unit.code:
-            remember_region(response, unit)
+            remember_region(response, unit.code)
         return response
 
     return wrapper

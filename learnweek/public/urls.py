@@ -27,6 +27,7 @@ urlpatterns = [
     path("activities/", remembers_region(activity_views.finder), name="finder"),
     path("activities/feed.ics", activity_views.finder_ics, name="finder_ics"),
     path("activities/<int:pk>/", activity_views.activity, name="activity"),
+    path("activities/<int:pk>/seats/", activity_views.activity_seats, name="activity_seats"),
     path("activities/<int:pk>/poster.png", activity_views.activity_poster_png, name="activity_poster"),
     path("activities/<int:pk>/calendar.ics", activity_views.activity_ics, name="activity_ics"),
     path("activities/<int:pk>/register/", resident_views.register, name="register"),

@@ -30,6 +30,7 @@ from learnweek.core.errors import NotFound
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.orgs.selectors import region_get, regions_below
+from learnweek.public.page_cache import anonymous_page, cached_page
 from learnweek.public.posters import png_response
 from learnweek.public.region_forms import (
     RegionPickerForm,
@@ -153,6 +154,14 @@ REGION_ACTIVITIES = 12
 def region(request, code):
     """A province's, city's or county's 专题 page: its activity week and opening ceremony, its
     coming activities, and the regions below it."""
+    if anonymous_page(request):
+        return cached_page(
+            request, "region", (code, today()), lambda extra: _region_page(request, code, extra)
+        )
+    return _region_page(request, code, {})
+
+
+def _region_page(request, code, extra: dict):
     unit = region_get(code)
     ancestors = [u for u in unit.get_ancestors() if u.kind != "ministry"]
     # The finder's region selects, top down: province, then the level below, then the next.
@@ -173,7 +182,8 @@ def region(request, code):
             "total": total,
             "capped": more,
             "children": regions_below(unit),
-        },
+        }
+        | extra,
     )
 
 

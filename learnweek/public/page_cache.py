@@ -1,0 +1,177 @@
+"""Whole public pages for anonymous visitors, from the cache (issue 27).
+
+The finder, an activity's page and a region's page are the same HTML for every anonymous
+visitor who asks for the same address in the same mode, so they are rendered once per public
+generation (learnweek/core/public_cache.py: every public write moves it, so a cached page is as
+current as a freshly rendered one) and served from the cache as whole responses: no form, no
+query, no template on a hit.
+
+Only what changes the HTML is in the key: the address with its query, the host and scheme (the
+calendar links are absolute), 长辈模式 (a cookie), the language, and what the page itself adds
+(the day; an activity's state). Nothing of one visitor is ever stored:
+
+- a signed-in visitor, and a visitor with a message waiting (messages belong to one visitor),
+  gets the page rendered as before;
+- the CSRF token (every page has the 长辈模式 form) is rendered as a marker that each response
+  replaces with that visitor's own token, through ``get_token`` as the template tag would, so the
+  CSRF cookie is set as before;
+- cookies (the device cookie, the remembered region) are set by the decorators around the view,
+  per response, never stored;
+- what changes with every sign-up (seats left) is not in the page: it loads as a small fragment
+  (``activity_seats``), which is also a page of its own for a browser without JavaScript.
+
+A page is kept in two places: the shared cache (built once however many ask, as every public
+entry) and, for ``LOCAL_TTL`` seconds, in the worker's memory under the same generation, so that
+a hit costs one cache read (the generation) instead of three and no unpickling of a 40 KB page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+
+from learnweek.core.public_cache import FORMAT, public_activities
+from learnweek.public.context import ELDER_COOKIE
+
+T = TypeVar("T")
+
+LOCAL_TTL = 30  # seconds a worker keeps a page it read from the shared cache
+LOCAL_ENTRIES = 256  # pages a worker keeps (a finder page is ~40 KB)
+
+_local: OrderedDict[tuple[int, tuple[Any, ...]], tuple[float, Any]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+@cache
+def csrf_marker() -> str:
+    """What a cached page holds where the CSRF token goes: derived from the secret key, so that no
+    text of an activity can be made to match it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"learnweek.page-cache.csrf", hashlib.sha256)
+    return "lwcsrf" + digest.hexdigest()[:32]
+
+
+def anonymous_page(request: HttpRequest) -> bool:
+    """Whether ``request`` may be answered with the page every anonymous visitor gets."""
+    if request.method != "GET":
+        return False
+    if request.user.is_authenticated:
+        return False
+    # Loading the messages does not mark them read: a visitor with one sees it on this page.
+    return not len(get_messages(request))
+
+
+def _parts(request: HttpRequest, kind: str, parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (
+        kind,
+        request.scheme,
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        request.COOKIES.get(ELDER_COOKIE) == "1",
+        translation.get_language(),
+        *parts,
+    )
+
+
+def cached_page(
+    request: HttpRequest, kind: str, parts: tuple[Any, ...], render_page: Callable[[dict], HttpResponse]
+) -> HttpResponse:
+    """The anonymous page ``kind`` for ``request``: from the cache, else ``render_page`` called
+    with the context to add (the CSRF marker) and kept when it answers 200. ``parts`` are what
+    else the page depends on."""
+    key = _parts(request, kind, parts)
+    local_key = (generation(request), key)
+    found = _local_get(local_key)
+    if found is not None:
+        return _answer(request, found)
+    built: list[HttpResponse] = []
+
+    def build() -> tuple[int, str, bytes] | None:
+        response = render_page({"csrf_token": csrf_marker()})
+        if response.status_code != 200 or response.has_header("Set-Cookie") or response.cookies:
+            built.append(response)
+            return None
+        return (response.status_code, response["Content-Type"], response.content)
+
+    # The generation is part of the shared key too (public_cache); a page that was not kept
+    # (not 200) is stored as None and rendered again by the next request.
+    stored = public_activities.cached("page", (FORMAT, *key), build)
+    if stored is None:
+        if built:
+            return _finish(request, built[0])
+        return _finish(request, render_page({"csrf_token": csrf_marker()}))
+    _local_put(local_key, stored)
+    return _answer(request, stored)
+
+
+def generation(request: HttpRequest) -> int:
+    """The public generation, read once per request."""
+    value = getattr(request, "_public_generation", None)
+    if value is None:
+        value = public_activities.current()
+        request._public_generation = value  # type: ignore[attr-defined]
+    return value
+
+
+def worker_copy(request: HttpRequest, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """``build()`` kept in this worker's memory under the current generation (for what an
+    anonymous page needs before its cached body: an activity, to know it exists and its state).
+    The value is shared by the worker's threads: only read it."""
+    local_key = (generation(request), parts)
+    found = _local_get(local_key)
+    if found is None:
+        found = build()
+        _local_put(local_key, found)
+    return cast(T, found)
+
+
+def _local_get(local_key: tuple[int, tuple[Any, ...]]) -> Any:
+    with _local_lock:
+        found = _local.get(local_key)
+        if found is None or time.monotonic() - found[0] >= LOCAL_TTL:
+            return None
+        _local.move_to_end(local_key)
+        return found[1]
+
+
+def _local_put(local_key: tuple[int, tuple[Any, ...]], value: Any) -> None:
+    with _local_lock:
+        _local[local_key] = (time.monotonic(), value)
+        _local.move_to_end(local_key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def _answer(request: HttpRequest, stored: tuple[int, str, bytes]) -> HttpResponse:
+    status, content_type, body = stored
+    marker = csrf_marker().encode()
+    if marker in body:
+        body = body.replace(marker, get_token(request).encode())
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
+def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A response rendered with the marker but not kept: the visitor's token put in."""
+    if not response.streaming:
+        marker = csrf_marker().encode()
+        if marker in response.content:
+            response.content = response.content.replace(marker, get_token(request).encode())
+    return response
+
+
+def forget_local() -> None:
+    """Empties this worker's copies (tests)."""
+    with _local_lock:
+        _local.clear()
