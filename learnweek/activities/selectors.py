@@ -20,6 +20,7 @@ from learnweek.activities.search import months_query, query_tokens, region_facet
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
+from learnweek.core.partitioning import year_hint
 from learnweek.core.phones import MaskedRows, mask_fields, masked
 from learnweek.core.public_cache import public_activities
 from learnweek.orgs.selectors import scope_filter, within
@@ -438,10 +439,19 @@ def activity_get_public_cached(pk: int) -> Activity:
 
 
 def activity_get_public(pk: int) -> Activity:
-    try:
-        return activities_public().select_related("campaign", "organiser", "division").get(pk=pk)
-    except Activity.DoesNotExist as exc:
-        raise NotFound("没有这项活动，或它未公开。") from exc
+    """One public activity, as its page, its .ics and poster and a sign-up read it. The table is
+    partitioned by year: the year the id most likely lies in (``core.partitioning.year_hint``)
+    lets PostgreSQL plan and read that one partition; when the hint misses, the activity is
+    looked for again in every year, so a stale hint costs a query, never a wrong answer."""
+    found = activities_public().select_related("campaign", "organiser", "division")
+    hint = year_hint(Activity._meta.db_table, pk)
+    # A slice, not get(): the key is unique, and get() compiles and counts more for nothing.
+    rows = list(found.filter(pk=pk, year=hint)[:1]) if hint is not None else []
+    if not rows:
+        rows = list(found.filter(pk=pk)[:1])
+    if not rows:
+        raise NotFound("没有这项活动，或它未公开。")
+    return rows[0]
 
 
 def activity_state(activity: Activity, now: datetime.datetime | None = None) -> str:

@@ -5,7 +5,8 @@ from django.utils import timezone
 from learnweek.campaigns.selectors import Board
 from learnweek.core.chinese import chinese_date
 from learnweek.core.exporters import ListExporter
-from learnweek.orgs.models import Unit
+from learnweek.orgs.models import Unit, kind_label_of
+from learnweek.orgs.selectors import within
 
 
 def _when(value) -> str:
@@ -40,6 +41,12 @@ class BoardExporter(ListExporter):
     def rows(self):
         paths = {row.unit.path[: -row.unit.steplen] for row in self.board.rows}
         parents = dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
+        levels = {
+            pk: kind_label_of(kind, municipality, institution_type)
+            for pk, kind, municipality, institution_type in within(
+                Unit.objects.all(), self.board.under
+            ).values_list("pk", "kind", "is_municipality", "institution_type")
+        }
         for number, row in enumerate(self.board.rows, start=1):
             unit = row.unit
             s = row.submission
@@ -47,7 +54,7 @@ class BoardExporter(ListExporter):
                 number,
                 unit.name,
                 unit.code,
-                unit.kind_label,
+                levels.get(unit.pk, ""),
                 parents.get(unit.path[: -unit.steplen], ""),
                 row.label,
                 _when(s.first_submitted_at) if s else "",

@@ -16,7 +16,7 @@ model field.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +26,17 @@ from learnweek.core.packages import PackageEntry
 
 if TYPE_CHECKING:
     from learnweek.campaigns.models import Campaign, Requirement, Submission
+    from learnweek.campaigns.selectors import BoardUnit
     from learnweek.orgs.models import Unit
 
 TEXT = "text"  # the family of a kind answered with a title and a text
 
 # (requirement, units, on) -> {unit id: (board state, label)}: for kinds whose answer is not one
-# submission per unit (nominations: several nominees, each reviewed on its own).
-BoardSource = Callable[["Requirement", list["Unit"], datetime.date], dict[int, tuple[str, str]]]
+# submission per unit (nominations: several nominees, each reviewed on its own). The units are
+# model instances or the board's plain ``BoardUnit`` rows: a source reads their pk, path and depth.
+BoardSource = Callable[
+    ["Requirement", Sequence["Unit | BoardUnit"], datetime.date], dict[int, tuple[str, str]]
+]
 # (requirement, submission) -> the problems that keep the submission from being handed in.
 SubmitCheck = Callable[["Requirement", "Submission"], list[str]]
 # submission -> its files in the unit's package, paths relative to the submission's folder.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Max, Prefetch, Q, QuerySet
 
 from learnweek.accounts import models as accounts_models
 from learnweek.campaigns.access import campaign_scope_root
@@ -366,22 +366,27 @@ def _reach_q(requirement: Requirement, field: str, parent_id: int | None) -> Q:
     return reach | _named_q(requirement.pk, p)
 
 
-def applicable_q(requirement: Requirement, *, field: str = "") -> Q:
+def applicable_q(
+    requirement: Requirement, *, field: str = "", overriding: Sequence[Requirement] | None = None
+) -> Q:
     """The one rule of who answers ``requirement`` directly, as a filter on units (or on the unit
     ``field`` of another model): whom it addresses (``_reach_q``), except the units a lower level
     addresses where it passes the requirement down with its own earlier deadline (those answer
     the lower level's requirement instead). One query of its own (the levels passing it down,
-    unless prefetched as ``derived``); the named units are subqueries."""
+    unless prefetched as ``derived`` or given as ``overriding``, the published requirements
+    passing it down); the named units are subqueries."""
     p = f"{field}__" if field else ""
     wanted = _reach_q(requirement, field, requirement.parent_requirement_id) & Q(**{f"{p}is_active": True})
-    for derived in _overriding(requirement):
+    for derived in _overriding(requirement) if overriding is None else overriding:
         wanted &= ~_reach_q(derived, field, requirement.pk)
     return wanted
 
 
-def applicable_units(requirement: Requirement) -> QuerySet[Unit]:
+def applicable_units(
+    requirement: Requirement, *, overriding: Sequence[Requirement] | None = None
+) -> QuerySet[Unit]:
     """Every unit that must answer ``requirement`` directly (``applicable_q``)."""
-    return Unit.objects.filter(applicable_q(requirement))
+    return Unit.objects.filter(applicable_q(requirement, overriding=overriding))
 
 
 def requirement_applies_to(requirement: Requirement, unit: Unit) -> bool:
@@ -488,23 +493,38 @@ BOARD_STATES = {
 MISSING_STATES = ("not_started", "draft", "short", "returned", "overdue")
 
 
+def _state_and_label(past: bool, state: str | None, is_late: bool) -> tuple[str, str]:
+    """A unit's board state and its label from its submission's state (None: no submission),
+    whether it was handed in late, and whether the deadline has passed: the one rule that
+    ``board_state``, ``board_state_label`` and the board's rows share."""
+    if state is None or state in (SubmissionState.DRAFT, SubmissionState.RETURNED):
+        key = "overdue" if past else ("not_started" if state is None else state)
+    elif state == SubmissionState.APPROVED:
+        key = "approved"
+    else:
+        key = "submitted"
+    label = BOARD_STATES[key]
+    if state == SubmissionState.RETURNED and past:
+        label += "（已退回）"
+    if is_late and state in HANDED_IN:
+        label += "（逾期提交）"
+    return key, label
+
+
 def board_state(requirement: Requirement, submission: Submission | None, on: datetime.date) -> str:
-    if submission is None or submission.state in (SubmissionState.DRAFT, SubmissionState.RETURNED):
-        if requirement.is_past(on):
-            return "overdue"
-        return "not_started" if submission is None else submission.state
-    if submission.state == SubmissionState.APPROVED:
-        return "approved"
-    return "submitted"
+    return _state_and_label(
+        requirement.is_past(on),
+        submission.state if submission is not None else None,
+        submission is not None and submission.is_late,
+    )[0]
 
 
 def board_state_label(requirement: Requirement, submission: Submission | None, on: datetime.date) -> str:
-    label = BOARD_STATES[board_state(requirement, submission, on)]
-    if submission is not None and submission.state == SubmissionState.RETURNED and requirement.is_past(on):
-        label += "（已退回）"
-    if submission is not None and submission.is_late and submission.state in HANDED_IN:
-        label += "（逾期提交）"
-    return label
+    return _state_and_label(
+        requirement.is_past(on),
+        submission.state if submission is not None else None,
+        submission is not None and submission.is_late,
+    )[1]
 
 
 @dataclass
@@ -518,10 +538,93 @@ class Collection:
     approved: int
 
 
-@dataclass
+class BoardUnit:
+    """A unit as the board reads it: plain values from the board's one query, not a model
+    instance (a national board has thousands of rows). It answers what the board's page and the
+    API read of a unit (the export reads the level's label itself), and equals the ``Unit`` with
+    the same key."""
+
+    __slots__ = ("pk", "code", "name", "kind", "path")
+    steplen = Unit.steplen
+
+    def __init__(self, pk: int, code: str, name: str, kind: str, path: str) -> None:
+        self.pk, self.code, self.name, self.kind, self.path = pk, code, name, kind, path
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def depth(self) -> int:  # as treebeard's: one step of the path a level
+        return len(self.path) // self.steplen
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, BoardUnit | Unit):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<BoardUnit {self.code} {self.name}>"
+
+
+class _AnswerTimes:
+    """The times of a board's submissions (first and latest hand-in, approval), read in one query
+    the first time any row's are asked for: the board's states do not need them, its page, export
+    and the API do."""
+
+    def __init__(self, requirement: Requirement, under: Unit) -> None:
+        self.requirement, self.under = requirement, under
+        self._by_pk: dict[int, tuple[Any, Any, Any]] | None = None
+
+    def of(self, pk: int) -> tuple[Any, Any, Any]:
+        if self._by_pk is None:
+            found = within(
+                Submission.objects.filter(requirement=self.requirement), self.under, unit_field="unit"
+            )
+            self._by_pk = {
+                row[0]: row[1:]
+                for row in found.values_list("pk", "first_submitted_at", "submitted_at", "approved_at")
+            }
+        return self._by_pk.get(pk, (None, None, None))
+
+
+class BoardSubmission:
+    """A row's submission as the board shows it (read with its unit, not a model instance): the
+    link to it, its state, whether it came late, and its times (``_AnswerTimes``).
+    ``board_contacts`` reads the liaison it names itself."""
+
+    __slots__ = ("pk", "state", "is_late", "_times")
+
+    def __init__(self, pk: int, state: str, is_late: bool, times: _AnswerTimes) -> None:
+        self.pk, self.state, self.is_late, self._times = pk, state, is_late, times
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def first_submitted_at(self) -> datetime.datetime | None:
+        return self._times.of(self.pk)[0]
+
+    @property
+    def submitted_at(self) -> datetime.datetime | None:
+        return self._times.of(self.pk)[1]
+
+    @property
+    def approved_at(self) -> datetime.datetime | None:
+        return self._times.of(self.pk)[2]
+
+
+@dataclass(slots=True)
 class BoardRow:
-    unit: Unit
-    submission: Submission | None
+    unit: BoardUnit | Unit
+    submission: BoardSubmission | Submission | None
     state: str
     label: str
     collection: Collection | None = None
@@ -547,7 +650,7 @@ class BoardGroup(_Progress):
     """A unit directly below the board's root with units answering below it: their progress,
     beside the unit's own hand-in (``own``, when it answers itself) and its own collection."""
 
-    unit: Unit
+    unit: BoardUnit | Unit
     counts: Counter[str] = field(default_factory=Counter)
     total: int = 0
     own: BoardRow | None = None
@@ -582,8 +685,12 @@ class Board(_Progress):
         return any(row.collection is not None for row in self.rows)
 
     @property
-    def missing_units(self) -> list[Unit]:
+    def missing_units(self) -> list[BoardUnit | Unit]:
         return [row.unit for row in self.rows if row.state in MISSING_STATES]
+
+
+_BOARD_UNIT_FIELDS = ("pk", "code", "name", "kind", "path")
+_BOARD_ANSWER_FIELDS = ("answer__pk", "answer__state", "answer__is_late")
 
 
 def board_for(user: User, requirement: Requirement, under_code: str | None = None, *, on=None) -> Board:
@@ -599,56 +706,68 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
         under = issuer if is_within(root, issuer) else root
     if under is None:  # a superuser: start at the issuer
         under = issuer
-    # Only what the board shows: a national board loads thousands of rows.
-    units = list(
-        within(applicable_units(requirement), under)
-        .only("code", "name", "kind", "path", "depth", "is_municipality", "institution_type")
-        .order_by("path")
+    # Each unit with its submission, in one LEFT JOIN, read as plain values: a national board
+    # has thousands of rows, and model instances cost more than the query.
+    # The published requirements passing this one down, read once: who answers it
+    # (applicable_q) and the rows' own collections (_collections) both depend on them.
+    passed = list(
+        _published_derived()
+        .filter(parent_requirement=requirement)
+        .prefetch_related(Prefetch("derived", queryset=_published_derived()))
     )
-    # By path, not by a list of ids: a national board has thousands of units.
-    submissions = {
-        s.unit_id: s
-        for s in within(Submission.objects.filter(requirement=requirement), under, unit_field="unit").only(
-            "unit_id",
-            "requirement_id",
-            "state",
-            "is_late",
-            "first_submitted_at",
-            "submitted_at",
-            "approved_at",
-            "details",  # the liaison the answer names (board_contacts)
-        )
-    }
-    rows = []
+    answer = FilteredRelation("submissions", condition=Q(submissions__requirement=requirement))
+    found = (
+        within(applicable_units(requirement, overriding=passed), under)
+        .annotate(answer=answer)
+        .order_by("path")
+        .values_list(*_BOARD_UNIT_FIELDS, *_BOARD_ANSWER_FIELDS)
+    )
+    rows: list[BoardRow] = []
     # A kind whose answer is not one submission per unit tells each unit's state itself.
     source = kind_of(requirement).board_states
-    states = source(requirement, units, on) if source is not None else {}
-    for unit in units:
-        submission = submissions.get(unit.pk)
-        if unit.pk in states:
-            state, label = states[unit.pk]
-        else:
-            state = board_state(requirement, submission, on)
-            label = board_state_label(requirement, submission, on)
-        rows.append(BoardRow(unit, submission, state, label))
-    collections = _collections(requirement, rows, on)
+    past = requirement.is_past(on)
+    times = _AnswerTimes(requirement, under)
+    states: dict[tuple[str | None, bool], tuple[str, str]] = {}  # a few distinct pairs
+    for pk, code, name, kind, path, s_pk, s_state, s_late in found:
+        unit = BoardUnit(pk, code, name, kind, path)
+        submission = BoardSubmission(s_pk, s_state, s_late, times) if s_pk is not None else None
+        pair = (s_state, bool(s_late))
+        state_label = states.get(pair)
+        if state_label is None:
+            state_label = states[pair] = _state_and_label(past, s_state, bool(s_late))
+        rows.append(BoardRow(unit, submission, *state_label))
+    if source is not None:
+        sourced = source(requirement, [row.unit for row in rows], on)
+        for row in rows:
+            if row.unit.pk in sourced:
+                row.state, row.label = sourced[row.unit.pk]
+    collections = _collections(requirement, rows, on, passed)
     for row in rows:
         row.collection = collections.get(row.unit.pk)
     counts = Counter(row.state for row in rows)
     groups: dict[str, BoardGroup] = {}
-    children = {c.path: c for c in under.get_children()}
-    step = under.steplen
+    cut = len(under.path) + under.steplen
+    # The units directly below the root: those that answer are rows already; the others that
+    # have units answering below them are read by path (none on a board whose children answer).
+    children: dict[str, BoardUnit | Unit] = {
+        row.unit.path: row.unit for row in rows if len(row.unit.path) == cut
+    }
+    wanting = {row.unit.path[:cut] for row in rows if len(row.unit.path) > cut} - children.keys()
+    if wanting:
+        children.update((c.path, c) for c in Unit.objects.filter(path__in=wanting))
     for row in rows:
-        if row.unit.pk == under.pk:
+        child_path = row.unit.path[:cut]
+        if len(child_path) < cut:  # the root itself
             continue
-        child_path = row.unit.path[: len(under.path) + step]
-        child = children.get(child_path)
-        if child is None:
-            continue
-        group = groups.setdefault(child_path, BoardGroup(child))
+        group = groups.get(child_path)
+        if group is None:
+            child = children.get(child_path)
+            if child is None:
+                continue
+            group = groups[child_path] = BoardGroup(child)
         group.counts[row.state] += 1
         group.total += 1
-        if row.unit.pk == child.pk:
+        if row.unit.pk == group.unit.pk:
             group.own = row
     late = sum(1 for row in rows if row.submission is not None and row.submission.is_late)
     return Board(
@@ -696,19 +815,15 @@ def _own_hand_in(requirement: Requirement, under: Unit, on: datetime.date) -> Bo
     )
 
 
-def _collections(requirement: Requirement, rows: list[BoardRow], on: datetime.date) -> dict[int, Collection]:
+def _collections(
+    requirement: Requirement, rows: list[BoardRow], on: datetime.date, passed_down: list[Requirement]
+) -> dict[int, Collection]:
     """Each row unit's own collection: the published requirement its own campaign passes
-    ``requirement`` down with, counted over the units answering it. Bounded: one query for the
-    passed-down requirements, one counting their answering units, one counting their hand-ins
+    ``requirement`` down with (among ``passed_down``, which the board read with their own
+    ``derived`` prefetched), counted over the units answering it. Bounded: one counting their answering units, one counting their hand-ins
     (a kind with its own board states asks them once per collecting unit)."""
     answering = {row.unit.pk for row in rows}
-    passed = [
-        d
-        for d in _published_derived()
-        .filter(parent_requirement=requirement)
-        .prefetch_related(Prefetch("derived", queryset=_published_derived()))
-        if d.campaign.issuing_unit_id in answering
-    ]
+    passed = [d for d in passed_down if d.campaign.issuing_unit_id in answering]
     if not passed:
         return {}
     found: dict[int, Collection] = {}
@@ -793,13 +908,20 @@ def board_contacts(board: Board) -> dict[int, BoardContact]:
             with_phone.setdefault(unit_id, (full_name or username, phone.strip()))
         else:
             name_only.setdefault(unit_id, (full_name or username, ""))
-    # The liaison the unit wrote on its own answer (a 附表1's 填表联系人, a plan's 联络员) first.
+    # The liaison the unit wrote on its own answer (a 附表1's 填表联系人, a plan's 联络员) first:
+    # only the answers that name one are read.
+    names_liaison = Q(pk__isnull=True)
+    for name_key, _ in SUBMISSION_LIAISON_KEYS:
+        names_liaison |= Q(details__has_key=name_key)
     answered: dict[int, tuple[str, str]] = {}
-    for row in board.rows:  # the board loaded each submission's details with it
-        details = (row.submission.details or {}) if row.submission is not None else {}
+    for unit_id, details in within(
+        Submission.objects.filter(names_liaison, requirement=requirement), under, unit_field="unit"
+    ).values_list("unit_id", "details"):
+        if unit_id not in wanted:
+            continue
         for name_key, phone_key in SUBMISSION_LIAISON_KEYS:
             if str(details.get(name_key) or "").strip():
-                answered[row.unit.pk] = (
+                answered[unit_id] = (
                     str(details[name_key]).strip(),
                     str(details.get(phone_key) or "").strip(),
                 )

@@ -17,6 +17,7 @@ unpruned. Everywhere but PostgreSQL the tables stay plain and these functions do
 from __future__ import annotations
 
 import logging
+import time
 
 from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -201,3 +202,44 @@ def partition_years(table: str) -> list[int]:
         )
         suffixes = [row[0].removeprefix(f"{table}_") for row in cursor.fetchall()]
     return sorted(int(s) for s in suffixes if s.isdigit())
+
+
+# -- which year an id is in --------------------------------------------------------------------
+
+# How long a process trusts the id ranges it read of each year's partition before reading them
+# again (they only grow, and a hint is never relied on: see ``year_hint``).
+ID_RANGES_SECONDS = 60.0
+_id_ranges: dict[tuple[str, str], tuple[float, list[tuple[int, int, int]]]] = {}
+
+
+def _read_id_ranges(table: str) -> list[tuple[int, int, int]]:
+    years = partition_years(table)
+    if not years:
+        return []
+    parts = sql.SQL(" UNION ALL ").join(
+        sql.SQL("SELECT {}::int, min(id), max(id) FROM {}").format(
+            sql.Literal(year), sql.Identifier(partition_name(table, year))
+        )
+        for year in years
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(parts)
+        return [(year, low, high) for year, low, high in cursor.fetchall() if low is not None]
+
+
+def year_hint(table: str, pk: int) -> int | None:
+    """The year whose partition of ``table`` most likely holds the row ``pk``: the one year whose
+    partition's ids, as last read (at most ``ID_RANGES_SECONDS`` ago, by each partition's primary
+    key index), span ``pk``. None when no single year does (a row newer than the last reading,
+    years whose ids interleave, no such id) and everywhere but PostgreSQL. A hint only: a caller
+    that finds nothing in the hinted year must look again without it (a row written since, or
+    whose year changed), so a stale reading costs a second query, never a wrong answer."""
+    if not _is_postgresql():
+        return None
+    key = (connection.settings_dict["NAME"], table)
+    now = time.monotonic()
+    cached = _id_ranges.get(key)
+    if cached is None or now - cached[0] > ID_RANGES_SECONDS:
+        cached = _id_ranges[key] = (now, _read_id_ranges(table))
+    years = [year for year, low, high in cached[1] if low <= pk <= high]
+    return years[0] if len(years) == 1 else None

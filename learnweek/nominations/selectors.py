@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from learnweek.campaigns.access import acting_levels, requirement_family_ids
 from learnweek.campaigns.models import CampaignStatus, Requirement
-from learnweek.campaigns.selectors import requirement_applies_to
+from learnweek.campaigns.selectors import BoardUnit, requirement_applies_to
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.errors import NotFound
 from learnweek.nominations.kinds import NOMINATION_KINDS, SPECS
@@ -365,7 +365,7 @@ def level_view(requirement: Requirement, unit: Unit) -> LevelView:
 
 
 def board_states(
-    requirement: Requirement, units: list[Unit], on: datetime.date
+    requirement: Requirement, units: Sequence[Unit | BoardUnit], on: datetime.date
 ) -> dict[int, tuple[str, str]]:
     """Each unit's standing on the board of a nomination requirement: what it has handed in (its
     own nominations, or what it passed on from below) against the requirement's minimum."""

@@ -129,11 +129,17 @@ class Unit(MP_Node):
 
     @property
     def kind_label(self) -> str:
-        if self.is_municipality:
-            return "省级（直辖市）"
-        if self.kind == UnitKind.INSTITUTION and self.institution_type:
-            return self.get_institution_type_display()
-        return self.get_kind_display()
+        return kind_label_of(self.kind, self.is_municipality, self.institution_type)
+
+
+def kind_label_of(kind: str, is_municipality: bool, institution_type: str) -> str:
+    """A unit's level as people name it (``Unit.kind_label``), from the three fields alone: for
+    readers of many units as plain values (the completeness board's export)."""
+    if is_municipality:
+        return "省级（直辖市）"
+    if kind == UnitKind.INSTITUTION and institution_type:
+        return str(dict(InstitutionType.choices).get(institution_type, institution_type))
+    return str(dict(UnitKind.choices).get(kind, kind))
 
 
 class Designation(models.Model):
