@@ -116,6 +116,7 @@ def read(sheet: Sheet, *, year: int) -> Iterator[Row]:
     sheet of bad rows is read in the memory of one row."""
     tz = timezone.get_current_timezone()
     columns: dict[str, int] = {}
+    named: dict[int, str] = {}
     headers: list[str] = []
     header_row, serial = 0, None
     for number, cells in sheet.rows():
@@ -123,6 +124,7 @@ def read(sheet: Sheet, *, year: int) -> Iterator[Row]:
             found = _header_columns(cells)
             if "活动名称" in found:
                 columns, header_row = found, number
+                named = {index: name for name, index in columns.items()}
                 headers = [_norm(cell_text(c)) for c in cells]
                 serial = columns.get("序号")
                 missing = [c for c in REQUIRED if c not in columns]
@@ -134,12 +136,21 @@ def read(sheet: Sheet, *, year: int) -> Iterator[Row]:
             break
         if not any(cell_text(c) or isinstance(c, CellPicture) for i, c in enumerate(cells) if i != serial):
             continue
-        yield _row(number, cells, columns, headers, year=year, tz=tz)
+        yield _row(number, cells, columns, named, headers, year=year, tz=tz)
     if not header_row:
         raise DomainError("找不到表头：表中没有“活动名称”列。请使用附表1的格式。", code="bad_header")
 
 
-def _row(number: int, cells: list, columns: dict[str, int], headers: list[str], *, year: int, tz) -> Row:
+def _row(
+    number: int,
+    cells: list,
+    columns: dict[str, int],
+    named: dict[int, str],
+    headers: list[str],
+    *,
+    year: int,
+    tz,
+) -> Row:
     def get(column: str) -> Any:
         index = columns.get(column)
         value = cells[index] if index is not None and index < len(cells) else None
@@ -147,7 +158,6 @@ def _row(number: int, cells: list, columns: dict[str, int], headers: list[str], 
 
     row = Row(number)
     errors = row.errors
-    named = {index: name for name, index in columns.items()}
     pictured: set[str] = set()
     for index, cell in enumerate(cells):
         if isinstance(cell, CellPicture):

@@ -24,6 +24,7 @@ from learnweek.core.chinese import chinese_date
 from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, NotFound, RowErrorList
 from learnweek.core.locking import SEATS, key, lock
+from learnweek.core.memory import collections_paused
 from learnweek.core.public_cache import public_activities
 from learnweek.core.tabular import open_sheet, pictures_sentence
 from learnweek.core.validation import http_url_problem
@@ -60,6 +61,7 @@ EDITABLE = (
     "co_organisers",
     "organiser_name",
 )
+_EDITABLE = frozenset(EDITABLE)
 
 
 def label(name: str) -> str:
@@ -71,6 +73,7 @@ def label(name: str) -> str:
 ONLINE_LINK_MAX = 500  # the column's length
 
 CATEGORIES, MODES, AUDIENCES = frozenset(Category.values), frozenset(Mode.values), frozenset(Audience.values)
+LINK_ACCESSES = frozenset(LinkAccess.values)
 
 
 def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -112,7 +115,8 @@ def problems_of(values: dict[str, Any]) -> list[tuple[str, str]]:
         found.append(("online_link", link))
     elif len(str(values.get("online_link") or "")) > ONLINE_LINK_MAX:
         found.append(("online_link", f"不能超过 {ONLINE_LINK_MAX} 个字符"))
-    if values.get("online_link_access", LinkAccess.EVERYONE) not in LinkAccess.values:
+    access = values.get("online_link_access", LinkAccess.EVERYONE)
+    if not (isinstance(access, str) and access in LINK_ACCESSES):
         found.append(("online_link_access", "只能是 " + " 或 ".join(LinkAccess.labels)))
     return found
 
@@ -395,6 +399,17 @@ def _problems(rows: list[ImportRow]) -> dict[int, list[tuple[str, str]]]:
 
 
 def _existing_keys(campaign: Campaign, keys: list[str]) -> set[str]:
+    if connection.vendor == "postgresql":
+        # One statement with the keys as one array: the ORM's IN lists of BATCH parameters each
+        # cost more to build and plan than the lookup itself (0.9 s against 0.26 s at 100,000).
+        # The conditions match the partial unique index (import_key <> '', the year).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT import_key FROM {Activity._meta.db_table} WHERE campaign_id = %s AND year = %s"  # noqa: S608
+                " AND import_key <> '' AND import_key = ANY(%s)",
+                [campaign.pk, campaign.year, keys],
+            )
+            return {key for (key,) in cursor.fetchall()}
     existing: set[str] = set()
     for i in range(0, len(keys), BATCH):
         existing.update(
@@ -432,7 +447,7 @@ def _commit_rows(actor: User | None, campaign: Campaign, rows: list[ImportRow]) 
                 start=row.values.get("start"),
                 end=row.values.get("end"),
             ),
-            **{k: v for k, v in row.values.items() if k in EDITABLE},
+            **{k: v for k, v in row.values.items() if k in _EDITABLE},
         }
         for row in rows
         if row.key not in existing and row.organiser is not None
@@ -475,8 +490,9 @@ def activities_import(
     """Import a filled 附表1 in one step (the command line), with the same reading of category,
     mode and week as the preview. Every row is checked first; one bad row refuses the file."""
     _require_reporter(actor, campaign, unit)
-    rows = list(_read_rows(campaign, unit, source, demonstration, _subtree(unit)))
-    return _commit_rows(actor, campaign, rows)
+    with collections_paused():
+        rows = list(_read_rows(campaign, unit, source, demonstration, _subtree(unit)))
+        return _commit_rows(actor, campaign, rows)
 
 
 @transaction.atomic
@@ -493,22 +509,25 @@ def import_preview_create(
     be read at all is refused; a row that cannot be written is kept with its problems, which
     block 确认导入 until they are put right."""
     _require_reporter(actor, campaign, unit)
-    rows = list(_read_rows(campaign, unit, source, demonstration, _subtree(unit)))
-    if not rows:
-        raise DomainError("文件中没有活动行：请在表头下逐行填写活动。", code="import_empty")
-    problems = _problems(rows)
-    old = _existing_keys(campaign, [row.key for row in rows if row.key])
-    ImportPreview.objects.filter(
-        committed_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(days=PREVIEW_DAYS)
-    ).delete()
-    return ImportPreview.objects.create(
-        campaign=campaign,
-        unit=unit,
-        actor=actor,
-        file_name=(file_name or "")[:200],
-        demonstration=demonstration,
-        rows=[row.stored(problems.get(row.number, []), old=bool(row.key) and row.key in old) for row in rows],
-    )
+    with collections_paused():
+        rows = list(_read_rows(campaign, unit, source, demonstration, _subtree(unit)))
+        if not rows:
+            raise DomainError("文件中没有活动行：请在表头下逐行填写活动。", code="import_empty")
+        problems = _problems(rows)
+        old = _existing_keys(campaign, [row.key for row in rows if row.key])
+        ImportPreview.objects.filter(
+            committed_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(days=PREVIEW_DAYS)
+        ).delete()
+        return ImportPreview.objects.create(
+            campaign=campaign,
+            unit=unit,
+            actor=actor,
+            file_name=(file_name or "")[:200],
+            demonstration=demonstration,
+            rows=[
+                row.stored(problems.get(row.number, []), old=bool(row.key) and row.key in old) for row in rows
+            ],
+        )
 
 
 def _locked_preview(actor: User, preview: ImportPreview) -> ImportPreview:
@@ -592,10 +611,11 @@ def import_preview_commit(*, actor: User, preview: ImportPreview) -> ImportRepor
     """确认导入: write exactly the preview's rows, all or none, with the checks of a one-step
     import (each bad row named by row and column, a second copy refused, rows imported before
     skipped). A committed preview says so and writes nothing again."""
-    preview = _locked_preview(actor, preview)
-    units = _subtree(preview.unit)
-    rows = [ImportRow.from_stored(row, units) for row in preview.rows]
-    report = _commit_rows(actor, preview.campaign, rows)
+    with collections_paused():
+        preview = _locked_preview(actor, preview)
+        units = _subtree(preview.unit)
+        rows = [ImportRow.from_stored(row, units) for row in preview.rows]
+        report = _commit_rows(actor, preview.campaign, rows)
     preview.committed_at = timezone.now()
     preview.result = report.summary()[:300]
     preview.rows = []  # written; the registry holds them now

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"(?P<full>(?P<y>\d{4})\s*[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?)"
@@ -37,7 +38,13 @@ def parse_span(value: object, *, year: int, tz: datetime.tzinfo) -> Span:
         return Span(start, start if known else start.replace(hour=23, minute=59), known)
     if isinstance(value, datetime.date):
         return parse_span(datetime.datetime.combine(value, datetime.time()), year=year, tz=tz)
-    text = str(value or "").strip()
+    return _parse_text(str(value or "").strip(), year, tz)
+
+
+# A 附表1 repeats its 活动时间 (the same days and hours, row after row): each text is read once
+# per process and year. A Span is immutable; a text that cannot be read is not kept (it raises).
+@lru_cache(maxsize=4096)
+def _parse_text(text: str, year: int, tz: datetime.tzinfo) -> Span:
     if not text:
         raise TimeParseError("不能为空")
     dates: list[datetime.date] = []

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from learnweek.core.fields import LineField, TextBlockField
+from learnweek.core.text import clean_line, clean_text
 
 
 def bulk_insert(
@@ -28,17 +31,21 @@ def bulk_insert(
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    # COPY passes values past the fields' own preparation: the text fields' cleaning (core.fields)
-    # is applied here as an insert through the ORM would apply it.
-    text_fields = {f.attname: f for f in fields if isinstance(f, LineField | TextBlockField)}
+    attnames = [f.attname for f in fields]
+    preps = _preparations(fields)
     now = timezone.now()
+    # The defaults are prepared once; a mapping's own values are prepared as they come.
     defaults = {
-        f.attname: now
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        else f.get_default()
+        f.attname: _prepared(
+            preps,
+            f.attname,
+            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default(),
+        )
         for f in fields
     }
+    pick: Callable[[dict[str, Any]], Any] = (
+        itemgetter(*attnames) if len(attnames) > 1 else lambda values: (values[attnames[0]],)
+    )
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table), sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
     )
@@ -49,18 +56,40 @@ def bulk_insert(
         connection.cursor() as cursor,
         cursor.cursor.copy(statement) as copy,
     ):
+        write = copy.write_row
         for row in rows:
             if isinstance(row, models.Model):
-                values = [field.pre_save(row, add=True) for field in fields]
+                write([_prepared(preps, f.attname, f.pre_save(row, add=True)) for f in fields])
             else:
-                values = [row.get(field.attname, defaults[field.attname]) for field in fields]
-            copy.write_row(
-                [
-                    Jsonb(v)
-                    if f.attname in json_fields
-                    else text_fields[f.attname].get_prep_value(v)
-                    if f.attname in text_fields
-                    else v
-                    for f, v in zip(fields, values, strict=True)
-                ]
-            )
+                given = {a: preps[a](v) if a in preps else v for a, v in row.items()}
+                write(pick(defaults | given))
+
+
+def _preparations(fields: list[models.Field]) -> dict[str, Callable[[Any], Any]]:
+    """attname → what turns a value into the one COPY writes, for the fields that need one.
+
+    COPY passes values past the fields' own preparation: the text fields' cleaning (core.fields)
+    is applied here as an insert through the ORM would apply it, and JSON is written as its text
+    (what psycopg's Jsonb writes in COPY's text format, through the same json.dumps)."""
+    preps: dict[str, Callable[[Any], Any]] = {}
+    for f in fields:
+        if isinstance(f, models.JSONField):
+            preps[f.attname] = json.dumps
+        elif isinstance(f, LineField):
+            preps[f.attname] = partial(_line, f.get_prep_value)
+        elif isinstance(f, TextBlockField):
+            preps[f.attname] = partial(_block, f.get_prep_value)
+    return preps
+
+
+def _line(prepare: Callable[[Any], Any], value: Any) -> Any:
+    # A str is what CharField's preparation leaves as it is: clean it directly (LineField).
+    return clean_line(value) if type(value) is str else prepare(value)
+
+
+def _block(prepare: Callable[[Any], Any], value: Any) -> Any:
+    return clean_text(value) if type(value) is str else prepare(value)
+
+
+def _prepared(preps: dict[str, Callable[[Any], Any]], attname: str, value: Any) -> Any:
+    return preps[attname](value) if attname in preps else value
