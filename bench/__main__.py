@@ -41,7 +41,19 @@ def main() -> None:
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
     call_command("load_divisions", verbosity=0)
-    from bench import accounts, activities, audit, board, inbox, partitions, public, reading, scope, stats
+    from bench import (
+        accounts,
+        activities,
+        audit,
+        board,
+        inbox,
+        partitions,
+        public,
+        reading,
+        scope,
+        signups,
+        stats,
+    )
 
     modules = (
         ("scope", scope),
@@ -50,6 +62,7 @@ def main() -> None:
         ("activities", activities),
         ("stats", stats),
         ("public", public),
+        ("signups", signups),
         ("partitions", partitions),
         ("reading", reading),
         ("accounts", accounts),
