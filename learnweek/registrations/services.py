@@ -189,11 +189,14 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
         confirmed_at=None if full else now,
     )
     try:
-        registration.save()
+        # The insert alone (no save() signals), then its history row as the signal would write it
+        # (the same user, from the request): two statements, as little Python as may be under the lock.
+        Registration.objects.bulk_create([registration])
     except IntegrityError as exc:
         # The same number at the same moment, past the check above (the unique index waited for
         # the other sign-up's commit). The transaction is rolled back, the counter with it.
         raise DomainError("该手机号已报名此活动，每人只能报名一次。", code="already_registered") from exc
+    Registration.history.bulk_history_create([registration])
     if position is None:  # a place on the waiting list is told on the page, not by text message
         _notify(phone, "signup_confirmed", activity, code=registration.code_display)
     return SignUp(registration, position)
