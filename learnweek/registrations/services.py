@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from learnweek.activities.models import Activity
@@ -55,10 +55,21 @@ def normalise_code(raw: str) -> str:
     return text.translate(str.maketrans("OIL", "011"))[:32]
 
 
-def _public(activity_id: int) -> Activity:
-    """The public activity, read without a lock (what the sign-up is refused on before it waits)."""
+def _public(activity_id: int, *, phone: str, code: str) -> Activity:
+    """The public activity, read without a lock (what the sign-up is refused on before it waits),
+    in the same query: whether ``phone`` holds a sign-up for it (``already``) and whether a
+    registration of any year holds ``code`` (``code_taken``)."""
     try:
-        return activities_public().get(pk=activity_id)
+        return (
+            activities_public()
+            .annotate(
+                already=Exists(
+                    Registration.objects.filter(activity_id=OuterRef("pk"), phone=phone, status__in=ACTIVE)
+                ),
+                code_taken=Exists(Registration.objects.filter(code=code)),
+            )
+            .get(pk=activity_id)
+        )
     except Activity.DoesNotExist as exc:
         raise NotFound("没有这项活动，或它未公开。") from exc
 
@@ -160,19 +171,22 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
         raise DomainError("请填写姓名。", code="name_required")
     if len(name) > NAME_MAX:
         raise DomainError(f"姓名不能超过 {NAME_MAX} 个字（现有 {len(name)} 个）。", code="name_too_long")
-    # Everything that needs no lock first: the activity as the public sees it, the refusals,
-    # a sign-up the number already holds, a fresh code. The row lock is then held for three
+    # Everything that needs no lock first, in one query: the activity as the public sees it, a
+    # sign-up the number already holds, whether the code drawn is free; then the refusals. The row lock is then held for three
     # statements (lock and counter in one, the insert, its history row) and the commit.
-    activity = _public(activity_id)
+    code = new_code()
+    activity = _public(activity_id, phone=phone, code=code)
     now = timezone.now()
     _refuse_closed(activity, now)
-    existing = Registration.objects.filter(activity=activity, phone=phone, status__in=ACTIVE).first()
-    if existing is not None:
-        raise DomainError(
-            f"该手机号已报名此活动（{existing.get_status_display()}），每人只能报名一次。",
-            code="already_registered",
-        )
-    code = _unused_code()
+    if activity.already:  # type: ignore[attr-defined]  # annotated by _public
+        existing = Registration.objects.filter(activity=activity, phone=phone, status__in=ACTIVE).first()
+        if existing is not None:  # else cancelled meanwhile: the number may sign up again
+            raise DomainError(
+                f"该手机号已报名此活动（{existing.get_status_display()}），每人只能报名一次。",
+                code="already_registered",
+            )
+    if activity.code_taken:  # type: ignore[attr-defined]
+        code = _unused_code()
     # The same rule the confirm page shows before the tap (position_next); under the lock it is final.
     position = _take_place(activity)
     _refuse_closed(activity, now)  # called off or moved while this waited
