@@ -48,10 +48,10 @@ def main() -> None:
         board,
         inbox,
         partitions,
-        public,
         reading,
         scope,
         search,
+        signups,
         stats,
     )
 
@@ -62,7 +62,7 @@ def main() -> None:
         ("activities", activities),
         ("stats", stats),
         ("search", search),
-        ("public", public),
+        ("signups", signups),
         ("partitions", partitions),
         ("reading", reading),
         ("accounts", accounts),

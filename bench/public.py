@@ -1,6 +1,4 @@
-"""The public side at national scale (PostgreSQL, the 1,000,000 kept activities): sign-ups.
-
-1,000 simultaneous sign-ups for a 100-seat activity: threads, each with its own connection, through
+"""Sign-ups at once (PostgreSQL), run by bench/signups.py: 1,000 simultaneous sign-ups for a 100-seat activity: threads, each with its own connection, through
 the real service; checks that exactly 100 get a seat and 900 a place on the waiting list with no
 errors, and prints sign-ups per second beside hand-written SQL doing the same lock-count-insert
 in the same threads. (The finder's search is bench/search.py.)
@@ -15,20 +13,12 @@ from django.db import connection, connections, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from bench.activities import prepare as prepare_activities
 from learnweek.activities.models import Activity
 from learnweek.activities.services import activity_create
 from learnweek.registrations.models import Registration
 from learnweek.registrations.services import new_code, registration_create
 
 SIGN_UPS, SEATS, THREADS = 1000, 100, 25
-# Runs outside the rolled-back transaction of the other benchmarks: the sign-up threads have their
-# own connections and see only committed rows. It deletes what it made.
-COMMITS = True
-
-
-def prepare():
-    return prepare_activities()
 
 
 def _activity(campaign) -> Activity:
@@ -122,8 +112,3 @@ def _sign_ups(report, campaign) -> None:
             Registration.objects.filter(activity=activity).delete()
             Activity.history.filter(id=activity.pk).delete()
             activity.delete()
-
-
-def run(median_ms, report, campaign) -> None:
-    if connection.vendor == "postgresql":
-        _sign_ups(report, campaign)

@@ -98,6 +98,11 @@ class Activity(models.Model):
     is_internal = models.BooleanField("内部活动（不公开）", default=False)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = LineField("取消原因", max_length=200, blank=True)
+    # Seats given and places on the waiting list, kept by registrations.services under the
+    # activity's row lock: every change of a registration's status moves them in the same
+    # transaction, so a sign-up counts nothing (migration 0090 filled them from the rows).
+    confirmed_count = models.PositiveIntegerField("已报名人数", default=0, db_default=0, editable=False)
+    waitlisted_count = models.PositiveIntegerField("候补人数", default=0, db_default=0, editable=False)
     # The search tokens of the public finder (activities.search), written with the activity.
     search_text = SearchTextField(blank=True, default="", editable=False)
     import_key = LineField(max_length=40, blank=True)
@@ -107,7 +112,16 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["unit_path", "year", "import_key", "search_text"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "unit_path",
+            "year",
+            "import_key",
+            "search_text",
+            "confirmed_count",
+            "waitlisted_count",
+        ]
+    )
 
     class Meta:
         verbose_name = "活动"

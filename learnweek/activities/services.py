@@ -23,7 +23,6 @@ from learnweek.campaigns.models import Campaign
 from learnweek.core.chinese import chinese_date
 from learnweek.core.db import bulk_insert
 from learnweek.core.errors import DomainError, NotFound, RowErrorList
-from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.memory import collections_paused
 from learnweek.core.public_cache import public_activities
 from learnweek.core.tabular import open_sheet, pictures_sentence
@@ -31,7 +30,7 @@ from learnweek.core.validation import http_url_problem
 from learnweek.orgs.models import Unit
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, within
-from learnweek.registrations.models import Registration, RegistrationStatus
+from learnweek.registrations.models import Registration
 from learnweek.registrations.services import notify_cancelled, waitlist_fill
 
 if TYPE_CHECKING:
@@ -167,7 +166,7 @@ def _registration_problems(activity: Activity, values: dict[str, Any]) -> list[t
     registrations = Registration.objects.filter(activity=activity)
     capacity = values.get("capacity")
     if capacity is not None and capacity != activity.capacity:
-        confirmed = registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        confirmed = activity.confirmed_count  # the seats counter, read under the row lock
         if capacity < confirmed:
             found.append(("capacity", f"不能少于已报名的 {confirmed} 人"))
     person_times = values.get("person_times")
@@ -181,7 +180,7 @@ def _registration_problems(activity: Activity, values: dict[str, Any]) -> list[t
 @transaction.atomic
 def activity_update(*, actor: User | None, activity: Activity, **values: Any) -> Activity:
     _require_reporter(actor, activity.campaign, activity.organiser)
-    lock(key(SEATS, activity.pk))  # capacity: sign-ups count seats under the same lock
+    # capacity: sign-ups read and move the seats counter under the same row lock
     activity = (
         Activity.objects.select_for_update().select_related("campaign", "organiser").get(pk=activity.pk)
     )
@@ -209,7 +208,7 @@ def activity_cancel(*, actor: User | None, activity: Activity, reason: str) -> A
     """Call an activity off: sign-ups stop, the people registered are told by text message, and
     the public page says so with the reason."""
     _require_reporter(actor, activity.campaign, activity.organiser)
-    lock(key(SEATS, activity.pk))  # no sign-up slips in between: sign-ups take the same lock
+    # no sign-up slips in between: sign-ups take the same row lock and look at cancelled_at under it
     activity = (
         Activity.objects.select_for_update().select_related("campaign", "organiser").get(pk=activity.pk)
     )

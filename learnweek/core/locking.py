@@ -1,6 +1,6 @@
-"""Locks for what has no row of its own to lock: an activity's seats, a level's nomination
-quota, the one row a unit or a reader has for something before it exists (a submission, a
-province's week request, a book on a reading log).
+"""Locks for what has no row of its own to lock: a level's nomination quota, the one row a unit
+or a reader has for something before it exists (a submission, a province's week request, a book
+on a reading log).
 
 ``lock(key(namespace, *ids), ...)`` takes PostgreSQL advisory transaction locks, held until the
 transaction ends, in ascending key order (so two writers asking for the same keys in one call
@@ -9,7 +9,8 @@ first), each within ``LOCK_TIMEOUT`` seconds — past it the writer is told
 ``Busy`` (“有人正在处理同一事项，请稍后再试。”) instead of waiting without end. On SQLite, which
 lets one writer in at a time, it does nothing. Row locks (``select_for_update``) stay where a
 row is being updated; the authorization guard runs before either.
-(The manner of pretix's ``lock_objects``.)
+(The manner of pretix's ``lock_objects``.) An activity's seats have a row: the activity's, which
+keeps their counter (registrations.services locks it).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ LOCK_TIMEOUT = 5.0  # seconds a writer waits for a lock before it is told to try
 
 # The namespaces of the keys, one per kind of thing locked. Each is part of the key's hash, so
 # the same ids in two namespaces are two locks.
-SEATS = "activity_seats"  # (activity id,): sign-ups, cancellations, capacity changes
 QUOTA = "nomination_quota"  # (top requirement id, unit id): a level's places on a list
 SUBMISSION = "submission"  # (requirement id, unit id): the unit's one answer to a requirement
 WEEK_SLOT = "week_slot"  # (campaign id, province id): a province's one request for its week

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from learnweek.activities.models import Activity
 from learnweek.activities.selectors import activity_get_visible, public_activity
 from learnweek.core.audit import SYSTEM, Change, actor_label
 from learnweek.core.errors import NotFound
@@ -17,7 +18,6 @@ from learnweek.registrations.models import Registration, RegistrationStatus
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
-    from learnweek.activities.models import Activity
 
 
 class _OwnRegistrationRows(MaskedRows):
@@ -70,19 +70,28 @@ def waitlist_position(registration: Registration) -> int | None:
     )
 
 
+def position_next(capacity: int | None, confirmed: int, waitlisted: int) -> int | None:
+    """The place on the waiting list the next sign-up gets with these seats counted, or None
+    while a seat is free."""
+    if capacity is None or confirmed < capacity:
+        return None
+    return waitlisted + 1
+
+
 def waitlist_position_next(activity: Activity) -> int | None:
-    """The place on the waiting list a sign-up made now would get, or None while a seat is free.
-    ``registration_create`` decides with it (under the seats lock), and the confirm page shows it
-    before the tap, so the page promises what the sign-up gives."""
+    """The place on the waiting list a sign-up made now would get, or None while a seat is free,
+    from the seats counter the activity keeps (read now, whatever ``activity`` held).
+    ``registration_create`` decides by the same rule (``position_next``, under the activity's row
+    lock), and the confirm page shows it before the tap, so the page promises what the sign-up
+    gives."""
     if activity.capacity is None:
         return None
-    counts = Registration.objects.filter(activity=activity).aggregate(
-        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    row = (
+        Activity.objects.filter(pk=activity.pk)
+        .values_list("capacity", "confirmed_count", "waitlisted_count")
+        .first()
     )
-    if counts["confirmed"] < activity.capacity:
-        return None
-    return counts["waitlisted"] + 1
+    return None if row is None else position_next(*row)
 
 
 def online_link_for(activity: Activity, registration: Registration | None) -> str:

@@ -1,14 +1,17 @@
 """Sign-ups, cancellations, the waiting list and check-in. Each is one transaction that takes the
-activity's seats lock (``core.locking``) before it counts seats, so capacity holds however many
-people sign up at once; changes of capacity and cancellations of the activity take it too."""
+activity's row lock (``_lock_seats``) before it reads or moves the seats counter the activity keeps
+(``confirmed_count``, ``waitlisted_count``), so capacity holds however many people sign up at
+once; changes of capacity and cancellations of the activity take the same lock."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from learnweek.activities.models import Activity
@@ -16,12 +19,11 @@ from learnweek.activities.selectors import activities_public
 from learnweek.campaigns.access import require
 from learnweek.core.chinese import chinese_month_day
 from learnweek.core.errors import DomainError, NotFound
-from learnweek.core.locking import SEATS, key, lock
 from learnweek.core.phones import fold, normalise_mobile
 from learnweek.core.sms import send_template
 from learnweek.orgs.roles import Role
 from learnweek.registrations.models import ACTIVE, Registration, RegistrationStatus
-from learnweek.registrations.selectors import waitlist_position_next
+from learnweek.registrations.selectors import position_next
 
 if TYPE_CHECKING:
     from learnweek.accounts.models import User
@@ -53,17 +55,90 @@ def normalise_code(raw: str) -> str:
     return text.translate(str.maketrans("OIL", "011"))[:32]
 
 
-def _lock_public(activity_id: int) -> Activity:
-    """The public activity, its seats locked for the rest of the transaction."""
-    lock(key(SEATS, activity_id))
+def _public(activity_id: int, *, phone: str, code: str) -> Activity:
+    """The public activity, read without a lock (what the sign-up is refused on before it waits),
+    in the same query: whether ``phone`` holds a sign-up for it (``already``) and whether a
+    registration of any year holds ``code`` (``code_taken``)."""
     try:
-        return activities_public().get(pk=activity_id)
+        return (
+            activities_public()
+            .annotate(
+                already=Exists(
+                    Registration.objects.filter(activity_id=OuterRef("pk"), phone=phone, status__in=ACTIVE)
+                ),
+                code_taken=Exists(Registration.objects.filter(code=code)),
+            )
+            .get(pk=activity_id)
+        )
     except Activity.DoesNotExist as exc:
         raise NotFound("没有这项活动，或它未公开。") from exc
 
 
-def _confirmed(activity: Activity) -> int:
-    return Registration.objects.filter(activity=activity, status=RegistrationStatus.CONFIRMED).count()
+def _refuse_closed(activity: Activity, now: datetime.datetime) -> None:
+    if activity.is_cancelled:
+        raise DomainError(f"活动“{activity.name}”已取消，不能报名。", code="activity_cancelled")
+    if activity.end < now:
+        raise DomainError(f"活动“{activity.name}”已结束，不能报名。", code="activity_ended")
+
+
+def _lock_seats(activity: Activity) -> None:
+    """Lock the activity's row for the rest of the transaction and read into ``activity`` what
+    the seats depend on as it is now: the capacity, the two counters, cancellation and the end.
+    Every writer of seats (sign-up, cancellation, the waiting list, a change of capacity, calling
+    the activity off) takes this lock first; on SQLite, which lets one writer in at a time, it is
+    a plain read."""
+    row = (
+        Activity.objects.select_for_update()
+        .filter(pk=activity.pk, year=activity.year)  # the year: one partition
+        .values("capacity", "confirmed_count", "waitlisted_count", "cancelled_at", "end")
+        .get()
+    )
+    for name, value in row.items():
+        setattr(activity, name, value)
+
+
+def _count(activity: Activity, **moves: int) -> None:
+    """Move the activity's counters (``confirmed_count=+1``…) in the database and in ``activity``;
+    the caller holds the row lock (``_lock_seats``)."""
+    moved = {name: F(name) + n for name, n in moves.items()}
+    Activity.objects.filter(pk=activity.pk, year=activity.year).update(**moved)
+    for name, n in moves.items():
+        setattr(activity, name, getattr(activity, name) + n)
+
+
+# PostgreSQL: the row lock, the choice between a seat and the waiting list and the counter moved
+# in one statement (the CTE's FOR UPDATE waits for the row and reads it as committed then).
+_TAKE_SQL = """
+WITH old AS (
+    SELECT id, year, capacity IS NULL OR confirmed_count < capacity AS seat
+    FROM activities_activity WHERE id = %s AND year = %s FOR UPDATE
+)
+UPDATE activities_activity AS a
+SET confirmed_count = a.confirmed_count + old.seat::int,
+    waitlisted_count = a.waitlisted_count + (NOT old.seat)::int
+FROM old WHERE a.id = old.id AND a.year = old.year
+RETURNING a.capacity, a.confirmed_count, a.waitlisted_count, a.cancelled_at, a."end", old.seat
+"""
+
+
+def _take_place(activity: Activity) -> int | None:
+    """Lock the activity's row and count the sign-up in: None for a seat, else its place on the
+    waiting list. ``activity`` gets what the row holds now (the refusals are made on it after;
+    a refused sign-up rolls the count back with the transaction)."""
+    if connection.vendor != "postgresql":
+        _lock_seats(activity)
+        position = position_next(activity.capacity, activity.confirmed_count, activity.waitlisted_count)
+        _count(activity, **{"confirmed_count" if position is None else "waitlisted_count": 1})
+        return position
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_SQL, [activity.pk, activity.year])
+        row = cursor.fetchone()
+    if row is None:  # deleted meanwhile
+        raise NotFound("没有这项活动，或它未公开。")
+    names = ("capacity", "confirmed_count", "waitlisted_count", "cancelled_at", "end")
+    for name, value in zip(names, row[:5], strict=True):
+        setattr(activity, name, value)
+    return None if row[5] else activity.waitlisted_count
 
 
 @dataclass
@@ -96,20 +171,25 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
         raise DomainError("请填写姓名。", code="name_required")
     if len(name) > NAME_MAX:
         raise DomainError(f"姓名不能超过 {NAME_MAX} 个字（现有 {len(name)} 个）。", code="name_too_long")
-    activity = _lock_public(activity_id)
+    # Everything that needs no lock first, in one query: the activity as the public sees it, a
+    # sign-up the number already holds, whether the code drawn is free; then the refusals. The row lock is then held for three
+    # statements (lock and counter in one, the insert, its history row) and the commit.
+    code = new_code()
+    activity = _public(activity_id, phone=phone, code=code)
     now = timezone.now()
-    if activity.is_cancelled:
-        raise DomainError(f"活动“{activity.name}”已取消，不能报名。", code="activity_cancelled")
-    if activity.end < now:
-        raise DomainError(f"活动“{activity.name}”已结束，不能报名。", code="activity_ended")
-    existing = Registration.objects.filter(activity=activity, phone=phone, status__in=ACTIVE).first()
-    if existing is not None:
-        raise DomainError(
-            f"该手机号已报名此活动（{existing.get_status_display()}），每人只能报名一次。",
-            code="already_registered",
-        )
-    # The same reading the confirm page shows before the tap; under the seats lock it is final.
-    position = waitlist_position_next(activity)
+    _refuse_closed(activity, now)
+    if activity.already:  # type: ignore[attr-defined]  # annotated by _public
+        existing = Registration.objects.filter(activity=activity, phone=phone, status__in=ACTIVE).first()
+        if existing is not None:  # else cancelled meanwhile: the number may sign up again
+            raise DomainError(
+                f"该手机号已报名此活动（{existing.get_status_display()}），每人只能报名一次。",
+                code="already_registered",
+            )
+    if activity.code_taken:  # type: ignore[attr-defined]
+        code = _unused_code()
+    # The same rule the confirm page shows before the tap (position_next); under the lock it is final.
+    position = _take_place(activity)
+    _refuse_closed(activity, now)  # called off or moved while this waited
     full = position is not None
     registration = Registration(
         activity=activity,
@@ -118,15 +198,19 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
         name=name,
         phone=phone,
         status=RegistrationStatus.WAITLISTED if full else RegistrationStatus.CONFIRMED,
-        code=_unused_code(),
+        code=code,
         created_at=now,
         confirmed_at=None if full else now,
     )
     try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as exc:  # the same number at the same moment, past the seats lock
+        # The insert alone (no save() signals), then its history row as the signal would write it
+        # (the same user, from the request): two statements, as little Python as may be under the lock.
+        Registration.objects.bulk_create([registration])
+    except IntegrityError as exc:
+        # The same number at the same moment, past the check above (the unique index waited for
+        # the other sign-up's commit). The transaction is rolled back, the counter with it.
         raise DomainError("该手机号已报名此活动，每人只能报名一次。", code="already_registered") from exc
+    Registration.history.bulk_history_create([registration])
     if position is None:  # a place on the waiting list is told on the page, not by text message
         _notify(phone, "signup_confirmed", activity, code=registration.code_display)
     return SignUp(registration, position)
@@ -134,12 +218,13 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
 
 def waitlist_fill(activity: Activity) -> list[Registration]:
     """Give free seats to the waiting list, first come first served. The caller holds the
-    activity's seats lock (a cancelled sign-up, a larger capacity)."""
+    activity's row lock (``_lock_seats``: a cancelled sign-up, a larger capacity), so the counters
+    in ``activity`` are current."""
     waiting = Registration.objects.filter(activity=activity, status=RegistrationStatus.WAITLISTED).order_by(
         "pk"
     )
     if activity.capacity is not None:
-        free = activity.capacity - _confirmed(activity)
+        free = activity.capacity - activity.confirmed_count
         if free <= 0:
             return []
         waiting = waiting[:free]
@@ -150,6 +235,8 @@ def waitlist_fill(activity: Activity) -> list[Registration]:
         registration.confirmed_at = now
         registration.save(update_fields=["status", "confirmed_at"])
         _notify(registration.phone, "waitlist_promoted", activity, code=registration.code_display)
+    if promoted:
+        _count(activity, confirmed_count=len(promoted), waitlisted_count=-len(promoted))
     return promoted
 
 
@@ -167,8 +254,8 @@ def registration_cancel(*, resident: User, registration: Registration) -> Regist
     first person waiting."""
     if registration.resident_id != resident.pk:
         raise NotFound()
-    lock(key(SEATS, registration.activity_id))
     activity = Activity.objects.get(pk=registration.activity_id)
+    _lock_seats(activity)  # the activity's row, then the registration's (as check-in)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == RegistrationStatus.CANCELLED:
         raise DomainError("该报名已取消。", code="already_cancelled")
@@ -178,6 +265,7 @@ def registration_cancel(*, resident: User, registration: Registration) -> Regist
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
+    _count(activity, **{"confirmed_count" if had_seat else "waitlisted_count": -1})
     if had_seat and not activity.is_cancelled:
         waitlist_fill(activity)
     return registration

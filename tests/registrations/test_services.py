@@ -221,3 +221,74 @@ def test_the_place_a_full_activity_promises_is_the_place_a_sign_up_gets(make_act
     assert waitlist_position_next(activity) == 2
     assert sign_up(activity, people[4].phone, resident=people[4]).position == 2
     assert waitlist_position_next(make_activity(capacity=None)) is None
+
+
+def _counted(activity):
+    """The seats counter the activity keeps, and the same counted from its registrations."""
+    activity.refresh_from_db()
+    rows = Registration.objects.filter(activity=activity)
+    kept = (activity.confirmed_count, activity.waitlisted_count)
+    counted = (rows.filter(status="confirmed").count(), rows.filter(status="waitlisted").count())
+    return kept, counted
+
+
+def test_the_seats_counter_never_drifts_from_the_registrations(
+    make_activity, make_resident, county_reporter, django_capture_on_commit_callbacks
+):
+    activity = make_activity(capacity=2)
+    people = [make_resident() for _ in range(6)]
+    steps = []
+
+    def check(step):
+        kept, counted = _counted(activity)
+        assert kept == counted, step
+        steps.append((step, kept))
+
+    signups = {}
+    for p in people[:5]:
+        signups[p.pk] = sign_up(activity, p.phone, resident=p).registration
+        check("sign-up")
+    with pytest.raises(DomainError, match="每人只能报名一次"):
+        sign_up(activity, people[0].phone, resident=people[0])  # refused: nothing moves
+    check("refused duplicate")
+    registration_cancel(resident=people[0], registration=signups[people[0].pk])  # a seat: promotes
+    check("cancel a seat")
+    registration_cancel(resident=people[4], registration=signups[people[4].pk])  # a waiting place
+    check("cancel a waiting place")
+    with pytest.raises(DomainError, match="名额不能少于已报名的 2 人"):
+        activity_update(actor=county_reporter, activity=activity, capacity=1)
+    check("smaller capacity refused")
+    activity_update(actor=county_reporter, activity=activity, capacity=3)  # promotes one more
+    check("larger capacity")
+    signups[people[5].pk] = sign_up(activity, people[5].phone, resident=people[5]).registration
+    check("sign-up when full")
+    activity_update(actor=county_reporter, activity=activity, capacity=None)  # no limit: all seated
+    check("no limit")
+    sign_up(activity, people[0].phone, resident=people[0])  # again after cancelling
+    check("sign-up again")
+    registration = Registration.objects.get(activity=activity, phone=people[1].phone)
+    checkin(actor=county_reporter, code=registration.code, activity=activity)
+    check("check-in")
+    activity_cancel(actor=county_reporter, activity=activity, reason="场地维修")
+    registration_cancel(resident=people[2], registration=signups[people[2].pk])  # seat of a called-off one
+    check("cancel after the activity is called off")
+    assert steps[-1][1] == (4, 0)
+    assert [kept for step, kept in steps[:5]] == [(1, 0), (2, 0), (2, 1), (2, 2), (2, 3)]
+
+
+def test_the_migration_fills_the_counter_from_the_registrations(make_activity, make_resident):
+    import importlib
+
+    from django.apps import apps
+
+    from learnweek.activities.models import Activity
+
+    fill = importlib.import_module("learnweek.activities.migrations.0013_seats_counter").fill
+    full, empty = make_activity(capacity=1), make_activity(capacity=5)
+    people = [make_resident() for _ in range(3)]
+    for p in people:
+        sign_up(full, p.phone, resident=p)
+    Activity.objects.update(confirmed_count=0, waitlisted_count=0)  # as before the migration
+    fill(apps, None)
+    assert _counted(full) == ((1, 2), (1, 2))
+    assert _counted(empty) == ((0, 0), (0, 0))
