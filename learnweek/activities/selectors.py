@@ -217,8 +217,8 @@ class HeldThenComing:
     page is full. Sorting every match that has not ended took 3 s for
     读书 mid-season (bench/search.py)."""
 
-    def __init__(self, found: QuerySet[Activity], count: int, since: datetime.datetime | None) -> None:
-        """``found`` holds only what ends at or after ``since`` (None: now)."""
+    def __init__(self, found: QuerySet[Activity], count: int, since: datetime.datetime) -> None:
+        """``found`` holds only what ends at or after ``since``."""
         self.found, self._count, self.since = found, count, since
 
     def count(self) -> int:
@@ -229,7 +229,7 @@ class HeldThenComing:
 
     def __getitem__(self, wanted: slice) -> list[int]:
         top = wanted.stop
-        now = self.since or timezone.now()
+        now = self.since
         held = list(
             sorted_by_start(self.found.filter(held_at(now), start__lt=now)).values_list("pk", flat=True)[:top]
         )
@@ -259,15 +259,15 @@ def _not_ended(f: ActivityFilters) -> bool:
     return not (f.date_from or f.date_to or f.state or f.include_ended)
 
 
-def _ends_from(f: ActivityFilters) -> datetime.datetime | None | bool:
+def _ends_from(f: ActivityFilters) -> datetime.datetime | None:
     """The moment what ``f`` finds ends at or after, when that is its only lower bound in time:
-    None for now (the default view), a "from" date's midnight, or False (another bound: a state,
-    or none at all)."""
+    now (the default view) or a "from" date's midnight; None when it has another (a state) or
+    none at all."""
     if _not_ended(f):
-        return None
+        return timezone.now()
     if f.date_from and not f.state:
         return datetime.datetime.combine(f.date_from, datetime.time(), tzinfo=timezone.get_current_timezone())
-    return False
+    return None
 
 
 def sorted_by_start(queryset: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -323,7 +323,7 @@ def found_page(
     """``finder_page`` without the cache: the page of ``f`` whose count (capped) is known."""
     found = activities_found(f, dense=more).select_related(*related).only(*fields)
     paginator = DeferredJoinPaginator(found, per_page)
-    if more and f.q and (since := _ends_from(f)) is not False:
+    if more and f.q and (since := _ends_from(f)) is not None:
         paginator.object_list = HeldThenComing(found, count, since)  # type: ignore[assignment]
     with search_memory(Activity):
         page = page_snapshot(paginator, page_number, count=count)
