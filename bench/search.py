@@ -47,9 +47,27 @@ FROM = "activities_activity a JOIN campaigns_campaign c ON c.id = a.campaign_id"
 
 def prepare() -> Campaign:
     campaign = prepare_activities()
-    if connection.vendor == "postgresql" and _rum_available():
-        _rum_table()
+    if connection.vendor == "postgresql":
+        _vacuumed()
+        if _rum_available():
+            _rum_table()
     return campaign
+
+
+def _vacuumed() -> None:
+    """The activities vacuumed when dead rows pile up, as autovacuum would before long: the import
+    benchmarks insert and roll back 100,000 rows a run, and their dead versions stay in the
+    search index until a vacuum (5.8 million of them once made a capped count read 4.2 million
+    index entries: 2.7 s instead of 0.2 s)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(n_dead_tup), 0), coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables "
+            "WHERE relname LIKE 'activities\\_activity\\_%%'"
+        )
+        dead, live = cursor.fetchone()
+        if dead > live // 10:
+            print(f"vacuuming the activities ({dead} dead rows) ...", flush=True)
+            cursor.execute("VACUUM ANALYZE activities_activity")
 
 
 def _rum_available() -> bool:
