@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
+from operator import add
 
 from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models import Lookup, Model, TextField
@@ -58,25 +59,23 @@ STEPLEN = 4  # orgs.models.Unit.steplen: a path is 4 characters per level
 SEARCH_WORK_MEM = "32MB"
 
 
-def _tokens_of_piece(piece: str) -> Iterable[str]:
-    if not _IS_CJK.match(piece):
-        if not _FACET_WORD.match(piece):  # a word of the facets' form ("lwm202510") is no word
-            yield piece
-        return
-    yield from piece
-    for i in range(len(piece) - 1):
-        yield piece[i : i + 2]
+_RUNS = re.compile(f"([{_CJK}]+)|([0-9a-z]+)")  # _PIECES, telling a Chinese run from a word
 
 
 def index_tokens(*texts: str) -> str:
     """``search_text`` for an activity with these texts: each token once, space-delimited, with a
-    space at both ends so that ``LIKE '% token %'`` matches whole tokens."""
-    seen: dict[str, None] = {}
+    space at both ends so that ``LIKE '% token %'`` matches whole tokens. A Chinese run gives its
+    characters, then its neighbouring pairs; a word itself (one of the facets' form, "lwm202510",
+    none). One pass per text, written for the importer's 100,000 rows (docs/performance.md)."""
+    tokens: list[str] = []
     for text in texts:
-        for piece in _PIECES.findall((text or "").lower()):
-            for token in _tokens_of_piece(piece):
-                seen.setdefault(token, None)
-    return " " + " ".join(seen) + " " if seen else ""
+        for chinese, word in _RUNS.findall((text or "").lower()):
+            if chinese:
+                tokens.extend(chinese)
+                tokens.extend(map(add, chinese, chinese[1:]))
+            elif not _FACET_WORD.match(word):
+                tokens.append(word)
+    return " " + " ".join(dict.fromkeys(tokens)) + " " if tokens else ""
 
 
 def activity_index_text(
