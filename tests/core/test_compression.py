@@ -161,8 +161,14 @@ def test_a_proxy_that_compresses_can_turn_djangos_gzip_off():
 # -- htmx only where a page uses it ------------------------------------------------------------
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-HX_ATTRIBUTE = re.compile(r"\shx-[a-z-]+=")
+# hx-swap-oob is read by htmx in an answer it swaps in, never by the page it is rendered on.
+HX_ATTRIBUTE = re.compile(r"\shx-(?!swap-oob=)[a-z-]+=")
 LOADS_HTMX = '{% block htmx %}{% include "_htmx.html" %}{% endblock %}'
+# The same block, where the page loads htmx only when its hx- attributes are there (the activity
+# page: only while its seats load live).
+LOADS_HTMX_WHEN = re.compile(
+    r'{%\s*block htmx\s*%}[^\n]*{%\s*include "_htmx.html"\s*%}[^\n]*{%\s*endblock\s*%}'
+)
 
 
 def _templates() -> dict[str, str]:
@@ -175,7 +181,7 @@ def _loads_htmx(name: str, sources: dict[str, str]) -> bool:
     """The page ``name`` (or a page it extends) loads htmx; a fragment is loaded by every page
     that includes it."""
     source = sources[name]
-    if LOADS_HTMX in source:
+    if LOADS_HTMX in source or LOADS_HTMX_WHEN.search(source):
         return True
     parent = re.search(r'{%\s*extends\s+"([^"]+)"', source)
     if parent:
