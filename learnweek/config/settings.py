@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "learnweek.core.middleware.NotFoundMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "learnweek.core.middleware.CSPMiddleware",  # django-csp, the header built once
     # Last, as django-axes asks: turns a locked-out sign-in into its lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

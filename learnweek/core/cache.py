@@ -92,6 +92,17 @@ def _masked(server: str) -> str:
 class ResilientClient(RedisCacheClient):
     outage: Outage
 
+    def get_client(self, key=None, *, write=False):
+        """One ``redis.Redis`` per connection pool, made once: Django's client makes a new one for
+        every call (0.1–0.3 ms of Python each, measured on a cached public page). A ``Redis`` over a
+        pool is safe to share between threads; each command takes a connection from the pool."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     def _guard(self, method: Callable[..., Any], fallback: Any, *args: Any, writes: Any = ()) -> Any:
         if not self.outage.skipping():
             try:

@@ -29,6 +29,11 @@ TIMEOUT = 300  # seconds; a change shows at once regardless, through the generat
 # never reads an entry that another release left in a shared cache. Format 3: (built at, value)
 # pairs, activities with their mobile numbers masked (activities_public).
 FORMAT = 3
+# Whole anonymous pages (learnweek/public/page_cache.py) read the generation through a copy in the
+# process at most this old, so that a page served from the worker's memory makes no round trip to
+# the cache. Another worker may then serve the page of before a write for up to this long; the
+# process that wrote forgets its copy at once.
+RECENT = 1.0  # seconds
 REFRESH_AFTER = 240  # seconds; the first request after this rebuilds the entry before it expires
 BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves
 POLL = 0.02  # seconds between a waiter's looks
@@ -40,6 +45,7 @@ class Generation:
     def __init__(self, name: str) -> None:
         self.name = name
         self.counter = f"{name}:generation"
+        self._recent: tuple[int, float] | None = None  # (generation, read at), for recent()
 
     def current(self) -> int:
         value = cache.get(self.counter)
@@ -50,7 +56,23 @@ class Generation:
             value = cache.get(self.counter) or 0
         return int(value)
 
+    def recent(self) -> int:
+        """The generation as this process read it less than ``RECENT`` seconds ago (shared by its
+        threads), else read now. For what may lag a write by that much: whole anonymous pages."""
+        now = time.monotonic()
+        recent = self._recent
+        if recent is not None and now - recent[1] < RECENT:
+            return recent[0]
+        value = self.current()
+        self._recent = (value, now)
+        return value
+
+    def forget_recent(self) -> None:
+        """Drops this process's copy: the next ``recent()`` reads the cache."""
+        self._recent = None
+
     def _bump(self) -> None:
+        self._recent = None
         try:
             cache.incr(self.counter)
         except ValueError:  # evicted meanwhile: a fresh clock-based start is newer anyway

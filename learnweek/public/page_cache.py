@@ -12,9 +12,10 @@ calendar links are absolute), 长辈模式 (a cookie), the language, and what th
 
 - a signed-in visitor, and a visitor with a message waiting (messages belong to one visitor),
   gets the page rendered as before;
-- the CSRF token (every page has the 长辈模式 form) is rendered as a marker that each response
-  replaces with that visitor's own token, through ``get_token`` as the template tag would, so the
-  CSRF cookie is set as before;
+- no CSRF token: the one form these pages carry (长辈模式) is checked by where the browser says it
+  comes from (learnweek/core/origin.py). A page is rendered with a marker in the token's place, and
+  a page that shows the marker anyway (a form added later) is not kept: it is rendered for each
+  visitor, with that visitor's own token;
 - cookies (the device cookie, the remembered region) are set by the decorators around the view,
   per response, never stored;
 - what changes with every sign-up (seats left) is not in the page: it loads as a small fragment
@@ -22,13 +23,18 @@ calendar links are absolute), 长辈模式 (a cookie), the language, and what th
 
 A page is kept in two places: the shared cache (built once however many ask, as every public
 entry) and, for ``LOCAL_TTL`` seconds, in the worker's memory under the same generation, so that
-a hit costs one cache read (the generation) instead of three and no unpickling of a 40 KB page.
+a hit costs no cache read at all (the generation is the worker's copy of the last second) and no
+unpickling of a 40 KB page.
+It is kept gzipped too (when ``LEARNWEEK_GZIP`` is on), so that a hit is not compressed again for
+each visitor; with no secret in the page, Django's BREACH padding has nothing to protect.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -41,12 +47,17 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from learnweek.core.public_cache import FORMAT, public_activities
 from learnweek.public.context import ELDER_COOKIE
 
 T = TypeVar("T")
+# What is kept of a page: status, Content-Type, the body and, when gzip is on, the body gzipped.
+Stored = tuple[int, str, bytes, bytes | None]
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
+PAGE_FORMAT = 2  # raised when what is kept of a page changes shape (2: with its gzipped body)
 LOCAL_TTL = 30  # seconds a worker keeps a page it read from the shared cache
 LOCAL_ENTRIES = 256  # pages a worker keeps (a finder page is ~40 KB)
 
@@ -89,7 +100,7 @@ def cached_page(
     request: HttpRequest, kind: str, parts: tuple[Any, ...], render_page: Callable[[dict], HttpResponse]
 ) -> HttpResponse:
     """The anonymous page ``kind`` for ``request``: from the cache, else ``render_page`` called
-    with the context to add (the CSRF marker) and kept when it answers 200. ``parts`` are what
+    with the context to add (the CSRF marker) and kept when it answers 200 with no token in it. ``parts`` are what
     else the page depends on."""
     key = _parts(request, kind, parts)
     local_key = (generation(request), key)
@@ -98,16 +109,23 @@ def cached_page(
         return _answer(request, found)
     built: list[HttpResponse] = []
 
-    def build() -> tuple[int, str, bytes] | None:
+    def build() -> Stored | None:
         response = render_page({"csrf_token": csrf_marker()})
-        if response.status_code != 200 or response.has_header("Set-Cookie") or response.cookies:
+        if (
+            response.status_code != 200
+            or response.has_header("Set-Cookie")
+            or response.cookies
+            or csrf_marker().encode() in response.content  # a form with a token: one visitor's
+        ):
             built.append(response)
             return None
-        return (response.status_code, response["Content-Type"], response.content)
+        body = response.content
+        packed = gzip.compress(body, compresslevel=6, mtime=0) if settings.LEARNWEEK_GZIP else None
+        return (response.status_code, response["Content-Type"], body, packed)
 
     # The generation is part of the shared key too (public_cache); a page that was not kept
-    # (not 200) is stored as None and rendered again by the next request.
-    stored = public_activities.cached("page", (FORMAT, *key), build)
+    # (not 200, or one visitor's) is stored as None and rendered again by the next request.
+    stored = public_activities.cached("page", (FORMAT, PAGE_FORMAT, *key), build)
     if stored is None:
         if built:
             return _finish(request, built[0])
@@ -117,10 +135,11 @@ def cached_page(
 
 
 def generation(request: HttpRequest) -> int:
-    """The public generation, read once per request."""
+    """The public generation, read once per request, through the worker's copy of the last second
+    (``public_cache.RECENT``): a hit then asks the cache nothing at all."""
     value = getattr(request, "_public_generation", None)
     if value is None:
-        value = public_activities.current()
+        value = public_activities.recent()
         request._public_generation = value  # type: ignore[attr-defined]
     return value
 
@@ -154,12 +173,15 @@ def _local_put(local_key: tuple[int, tuple[Any, ...]], value: Any) -> None:
             _local.popitem(last=False)
 
 
-def _answer(request: HttpRequest, stored: tuple[int, str, bytes]) -> HttpResponse:
-    status, content_type, body = stored
-    marker = csrf_marker().encode()
-    if marker in body:
-        body = body.replace(marker, get_token(request).encode())
-    return HttpResponse(body, status=status, content_type=content_type)
+def _answer(request: HttpRequest, stored: Stored) -> HttpResponse:
+    status, content_type, body, packed = stored
+    if packed is not None and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(packed, status=status, content_type=content_type)
+        response["Content-Encoding"] = "gzip"  # the gzip middleware leaves it as it is
+    else:
+        response = HttpResponse(body, status=status, content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -172,6 +194,7 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 def forget_local() -> None:
-    """Empties this worker's copies (tests)."""
+    """Empties this worker's copies, and its copy of the generation (tests)."""
     with _local_lock:
         _local.clear()
+    public_activities.forget_recent()

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from learnweek.accounts.residents import otp_send, resident_sign_in
 from learnweek.activities.exporters import span_text
 from learnweek.activities.selectors import activity_get_public
 from learnweek.core.errors import DomainError
+from learnweek.core.origin import from_elsewhere
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.core.sms import last_message_to
 from learnweek.privacy.selectors import family_members
@@ -183,10 +185,14 @@ def cancel(request, pk):
     return redirect("public:me")
 
 
+@csrf_exempt  # by origin instead (core/origin.py): the page with the button then needs no token
 @require_POST
 def elder_toggle(request):
     """Switch the elder-friendly mode on or off for this browser, and go back to the page it was
-    switched on (the Referer, when it is this site's)."""
+    switched on (the Referer, when it is this site's). Refused (403) when the browser says another
+    site sent it."""
+    if from_elsewhere(request):
+        return HttpResponseForbidden("请在本站页面上切换长辈模式。", content_type="text/plain; charset=utf-8")
     response = HttpResponseRedirect(_next(request, reverse("public:home"), or_referer=True))
     if request.COOKIES.get(ELDER_COOKIE) == "1":
         response.delete_cookie(ELDER_COOKIE)

@@ -67,6 +67,45 @@ def test_pages_carry_a_csp_without_inline_script(client, make_activity):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode())
 
 
+def test_the_policy_built_once_is_django_csps_own_and_follows_the_settings(rf, settings):
+    """learnweek.core.middleware.CSPMiddleware keeps the header it built; it must be the header
+    django-csp builds, change with the setting, and leave a per-response policy to django-csp."""
+    import csp.middleware
+    import csp.utils
+    from django.http import HttpResponse
+
+    from learnweek.core.middleware import CSPMiddleware
+
+    ours = CSPMiddleware(lambda request: HttpResponse("页面"))
+    theirs = csp.middleware.CSPMiddleware(lambda request: HttpResponse("页面"))
+    for _ in range(2):  # built, then kept
+        assert (
+            ours(rf.get("/")).headers["Content-Security-Policy"]
+            == theirs(rf.get("/")).headers["Content-Security-Policy"]
+        )
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {"default-src": ["'self'"], "img-src": ["https://img.example.cn"]}
+    }
+    assert (
+        ours(rf.get("/")).headers["Content-Security-Policy"]
+        == "default-src 'self'; img-src https://img.example.cn"
+    )
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    both = ours(rf.get("/"))
+    assert both.headers["Content-Security-Policy-Report-Only"] == csp.utils.build_policy(report_only=True)
+
+    def updated(request):
+        response = HttpResponse("页面")
+        response._csp_update = {"img-src": ["https://map.example.cn"]}
+        return response
+
+    changed = CSPMiddleware(updated)(rf.get("/"))
+    assert "https://map.example.cn" in changed.headers["Content-Security-Policy"]
+    exempt = HttpResponse("文件")
+    exempt._csp_exempt = True
+    assert "Content-Security-Policy" not in CSPMiddleware(lambda request: exempt)(rf.get("/")).headers
+
+
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     env = {
         **os.environ,

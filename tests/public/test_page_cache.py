@@ -4,6 +4,7 @@ seats left stay live."""
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -43,21 +44,77 @@ def test_a_page_served_again_reads_nothing(client, pages):
         assert len(queries.captured_queries) == 0, (url, [q["sql"] for q in queries.captured_queries])
 
 
-def test_each_visitor_gets_its_own_csrf_token_and_it_works(pages):
+def test_every_visitor_gets_the_same_page_with_no_token_and_elder_mode_still_switches(pages):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     for url in pages:
         a, b = first.get(url), second.get(url)  # b is served from the cache a filled
-        for client, page in ((first, a), (second, b)):
-            body = page.content.decode()
-            assert csrf_marker() not in body
-            secret = client.cookies["csrftoken"].value
-            assert _unmask_cipher_token(token_in(body)) == secret, url
-        assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
-    # The second visitor's token from a cached page switches 长辈模式 for it; the first's does not.
-    token_of_first = token_in(first.get(pages[0]).content.decode())
-    token_of_second = token_in(second.get(pages[0]).content.decode())
-    assert second.post("/elder/", {"csrfmiddlewaretoken": token_of_first}).status_code == 403
-    assert second.post("/elder/", {"csrfmiddlewaretoken": token_of_second}).status_code == 302
+        assert a.content == b.content, url
+        body = a.content.decode()
+        assert TOKEN not in body and csrf_marker() not in body, url
+        assert "csrftoken" not in a.cookies and "csrftoken" not in b.cookies, url
+    # The 长辈模式 button of a cached page works without a token from this site's own page …
+    same_site = {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"}
+    switched = second.post("/elder/", headers=same_site)
+    assert switched.status_code == 302 and second.cookies["lw_elder"].value == "1"
+    assert '<body class="elder">' in second.get(pages[0]).content.decode()
+    # … and a browser with neither header (an old one) too; it switches back off.
+    assert second.post("/elder/").status_code == 302
+    assert '<body class="elder">' not in second.get(pages[0]).content.decode()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example.com"},
+        {"Origin": "null"},
+    ],
+)
+def test_another_site_cannot_switch_elder_mode(headers):
+    visitor = Client(enforce_csrf_checks=True)
+    refused = visitor.post("/elder/", headers=headers)
+    assert refused.status_code == 403
+    assert "请在本站页面上切换长辈模式" in refused.content.decode()
+    assert "lw_elder" not in visitor.cookies
+
+
+def test_a_cached_page_is_gzipped_once_and_plain_for_who_asks_no_gzip(settings, pages):
+    settings.LEARNWEEK_GZIP = True
+    for url in pages:
+        Client().get(url)  # kept
+        packed = Client().get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        plain = Client().get(url, headers={"Accept-Encoding": "identity"})
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"], url
+        assert not plain.has_header("Content-Encoding"), url
+        assert gzip.decompress(packed.content) == plain.content
+        assert "朝阳区全民读书节" in plain.content.decode()
+
+
+def test_a_page_with_a_form_of_one_visitor_is_not_kept(client, pages, monkeypatch):
+    """Should a form with a CSRF token come onto a cached page, each visitor gets its own."""
+    from learnweek.public import page_cache
+
+    real = page_cache.cached_page
+
+    def with_a_form(request, kind, parts, render_page):
+        def render_with_token(extra):
+            response = render_page(extra)
+            response.content = response.content.replace(
+                b"</main>", f'{TOKEN}{extra["csrf_token"]}"></main>'.encode()
+            )
+            return response
+
+        return real(request, kind, parts, render_with_token)
+
+    monkeypatch.setattr("learnweek.public.activity_views.cached_page", with_a_form)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    a, b = first.get("/activities/"), second.get("/activities/")
+    for client, page in ((first, a), (second, b)):
+        body = page.content.decode()
+        assert csrf_marker() not in body
+        assert _unmask_cipher_token(token_in(body)) == client.cookies["csrftoken"].value
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
 
 
 def test_a_signed_in_page_is_never_served_to_another_nor_the_other_way(client, pages, make_resident):
