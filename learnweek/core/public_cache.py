@@ -16,13 +16,20 @@ the others keep being served, so expiry alone never makes requests wait."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 TIMEOUT = 300  # seconds; a change shows at once regardless, through the generation
 # Part of every key, raised whenever the shape or content of an entry changes, so that a server
@@ -34,6 +41,8 @@ FORMAT = 3
 # the cache. Another worker may then serve the page of before a write for up to this long; the
 # process that wrote forgets its copy at once.
 RECENT = 1.0  # seconds
+LOCAL_TTL = 30  # seconds a worker keeps a value it read from the shared cache (kept())
+LOCAL_ENTRIES = 256  # values a worker keeps (a finder page is ~40 KB)
 REFRESH_AFTER = 240  # seconds; the first request after this rebuilds the entry before it expires
 BUILD_LOCK = 30  # seconds a builder may hold an entry's lock; past that, waiters build it themselves
 POLL = 0.02  # seconds between a waiter's looks
@@ -111,6 +120,19 @@ class Generation:
                 break
         return build()
 
+    def kept(self, kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """``cached``, with a copy in this worker's memory for ``LOCAL_TTL`` seconds under the
+        generation of the last second (``recent``): a value asked for again costs no round trip
+        to the cache and no unpickling. For whole answers that every anonymous caller gets alike
+        (learnweek/public/page_cache.py, the open API's finder); the value is shared by the
+        worker's threads, so it is only read."""
+        local_key = (self.name, self.recent(), kind, parts)
+        found = worker_copies.get(local_key)
+        if found is None:
+            found = self.cached(kind, parts, build)
+            worker_copies.put(local_key, found)
+        return cast(T, found)
+
     @staticmethod
     def _build(key: str, lock: str, build: Callable[[], T]) -> T:
         try:
@@ -121,4 +143,59 @@ class Generation:
             cache.delete(lock)
 
 
+# A whole answer as it is kept: status, Content-Type, the body and, when gzip is on
+# (``LEARNWEEK_GZIP``), the body gzipped once. Only for answers with no secret in them (the same for
+# every anonymous caller), so Django's BREACH padding has nothing to protect.
+Stored = tuple[int, str, bytes, bytes | None]
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
+
+
+def stored_answer(status: int, content_type: str, body: bytes) -> Stored:
+    packed = gzip.compress(body, compresslevel=6, mtime=0) if settings.LEARNWEEK_GZIP else None
+    return (status, content_type, body, packed)
+
+
+def answer_from(request: HttpRequest, stored: Stored) -> HttpResponse:
+    """The response of a kept answer: gzipped as it was kept when the client takes gzip."""
+    status, content_type, body, packed = stored
+    if packed is not None and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(packed, status=status, content_type=content_type)
+        response["Content-Encoding"] = "gzip"  # the gzip middleware leaves it as it is
+    else:
+        response = HttpResponse(body, status=status, content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+class WorkerCopies:
+    """Values kept in this process's memory for ``LOCAL_TTL`` seconds, the ``LOCAL_ENTRIES``
+    used last; shared by the process's threads. A value that is None is not kept."""
+
+    def __init__(self) -> None:
+        self._values: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            found = self._values.get(key)
+            if found is None or time.monotonic() - found[0] >= LOCAL_TTL:
+                return None
+            self._values.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        if value is None:
+            return
+        with self._lock:
+            self._values[key] = (time.monotonic(), value)
+            self._values.move_to_end(key)
+            while len(self._values) > LOCAL_ENTRIES:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+worker_copies = WorkerCopies()
 public_activities = Generation("public-activities")

@@ -22,7 +22,7 @@ calendar links are absolute), 长辈模式 (a cookie), the language, and what th
   (``activity_seats``), which is also a page of its own for a browser without JavaScript.
 
 A page is kept in two places: the shared cache (built once however many ask, as every public
-entry) and, for ``LOCAL_TTL`` seconds, in the worker's memory under the same generation, so that
+entry) and, for ``public_cache.LOCAL_TTL`` seconds, in the worker's memory under the same generation, so that
 a hit costs no cache read at all (the generation is the worker's copy of the last second) and no
 unpickling of a 40 KB page.
 It is kept gzipped too (when ``LEARNWEEK_GZIP`` is on), so that a hit is not compressed again for
@@ -31,13 +31,8 @@ each visitor; with no secret in the page, Django's BREACH padding has nothing to
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import hmac
-import re
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar, cast
@@ -47,22 +42,20 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 
-from learnweek.core.public_cache import FORMAT, public_activities
+from learnweek.core.public_cache import (
+    FORMAT,
+    Stored,
+    answer_from,
+    public_activities,
+    stored_answer,
+    worker_copies,
+)
 from learnweek.public.context import ELDER_COOKIE
 
 T = TypeVar("T")
-# What is kept of a page: status, Content-Type, the body and, when gzip is on, the body gzipped.
-Stored = tuple[int, str, bytes, bytes | None]
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 PAGE_FORMAT = 2  # raised when what is kept of a page changes shape (2: with its gzipped body)
-LOCAL_TTL = 30  # seconds a worker keeps a page it read from the shared cache
-LOCAL_ENTRIES = 256  # pages a worker keeps (a finder page is ~40 KB)
-
-_local: OrderedDict[tuple[int, tuple[Any, ...]], tuple[float, Any]] = OrderedDict()
-_local_lock = threading.Lock()
 
 
 @cache
@@ -103,10 +96,6 @@ def cached_page(
     with the context to add (the CSRF marker) and kept when it answers 200 with no token in it. ``parts`` are what
     else the page depends on."""
     key = _parts(request, kind, parts)
-    local_key = (generation(request), key)
-    found = _local_get(local_key)
-    if found is not None:
-        return _answer(request, found)
     built: list[HttpResponse] = []
 
     def build() -> Stored | None:
@@ -119,19 +108,16 @@ def cached_page(
         ):
             built.append(response)
             return None
-        body = response.content
-        packed = gzip.compress(body, compresslevel=6, mtime=0) if settings.LEARNWEEK_GZIP else None
-        return (response.status_code, response["Content-Type"], body, packed)
+        return stored_answer(response.status_code, response["Content-Type"], response.content)
 
     # The generation is part of the shared key too (public_cache); a page that was not kept
     # (not 200, or one visitor's) is stored as None and rendered again by the next request.
-    stored = public_activities.cached("page", (FORMAT, PAGE_FORMAT, *key), build)
+    stored = public_activities.kept("page", (FORMAT, PAGE_FORMAT, *key), build)
     if stored is None:
         if built:
             return _finish(request, built[0])
         return _finish(request, render_page({"csrf_token": csrf_marker()}))
-    _local_put(local_key, stored)
-    return _answer(request, stored)
+    return answer_from(request, stored)
 
 
 def generation(request: HttpRequest) -> int:
@@ -148,40 +134,12 @@ def worker_copy(request: HttpRequest, parts: tuple[Any, ...], build: Callable[[]
     """``build()`` kept in this worker's memory under the current generation (for what an
     anonymous page needs before its cached body: an activity, to know it exists and its state).
     The value is shared by the worker's threads: only read it."""
-    local_key = (generation(request), parts)
-    found = _local_get(local_key)
+    local_key = ("worker-copy", generation(request), parts)
+    found = worker_copies.get(local_key)
     if found is None:
         found = build()
-        _local_put(local_key, found)
+        worker_copies.put(local_key, found)
     return cast(T, found)
-
-
-def _local_get(local_key: tuple[int, tuple[Any, ...]]) -> Any:
-    with _local_lock:
-        found = _local.get(local_key)
-        if found is None or time.monotonic() - found[0] >= LOCAL_TTL:
-            return None
-        _local.move_to_end(local_key)
-        return found[1]
-
-
-def _local_put(local_key: tuple[int, tuple[Any, ...]], value: Any) -> None:
-    with _local_lock:
-        _local[local_key] = (time.monotonic(), value)
-        _local.move_to_end(local_key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
-
-
-def _answer(request: HttpRequest, stored: Stored) -> HttpResponse:
-    status, content_type, body, packed = stored
-    if packed is not None and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        response = HttpResponse(packed, status=status, content_type=content_type)
-        response["Content-Encoding"] = "gzip"  # the gzip middleware leaves it as it is
-    else:
-        response = HttpResponse(body, status=status, content_type=content_type)
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return response
 
 
 def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -195,6 +153,5 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 def forget_local() -> None:
     """Empties this worker's copies, and its copy of the generation (tests)."""
-    with _local_lock:
-        _local.clear()
+    worker_copies.clear()
     public_activities.forget_recent()

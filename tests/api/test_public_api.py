@@ -1,5 +1,6 @@
 """The open API: the finder without a token, sign-ups with a resident's token, check-in by staff."""
 
+import gzip
 import json
 import re
 
@@ -34,6 +35,30 @@ def test_finder_needs_no_token_and_masks_phones(client, make_activity):
     assert body["items"][0]["registration_phone"] == "138****5678"
     assert client.get("/api/v1/public/activities", {"region": "999999"}).status_code == 404
     assert client.get("/api/v1/public/activities", {"q": "读" * 10_000}).status_code == 422
+
+
+def test_the_finders_answer_is_kept_whole_and_a_change_shows_at_once(client, make_activity):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from learnweek.activities.services import activity_update
+
+    first = make_activity("全民读书节")
+    url, query = "/api/v1/public/activities", {"q": "读书", "page_size": 5}
+    before = client.get(url, query)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, query)
+    assert again.content == before.content and len(queries.captured_queries) == 0
+    packed = client.get(url, query, headers={"Accept-Encoding": "gzip"})
+    assert (
+        packed["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(packed.content)) == before.json()
+    )
+    make_activity("社区读书会", days=2)
+    activity_update(actor=None, activity=first, name="全民读书节（改期）")
+    after = client.get(url, query).json()
+    assert [a["name"] for a in after["items"]] == ["全民读书节（改期）", "社区读书会"]
+    assert after["count"] == 2 and after["more"] is False
+    assert client.get(url, {"q": "读书", "page_size": 1}).json()["items"][0]["name"] == "全民读书节（改期）"
 
 
 def test_sign_up_waitlist_and_cancel_with_a_resident_token(

@@ -4,10 +4,12 @@ token) and check-in (a staff token)."""
 from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 
 from learnweek.activities.selectors import FINDER_COUNT_CAP, ActivityFilters, finder_page
 from learnweek.api.auth import ResidentToken
 from learnweek.api.schemas import ErrorOut
+from learnweek.core.public_cache import FORMAT, Stored, answer_from, public_activities, stored_answer
 from learnweek.core.ratelimits import limit
 from learnweek.orgs.places import place_in_query
 from learnweek.orgs.selectors import region_get
@@ -90,10 +92,23 @@ API_FIELDS = (
 def finder(request, filters: Query[FinderQuery], paging: Query[PageIn]):
     """The finder's own page and count, from the same cache (``finder_page``): the count stops
     at ``FINDER_COUNT_CAP`` and the page is found as the finder finds it, so no query of the
-    open API runs unbounded."""
+    open API runs unbounded. The answer is the same for every caller: it is kept whole, as JSON
+    (and gzipped), under the public generation, and a worker serves it again from its memory."""
     if filters.q:
         limit(request, "search")
     values = filters.dict()
+    parts = (FORMAT, API_FORMAT, tuple(values.items()), paging.page, paging.page_size)
+    return answer_from(
+        request,
+        public_activities.kept("api-finder", parts, lambda: _finder_answer(request, values, paging)),
+    )
+
+
+API_FORMAT = 1  # raised when the kept answer of the finder changes shape
+_RENDERER = JSONRenderer()
+
+
+def _finder_answer(request, values: dict, paging: PageIn) -> Stored:
     code = values.pop("region")
     region = region_get(code) if code else None
     # A place named in q filters by that region, within ``region`` (as the finder does).
@@ -108,11 +123,17 @@ def finder(request, filters: Query[FinderQuery], paging: Query[PageIn]):
         related=("campaign",),
     )
     beyond = page.number != paging.page  # past the last page: nothing, as before
-    return {
-        "items": [] if beyond else page.object_list,
-        "count": page.paginator.count,
-        "more": page.capped,  # type: ignore[attr-defined]
-    }
+    found = FinderPageOut.model_validate(
+        {
+            "items": [] if beyond else page.object_list,
+            "count": page.paginator.count,
+            "more": page.capped,  # type: ignore[attr-defined]
+        },
+        context={"request": request, "response_status": 200},  # as django-ninja validates
+    )
+    # Rendered as django-ninja renders an answer (the API's renderer is its default one).
+    body = _RENDERER.render(request, found.model_dump(), response_status=200).encode()
+    return stored_answer(200, f"{_RENDERER.media_type}; charset={_RENDERER.charset}", body)
 
 
 class RegistrationIn(Schema):
