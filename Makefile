@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := learnweek/static/vendor
 
-.PHONY: demo test setup assets browser office rum lint bench serve loadtest serve-demo clean
+.PHONY: demo test setup assets browser office rum lint bench serve loadtest wrk-pages serve-demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ serve: setup
 # docs/performance.md): ACTIVITIES, RESIDENTS, USERS and DURATION can be set.
 loadtest: setup
 	scripts/loadtest
+
+# The anonymous pages and the open API's search under wrk, each as a share of the static file's
+# rate on the same stack (scripts/wrk-pages; needs wrk). DATABASE_URL, DURATION and PORT can be set.
+wrk-pages: setup
+	scripts/wrk-pages
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/learnweek_bench
 
