@@ -96,6 +96,9 @@ def test_every_page_of_an_activity_answers_as_with_the_orm_read(
         registration_create(activity_id=shown[2].pk, phone=resident.phone, name="李阿姨", resident=resident)
         client.force_login(resident)
     urls = [url for activity in shown for url in _urls(activity.pk)] + _urls(999_999)
+    # The process's first year hint reads the partitions' id ranges (kept a minute): read them
+    # before counting either side's queries.
+    selectors.year_hint("activities_activity", shown[0].pk)
     compiled = _answers(client, urls)
     _orm_read(monkeypatch)
     assert compiled == _answers(client, urls)
