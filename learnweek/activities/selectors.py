@@ -22,6 +22,7 @@ from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
 from learnweek.core.partitioning import year_hint
 from learnweek.core.phones import MaskedRows, mask_fields, masked
+from learnweek.core.prepared import CompiledQuery
 from learnweek.core.public_cache import public_activities
 from learnweek.orgs.selectors import scope_filter, within
 
@@ -438,17 +439,26 @@ def activity_get_public_cached(pk: int) -> Activity:
     return public_activities.cached("activity", (pk,), lambda: activity_get_public(pk))
 
 
+def _public_read() -> QuerySet[Activity]:
+    return activities_public().select_related("campaign", "organiser", "division")
+
+
+# The read of one public activity, compiled once per process (``core.prepared``): it is the most
+# frequent query of the public side, and building and compiling it cost more than running it.
+# A slice, not get(): the key is unique.
+_public_in_year = CompiledQuery(lambda pk, year: _public_read().filter(pk=pk, year=year)[:1])
+_public_any_year = CompiledQuery(lambda pk: _public_read().filter(pk=pk)[:1])
+
+
 def activity_get_public(pk: int) -> Activity:
     """One public activity, as its page, its .ics and poster and a sign-up read it. The table is
     partitioned by year: the year the id most likely lies in (``core.partitioning.year_hint``)
     lets PostgreSQL plan and read that one partition; when the hint misses, the activity is
     looked for again in every year, so a stale hint costs a query, never a wrong answer."""
-    found = activities_public().select_related("campaign", "organiser", "division")
     hint = year_hint(Activity._meta.db_table, pk)
-    # A slice, not get(): the key is unique, and get() compiles and counts more for nothing.
-    rows = list(found.filter(pk=pk, year=hint)[:1]) if hint is not None else []
+    rows = _public_in_year(pk, hint) if hint is not None else []
     if not rows:
-        rows = list(found.filter(pk=pk)[:1])
+        rows = _public_any_year(pk)
     if not rows:
         raise NotFound("没有这项活动，或它未公开。")
     return rows[0]
