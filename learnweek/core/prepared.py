@@ -114,6 +114,11 @@ class CompiledQuery(Generic[M]):
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
         params = list(params)
+        # What the SQL depends on beyond the values is read once: refuse a build whose SQL is not
+        # the same twice (the time, a counter), rather than answer with its first reading forever.
+        again = self.build(*placeholders).query.get_compiler(using=db).as_sql()
+        if (again[0], list(again[1])) != (sql, params):
+            raise TypeError("the query depends on more than its values: it cannot be compiled once")
         if compiler.annotation_col_map or compiler.klass_info is None:
             raise TypeError("annotations and values() cannot be compiled")
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]

@@ -159,6 +159,8 @@ def test_what_it_cannot_reproduce_is_refused_when_compiled(activities):
         CompiledQuery(lambda pk: Activity.objects.filter(pk=pk, capacity=pk)),
         CompiledQuery(lambda pk: Activity.objects.filter(pk__gt=pk)),
         CompiledQuery(lambda pk: Activity.objects.filter(pk=pk).prefetch_related("registrations")),
+        # the time would be read once and kept: refused, not frozen
+        CompiledQuery(lambda pk: Activity.objects.filter(pk=pk, end__gte=timezone.now())),
     ]
     for query in refused:
         with pytest.raises(TypeError):
