@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from learnweek.campaigns.models import DeadlineNotice, Reminder, Submission, WeekSlot, WeekSlotChange
-from learnweek.campaigns.selectors import board_for, may_send_reminders, week_counts
+from learnweek.campaigns.selectors import applicable_units, board_for, may_send_reminders, week_counts
 from learnweek.campaigns.services import (
     campaign_office_set,
     campaign_update,
@@ -458,6 +458,8 @@ def test_the_board_follows_at_once_a_change_of_who_answers_and_who_looks(cascade
     after = board_for(province_admin, requirement)
     assert {row.unit.kind for row in after.rows} == {"prefecture"}
     assert after.total == within(Unit.objects.filter(kind="prefecture"), unit("220000")).count()
+    in_path_order = within(applicable_units(requirement), unit("220000")).order_by("path")
+    assert [row.unit.code for row in after.rows] == list(in_path_order.values_list("code", flat=True))
     city = board_for(city_admin, requirement)
     assert [row.unit.code for row in city.rows] == ["220100"]
     hand_in(requirement, "220100")
