@@ -44,6 +44,17 @@ def _privacy_notice_agreed(settings):
     settings.PRIVACY_CONSENT_REQUIRED = False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _compiled_statements_checked():
+    """Every statement core.compiled keeps is compiled again on each use and compared: a key
+    that leaves out a value the SQL is made of fails the test that changes that value."""
+    from learnweek.core import compiled
+
+    compiled.VERIFY = True
+    yield
+    compiled.VERIFY = False
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, as a fresh deployment would (the local-memory cache

@@ -7,9 +7,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, FilteredRelation, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, Max, Prefetch, Q, QuerySet
 
 from learnweek.accounts import models as accounts_models
 from learnweek.campaigns.access import campaign_scope_root
@@ -31,7 +32,9 @@ from learnweek.campaigns.models import (
 from learnweek.core.audit import Change, actor_label
 from learnweek.core.chinese import chinese_date
 from learnweek.core.clock import today
+from learnweek.core.compiled import compiled_values
 from learnweek.core.errors import NotFound
+from learnweek.core.memory import collections_paused
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, scope_root, unit_get_within, within, within_q
@@ -364,6 +367,28 @@ def _reach_q(requirement: Requirement, field: str, parent_id: int | None) -> Q:
     if parent_id is not None:
         reach &= ~_named_q(parent_id, p)
     return reach | _named_q(requirement.pk, p)
+
+
+def _reach_key(requirement: Requirement) -> tuple:
+    """Every value of ``requirement`` that ``_reach_q`` reads (its unit lists are subqueries on
+    its key and its parent's): what ``applicable_key`` is made of. A value ``_reach_q`` comes to
+    read must be added here, or a board compiled before a change of it would be kept."""
+    issuer = requirement.campaign.issuing_unit
+    return (
+        requirement.pk,
+        requirement.parent_requirement_id,
+        tuple(requirement.applies_to),
+        tuple(requirement.institution_types),
+        issuer.pk,
+        issuer.path,
+        issuer.depth,
+    )
+
+
+def applicable_key(requirement: Requirement, overriding: Sequence[Requirement]) -> tuple:
+    """What ``applicable_q(requirement, overriding=overriding)`` compiles from: two equal keys
+    give the same SQL (core.compiled keeps a statement under it)."""
+    return (_reach_key(requirement), tuple(_reach_key(d) for d in overriding))
 
 
 def applicable_q(
@@ -707,85 +732,133 @@ def board_for(user: User, requirement: Requirement, under_code: str | None = Non
     if under is None:  # a superuser: start at the issuer
         under = issuer
     # Each unit with its submission, in one LEFT JOIN, read as plain values: a national board
-    # has thousands of rows, and model instances cost more than the query.
-    # The published requirements passing this one down, read once: who answers it
-    # (applicable_q) and the rows' own collections (_collections) both depend on them.
-    passed = list(
-        _published_derived()
-        .filter(parent_requirement=requirement)
-        .prefetch_related(Prefetch("derived", queryset=_published_derived()))
-    )
-    answer = FilteredRelation("submissions", condition=Q(submissions__requirement=requirement))
-    found = (
-        within(applicable_units(requirement, overriding=passed), under)
-        .annotate(answer=answer)
-        .order_by("path")
-        .values_list(*_BOARD_UNIT_FIELDS, *_BOARD_ANSWER_FIELDS)
-    )
+    # has thousands of rows, and model instances cost more than the query. Who answers depends
+    # on the published requirements passing this one down (applicable_q), read once for that and
+    # for the rows' own collections (_collections): the join is first asked as if none did, on
+    # the condition that none does (no rows when one does); only then are they read, and the
+    # join asked again with them.
+    passed: list[Requirement] = []
+    found = _board_found(requirement, under, passed)
+    if not found:
+        passed = list(
+            _published_derived()
+            .filter(parent_requirement=requirement)
+            .prefetch_related(Prefetch("derived", queryset=_published_derived()))
+        )
+        if passed:
+            found = _board_found(requirement, under, passed)
     rows: list[BoardRow] = []
+    append = rows.append
     # A kind whose answer is not one submission per unit tells each unit's state itself.
     source = kind_of(requirement).board_states
     past = requirement.is_past(on)
     times = _AnswerTimes(requirement, under)
-    states: dict[tuple[str | None, bool], tuple[str, str]] = {}  # a few distinct pairs
-    for pk, code, name, kind, path, s_pk, s_state, s_late in found:
-        unit = BoardUnit(pk, code, name, kind, path)
-        submission = BoardSubmission(s_pk, s_state, s_late, times) if s_pk is not None else None
-        pair = (s_state, bool(s_late))
-        state_label = states.get(pair)
-        if state_label is None:
-            state_label = states[pair] = _state_and_label(past, s_state, bool(s_late))
-        rows.append(BoardRow(unit, submission, *state_label))
+    # The state and label of each (submission state, late) pair, made once: a few distinct pairs.
+    unanswered = _state_and_label(past, None, False)
+    states: dict[tuple[str, bool], tuple[str, str]] = {}
+    late = 0
+    # The rows under each unit directly below the root, by its path (rows come in path order: a
+    # unit's run of rows is one list, and a run seen again joins its list).
+    cut = len(under.path) + under.steplen
+    members: dict[str, list[BoardRow]] = {}
+    run_path: str | None = None
+    run: list[BoardRow] = []
+    with collections_paused():  # thousands of small objects kept: nothing for the collector
+        for pk, code, name, kind, path, s_pk, s_state, s_late in found:
+            if s_pk is None:
+                row = BoardRow(BoardUnit(pk, code, name, kind, path), None, *unanswered)
+            else:
+                if s_late:
+                    late += 1
+                state_label = states.get((s_state, s_late))
+                if state_label is None:
+                    state_label = states[(s_state, s_late)] = _state_and_label(past, s_state, bool(s_late))
+                submission = BoardSubmission(s_pk, s_state, s_late, times)
+                row = BoardRow(BoardUnit(pk, code, name, kind, path), submission, *state_label)
+            append(row)
+            child_path = path[:cut]
+            if child_path != run_path:
+                run_path = child_path
+                run = members.setdefault(child_path, [])
+            run.append(row)
     if source is not None:
         sourced = source(requirement, [row.unit for row in rows], on)
         for row in rows:
             if row.unit.pk in sourced:
                 row.state, row.label = sourced[row.unit.pk]
     collections = _collections(requirement, rows, on, passed)
-    for row in rows:
-        row.collection = collections.get(row.unit.pk)
-    counts = Counter(row.state for row in rows)
-    groups: dict[str, BoardGroup] = {}
-    cut = len(under.path) + under.steplen
-    # The units directly below the root: those that answer are rows already; the others that
-    # have units answering below them are read by path (none on a board whose children answer).
-    children: dict[str, BoardUnit | Unit] = {
-        row.unit.path: row.unit for row in rows if len(row.unit.path) == cut
-    }
-    wanting = {row.unit.path[:cut] for row in rows if len(row.unit.path) > cut} - children.keys()
-    if wanting:
-        children.update((c.path, c) for c in Unit.objects.filter(path__in=wanting))
-    for row in rows:
-        child_path = row.unit.path[:cut]
-        if len(child_path) < cut:  # the root itself
-            continue
-        group = groups.get(child_path)
-        if group is None:
-            child = children.get(child_path)
-            if child is None:
-                continue
-            group = groups[child_path] = BoardGroup(child)
-        group.counts[row.state] += 1
-        group.total += 1
-        if row.unit.pk == group.unit.pk:
-            group.own = row
-    late = sum(1 for row in rows if row.submission is not None and row.submission.is_late)
+    if collections:
+        for row in rows:
+            row.collection = collections.get(row.unit.pk)
+    counts = Counter(map(_row_state, rows))
     return Board(
         requirement=requirement,
         under=under,
         rows=rows,
-        # A group of the child alone would repeat its row: only children with units answering
-        # below them are groups (a province answering the ministry is a row, with its collection).
-        groups=sorted(
-            (g for g in groups.values() if g.total > (1 if g.own is not None else 0)),
-            key=lambda g: g.unit.path,
-        ),
+        groups=_groups(under, members),
         counts=counts,
         late_count=late,
         on=on,
         own=_own_hand_in(requirement, under, on),
         above=_above(requirement),
     )
+
+
+def _board_found(requirement: Requirement, under: Unit, passed: list[Requirement]) -> list[tuple]:
+    """The board's join: the units in ``under``'s subtree answering ``requirement`` when
+    ``passed`` are the published requirements passing it down, each with its submission, in path
+    order. Without ``passed``, on the condition that no published requirement passes it down
+    (no rows when one does). Its SQL is compiled once per what it is made of (core.compiled):
+    compiling the filter of who answers cost as much as running it."""
+    answer = FilteredRelation("submissions", condition=Q(submissions__requirement=requirement))
+
+    def build() -> QuerySet:
+        found = within(applicable_units(requirement, overriding=passed), under)
+        if not passed:
+            found = found.filter(~Exists(_published_derived().filter(parent_requirement=requirement)))
+        return (
+            found.annotate(answer=answer).order_by().values_list(*_BOARD_UNIT_FIELDS, *_BOARD_ANSWER_FIELDS)
+        )
+
+    found = compiled_values(("campaigns.board", applicable_key(requirement, passed), under.path), Unit, build)
+    # In path order, sorted here: the database's sort of the wide rows cost more (about 1 ms of
+    # 3,209 rows) than Python's of rows that mostly come in that order. Paths are unique, of
+    # treebeard's alphabet (digits, capitals): their code-point order is the tree's order (what
+    # ORDER BY path gave under the C collation, and does under any usual one).
+    found.sort(key=_BOARD_PATH)
+    return found
+
+
+_BOARD_PATH = itemgetter(_BOARD_UNIT_FIELDS.index("path"))
+
+
+_row_state = attrgetter("state")
+
+
+def _groups(under: Unit, members: dict[str, list[BoardRow]]) -> list[BoardGroup]:
+    """The board's groups: each unit directly below ``under`` with units answering below it, in
+    path order, counting its rows (``members``: the rows by the path of the unit directly below
+    ``under`` they lie in; its own, when it answers itself, and those below it)."""
+    members.pop(under.path, None)  # the root's own row
+    # The child's own row, when it answers: the first of its rows in path order.
+    own = {
+        child_path: next((row for row in found if row.unit.path == child_path), None)
+        for child_path, found in members.items()
+    }
+    # The units directly below the root: those that answer are rows already; the others that
+    # have units answering below them are read by path (none on a board whose children answer).
+    children: dict[str, BoardUnit | Unit] = {p: row.unit for p, row in own.items() if row is not None}
+    wanting = members.keys() - children.keys()
+    if wanting:
+        children.update((c.path, c) for c in Unit.objects.filter(path__in=wanting))
+    groups = [
+        BoardGroup(children[p], Counter(map(_row_state, found)), len(found), own[p])
+        for p, found in members.items()
+        if p in children
+    ]
+    # A group of the child alone would repeat its row: only children with units answering
+    # below them are groups (a province answering the ministry is a row, with its collection).
+    return sorted((g for g in groups if g.total > (1 if g.own is not None else 0)), key=lambda g: g.unit.path)
 
 
 def _above(requirement: Requirement) -> list[Requirement]:
@@ -822,6 +895,8 @@ def _collections(
     ``requirement`` down with (among ``passed_down``, which the board read with their own
     ``derived`` prefetched), counted over the units answering it. Bounded: one counting their answering units, one counting their hand-ins
     (a kind with its own board states asks them once per collecting unit)."""
+    if not passed_down:
+        return {}
     answering = {row.unit.pk for row in rows}
     passed = [d for d in passed_down if d.campaign.issuing_unit_id in answering]
     if not passed:

@@ -9,12 +9,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from learnweek.campaigns.models import DeadlineNotice, Reminder, Submission, WeekSlot, WeekSlotChange
-from learnweek.campaigns.selectors import board_for, may_send_reminders, week_counts
+from learnweek.campaigns.selectors import applicable_units, board_for, may_send_reminders, week_counts
 from learnweek.campaigns.services import (
     campaign_office_set,
     campaign_update,
     deadline_notices_send,
     reminders_send,
+    requirement_update,
     submission_approve,
     submission_return,
     submission_save,
@@ -447,3 +448,19 @@ def test_the_board_says_before_the_press_which_units_no_reminder_can_reach(clien
     page = client.get(reverse("backoffice:board", args=[requirement.pk]) + "?under=220200").content.decode()
     assert f"提醒未提交的 {len(board.missing_units)} 个单位" in page
     assert f"其中 {len(without)} 个单位没有账号，系统提醒不到，请电话联系。" in page
+
+
+def test_the_board_follows_at_once_a_change_of_who_answers_and_who_looks(cascade, province_admin, city_admin):
+    requirement = cascade["board"]
+    before = board_for(province_admin, requirement)
+    assert {row.unit.kind for row in before.rows} == {"prefecture", "county"}
+    requirement = requirement_update(actor=None, requirement=requirement, applies_to=["prefecture"])
+    after = board_for(province_admin, requirement)
+    assert {row.unit.kind for row in after.rows} == {"prefecture"}
+    assert after.total == within(Unit.objects.filter(kind="prefecture"), unit("220000")).count()
+    in_path_order = within(applicable_units(requirement), unit("220000")).order_by("path")
+    assert [row.unit.code for row in after.rows] == list(in_path_order.values_list("code", flat=True))
+    city = board_for(city_admin, requirement)
+    assert [row.unit.code for row in city.rows] == ["220100"]
+    hand_in(requirement, "220100")
+    assert board_for(city_admin, requirement).rows[0].label == "已提交"
