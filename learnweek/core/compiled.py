@@ -11,7 +11,8 @@ so that the same key always compiles to the same statement; what the caller leav
 key goes stale. The tests switch ``VERIFY`` on (tests/conftest.py): then every call compiles
 the queryset again and fails on a statement that differs from the kept one.
 
-This is the one place that uses Django's compiler directly (``get_compiler``, ``as_sql``,
+With ``core.prepared`` (model rows by id, the public activity read), one of the two places
+that use Django's compiler directly (``get_compiler``, ``as_sql``,
 ``get_converters``, ``apply_converters``: what ``ValuesListIterable`` does for a ``values_list`` of
 plain fields, not annotations); the rows equal the queryset's own (tests/core/test_compiled.py).
 """

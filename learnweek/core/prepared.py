@@ -16,7 +16,8 @@ supported (no ``values()``, annotations, ``prefetch_related`` or known related o
 queryset it cannot reproduce is refused when first compiled, not answered differently.
 
 Django internals (``SQLCompiler``, ``klass_info``, ``get_related_populators``, ``from_db``) are
-used here and nowhere else; tests/core/test_prepared.py compares the answers with the ORM's."""
+used here and, for ``values_list`` statements kept under a caller's key (the completeness
+board), in ``core.compiled``, nowhere else; tests/core/test_prepared.py compares the answers with the ORM's."""
 
 from __future__ import annotations
 
