@@ -167,22 +167,22 @@ _HISTORY = Registration.history.model  # once: each read of Registration.history
 _INSERTED = [f for f in Registration._meta.concrete_fields if not f.primary_key]
 # What the lock decides, in SQL; the other fields are inserted as ``registration`` holds them.
 _DECIDED = {
-    "status": "CASE WHEN taken.seat THEN %(confirmed)s ELSE %(waitlisted)s END",
-    "confirmed_at": "CASE WHEN taken.seat THEN %(now)s END",
+    "status": "CASE WHEN old.seat THEN %(confirmed)s ELSE %(waitlisted)s END",
+    "confirmed_at": "CASE WHEN old.seat THEN %(now)s END",
 }
 _sign_up_sql: str | None = None
 
 
 def _sign_up_statement() -> str:
-    """PostgreSQL: the whole sign-up under the activity's lock in one statement, so the lock is
-    held for one round trip and the commit. ``old`` waits for the activity's row ``FOR UPDATE``
-    and reads it as committed then; ``taken`` decides between a seat and the waiting list by the
-    same rule as ``position_next`` and moves the counter; ``registration`` inserts the sign-up
-    unless the activity was called off or has ended meanwhile (the refusal is then raised on
-    what ``taken`` returns, and the transaction rolled back); ``history`` writes its history row
-    as django-simple-history's ``bulk_history_create`` would (the tracked fields as inserted, the
-    date, the user and the reason given). Written from the models' fields, so a new field of
-    the registration is inserted and tracked as well."""
+    """PostgreSQL: the whole sign-up under the activity's lock in one statement, so that the lock
+    is held for that statement and its commit. ``old`` waits for the activity's row ``FOR
+    UPDATE`` and reads it as committed then: the seats, whether there is one (the rule of
+    ``position_next``) and whether the activity still takes sign-ups (the rule of
+    ``_refuse_closed``); only then does ``taken`` move the counter and ``registration`` insert the
+    sign-up (else nothing is written, and the refusal is raised on what ``old`` read);
+    ``history`` writes its history row as django-simple-history's ``bulk_history_create`` would
+    (the tracked fields as inserted, the date, the user and the reason given). Written from the
+    models' fields, so a new field of the registration is inserted and tracked as well."""
     global _sign_up_sql
     if _sign_up_sql is not None:
         return _sign_up_sql
@@ -203,18 +203,19 @@ def _sign_up_statement() -> str:
     activities, registrations = qn(Activity._meta.db_table), qn(Registration._meta.db_table)
     _sign_up_sql = f"""
 WITH old AS (
-    SELECT id, year, capacity IS NULL OR confirmed_count < capacity AS seat
+    SELECT id, year, capacity, confirmed_count, waitlisted_count, cancelled_at, "end",
+        capacity IS NULL OR confirmed_count < capacity AS seat,
+        cancelled_at IS NULL AND "end" >= %(now)s AS open
     FROM {activities} WHERE id = %(activity)s AND year = %(year)s FOR UPDATE
 ), taken AS (
     UPDATE {activities} AS a
     SET confirmed_count = a.confirmed_count + old.seat::int,
         waitlisted_count = a.waitlisted_count + (NOT old.seat)::int
-    FROM old WHERE a.id = old.id AND a.year = old.year
-    RETURNING a.capacity, a.confirmed_count, a.waitlisted_count, a.cancelled_at, a."end", old.seat
+    FROM old WHERE a.id = old.id AND a.year = old.year AND old.open
+    RETURNING a.confirmed_count, a.waitlisted_count
 ), registration AS (
     INSERT INTO {registrations} ({inserted})
-    SELECT {values} FROM taken
-    WHERE taken.cancelled_at IS NULL AND taken."end" >= %(now)s
+    SELECT {values} FROM old JOIN taken ON true
     RETURNING *
 ), history AS (
     INSERT INTO {qn(history.db_table)} ({", ".join(qn(c) for c in [*tracked, *extra, user])})
@@ -222,7 +223,10 @@ WITH old AS (
         %(history_date)s, %(history_change_reason)s, '+', %(history_user)s
     FROM registration WHERE %(history_enabled)s
 )
-SELECT taken.*, registration.{qn(Registration._meta.pk.column)} FROM taken LEFT JOIN registration ON true
+SELECT old.capacity, coalesce(taken.confirmed_count, old.confirmed_count),
+    coalesce(taken.waitlisted_count, old.waitlisted_count), old.cancelled_at, old."end", old.seat,
+    registration.{qn(Registration._meta.pk.column)}
+FROM old LEFT JOIN taken ON true LEFT JOIN registration ON true
 """  # noqa: S608 - the models' table and column names, values as parameters only
     return _sign_up_sql
 
@@ -260,7 +264,7 @@ def _sign_up_at_once(activity: Activity, registration: Registration, now: dateti
         raise NotFound("没有这项活动，或它未公开。")
     for name, value in zip(_SEATS, row[:5], strict=True):
         setattr(activity, name, value)
-    _refuse_closed(activity, now)  # called off or ended while this waited: nothing was inserted
+    _refuse_closed(activity, now)  # called off or ended while this waited: nothing was written
     position = None if row[5] else activity.waitlisted_count
     _waitlisted(registration, position)
     registration.pk = row[6]
@@ -291,10 +295,19 @@ def _notify(phone: str, key: str, activity: Activity, **params: object) -> None:
     transaction.on_commit(send, robust=True)
 
 
-@transaction.atomic
 def registration_create(*, activity_id: int, phone: str, name: str, resident: User | None = None) -> SignUp:
     """Sign ``name`` (mobile ``phone``) up for a public activity: a seat while there is one, else
-    a place on the waiting list."""
+    a place on the waiting list. One transaction: on PostgreSQL, outside a transaction of the
+    caller's, the one statement that writes (``_sign_up_statement``) is the transaction, with no
+    round trip between its lock and its commit; the reads before it take no lock and read what is
+    committed, as they would in the transaction (READ COMMITTED)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return _registration_create(activity_id=activity_id, phone=phone, name=name, resident=resident)
+    with transaction.atomic():
+        return _registration_create(activity_id=activity_id, phone=phone, name=name, resident=resident)
+
+
+def _registration_create(*, activity_id: int, phone: str, name: str, resident: User | None) -> SignUp:
     phone = normalise_mobile(phone)
     name = (name or "").strip()
     if not name:
@@ -304,7 +317,7 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
     # Everything that needs no lock first, in one query (compiled once): the activity as the public
     # sees it, a sign-up the number already holds, whether the code drawn is free; then the
     # refusals. On PostgreSQL the row lock is then held for one statement (lock, counter, insert
-    # and its history row) and the commit.
+    # and its history row) and its commit.
     code = new_code()
     activity = _public(activity_id, phone=phone, code=code)
     now = timezone.now()
@@ -332,7 +345,9 @@ def registration_create(*, activity_id: int, phone: str, name: str, resident: Us
     # The same rule the confirm page shows before the tap (position_next); under the lock it is final.
     sign_up = _sign_up_at_once if connection.vendor == "postgresql" else _sign_up_by_orm
     position = sign_up(activity, registration, now)
-    if position is None:  # a place on the waiting list is told on the page, not by text message
+    # A place on the waiting list is told on the page, not by text message. (Outside a transaction
+    # the sign-up is committed already and the text goes now.)
+    if position is None:
         _notify(phone, "signup_confirmed", activity, code=registration.code_display)
     return SignUp(registration, position)
 
