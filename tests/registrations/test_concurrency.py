@@ -52,3 +52,73 @@ def test_simultaneous_sign_ups_never_overbook(make_activity):
     assert Registration.objects.filter(activity=activity, status="confirmed").count() == SEATS
     assert Registration.objects.filter(activity=activity, status="waitlisted").count() == PEOPLE - SEATS
     assert sorted(positions) == list(range(1, PEOPLE - SEATS + 1))  # no two people share a place
+    activity.refresh_from_db()
+    assert (activity.confirmed_count, activity.waitlisted_count) == (SEATS, PEOPLE - SEATS)
+    # Each sign-up has its history row (the refused second tries none).
+    assert Registration.history.filter(activity_id=activity.pk, history_type="+").count() == PEOPLE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_activity_called_off_while_a_sign_up_waits_for_its_lock_takes_nothing(
+    make_activity, county_reporter, monkeypatch
+):
+    """Committed at once (no transaction around the service): the refusal must leave the counters."""
+    from django.utils import timezone
+
+    from learnweek.activities.models import Activity
+    from learnweek.registrations import services
+
+    activity = make_activity("临时取消的讲座", capacity=5)
+    read = services._public
+
+    def read_then_called_off(*args, **kwargs):
+        found = read(*args, **kwargs)  # as the sign-up saw it before the lock: open
+        Activity.objects.filter(pk=activity.pk).update(cancelled_at=timezone.now())
+        return found
+
+    monkeypatch.setattr(services, "_public", read_then_called_off)
+    with pytest.raises(DomainError, match="已取消"):
+        registration_create(activity_id=activity.pk, phone="13800001111", name="张三")
+    activity.refresh_from_db()
+    assert (activity.confirmed_count, activity.waitlisted_count) == (0, 0)
+    assert not Registration.objects.filter(activity=activity).exists()
+    assert not Registration.history.filter(activity_id=activity.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_up_outside_a_transaction_is_written_whole_with_its_history_and_text(
+    make_activity, make_resident, sms_outbox
+):
+    from simple_history.models import HistoricalRecords
+
+    activity = make_activity(capacity=1)
+    first, second = make_resident(), make_resident()
+    seat = registration_create(activity_id=activity.pk, phone=first.phone, name="钱阿姨", resident=first)
+
+    class Request:  # as HistoryRequestMiddleware leaves it: the signed-in resident
+        user = second
+
+    HistoricalRecords.context.request = Request()
+    try:
+        waiting = registration_create(
+            activity_id=activity.pk, phone=second.phone, name="孙大爷", resident=second
+        )
+    finally:
+        del HistoricalRecords.context.request
+    assert (seat.status, seat.position, waiting.status, waiting.position) == (
+        "confirmed",
+        None,
+        "waitlisted",
+        1,
+    )
+    stored = Registration.objects.get(pk=waiting.registration.pk)
+    assert (stored.code, stored.status, stored.confirmed_at) == (
+        waiting.registration.code,
+        "waitlisted",
+        None,
+    )
+    histories = {h.id: h for h in Registration.history.filter(activity_id=activity.pk)}
+    assert histories[seat.registration.pk].history_user is None
+    assert histories[waiting.registration.pk].history_user == second
+    assert histories[waiting.registration.pk].status == "waitlisted"
+    assert [phone for phone, _ in sms_outbox] == [first.phone]  # the seat is confirmed by text

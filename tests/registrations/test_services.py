@@ -78,6 +78,47 @@ def test_internal_activities_cannot_be_signed_up_for(make_activity):
         sign_up(internal, "13800001111")
 
 
+def test_an_activity_number_out_of_range_is_not_found_and_nothing_is_written(make_activity):
+    make_activity()
+    for pk in (2**63, -(2**63) - 1):  # beyond any id column: not found, as for any unknown id
+        with pytest.raises(NotFound, match="没有这项活动"):
+            registration_create(activity_id=pk, phone="13800001111", name="张三")
+    assert not Registration.objects.exists()
+
+
+def test_an_activity_called_off_while_the_sign_up_waits_refuses_it_and_keeps_its_seats(
+    make_activity, county_reporter, monkeypatch
+):
+    from learnweek.activities.models import Activity
+    from learnweek.registrations import services
+
+    activity = make_activity("临时取消的讲座", capacity=5)
+    read = services._public
+
+    def read_then_called_off(*args, **kwargs):
+        found = read(*args, **kwargs)  # as the sign-up saw it before the lock: open
+        Activity.objects.filter(pk=activity.pk).update(cancelled_at=timezone.now())
+        return found
+
+    monkeypatch.setattr(services, "_public", read_then_called_off)
+    with pytest.raises(DomainError, match="已取消"):
+        sign_up(activity, "13800001111")
+    activity.refresh_from_db()
+    assert (activity.confirmed_count, activity.waitlisted_count) == (0, 0)
+    assert not Registration.objects.exists() and not Registration.history.exists()
+
+
+def test_the_text_confirming_a_seat_names_the_activity_as_the_public_sees_it(
+    make_activity, sms_outbox, django_capture_on_commit_callbacks
+):
+    activity = make_activity("读书会（报名 13712345678）")
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = sign_up(activity, "13800001111")
+    ((phone, text),) = sms_outbox
+    assert phone == "13800001111" and signup.registration.code_display in text
+    assert "137****5678" in text and "13712345678" not in text
+
+
 def test_cancelling_an_activity_tells_everyone_registered(
     make_activity, make_resident, county_reporter, sms_outbox, django_capture_on_commit_callbacks
 ):
