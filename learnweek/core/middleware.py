@@ -81,12 +81,12 @@ _CSP_HEADERS = (
     (csp.constants.HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
     (csp.constants.HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
 )
-_csp_built: dict[tuple[str, int], str] = {}
+_csp_built: dict[tuple[str, str], str] = {}
 
 
 def _csp_policy(setting: str, report_only: bool) -> str:
     """The header of the policy in ``setting``, built once per value of the setting."""
-    key = (setting, id(getattr(settings, setting, None)))
+    key = (setting, repr(getattr(settings, setting, None)))  # the value, however it was changed
     value = _csp_built.get(key)
     if value is None:
         value = _csp_built[key] = csp.utils.build_policy(report_only=report_only)

@@ -38,8 +38,9 @@ TIMEOUT = 300  # seconds; a change shows at once regardless, through the generat
 FORMAT = 3
 # Whole anonymous pages (learnweek/public/page_cache.py) read the generation through a copy in the
 # process at most this old, so that a page served from the worker's memory makes no round trip to
-# the cache. Another worker may then serve the page of before a write for up to this long; the
-# process that wrote forgets its copy at once.
+# the cache. Any worker may then serve the page of before a write for up to this long (the process
+# that writes forgets its copy at the write, but one of its threads reading at that moment may keep
+# the older number); signed-in visitors never get these pages.
 RECENT = 1.0  # seconds
 LOCAL_TTL = 30  # seconds a worker keeps a value it read from the shared cache (kept())
 LOCAL_ENTRIES = 256  # values a worker keeps (a finder page is ~40 KB)

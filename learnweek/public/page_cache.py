@@ -42,6 +42,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from learnweek.core.public_cache import (
     FORMAT,
@@ -117,7 +118,9 @@ def cached_page(
         if built:
             return _finish(request, built[0])
         return _finish(request, render_page({"csrf_token": csrf_marker()}))
-    return answer_from(request, stored)
+    response = answer_from(request, stored)
+    patch_vary_headers(response, ("Cookie",))  # 长辈模式 is a cookie, and part of the key
+    return response
 
 
 def generation(request: HttpRequest) -> int:

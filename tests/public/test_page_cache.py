@@ -86,6 +86,7 @@ def test_a_cached_page_is_gzipped_once_and_plain_for_who_asks_no_gzip(settings, 
         packed = Client().get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
         plain = Client().get(url, headers={"Accept-Encoding": "identity"})
         assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"], url
+        assert "Cookie" in packed["Vary"] and "Cookie" in plain["Vary"], url  # 长辈模式 is a cookie
         assert not plain.has_header("Content-Encoding"), url
         assert gzip.decompress(packed.content) == plain.content
         assert "朝阳区全民读书节" in plain.content.decode()
