@@ -60,23 +60,10 @@ def test_simultaneous_sign_ups_never_overbook(make_activity):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_activity_called_off_while_a_sign_up_waits_for_its_lock_takes_nothing(
-    make_activity, county_reporter, monkeypatch
+    called_off_while_waiting, county_reporter
 ):
     """Committed at once (no transaction around the service): the refusal must leave the counters."""
-    from django.utils import timezone
-
-    from learnweek.activities.models import Activity
-    from learnweek.registrations import services
-
-    activity = make_activity("临时取消的讲座", capacity=5)
-    read = services._public
-
-    def read_then_called_off(*args, **kwargs):
-        found = read(*args, **kwargs)  # as the sign-up saw it before the lock: open
-        Activity.objects.filter(pk=activity.pk).update(cancelled_at=timezone.now())
-        return found
-
-    monkeypatch.setattr(services, "_public", read_then_called_off)
+    activity = called_off_while_waiting
     with pytest.raises(DomainError, match="已取消"):
         registration_create(activity_id=activity.pk, phone="13800001111", name="张三")
     activity.refresh_from_db()

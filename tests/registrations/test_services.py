@@ -87,20 +87,9 @@ def test_an_activity_number_out_of_range_is_not_found_and_nothing_is_written(mak
 
 
 def test_an_activity_called_off_while_the_sign_up_waits_refuses_it_and_keeps_its_seats(
-    make_activity, county_reporter, monkeypatch
+    called_off_while_waiting, county_reporter
 ):
-    from learnweek.activities.models import Activity
-    from learnweek.registrations import services
-
-    activity = make_activity("临时取消的讲座", capacity=5)
-    read = services._public
-
-    def read_then_called_off(*args, **kwargs):
-        found = read(*args, **kwargs)  # as the sign-up saw it before the lock: open
-        Activity.objects.filter(pk=activity.pk).update(cancelled_at=timezone.now())
-        return found
-
-    monkeypatch.setattr(services, "_public", read_then_called_off)
+    activity = called_off_while_waiting
     with pytest.raises(DomainError, match="已取消"):
         sign_up(activity, "13800001111")
     activity.refresh_from_db()
