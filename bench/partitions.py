@@ -1,15 +1,15 @@
 """What partitioning by year costs a lookup that does not name the year: one activity by id, as
-the public activity page and a sign-up read it, on the partitioned table with this year's
-partition and then with ten more years' partitions attached, against the same rows in one plain
-table (the hand-written baseline: the table as it was before partitioning). PostgreSQL only; the
-extra partitions and the plain copy are rolled back."""
+a sign-up and an activity's .ics read it (and as its page reads it, with the two units it links
+to), on the partitioned table with this year's partition and then with ten more years' partitions
+attached, against the same rows in one plain table (the hand-written baseline: the table as it was
+before partitioning). PostgreSQL only; the extra partitions and the plain copy are rolled back."""
 
 import random
 
 from django.db import connection
 
 from bench.activities import prepare as prepare_activities
-from learnweek.activities.selectors import activity_get_public
+from learnweek.activities.selectors import activity_get_public, activity_get_public_page
 from learnweek.campaigns.models import Campaign
 from learnweek.core.partitioning import ensure_partitions, partition_years
 
@@ -45,9 +45,12 @@ def run(median_ms, report, campaign: Campaign) -> None:
 
         return lookups
 
-    def through_selector() -> None:
-        for pk in ids:
-            activity_get_public(pk)
+    def through(read):
+        def reads() -> None:
+            for pk in ids:
+                read(pk)
+
+        return reads
 
     baseline = median_ms(by_sql("plain_activity"), repeat=9)
     for label in ("this year", "11 years"):
@@ -62,6 +65,11 @@ def run(median_ms, report, campaign: Campaign) -> None:
         )
         report(
             f"{LOOKUPS} public activity reads (selector), {years} year partitions",
-            median_ms(through_selector, repeat=9),
+            median_ms(through(activity_get_public), repeat=9),
+            baseline,
+        )
+        report(
+            f"{LOOKUPS} activity page reads (+ organiser, division), {years} year partitions",
+            median_ms(through(activity_get_public_page), repeat=9),
             baseline,
         )

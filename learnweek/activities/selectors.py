@@ -17,7 +17,8 @@ from django.utils import timezone
 from learnweek.activities.inference import UNKNOWN
 from learnweek.activities.models import Activity, Category, ImportPreview, LinkAccess, Mode
 from learnweek.activities.search import months_query, query_tokens, region_facet, search_memory
-from learnweek.campaigns.models import CampaignStatus
+from learnweek.campaigns.models import PUBLIC_STATUSES
+from learnweek.campaigns.selectors import campaign_public_copy
 from learnweek.core.errors import LISTED_ROWS, NotFound, row_error
 from learnweek.core.paging import DeferredJoinPaginator, page_snapshot
 from learnweek.core.partitioning import year_hint
@@ -101,9 +102,7 @@ def activities_public() -> QuerySet[Activity]:
     output reads them here: the finder and its .ics feed, the activity page, its .ics and poster,
     the region and book pages, sign-up and the public API; none masks anything itself."""
     return masked(
-        Activity.objects.filter(
-            is_internal=False, campaign__status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]
-        ),
+        Activity.objects.filter(is_internal=False, campaign__status__in=PUBLIC_STATUSES),
         PublicActivityRows,
     )
 
@@ -434,34 +433,57 @@ def region_coming_count(unit: Unit) -> tuple[int, bool]:
 
 
 def activity_get_public_cached(pk: int) -> Activity:
-    """``activity_get_public`` through the cache; seats and the visitor's own sign-up are read
-    live by the page."""
-    return public_activities.cached("activity", (pk,), lambda: activity_get_public(pk))
+    """``activity_get_public_page`` through the cache; seats and the visitor's own sign-up are
+    read live by the page."""
+    return public_activities.cached("activity", (pk,), lambda: activity_get_public_page(pk))
 
 
-def _public_read() -> QuerySet[Activity]:
-    return activities_public().select_related("campaign", "organiser", "division")
+def _public_rows() -> QuerySet[Activity]:
+    """``activities_public`` but for its campaign's status, which the read of one activity checks
+    in the campaign's kept copy (``campaign_public_copy``) instead of joining the campaign table."""
+    return masked(Activity.objects.filter(is_internal=False), PublicActivityRows)
 
 
-# The read of one public activity, compiled once per process (``core.prepared``): it is the most
-# frequent query of the public side, and building and compiling it cost more than running it.
-# A slice, not get(): the key is unique.
-_public_in_year = CompiledQuery(lambda pk, year: _public_read().filter(pk=pk, year=year)[:1])
-_public_any_year = CompiledQuery(lambda pk: _public_read().filter(pk=pk)[:1])
+# The reads of one public activity, compiled once per process (``core.prepared``): they are the
+# most frequent queries of the public side, and building and compiling them cost more than running
+# them. Each pair: in the hinted year, then in every year. A slice, not get(): the key is unique.
+_public_in_year = CompiledQuery(lambda pk, year: _public_rows().filter(pk=pk, year=year)[:1])
+_public_any_year = CompiledQuery(lambda pk: _public_rows().filter(pk=pk)[:1])
+# The page's, with the two units it links to (the organiser's region, the division's map).
+_page_in_year = CompiledQuery(
+    lambda pk, year: _public_rows().select_related("organiser", "division").filter(pk=pk, year=year)[:1]
+)
+_page_any_year = CompiledQuery(
+    lambda pk: _public_rows().select_related("organiser", "division").filter(pk=pk)[:1]
+)
 
 
 def activity_get_public(pk: int) -> Activity:
-    """One public activity, as its page, its .ics and poster and a sign-up read it. The table is
-    partitioned by year: the year the id most likely lies in (``core.partitioning.year_hint``)
-    lets PostgreSQL plan and read that one partition; when the hint misses, the activity is
-    looked for again in every year, so a stale hint costs a query, never a wrong answer."""
+    """One public activity, as its .ics and the sign-up page read it: the activity's own row and
+    its campaign (``campaign_public_copy``), one table read. The table is partitioned by year: the
+    year the id most likely lies in (``core.partitioning.year_hint``) lets PostgreSQL plan and read
+    that one partition; when the hint misses, the activity is looked for again in every year, so a
+    stale hint costs a query, never a wrong answer."""
+    return _read_public(pk, _public_in_year, _public_any_year)
+
+
+def activity_get_public_page(pk: int) -> Activity:
+    """``activity_get_public`` with the organiser and the division read too: the activity page,
+    its seats and poster, through the cache (``activity_get_public_cached``)."""
+    return _read_public(pk, _page_in_year, _page_any_year)
+
+
+def _read_public(pk: int, in_year, any_year) -> Activity:
     hint = year_hint(Activity._meta.db_table, pk)
-    rows = _public_in_year(pk, hint) if hint is not None else []
+    rows = in_year(pk, hint) if hint is not None else []
     if not rows:
-        rows = _public_any_year(pk)
-    if not rows:
+        rows = any_year(pk)
+    campaign = campaign_public_copy(rows[0].campaign_id) if rows else None
+    if campaign is None:
         raise NotFound("没有这项活动，或它未公开。")
-    return rows[0]
+    activity = rows[0]
+    activity.campaign = campaign
+    return activity
 
 
 def activity_state(activity: Activity, now: datetime.datetime | None = None) -> str:

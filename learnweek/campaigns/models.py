@@ -29,6 +29,10 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", "已结束"
 
 
+# The statuses in which a campaign, and what is organised in it, is shown to the public.
+PUBLIC_STATUSES = (CampaignStatus.PUBLISHED, CampaignStatus.CLOSED)
+
+
 class Campaign(models.Model):
     slug = models.SlugField("标识", max_length=64, unique=True)
     year = models.PositiveSmallIntegerField("年度")

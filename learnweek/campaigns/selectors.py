@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -10,6 +11,7 @@ from functools import cached_property
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Exists, FilteredRelation, Max, Prefetch, Q, QuerySet
 
 from learnweek.accounts import models as accounts_models
@@ -17,6 +19,7 @@ from learnweek.campaigns.access import campaign_scope_root
 from learnweek.campaigns.kinds import kind_of
 from learnweek.campaigns.models import (
     HANDED_IN,
+    PUBLIC_STATUSES,
     RULE_FIELDS,
     Campaign,
     CampaignStatus,
@@ -35,6 +38,7 @@ from learnweek.core.clock import today
 from learnweek.core.compiled import compiled_values
 from learnweek.core.errors import NotFound
 from learnweek.core.memory import collections_paused
+from learnweek.core.public_cache import public_activities, worker_copies
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, scope_root, unit_get_within, within, within_q
@@ -60,7 +64,7 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     office = Q(office=root)
     return queryset.filter(
         within_q(root, unit_field="issuing_unit")
-        | Q(issuing_unit__in=above, status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED])
+        | Q(issuing_unit__in=above, status__in=PUBLIC_STATUSES)
         | office
     )
 
@@ -82,9 +86,25 @@ def campaign_get_issued_within(user: User, slug: str) -> Campaign:
 
 
 def campaigns_public() -> QuerySet[Campaign]:
-    return Campaign.objects.filter(
-        status__in=[CampaignStatus.PUBLISHED, CampaignStatus.CLOSED]
-    ).select_related("issuing_unit")
+    return Campaign.objects.filter(status__in=PUBLIC_STATUSES).select_related("issuing_unit")
+
+
+def campaign_public_copy(pk: int) -> Campaign | None:
+    """Campaign ``pk`` if it is public, as this worker last read it: a copy of its own for the
+    caller. For the read of one public activity (``activities.selectors``), which checks its
+    campaign here instead of joining the campaign table. A public campaign is kept in the
+    worker's memory (``worker_copies``) under the public generation of the last second
+    (``Generation.recent``), for ``LOCAL_TTL`` seconds at most; one that is not public is not kept
+    and is asked again on every call. Every change of a campaign's status or text goes through a
+    service that moves the generation (``campaign_set_status``, ``campaign_update``), so a
+    campaign taken back from the public is seen as such by every worker within ``RECENT`` (1 s),
+    as the anonymous pages are."""
+    key = ("public-campaign", connection.settings_dict["NAME"], public_activities.recent(), pk)
+    found = worker_copies.get(key)
+    if found is None:
+        found = Campaign.objects.filter(pk=pk, status__in=PUBLIC_STATUSES).first()
+        worker_copies.put(key, found)
+    return copy.copy(found) if found is not None else None
 
 
 def campaign_get_public(slug: str) -> Campaign:

@@ -26,16 +26,26 @@ from tests.helpers import COUNTY, SIBLING_COUNTY, unit
 
 
 def _orm_read(monkeypatch):
-    """``activity_get_public`` as it read before it was compiled: the ORM's queryset each call."""
+    """``activity_get_public`` and ``activity_get_public_page`` as they read before they were
+    compiled: the ORM's queryset each call, the campaign joined."""
 
-    def in_year(pk, year):
-        return list(selectors._public_read().filter(pk=pk, year=year)[:1])
+    def reads(*related):
+        def in_year(pk, year):
+            return list(
+                selectors.activities_public()
+                .select_related("campaign", *related)
+                .filter(pk=pk, year=year)[:1]
+            )
 
-    def any_year(pk):
-        return list(selectors._public_read().filter(pk=pk)[:1])
+        def any_year(pk):
+            return list(selectors.activities_public().select_related("campaign", *related).filter(pk=pk)[:1])
 
-    monkeypatch.setattr(selectors, "_public_in_year", in_year)
-    monkeypatch.setattr(selectors, "_public_any_year", any_year)
+        return in_year, any_year
+
+    for name, related in (("public", ()), ("page", ("organiser", "division"))):
+        in_year, any_year = reads(*related)
+        monkeypatch.setattr(selectors, f"_{name}_in_year", in_year)
+        monkeypatch.setattr(selectors, f"_{name}_any_year", any_year)
 
 
 def _answers(client, urls) -> list[tuple[int, bytes, int]]:
@@ -101,7 +111,11 @@ def test_every_page_of_an_activity_answers_as_with_the_orm_read(
     selectors.year_hint("activities_activity", shown[0].pk)
     compiled = _answers(client, urls)
     _orm_read(monkeypatch)
-    assert compiled == _answers(client, urls)
+    orm = _answers(client, urls)
+    assert [answer[:2] for answer in compiled] == [answer[:2] for answer in orm]
+    # Each answer starts with no copy of anything (cache and worker copies emptied): the compiled
+    # read may read its campaign once more than the joined read; never anything else.
+    assert [o <= c <= o + 1 for (_, _, c), (_, _, o) in zip(compiled, orm, strict=True)] == [True] * len(urls)
     # The sign-up page asks an anonymous visitor to sign in first.
     assert [status for status, _, _ in compiled[:5]] == [200, 200, 200, 200, 200 if signed_in else 302]
     assert {status for status, _, _ in compiled[-10:]} == {404}  # the internal one and a missing one
@@ -118,10 +132,39 @@ def test_what_is_not_public_is_missing_and_what_was_called_off_is_shown(shown, j
         selectors.activity_get_public(shown[0].pk)
 
 
+def test_once_its_campaign_is_known_an_activity_is_read_in_one_query_and_the_page_in_one_more(
+    shown, django_assert_num_queries
+):
+    selectors.year_hint("activities_activity", shown[0].pk)  # the id ranges, read once a minute
+    selectors.activity_get_public(shown[1].pk)  # the campaign's copy, read once per worker
+    with django_assert_num_queries(1):
+        read = selectors.activity_get_public(shown[0].pk)
+    assert (read.name, read.campaign.slug) == (shown[0].name, "jl26")
+    with django_assert_num_queries(1):
+        page = selectors.activity_get_public_page(shown[1].pk)
+        assert (page.organiser.code, page.division_id) == ("CY-LIB-READ", shown[1].division_id)
+
+
+def test_a_campaign_taken_back_hides_its_activities_from_a_worker_that_kept_its_copy(
+    shown, jilin_2026_published
+):
+    assert selectors.activity_get_public(shown[0].pk).campaign.title == jilin_2026_published.title
+    campaign_set_status(actor=None, campaign=jilin_2026_published, status=CampaignStatus.DRAFT)
+    for read in (selectors.activity_get_public, selectors.activity_get_public_page):
+        with pytest.raises(NotFound, match="没有这项活动，或它未公开。"):
+            read(shown[0].pk)
+
+
+def test_each_read_gets_a_campaign_of_its_own(shown):
+    first, second = (selectors.activity_get_public(a.pk) for a in shown[:2])
+    assert first.campaign == second.campaign and first.campaign is not second.campaign
+
+
 @pytest.mark.parametrize("hint", [None, 2026, 2025, 1999])
 def test_a_stale_or_wrong_year_hint_still_finds_the_activity(shown, monkeypatch, hint):
     monkeypatch.setattr(selectors, "year_hint", lambda table, pk: hint)
-    read = selectors.activity_get_public(shown[0].pk)
-    assert (read.pk, read.division.code, read.campaign.slug) == (shown[0].pk, SIBLING_COUNTY, "jl26")
-    with pytest.raises(NotFound):
-        selectors.activity_get_public(shown[4].pk)
+    for read in (selectors.activity_get_public, selectors.activity_get_public_page):
+        found = read(shown[0].pk)
+        assert (found.pk, found.division.code, found.campaign.slug) == (shown[0].pk, SIBLING_COUNTY, "jl26")
+        with pytest.raises(NotFound):
+            read(shown[4].pk)
