@@ -2,11 +2,13 @@
 learnweek/config/gunicorn.conf.py): every module the URLs import (the reading recommender brings
 scikit-learn and scipy: seconds), jieba's dictionary, the public templates compiled, and the
 busiest public pages asked for once through the whole stack, so that their cache entries (the
-finder's count over every activity) are built here rather than by a visitor. Nothing here is
+finder's count over every activity) are built here rather than by a visitor; then all of it frozen
+out of the garbage collector's full collections (``_freeze``). Nothing here is
 needed for correctness: a step that fails is logged and the worker starts anyway."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -36,7 +38,18 @@ def warm() -> None:
     pages = threading.Thread(target=_pages, name="warm-pages", daemon=True)
     pages.start()
     pages.join(PAGES_WITHIN)
+    _freeze()
     log.info("worker warmed in %.1f s", time.monotonic() - started)
+
+
+def _freeze() -> None:
+    """Everything loaded so far (the modules, jieba's dictionary, the templates) is kept for the
+    worker's life: moved out of the garbage collector's reach, so that a full collection no longer
+    walks it. One full collection walked it in about 0.5 s with the interpreter lock held, stopping
+    every thread of the worker (the open API's p99 of about 1 s under wrk, docs/performance.md).
+    What requests allocate later is collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def _urls() -> None:
