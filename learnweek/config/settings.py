@@ -94,6 +94,9 @@ MIDDLEWARE = [
     # First: /healthz and /readyz answer before host checks, redirects and sessions.
     "learnweek.core.health.HealthMiddleware",
     "learnweek.core.middleware.NulPathMiddleware",
+    # Whole anonymous pages the chain below finished before, answered from the worker's memory
+    # (learnweek/public/kept_pages.py): only requests without a session, sign-in or search.
+    "learnweek.public.kept_pages.KeptPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: precompressed by collectstatic
     # Text answers gzipped (LEARNWEEK_GZIP, docs/deploy.md): after whitenoise, before everything

@@ -12,3 +12,9 @@ from django.utils import timezone
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+def next_midnight() -> datetime.datetime:
+    """When ``today()`` next changes."""
+    tomorrow = today() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))

@@ -78,18 +78,23 @@ def remember_device(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
         if device_id(request) is None:
-            response.set_signed_cookie(
-                DEVICE_COOKIE,
-                secrets.token_urlsafe(16),
-                salt=DEVICE_SALT,
-                max_age=DEVICE_MAX_AGE,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+            device_cookie(response)
         return response
 
     return wrapper
+
+
+def device_cookie(response: HttpResponse) -> None:
+    """Gives the client a new device cookie of its own with ``response``."""
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        secrets.token_urlsafe(16),
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _network(request: HttpRequest) -> str:

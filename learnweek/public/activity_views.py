@@ -21,7 +21,7 @@ from learnweek.activities.selectors import (
     finder_page,
     found_month,
 )
-from learnweek.core.clock import today
+from learnweek.core.clock import next_midnight, today
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
 from learnweek.public.forms import FinderForm
@@ -99,7 +99,9 @@ def finder(request):
     if request.GET.get("q"):
         limit(request, "search")
     if anonymous_page(request):
-        return cached_page(request, "finder", (today(),), lambda extra: _finder_page(request, extra))
+        return cached_page(
+            request, "finder", (today(),), lambda extra: _finder_page(request, extra), until=next_midnight()
+        )
     return _finder_page(request, {})
 
 
@@ -153,8 +155,14 @@ def activity(request, pk):
         # The page every anonymous visitor gets: seats left load live (activity_seats).
         a = worker_copy(request, ("activity", pk), lambda: activity_get_public_cached(pk))
         state = activity_state(a)
+        # Its state changes with the time alone: when it starts, and when it ends.
+        until = a.start if state == "upcoming" else a.end if state == "ongoing" else None
         return cached_page(
-            request, "activity", (pk, state), lambda extra: _activity_page(request, a, state, None, extra)
+            request,
+            "activity",
+            (pk, state),
+            lambda extra: _activity_page(request, a, state, None, extra),
+            until=until,
         )
     a = activity_get_public_cached(pk)
     mine = registration_of_resident_for(request.user, a) if request.user.is_authenticated else None

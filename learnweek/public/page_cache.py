@@ -31,6 +31,7 @@ each visitor; with no secret in the page, Django's BREACH padding has nothing to
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -53,6 +54,7 @@ from learnweek.core.public_cache import (
     worker_copies,
 )
 from learnweek.public.context import ELDER_COOKIE
+from learnweek.public.kept_pages import mark_for_anyone
 
 T = TypeVar("T")
 
@@ -91,11 +93,18 @@ def _parts(request: HttpRequest, kind: str, parts: tuple[Any, ...]) -> tuple[Any
 
 
 def cached_page(
-    request: HttpRequest, kind: str, parts: tuple[Any, ...], render_page: Callable[[dict], HttpResponse]
+    request: HttpRequest,
+    kind: str,
+    parts: tuple[Any, ...],
+    render_page: Callable[[dict], HttpResponse],
+    *,
+    until: datetime.datetime | None = None,
 ) -> HttpResponse:
     """The anonymous page ``kind`` for ``request``: from the cache, else ``render_page`` called
-    with the context to add (the CSRF marker) and kept when it answers 200 with no token in it. ``parts`` are what
-    else the page depends on."""
+    with the context to add (the CSRF marker) and kept when it answers 200 with no token in it.
+    ``parts`` are what else the page depends on; ``until``, when one of them changes with the
+    time (the day, an activity's state): the kept page before the chain (``kept_pages``) is not
+    answered from then on."""
     key = _parts(request, kind, parts)
     built: list[HttpResponse] = []
 
@@ -120,7 +129,7 @@ def cached_page(
         return _finish(request, render_page({"csrf_token": csrf_marker()}))
     response = answer_from(request, stored)
     patch_vary_headers(response, ("Cookie",))  # 长辈模式 is a cookie, and part of the key
-    return response
+    return mark_for_anyone(response, until)
 
 
 def generation(request: HttpRequest) -> int:

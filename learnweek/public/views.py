@@ -25,7 +25,7 @@ from learnweek.campaigns.selectors import (
     region_week,
     week_calendar,
 )
-from learnweek.core.clock import today
+from learnweek.core.clock import next_midnight, today
 from learnweek.core.errors import NotFound
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
@@ -156,7 +156,11 @@ def region(request, code):
     coming activities, and the regions below it."""
     if anonymous_page(request):
         return cached_page(
-            request, "region", (code, today()), lambda extra: _region_page(request, code, extra)
+            request,
+            "region",
+            (code, today()),
+            lambda extra: _region_page(request, code, extra),
+            until=next_midnight(),
         )
     return _region_page(request, code, {})
 

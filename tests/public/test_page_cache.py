@@ -98,7 +98,7 @@ def test_a_page_with_a_form_of_one_visitor_is_not_kept(client, pages, monkeypatc
 
     real = page_cache.cached_page
 
-    def with_a_form(request, kind, parts, render_page):
+    def with_a_form(request, kind, parts, render_page, **until):
         def render_with_token(extra):
             response = render_page(extra)
             response.content = response.content.replace(
@@ -106,7 +106,7 @@ def test_a_page_with_a_form_of_one_visitor_is_not_kept(client, pages, monkeypatc
             )
             return response
 
-        return real(request, kind, parts, render_with_token)
+        return real(request, kind, parts, render_with_token, **until)
 
     monkeypatch.setattr("learnweek.public.activity_views.cached_page", with_a_form)
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
