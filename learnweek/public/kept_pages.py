@@ -26,6 +26,7 @@ import math
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from learnweek.core.public_cache import public_activities, worker_copies
@@ -33,8 +34,9 @@ from learnweek.core.ratelimits import DEVICE_COOKIE, device_cookie, device_id
 from learnweek.public.context import ELDER_COOKIE
 
 # The cookies a request may carry and still get the page every anonymous visitor gets.
-SHAREABLE_COOKIES = frozenset({ELDER_COOKIE, DEVICE_COOKIE, "csrftoken"})
+SHAREABLE_COOKIES = frozenset({ELDER_COOKIE, DEVICE_COOKIE, settings.CSRF_COOKIE_NAME})
 _MARK = "_kept_for_anyone"
+_STATIC = settings.STATIC_URL or "/static/"
 
 
 def mark_for_anyone(response: HttpResponse, until: datetime.datetime | None = None) -> HttpResponse:
@@ -70,6 +72,8 @@ Kept = tuple[int, tuple[tuple[str, str], ...], bytes, bool, float]
 def _key(request: HttpRequest) -> tuple | None:
     meta = request.META
     if request.method != "GET" or "HTTP_AUTHORIZATION" in meta:
+        return None
+    if request.path_info.startswith(_STATIC):  # whitenoise's, below
         return None
     if not SHAREABLE_COOKIES.issuperset(request.COOKIES):
         return None
