@@ -449,41 +449,48 @@ def _public_rows() -> QuerySet[Activity]:
 # them. Each pair: in the hinted year, then in every year. A slice, not get(): the key is unique.
 _public_in_year = CompiledQuery(lambda pk, year: _public_rows().filter(pk=pk, year=year)[:1])
 _public_any_year = CompiledQuery(lambda pk: _public_rows().filter(pk=pk)[:1])
-# The page's, with the two units it links to (the organiser's region, the division's map).
-_page_in_year = CompiledQuery(
-    lambda pk, year: _public_rows().select_related("organiser", "division").filter(pk=pk, year=year)[:1]
-)
-_page_any_year = CompiledQuery(
-    lambda pk: _public_rows().select_related("organiser", "division").filter(pk=pk)[:1]
-)
+
+
+# The page's, with the two units it links to (the organiser's region, the division's map). Its
+# campaign is joined, not taken from the worker's copy: the page is kept in the shared cache
+# under the generation as it is now, which a copy of the last second may trail.
+def _page_rows() -> QuerySet[Activity]:
+    return activities_public().select_related("campaign", "organiser", "division")
+
+
+_page_in_year = CompiledQuery(lambda pk, year: _page_rows().filter(pk=pk, year=year)[:1])
+_page_any_year = CompiledQuery(lambda pk: _page_rows().filter(pk=pk)[:1])
 
 
 def activity_get_public(pk: int) -> Activity:
-    """One public activity, as its .ics and the sign-up page read it: the activity's own row and
-    its campaign (``campaign_public_copy``), one table read. The table is partitioned by year: the
-    year the id most likely lies in (``core.partitioning.year_hint``) lets PostgreSQL plan and read
-    that one partition; when the hint misses, the activity is looked for again in every year, so a
-    stale hint costs a query, never a wrong answer."""
-    return _read_public(pk, _public_in_year, _public_any_year)
-
-
-def activity_get_public_page(pk: int) -> Activity:
-    """``activity_get_public`` with the organiser and the division read too: the activity page,
-    its seats and poster, through the cache (``activity_get_public_cached``)."""
-    return _read_public(pk, _page_in_year, _page_any_year)
-
-
-def _read_public(pk: int, in_year, any_year) -> Activity:
-    hint = year_hint(Activity._meta.db_table, pk)
-    rows = in_year(pk, hint) if hint is not None else []
-    if not rows:
-        rows = any_year(pk)
+    """One public activity, as its .ics and the sign-up page read it (uncached): the activity's
+    own row, its campaign from the worker's copy of the public campaigns (``campaign_public_copy``:
+    a campaign taken back is seen within 1 s). The table is partitioned by year: the year the id
+    most likely lies in (``core.partitioning.year_hint``) lets PostgreSQL plan and read that one
+    partition; when the hint misses, the activity is looked for again in every year, so a stale
+    hint costs a query, never a wrong answer."""
+    rows = _hinted(pk, _public_in_year, _public_any_year)
     campaign = campaign_public_copy(rows[0].campaign_id) if rows else None
     if campaign is None:
         raise NotFound("没有这项活动，或它未公开。")
     activity = rows[0]
     activity.campaign = campaign
     return activity
+
+
+def activity_get_public_page(pk: int) -> Activity:
+    """One public activity as its page, its seats and poster show it, through the shared cache
+    (``activity_get_public_cached``): with its campaign joined, the organiser and the division."""
+    rows = _hinted(pk, _page_in_year, _page_any_year)
+    if not rows:
+        raise NotFound("没有这项活动，或它未公开。")
+    return rows[0]
+
+
+def _hinted(pk: int, in_year, any_year) -> list[Activity]:
+    hint = year_hint(Activity._meta.db_table, pk)
+    rows = in_year(pk, hint) if hint is not None else []
+    return rows or any_year(pk)
 
 
 def activity_state(activity: Activity, now: datetime.datetime | None = None) -> str:

@@ -11,7 +11,7 @@ from functools import cached_property
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Count, Exists, FilteredRelation, Max, Prefetch, Q, QuerySet
 
 from learnweek.accounts import models as accounts_models
@@ -102,7 +102,12 @@ def campaign_public_copy(pk: int) -> Campaign | None:
     key = ("public-campaign", connection.settings_dict["NAME"], public_activities.recent(), pk)
     found = worker_copies.get(key)
     if found is None:
-        found = Campaign.objects.filter(pk=pk, status__in=PUBLIC_STATUSES).first()
+        # From the primary: a lagging replica's answer would be kept under the new generation.
+        found = (
+            Campaign.objects.using(router.db_for_write(Campaign))
+            .filter(pk=pk, status__in=PUBLIC_STATUSES)
+            .first()
+        )
         worker_copies.put(key, found)
     return copy.copy(found) if found is not None else None
 

@@ -14,7 +14,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def next_midnight() -> datetime.datetime:
-    """When ``today()`` next changes."""
-    tomorrow = today() + datetime.timedelta(days=1)
+def next_midnight(day: datetime.date | None = None) -> datetime.datetime:
+    """When ``day`` (``today()``) ends."""
+    tomorrow = (day or today()) + datetime.timedelta(days=1)
     return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))

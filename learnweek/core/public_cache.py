@@ -148,7 +148,7 @@ class Generation:
 # (``LEARNWEEK_GZIP``), the body gzipped once. Only for answers with no secret in them (the same for
 # every anonymous caller), so Django's BREACH padding has nothing to protect.
 Stored = tuple[int, str, bytes, bytes | None]
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
 def stored_answer(status: int, content_type: str, body: bytes) -> Stored:
@@ -159,7 +159,7 @@ def stored_answer(status: int, content_type: str, body: bytes) -> Stored:
 def answer_from(request: HttpRequest, stored: Stored) -> HttpResponse:
     """The response of a kept answer: gzipped as it was kept when the client takes gzip."""
     status, content_type, body, packed = stored
-    if packed is not None and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+    if packed is not None and ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
         response = HttpResponse(packed, status=status, content_type=content_type)
         response["Content-Encoding"] = "gzip"  # the gzip middleware leaves it as it is
     else:
@@ -169,12 +169,13 @@ def answer_from(request: HttpRequest, stored: Stored) -> HttpResponse:
 
 
 class WorkerCopies:
-    """Values kept in this process's memory for ``LOCAL_TTL`` seconds, the ``LOCAL_ENTRIES``
-    used last; shared by the process's threads. A value that is None is not kept."""
+    """Values kept in this process's memory for ``LOCAL_TTL`` seconds, the ``entries`` used last
+    (``LOCAL_ENTRIES``); shared by the process's threads. A value that is None is not kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, entries: int = LOCAL_ENTRIES) -> None:
         self._values: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._entries = entries
 
     def get(self, key: tuple[Any, ...]) -> Any:
         with self._lock:
@@ -190,7 +191,7 @@ class WorkerCopies:
         with self._lock:
             self._values[key] = (time.monotonic(), value)
             self._values.move_to_end(key)
-            while len(self._values) > LOCAL_ENTRIES:
+            while len(self._values) > self._entries:
                 self._values.popitem(last=False)
 
     def clear(self) -> None:

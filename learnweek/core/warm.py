@@ -38,7 +38,8 @@ def warm() -> None:
     pages = threading.Thread(target=_pages, name="warm-pages", daemon=True)
     pages.start()
     pages.join(PAGES_WITHIN)
-    _freeze()
+    if not pages.is_alive():  # a request still under way would be frozen with its garbage
+        _freeze()
     log.info("worker warmed in %.1f s", time.monotonic() - started)
 
 

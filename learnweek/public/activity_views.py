@@ -99,8 +99,9 @@ def finder(request):
     if request.GET.get("q"):
         limit(request, "search")
     if anonymous_page(request):
+        day = today()
         return cached_page(
-            request, "finder", (today(),), lambda extra: _finder_page(request, extra), until=next_midnight()
+            request, "finder", (day,), lambda extra: _finder_page(request, extra), until=next_midnight(day)
         )
     return _finder_page(request, {})
 

@@ -13,23 +13,25 @@ a GET without credentials, with no cookie but 长辈模式's, the device cookie 
 session, so no sign-in and no messages), and no search (``q``): a search counts against its limit
 (``ratelimits.limit``) however it is answered. The key holds every input that the chain or the page
 reads from such a request: scheme, host (checked against ``ALLOWED_HOSTS`` first, as the chain
-would), path, query, whether gzip is taken, 长辈模式, Accept-Language, whether the visitor already
-has a device cookie, and the public generation of the last second (``Generation.recent``): a write
+would), path, query, whether gzip is taken, 长辈模式, the language the locale middleware would
+choose, whether the visitor already has a valid device cookie, and the public generation of the last second (``Generation.recent``): a write
 is seen within ``RECENT`` (1 s), as for the pages themselves. A visitor without a device cookie
 gets a fresh one of its own (``ratelimits.device_cookie``), as ``remember_device`` would give.
-Kept for ``LOCAL_TTL`` seconds at most, the ``LOCAL_ENTRIES`` used last (``worker_copies``)."""
+Kept for ``LOCAL_TTL`` seconds at most, the 128 used last (``kept_copies``, apart from the
+copies the pages keep), and never past the time the page gives (``until``: the day, an
+activity's start or end)."""
 
 from __future__ import annotations
 
 import datetime
 import math
-import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
 
-from learnweek.core.public_cache import public_activities, worker_copies
+from learnweek.core.public_cache import ACCEPTS_GZIP, WorkerCopies, public_activities
 from learnweek.core.ratelimits import DEVICE_COOKIE, device_cookie, device_id
 from learnweek.public.context import ELDER_COOKIE
 
@@ -37,6 +39,9 @@ from learnweek.public.context import ELDER_COOKIE
 SHAREABLE_COOKIES = frozenset({ELDER_COOKIE, DEVICE_COOKIE, settings.CSRF_COOKIE_NAME})
 _MARK = "_kept_for_anyone"
 _STATIC = settings.STATIC_URL or "/static/"
+# Apart from the copies the pages and reads keep (``worker_copies``), so that many addresses asked
+# for once cannot push those out.
+kept_copies = WorkerCopies(entries=128)
 
 
 def mark_for_anyone(response: HttpResponse, until: datetime.datetime | None = None) -> HttpResponse:
@@ -55,13 +60,13 @@ class KeptPageMiddleware:
         key = _key(request)
         if key is None:
             return self.get_response(request)
-        kept = worker_copies.get(key)
-        if kept is not None and time.time() < kept[4]:
+        kept = kept_copies.get(key)
+        if kept is not None and timezone.now().timestamp() < kept[4]:
             return _answer(request, kept)
         response = self.get_response(request)
         kept = _keepable(response)
         if kept is not None:
-            worker_copies.put(key, kept)
+            kept_copies.put(key, kept)
         return response
 
 
@@ -86,9 +91,9 @@ def _key(request: HttpRequest) -> tuple | None:
         request.get_host(),  # DisallowedHost for a host the chain would refuse, as it would
         request.path,
         meta.get("QUERY_STRING", ""),
-        meta.get("HTTP_ACCEPT_ENCODING", "")[:100],
+        bool(ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", ""))),  # as answer_from reads it
         request.COOKIES.get(ELDER_COOKIE) == "1",
-        meta.get("HTTP_ACCEPT_LANGUAGE", "")[:100],
+        translation.get_language_from_request(request),
         DEVICE_COOKIE in request.COOKIES and device_id(request) is not None,
     )
 
@@ -98,9 +103,9 @@ def _keepable(response: HttpResponse) -> Kept | None:
     if until is None or response.status_code != 200 or response.streaming:
         return None
     cookies = set(response.cookies)
-    if cookies - {DEVICE_COOKIE}:  # a cookie of this visitor's own: not for anyone else
-        return None
-    headers = tuple((name, value) for name, value in response.items() if name.lower() != "set-cookie")
+    if cookies - {DEVICE_COOKIE} or response.has_header("Set-Cookie"):
+        return None  # a cookie of this visitor's own: not for anyone else
+    headers = tuple(response.items())
     return (response.status_code, headers, response.content, DEVICE_COOKIE in cookies, until)
 
 

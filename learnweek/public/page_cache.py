@@ -54,7 +54,7 @@ from learnweek.core.public_cache import (
     worker_copies,
 )
 from learnweek.public.context import ELDER_COOKIE
-from learnweek.public.kept_pages import mark_for_anyone
+from learnweek.public.kept_pages import kept_copies, mark_for_anyone
 
 T = TypeVar("T")
 
@@ -166,4 +166,5 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 def forget_local() -> None:
     """Empties this worker's copies, and its copy of the generation (tests)."""
     worker_copies.clear()
+    kept_copies.clear()
     public_activities.forget_recent()

@@ -25,7 +25,7 @@ from learnweek.campaigns.selectors import (
     region_week,
     week_calendar,
 )
-from learnweek.core.clock import next_midnight, today
+from learnweek.core.clock import today
 from learnweek.core.errors import NotFound
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
@@ -160,7 +160,6 @@ def region(request, code):
             "region",
             (code, today()),
             lambda extra: _region_page(request, code, extra),
-            until=next_midnight(),
         )
     return _region_page(request, code, {})
 

@@ -6,6 +6,7 @@ missing, and a year hint that is stale or wrong still finds the right activity."
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from learnweek.activities.services import activity_cancel
 from learnweek.campaigns.models import CampaignStatus
 from learnweek.campaigns.services import campaign_set_status
 from learnweek.core.errors import NotFound
+from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import InstitutionType
 from learnweek.orgs.services import institution_create
 from learnweek.public.page_cache import forget_local
@@ -168,3 +170,15 @@ def test_a_stale_or_wrong_year_hint_still_finds_the_activity(shown, monkeypatch,
         assert (found.pk, found.division.code, found.campaign.slug) == (shown[0].pk, SIBLING_COUNTY, "jl26")
         with pytest.raises(NotFound):
             read(shown[4].pk)
+
+
+def test_a_worker_a_second_behind_does_not_keep_a_campaign_taken_back_in_the_shared_cache(
+    shown, jilin_2026_published
+):
+    selectors.activity_get_public(shown[0].pk)  # the campaign's copy, under this generation
+    before = public_activities.recent()
+    campaign_set_status(actor=None, campaign=jilin_2026_published, status=CampaignStatus.DRAFT)
+    # Another worker, which read the generation less than a second before the change:
+    public_activities._recent = (before, time.monotonic())
+    with pytest.raises(NotFound):
+        selectors.activity_get_public_cached(shown[0].pk)  # built for the cache every worker reads

@@ -5,6 +5,7 @@ write or the page's own time (an activity starting) ends the kept copy."""
 
 from __future__ import annotations
 
+import datetime
 import gzip
 
 import pytest
@@ -69,6 +70,9 @@ def test_a_visitor_with_a_session_a_search_or_another_mode_goes_through_the_chai
     other = Client()
     other.cookies["tracking"] = "x"
     assert chain_ran(other.get(page))
+    # Headers the page does not depend on make no copy of their own.
+    english = Client().get(page, headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert not chain_ran(english)
     plain = Client().get(page)  # without gzip: the body as it is
     assert not chain_ran(plain) and "朝阳区全民读书节" in plain.content.decode()
     zipped = Client().get(page, headers={"Accept-Encoding": "gzip"})
@@ -85,8 +89,8 @@ def test_a_write_or_the_start_of_the_activity_ends_the_kept_page(page, make_acti
     after = Client().get(page)
     assert chain_ran(after) and "暴雨" in after.content.decode()
     assert not chain_ran(Client().get(page))
-    starts = activity.start.timestamp()
-    monkeypatch.setattr(kept_pages.time, "time", lambda: starts + 1)
+    started = activity.start + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(kept_pages.timezone, "now", lambda: started)
     assert chain_ran(Client().get(page))
 
 
