@@ -35,10 +35,13 @@ def warm() -> None:
         except Exception:  # noqa: BLE001 - a warm-up step never stops a worker
             log.exception("warm-up step %s failed", step.__name__)
     # The pages in a thread with a deadline: a slow database delays the worker by at most this.
+    _freeze()  # the modules, jieba and the templates
     pages = threading.Thread(target=_pages, name="warm-pages", daemon=True)
     pages.start()
     pages.join(PAGES_WITHIN)
-    if not pages.is_alive():  # a request still under way would be frozen with its garbage
+    if pages.is_alive():
+        log.warning("warm-up pages not done within %.0f s; the worker starts anyway", PAGES_WITHIN)
+    else:  # what the pages built and kept (not a request still under way, with its garbage)
         _freeze()
     log.info("worker warmed in %.1f s", time.monotonic() - started)
 

@@ -25,7 +25,7 @@ from learnweek.campaigns.selectors import (
     region_week,
     week_calendar,
 )
-from learnweek.core.clock import today
+from learnweek.core.clock import next_midnight, today
 from learnweek.core.errors import NotFound
 from learnweek.core.public_cache import public_activities
 from learnweek.core.ratelimits import limit, remember_device
@@ -155,11 +155,13 @@ def region(request, code):
     """A province's, city's or county's 专题 page: its activity week and opening ceremony, its
     coming activities, and the regions below it."""
     if anonymous_page(request):
+        day = today()
         return cached_page(
             request,
             "region",
-            (code, today()),
+            (code, day),
             lambda extra: _region_page(request, code, extra),
+            until=next_midnight(day),
         )
     return _region_page(request, code, {})
 

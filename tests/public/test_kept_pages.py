@@ -77,6 +77,8 @@ def test_a_visitor_with_a_session_a_search_or_another_mode_goes_through_the_chai
     assert not chain_ran(plain) and "朝阳区全民读书节" in plain.content.decode()
     zipped = Client().get(page, headers={"Accept-Encoding": "gzip"})
     assert chain_ran(zipped) and "朝阳区全民读书节" in gzip.decompress(zipped.content).decode()
+    browser = Client().get(page, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert not chain_ran(browser) and browser.content == zipped.content
 
 
 def test_a_write_or_the_start_of_the_activity_ends_the_kept_page(page, make_activity, monkeypatch):
@@ -92,6 +94,26 @@ def test_a_write_or_the_start_of_the_activity_ends_the_kept_page(page, make_acti
     started = activity.start + datetime.timedelta(seconds=1)
     monkeypatch.setattr(kept_pages.timezone, "now", lambda: started)
     assert chain_ran(Client().get(page))
+
+
+def test_the_finder_of_a_day_is_not_answered_from_its_copy_after_midnight(page, monkeypatch):
+    from learnweek.core.clock import next_midnight
+
+    visitor = Client()
+    visitor.get("/activities/")
+    visitor.get("/activities/")  # with its device cookie now: kept under that key
+    assert not chain_ran(visitor.get("/activities/"))
+    midnight = next_midnight()
+    # timezone.now is Django's, patched for the whole process: the page sees the new day too.
+    monkeypatch.setattr(kept_pages.timezone, "now", lambda: midnight)
+    assert chain_ran(visitor.get("/activities/"))
+
+
+def test_a_region_page_is_not_kept_it_leaves_the_region_cookie_each_visitor_its_own(page):
+    first = Client().get("/regions/220104/")
+    second = Client().get("/regions/220104/")
+    assert chain_ran(second) and second.cookies["lw_region"].value == "220104"
+    assert second.content == first.content  # from the page cache all the same
 
 
 def test_a_host_the_site_does_not_serve_is_refused_as_before(page):
