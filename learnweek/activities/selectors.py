@@ -500,6 +500,12 @@ def activity_state(activity: Activity, now: datetime.datetime | None = None) -> 
     return "ongoing" if activity.end >= now else "ended"
 
 
+def activity_state_until(activity: Activity, state: str) -> datetime.datetime | None:
+    """When ``state`` (``activity_state``) next changes with the time alone: the start of an
+    activity that has not begun, the end of one under way; None once it has ended."""
+    return activity.start if state == "upcoming" else activity.end if state == "ongoing" else None
+
+
 def import_preview_get(user: User, pk: int) -> ImportPreview:
     """An import preview, only for the account that uploaded it and only while its unit lies in
     that account's scope; anyone else is told it does not exist."""

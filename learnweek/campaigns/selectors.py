@@ -38,7 +38,7 @@ from learnweek.core.clock import today
 from learnweek.core.compiled import compiled_values
 from learnweek.core.errors import NotFound
 from learnweek.core.memory import collections_paused
-from learnweek.core.public_cache import public_activities, worker_copies
+from learnweek.core.public_cache import public_activities
 from learnweek.orgs.models import Unit, UnitKind
 from learnweek.orgs.roles import Role
 from learnweek.orgs.selectors import is_within, scope_root, unit_get_within, within, within_q
@@ -99,16 +99,16 @@ def campaign_public_copy(pk: int) -> Campaign | None:
     service that moves the generation (``campaign_set_status``, ``campaign_update``), so a
     campaign taken back from the public is seen as such by every worker within ``RECENT`` (1 s),
     as the anonymous pages are."""
-    key = ("public-campaign", connection.settings_dict["NAME"], public_activities.recent(), pk)
-    found = worker_copies.get(key)
-    if found is None:
-        # From the primary: a lagging replica's answer would be kept under the new generation.
-        found = (
+    # From the primary: a lagging replica's answer would be kept under the new generation.
+    found = public_activities.local(
+        "public-campaign",
+        (connection.settings_dict["NAME"], pk),
+        lambda: (
             Campaign.objects.using(router.db_for_write(Campaign))
             .filter(pk=pk, status__in=PUBLIC_STATUSES)
             .first()
-        )
-        worker_copies.put(key, found)
+        ),
+    )
     return copy.copy(found) if found is not None else None
 
 

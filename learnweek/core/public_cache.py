@@ -127,11 +127,17 @@ class Generation:
         to the cache and no unpickling. For whole answers that every anonymous caller gets alike
         (learnweek/public/page_cache.py, the open API's finder); the value is shared by the
         worker's threads, so it is only read."""
-        local_key = (self.name, self.recent(), kind, parts)
-        found = worker_copies.get(local_key)
+        return self.local(kind, parts, lambda: self.cached(kind, parts, build))
+
+    def local(self, kind: str, parts: tuple[Any, ...], build: Callable[[], T]) -> T:
+        """``build()`` kept in this worker's memory (``worker_copies``) for ``LOCAL_TTL`` seconds
+        under the generation of the last second (``recent``); None is not kept. Shared by the
+        worker's threads: only read it."""
+        key = (self.name, self.recent(), kind, parts)
+        found = worker_copies.get(key)
         if found is None:
-            found = self.cached(kind, parts, build)
-            worker_copies.put(local_key, found)
+            found = build()
+            worker_copies.put(key, found)
         return cast(T, found)
 
     @staticmethod

@@ -17,6 +17,7 @@ from learnweek.activities.selectors import (
     activity_get_public,
     activity_get_public_cached,
     activity_state,
+    activity_state_until,
     calendar_month,
     finder_page,
     found_month,
@@ -156,14 +157,12 @@ def activity(request, pk):
         # The page every anonymous visitor gets: seats left load live (activity_seats).
         a = worker_copy(request, ("activity", pk), lambda: activity_get_public_cached(pk))
         state = activity_state(a)
-        # Its state changes with the time alone: when it starts, and when it ends.
-        until = a.start if state == "upcoming" else a.end if state == "ongoing" else None
         return cached_page(
             request,
             "activity",
             (pk, state),
             lambda extra: _activity_page(request, a, state, None, extra),
-            until=until,
+            until=activity_state_until(a, state),
         )
     a = activity_get_public_cached(pk)
     mine = registration_of_resident_for(request.user, a) if request.user.is_authenticated else None

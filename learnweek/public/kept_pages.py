@@ -14,8 +14,9 @@ session, so no sign-in and no messages), and no search (``q``): a search counts 
 (``ratelimits.limit``) however it is answered. The key holds every input that the chain or the page
 reads from such a request: scheme, host (checked against ``ALLOWED_HOSTS`` first, as the chain
 would), path, query, whether gzip is taken, 长辈模式, the language the locale middleware would
-choose, whether the visitor already has a valid device cookie, and the public generation of the last second (``Generation.recent``): a write
-is seen within ``RECENT`` (1 s), as for the pages themselves. A visitor without a device cookie
+choose, whether the visitor already has a valid device cookie, and the public generation of the
+last second (``Generation.recent``): a write is seen within ``RECENT`` (1 s), as for the pages
+themselves. A visitor without a device cookie
 gets a fresh one of its own (``ratelimits.device_cookie``), as ``remember_device`` would give.
 Kept for ``LOCAL_TTL`` seconds at most, the 128 used last (``kept_copies``, apart from the
 copies the pages keep), and never past the time the page gives (``until``: the day, an
